@@ -1,0 +1,3 @@
+DROP TABLE authority_units;
+DROP TABLE authorities;
+DROP TABLE admin_units;

@@ -1,0 +1,194 @@
+//! The command line: `tinbao [serve]`, `tinbao migrate`, `tinbao units import`,
+//! `tinbao authorities import`, `tinbao healthcheck`.
+
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::{Read, Write};
+use std::net::{TcpStream, ToSocketAddrs};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::{Parser, Subcommand};
+
+use crate::config::Config;
+use crate::db::{Db, migrations};
+use crate::domain::admin_unit::Scheme;
+use crate::services::imports::{self, ImportError};
+use crate::startup::Application;
+use crate::telemetry;
+
+#[derive(Parser)]
+#[command(name = "tinbao", version, about = "Tip line for illegal border entry: intake, routing, cases, audit")]
+struct Cli {
+    /// A TOML file of settings; TINBAO_* environment variables override it.
+    #[arg(long, global = true, value_name = "FILE")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the API (the default).
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Administrative units.
+    Units {
+        #[command(subcommand)]
+        action: UnitsAction,
+    },
+    /// Authorities and their jurisdictions.
+    Authorities {
+        #[command(subcommand)]
+        action: AuthoritiesAction,
+    },
+    /// Exit 0 when the server at URL answers /healthz with 200 (for container health checks).
+    Healthcheck {
+        #[arg(long, default_value = "http://127.0.0.1:8080/healthz")]
+        url: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum UnitsAction {
+    /// Import a units CSV (the layouts of data/README.md). Idempotent; all or nothing.
+    Import {
+        #[arg(long, value_parser = ["2024", "2025"])]
+        scheme: String,
+        file: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuthoritiesAction {
+    /// Import an authorities CSV: code,name,kind,units. Idempotent; all or nothing.
+    Import { file: PathBuf },
+}
+
+/// Runs the command line and returns the process's exit code.
+pub async fn run() -> ExitCode {
+    let cli = Cli::parse();
+    let env: HashMap<String, String> = std::env::vars().collect();
+    let config = match Config::load(cli.config.as_deref(), &env) {
+        Ok(config) => config,
+        Err(errors) => {
+            eprintln!("tinbao cannot start: the configuration has {} problem(s):", errors.len());
+            for error in errors {
+                eprintln!("  - {error}");
+            }
+            return ExitCode::from(2);
+        }
+    };
+    telemetry::init(config.log_format, &config.log_level);
+    let result = match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(config).await,
+        Command::Migrate => blocking(move || migrate(&config)).await,
+        Command::Units { action: UnitsAction::Import { scheme, file } } => {
+            blocking(move || import_units(&config, &scheme, &file)).await
+        }
+        Command::Authorities { action: AuthoritiesAction::Import { file } } => {
+            blocking(move || import_authorities(&config, &file)).await
+        }
+        Command::Healthcheck { url } => healthcheck(&url),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("tinbao: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn serve(config: Config) -> Result<(), String> {
+    let listen = config.listen;
+    let app = Application::build(config).await.map_err(|e| e.to_string())?;
+    let address = std::net::SocketAddr::new(listen.ip(), app.port());
+    println!("tinbao listening on http://{address} (database: {})", app.db().url());
+    app.run_until_stopped().await.map_err(|e| format!("the server stopped: {e}"))
+}
+
+async fn blocking(f: impl FnOnce() -> Result<(), String> + Send + 'static) -> Result<(), String> {
+    actix_web::web::block(f).await.map_err(|e| e.to_string())?
+}
+
+/// Opens the database and applies migrations (never seeds: imports bring their own data).
+fn open_migrated(config: &Config) -> Result<Db, String> {
+    let db = Db::open(&config.database, 2)?;
+    let mut conn = db.get().map_err(|_| format!("cannot connect to {}", config.database))?;
+    let applied = migrations::with_startup_lock(&mut conn, migrations::run_pending)
+        .map_err(|e| format!("migrations failed on {}: {}", config.database, e.detail.en))?;
+    if !applied.is_empty() {
+        println!("applied {} migration(s): {}", applied.len(), applied.join(", "));
+    }
+    Ok(db)
+}
+
+fn migrate(config: &Config) -> Result<(), String> {
+    open_migrated(config)?;
+    println!("{} is up to date", config.database);
+    Ok(())
+}
+
+fn import_units(config: &Config, scheme: &str, file: &Path) -> Result<(), String> {
+    let scheme = Scheme::parse(scheme).ok_or_else(|| format!("unknown scheme {scheme}"))?;
+    let input = open(file)?;
+    let db = open_migrated(config)?;
+    let mut conn = db.get().map_err(|e| e.detail.en.into_owned())?;
+    let counts = imports::import_units(&mut conn, scheme, input).map_err(|e| import_failed(file, e))?;
+    println!(
+        "{}: {} units added, {} changed, {} unchanged (scheme {scheme})",
+        file.display(),
+        counts.inserted,
+        counts.updated,
+        counts.unchanged
+    );
+    Ok(())
+}
+
+fn import_authorities(config: &Config, file: &Path) -> Result<(), String> {
+    let input = open(file)?;
+    let db = open_migrated(config)?;
+    let mut conn = db.get().map_err(|e| e.detail.en.into_owned())?;
+    let counts = imports::import_authorities(&mut conn, input).map_err(|e| import_failed(file, e))?;
+    println!(
+        "{}: {} authorities added, {} changed, {} unchanged",
+        file.display(),
+        counts.inserted,
+        counts.updated,
+        counts.unchanged
+    );
+    Ok(())
+}
+
+fn open(file: &Path) -> Result<File, String> {
+    File::open(file).map_err(|e| format!("{}: cannot be read ({e})", file.display()))
+}
+
+fn import_failed(file: &Path, err: ImportError) -> String {
+    format!("{}: {err}; nothing was changed", file.display())
+}
+
+/// A bare HTTP/1.1 GET, so that the container image needs no curl.
+fn healthcheck(url: &str) -> Result<(), String> {
+    let rest = url.strip_prefix("http://").ok_or("the URL must start with http://")?;
+    let (host, path) = rest.split_once('/').map_or((rest, "/".to_owned()), |(h, p)| (h, format!("/{p}")));
+    let address = host
+        .to_socket_addrs()
+        .map_err(|e| format!("cannot resolve {host}: {e}"))?
+        .next()
+        .ok_or_else(|| format!("cannot resolve {host}"))?;
+    let timeout = Duration::from_secs(3);
+    let mut stream = TcpStream::connect_timeout(&address, timeout).map_err(|e| format!("{url}: {e}"))?;
+    stream.set_read_timeout(Some(timeout)).map_err(|e| e.to_string())?;
+    write!(stream, "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n").map_err(|e| e.to_string())?;
+    let mut head = [0u8; 12];
+    stream.read_exact(&mut head).map_err(|e| format!("{url}: {e}"))?;
+    if head.starts_with(b"HTTP/1.1 200") || head.starts_with(b"HTTP/1.0 200") {
+        Ok(())
+    } else {
+        Err(format!("{url} answered {}", String::from_utf8_lossy(&head)))
+    }
+}

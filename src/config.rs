@@ -1,0 +1,254 @@
+//! Configuration: built-in defaults, then an optional TOML file (`--config`), then
+//! `TINBAO_*` environment variables, each overriding the one before. Every bad value is
+//! reported, each in one sentence that names where it came from.
+
+use std::collections::{BTreeMap, HashMap};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use crate::db::DatabaseUrl;
+
+/// How logs are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    /// One human-readable line per event.
+    Text,
+    /// One JSON object per line, for log collectors.
+    Json,
+}
+
+/// The settled configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub listen: SocketAddr,
+    pub database: DatabaseUrl,
+    /// Where generated files go: keys, and the SQLite file by default.
+    pub data_dir: PathBuf,
+    pub log_format: LogFormat,
+    /// A tracing filter, e.g. `info` or `tinbao=debug,actix_web=info`.
+    pub log_level: String,
+    pub db_pool_size: u32,
+    /// HTTP worker threads.
+    pub workers: usize,
+    pub max_body_bytes: usize,
+    pub shutdown_timeout_secs: u64,
+    /// Load the shipped 2024 units and district authorities into an empty database.
+    pub seed_admin_units: bool,
+}
+
+/// One setting: its key in the TOML file, its environment variable, its default.
+struct Setting {
+    key: &'static str,
+    env: &'static str,
+    default: fn() -> Option<String>,
+}
+
+const SETTINGS: &[Setting] = &[
+    Setting { key: "listen", env: "TINBAO_LISTEN", default: || Some("127.0.0.1:8080".into()) },
+    // DATABASE_URL is the name every tool knows; TINBAO_DATABASE_URL wins when both are set.
+    Setting { key: "database_url", env: "DATABASE_URL", default: || None },
+    Setting { key: "database_url", env: "TINBAO_DATABASE_URL", default: || None },
+    Setting { key: "data_dir", env: "TINBAO_DATA_DIR", default: || Some("./data".into()) },
+    Setting { key: "log_format", env: "TINBAO_LOG_FORMAT", default: || Some("text".into()) },
+    Setting { key: "log_level", env: "TINBAO_LOG", default: || Some("info".into()) },
+    Setting { key: "db_pool_size", env: "TINBAO_DB_POOL_SIZE", default: || Some("8".into()) },
+    Setting {
+        key: "workers",
+        env: "TINBAO_WORKERS",
+        default: || Some(std::thread::available_parallelism().map_or(2, |n| n.get()).to_string()),
+    },
+    Setting { key: "max_body_bytes", env: "TINBAO_MAX_BODY_BYTES", default: || Some("65536".into()) },
+    Setting { key: "shutdown_timeout_secs", env: "TINBAO_SHUTDOWN_TIMEOUT_SECS", default: || Some("30".into()) },
+    Setting { key: "seed_admin_units", env: "TINBAO_SEED_ADMIN_UNITS", default: || Some("true".into()) },
+];
+
+/// A raw value and where it came from, for messages.
+struct Raw {
+    value: String,
+    source: String,
+}
+
+impl Config {
+    /// Reads the file (if any) and the environment, and checks every value.
+    pub fn load(file: Option<&Path>, env: &HashMap<String, String>) -> Result<Config, Vec<String>> {
+        let mut raw: BTreeMap<&'static str, Raw> = BTreeMap::new();
+        let mut errors = Vec::new();
+        for setting in SETTINGS {
+            if let Some(value) = (setting.default)() {
+                raw.insert(setting.key, Raw { value, source: format!("the default {}", setting.key) });
+            }
+        }
+        if let Some(path) = file {
+            read_file(path, &mut raw, &mut errors);
+        }
+        for setting in SETTINGS {
+            if let Some(value) = env.get(setting.env) {
+                raw.insert(setting.key, Raw { value: value.clone(), source: setting.env.to_owned() });
+            }
+        }
+        let config = Self::check(&raw, &mut errors);
+        match config {
+            Some(config) if errors.is_empty() => Ok(config),
+            _ => Err(errors),
+        }
+    }
+
+    /// The defaults alone, with data kept in `data_dir`: a starting point for tests.
+    pub fn with_data_dir(data_dir: &Path) -> Config {
+        let mut env = HashMap::new();
+        env.insert("TINBAO_DATA_DIR".to_owned(), data_dir.to_string_lossy().into_owned());
+        match Config::load(None, &env) {
+            Ok(config) => config,
+            Err(errors) => unreachable!("the defaults are valid: {errors:?}"),
+        }
+    }
+
+    fn check(raw: &BTreeMap<&'static str, Raw>, errors: &mut Vec<String>) -> Option<Config> {
+        let mut take = |key: &str, parse: &dyn Fn(&str) -> Result<(), String>| {
+            let entry = raw.get(key)?;
+            match parse(entry.value.trim()) {
+                Ok(()) => Some(entry.value.trim().to_owned()),
+                Err(why) => {
+                    errors.push(format!("{}: {why}", entry.source));
+                    None
+                }
+            }
+        };
+        let listen = take("listen", &|v| {
+            v.parse::<SocketAddr>().map(drop).map_err(|_| format!("`{v}` is not an address like 127.0.0.1:8080 or 0.0.0.0:8080"))
+        });
+        let data_dir = take("data_dir", &|v| if v.is_empty() { Err("must name a directory".into()) } else { Ok(()) });
+        // The URL is not echoed: it may hold a password.
+        let database = take("database_url", &|v| DatabaseUrl::parse(v).map(drop));
+        let log_format = take("log_format", &|v| match v {
+            "text" | "json" => Ok(()),
+            _ => Err(format!("`{v}` is not a log format: use text or json")),
+        });
+        let log_level = take("log_level", &|v| {
+            tracing_subscriber::EnvFilter::try_new(v).map(drop).map_err(|_| format!("`{v}` is not a log filter such as info or tinbao=debug"))
+        });
+        let db_pool_size = take("db_pool_size", &|v| number_in(v, 1, 256));
+        let workers = take("workers", &|v| number_in(v, 1, 256));
+        let max_body_bytes = take("max_body_bytes", &|v| number_in(v, 1024, 16 * 1024 * 1024));
+        let shutdown = take("shutdown_timeout_secs", &|v| number_in(v, 0, 3600));
+        let seed = take("seed_admin_units", &|v| match v {
+            "true" | "false" => Ok(()),
+            _ => Err(format!("`{v}` is not true or false")),
+        });
+
+        let data_dir = PathBuf::from(data_dir?);
+        let database = match database {
+            Some(url) => DatabaseUrl::parse(&url).ok()?,
+            None if raw.contains_key("database_url") => return None,
+            None => DatabaseUrl::Sqlite(data_dir.join("tinbao.db")),
+        };
+        Some(Config {
+            listen: listen?.parse().ok()?,
+            database,
+            data_dir,
+            log_format: if log_format? == "json" { LogFormat::Json } else { LogFormat::Text },
+            log_level: log_level?,
+            db_pool_size: db_pool_size?.parse().ok()?,
+            workers: workers?.parse().ok()?,
+            max_body_bytes: max_body_bytes?.parse().ok()?,
+            shutdown_timeout_secs: shutdown?.parse().ok()?,
+            seed_admin_units: seed? == "true",
+        })
+    }
+}
+
+fn read_file(path: &Path, raw: &mut BTreeMap<&'static str, Raw>, errors: &mut Vec<String>) {
+    let shown = path.display();
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) => return errors.push(format!("{shown}: cannot be read ({e})")),
+    };
+    let table: toml::Table = match text.parse() {
+        Ok(table) => table,
+        Err(e) => return errors.push(format!("{shown}: is not valid TOML ({})", e.message())),
+    };
+    for (key, value) in table {
+        let Some(setting) = SETTINGS.iter().find(|s| s.key == key) else {
+            let known: Vec<&str> = SETTINGS.iter().map(|s| s.key).collect();
+            errors.push(format!("{shown}: `{key}` is not a setting (known: {})", known.join(", ")));
+            continue;
+        };
+        let value = match value {
+            toml::Value::String(s) => s,
+            toml::Value::Integer(n) => n.to_string(),
+            toml::Value::Boolean(b) => b.to_string(),
+            _ => {
+                errors.push(format!("{shown}: `{key}` must be a string, a number or true/false"));
+                continue;
+            }
+        };
+        raw.insert(setting.key, Raw { value, source: format!("{shown}: {key}") });
+    }
+}
+
+fn number_in(text: &str, min: u64, max: u64) -> Result<(), String> {
+    match text.parse::<u64>() {
+        Ok(n) if (min..=max).contains(&n) => Ok(()),
+        _ => Err(format!("`{text}` is not a whole number from {min} to {max}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> HashMap<String, String> {
+        pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
+    }
+
+    #[test]
+    fn defaults_serve_sqlite_in_the_data_directory() {
+        let config = Config::load(None, &env(&[])).expect("defaults are valid");
+        assert_eq!(config.listen.to_string(), "127.0.0.1:8080");
+        assert_eq!(config.database, DatabaseUrl::Sqlite(PathBuf::from("./data/tinbao.db")));
+        assert!(config.seed_admin_units);
+    }
+
+    #[test]
+    fn the_environment_overrides_the_file_which_overrides_defaults() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let file = dir.path().join("tinbao.toml");
+        std::fs::write(&file, "listen = \"0.0.0.0:9000\"\ndb_pool_size = 4\ndata_dir = \"/srv/tinbao\"\n").expect("write");
+        let config = Config::load(Some(&file), &env(&[("TINBAO_DB_POOL_SIZE", "12")])).expect("valid");
+        assert_eq!(config.listen.to_string(), "0.0.0.0:9000");
+        assert_eq!(config.db_pool_size, 12);
+        assert_eq!(config.database, DatabaseUrl::Sqlite(PathBuf::from("/srv/tinbao/tinbao.db")));
+
+        let config = Config::load(None, &env(&[("DATABASE_URL", "postgres://a@b/c"), ("TINBAO_DATABASE_URL", "x.db")])).expect("valid");
+        assert_eq!(config.database, DatabaseUrl::Sqlite(PathBuf::from("x.db")));
+    }
+
+    #[test]
+    fn every_bad_value_gets_its_own_message() {
+        let errors = Config::load(
+            None,
+            &env(&[
+                ("TINBAO_LISTEN", "localhost"),
+                ("TINBAO_DB_POOL_SIZE", "0"),
+                ("TINBAO_LOG_FORMAT", "xml"),
+                ("DATABASE_URL", "mysql://root:hunter2@db/x"),
+            ]),
+        )
+        .unwrap_err();
+        assert_eq!(errors.len(), 4, "{errors:?}");
+        assert!(errors.iter().any(|e| e.starts_with("TINBAO_LISTEN: `localhost`")), "{errors:?}");
+        assert!(errors.iter().any(|e| e.starts_with("TINBAO_DB_POOL_SIZE")), "{errors:?}");
+        assert!(errors.iter().any(|e| e.starts_with("TINBAO_LOG_FORMAT")), "{errors:?}");
+        assert!(errors.iter().all(|e| !e.contains("hunter2")), "a password leaked: {errors:?}");
+    }
+
+    #[test]
+    fn unknown_file_settings_are_named() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let file = dir.path().join("tinbao.toml");
+        std::fs::write(&file, "lisen = \"0.0.0.0:9000\"\n").expect("write");
+        let errors = Config::load(Some(&file), &env(&[])).unwrap_err();
+        assert_eq!(errors.len(), 1);
+        assert!(errors[0].contains("`lisen` is not a setting"), "{errors:?}");
+    }
+}

@@ -1,0 +1,216 @@
+//! Administrative units in the database.
+
+use std::collections::HashMap;
+
+use diesel::prelude::*;
+
+use super::schema::admin_units::{self, dsl};
+use super::{DbConnection, on_backend};
+use crate::domain::admin_unit::{AdminUnit, Level, Scheme, UnitRef};
+use crate::domain::text::{escape_like, fold};
+use crate::error::ApiError;
+
+/// Rows per multi-row insert: well under both backends' limit on bound parameters.
+const INSERT_CHUNK: usize = 500;
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = admin_units)]
+struct UnitRow {
+    scheme: String,
+    level: String,
+    code: i32,
+    name: String,
+    parent_level: Option<String>,
+    parent_code: Option<i32>,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = admin_units)]
+struct NewUnit<'a> {
+    scheme: &'a str,
+    level: &'a str,
+    code: i32,
+    name: &'a str,
+    name_folded: String,
+    parent_level: Option<&'a str>,
+    parent_code: Option<i32>,
+}
+
+fn unit_ref(scheme: &str, level: &str, code: i32) -> Result<UnitRef, ApiError> {
+    match (Scheme::parse(scheme), Level::parse(level)) {
+        (Some(scheme), Some(level)) => Ok(UnitRef { scheme, level, code }),
+        _ => Err(ApiError::internal(format!("stored unit {scheme}:{level}:{code} is not valid"))),
+    }
+}
+
+impl TryFrom<UnitRow> for AdminUnit {
+    type Error = ApiError;
+
+    fn try_from(row: UnitRow) -> Result<Self, ApiError> {
+        let unit = unit_ref(&row.scheme, &row.level, row.code)?;
+        let parent = match (row.parent_level, row.parent_code) {
+            (Some(level), Some(code)) => Some(unit_ref(&row.scheme, &level, code)?),
+            _ => None,
+        };
+        Ok(AdminUnit { unit, name: row.name, parent })
+    }
+}
+
+/// What a list of units is narrowed to.
+#[derive(Debug, Default, Clone)]
+pub struct UnitFilter {
+    pub scheme: Option<Scheme>,
+    pub level: Option<Level>,
+    /// The parent's level and code; `None` level matches a parent of any level.
+    pub parent: Option<(Option<Level>, i32)>,
+    /// Text to find in the name, ignoring diacritics and case.
+    pub name_contains: Option<String>,
+}
+
+/// Lists units ordered by (scheme, level, code), starting after `after`.
+pub fn list(
+    conn: &mut DbConnection,
+    filter: &UnitFilter,
+    after: Option<UnitRef>,
+    limit: i64,
+) -> Result<Vec<AdminUnit>, ApiError> {
+    let mut query = dsl::admin_units.select(UnitRow::as_select()).into_boxed();
+    if let Some(scheme) = filter.scheme {
+        query = query.filter(dsl::scheme.eq(scheme.as_str()));
+    }
+    if let Some(level) = filter.level {
+        query = query.filter(dsl::level.eq(level.as_str()));
+    }
+    if let Some((parent_level, parent_code)) = filter.parent {
+        query = query.filter(dsl::parent_code.eq(parent_code));
+        if let Some(parent_level) = parent_level {
+            query = query.filter(dsl::parent_level.eq(parent_level.as_str()));
+        }
+    }
+    if let Some(text) = &filter.name_contains {
+        let pattern = format!("%{}%", escape_like(&fold(text)));
+        query = query.filter(dsl::name_folded.like(pattern).escape('\\'));
+    }
+    if let Some(after) = after {
+        let (s, l) = (after.scheme.as_str(), after.level.as_str());
+        query = query.filter(
+            dsl::scheme
+                .gt(s)
+                .or(dsl::scheme.eq(s).and(dsl::level.gt(l)))
+                .or(dsl::scheme.eq(s).and(dsl::level.eq(l)).and(dsl::code.gt(after.code))),
+        );
+    }
+    query
+        .order((dsl::scheme, dsl::level, dsl::code))
+        .limit(limit)
+        .load::<UnitRow>(conn)?
+        .into_iter()
+        .map(AdminUnit::try_from)
+        .collect()
+}
+
+/// The units of `scheme` with `code`, at `level` or at any level.
+pub fn find_by_code(
+    conn: &mut DbConnection,
+    scheme: Scheme,
+    level: Option<Level>,
+    code: i32,
+) -> Result<Vec<AdminUnit>, ApiError> {
+    let mut query = dsl::admin_units
+        .select(UnitRow::as_select())
+        .filter(dsl::scheme.eq(scheme.as_str()).and(dsl::code.eq(code)))
+        .into_boxed();
+    if let Some(level) = level {
+        query = query.filter(dsl::level.eq(level.as_str()));
+    }
+    query.load::<UnitRow>(conn)?.into_iter().map(AdminUnit::try_from).collect()
+}
+
+/// One unit, if it exists.
+pub fn find(conn: &mut DbConnection, unit: UnitRef) -> Result<Option<AdminUnit>, ApiError> {
+    Ok(find_by_code(conn, unit.scheme, Some(unit.level), unit.code)?.into_iter().next())
+}
+
+/// The unit and every unit above it, nearest first.
+pub fn self_and_ancestors(conn: &mut DbConnection, unit: UnitRef) -> Result<Vec<UnitRef>, ApiError> {
+    let mut chain = vec![unit];
+    let mut current = find(conn, unit)?;
+    while let Some(parent) = current.and_then(|u| u.parent) {
+        if chain.contains(&parent) {
+            break; // a cycle would be a data error; never loop on it
+        }
+        chain.push(parent);
+        current = find(conn, parent)?;
+    }
+    Ok(chain)
+}
+
+/// Whether the database holds no units at all.
+pub fn is_empty(conn: &mut DbConnection) -> Result<bool, ApiError> {
+    let count: i64 = dsl::admin_units.count().get_result(conn)?;
+    Ok(count == 0)
+}
+
+/// What an import did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct UpsertCounts {
+    pub inserted: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+}
+
+/// Inserts new units and updates changed ones. `units` must come parents first. Units the
+/// database has and `units` lacks are kept: cases and jurisdictions may still refer to them.
+pub fn upsert(conn: &mut DbConnection, units: &[AdminUnit]) -> Result<UpsertCounts, ApiError> {
+    let schemes: Vec<&str> = {
+        let mut s: Vec<&str> = units.iter().map(|u| u.unit.scheme.as_str()).collect();
+        s.sort_unstable();
+        s.dedup();
+        s
+    };
+    let existing: HashMap<UnitRef, AdminUnit> = dsl::admin_units
+        .select(UnitRow::as_select())
+        .filter(dsl::scheme.eq_any(&schemes))
+        .load::<UnitRow>(conn)?
+        .into_iter()
+        .map(|row| AdminUnit::try_from(row).map(|u| (u.unit, u)))
+        .collect::<Result<_, _>>()?;
+
+    let mut counts = UpsertCounts::default();
+    let mut new_units = Vec::new();
+    for unit in units {
+        match existing.get(&unit.unit) {
+            None => new_units.push(new_row(unit)),
+            Some(known) if known == unit => counts.unchanged += 1,
+            Some(_) => {
+                let target = dsl::admin_units.find((unit.unit.scheme.as_str(), unit.unit.level.as_str(), unit.unit.code));
+                diesel::update(target)
+                    .set((
+                        dsl::name.eq(&unit.name),
+                        dsl::name_folded.eq(fold(&unit.name)),
+                        dsl::parent_level.eq(unit.parent.map(|p| p.level.as_str())),
+                        dsl::parent_code.eq(unit.parent.map(|p| p.code)),
+                    ))
+                    .execute(conn)?;
+                counts.updated += 1;
+            }
+        }
+    }
+    for chunk in new_units.chunks(INSERT_CHUNK) {
+        on_backend!(conn, |c| diesel::insert_into(dsl::admin_units).values(chunk).execute(c))?;
+    }
+    counts.inserted = new_units.len();
+    Ok(counts)
+}
+
+fn new_row(unit: &AdminUnit) -> NewUnit<'_> {
+    NewUnit {
+        scheme: unit.unit.scheme.as_str(),
+        level: unit.unit.level.as_str(),
+        code: unit.unit.code,
+        name: &unit.name,
+        name_folded: fold(&unit.name),
+        parent_level: unit.parent.map(|p| p.level.as_str()),
+        parent_code: unit.parent.map(|p| p.code),
+    }
+}

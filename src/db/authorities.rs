@@ -1,0 +1,253 @@
+//! Authorities and their jurisdictions in the database.
+
+use std::collections::{BTreeSet, HashMap};
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use uuid::Uuid;
+
+use super::schema::{admin_units, authorities, authority_units};
+use super::{DbConnection, on_backend};
+use crate::domain::admin_unit::{AdminUnit, Level, Scheme, UnitRef};
+use crate::domain::authority::{Authority, AuthorityKind, search_key};
+use crate::domain::text::{escape_like, fold};
+use crate::error::ApiError;
+
+const INSERT_CHUNK: usize = 500;
+
+/// (authority id, scheme, level, code, name, parent level, parent code)
+type JurisdictionUnit = (String, String, String, i32, String, Option<String>, Option<i32>);
+
+#[derive(Queryable, Selectable, Insertable)]
+#[diesel(table_name = authorities)]
+struct AuthorityRow {
+    id: String,
+    code: String,
+    name: String,
+    name_folded: String,
+    kind: String,
+    created_at: NaiveDateTime,
+    updated_at: NaiveDateTime,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = authority_units)]
+struct JurisdictionRow<'a> {
+    authority_id: &'a str,
+    unit_scheme: &'static str,
+    unit_level: &'static str,
+    unit_code: i32,
+}
+
+/// An authority to create or update.
+#[derive(Debug, Clone)]
+pub struct AuthorityInput {
+    pub code: String,
+    pub name: String,
+    pub kind: AuthorityKind,
+    pub units: BTreeSet<UnitRef>,
+}
+
+/// What a list of authorities is narrowed to.
+#[derive(Debug, Default, Clone)]
+pub struct AuthorityFilter {
+    pub kind: Option<AuthorityKind>,
+    /// Only authorities whose jurisdiction names one of these units.
+    pub covering_any: Option<Vec<UnitRef>>,
+    /// Text to find in the code or name, ignoring diacritics and case.
+    pub name_contains: Option<String>,
+}
+
+/// Lists authorities ordered by code, starting after the code `after`.
+pub fn list(
+    conn: &mut DbConnection,
+    filter: &AuthorityFilter,
+    after: Option<&str>,
+    limit: i64,
+) -> Result<Vec<Authority>, ApiError> {
+    let mut query = authorities::table.select(AuthorityRow::as_select()).into_boxed();
+    if let Some(units) = &filter.covering_any {
+        let ids = authority_ids_covering(conn, units)?;
+        query = query.filter(authorities::id.eq_any(ids));
+    }
+    if let Some(kind) = filter.kind {
+        query = query.filter(authorities::kind.eq(kind.as_str()));
+    }
+    if let Some(text) = &filter.name_contains {
+        let pattern = format!("%{}%", escape_like(&fold(text)));
+        query = query.filter(authorities::name_folded.like(pattern).escape('\\'));
+    }
+    if let Some(after) = after {
+        query = query.filter(authorities::code.gt(after.to_owned()));
+    }
+    let rows = query.order(authorities::code).limit(limit).load::<AuthorityRow>(conn)?;
+    with_jurisdictions(conn, rows)
+}
+
+/// One authority by id.
+pub fn find(conn: &mut DbConnection, id: Uuid) -> Result<Option<Authority>, ApiError> {
+    let rows = authorities::table
+        .select(AuthorityRow::as_select())
+        .filter(authorities::id.eq(id.to_string()))
+        .load::<AuthorityRow>(conn)?;
+    Ok(with_jurisdictions(conn, rows)?.into_iter().next())
+}
+
+fn authority_ids_covering(conn: &mut DbConnection, units: &[UnitRef]) -> Result<Vec<String>, ApiError> {
+    if units.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut query = authority_units::table.select(authority_units::authority_id).distinct().into_boxed();
+    for unit in units {
+        query = query.or_filter(
+            authority_units::unit_scheme
+                .eq(unit.scheme.as_str())
+                .and(authority_units::unit_level.eq(unit.level.as_str()))
+                .and(authority_units::unit_code.eq(unit.code)),
+        );
+    }
+    Ok(query.load::<String>(conn)?)
+}
+
+fn with_jurisdictions(conn: &mut DbConnection, rows: Vec<AuthorityRow>) -> Result<Vec<Authority>, ApiError> {
+    let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
+    let units: Vec<JurisdictionUnit> = authority_units::table
+        .inner_join(
+            admin_units::table.on(admin_units::scheme
+                .eq(authority_units::unit_scheme)
+                .and(admin_units::level.eq(authority_units::unit_level))
+                .and(admin_units::code.eq(authority_units::unit_code))),
+        )
+        .filter(authority_units::authority_id.eq_any(&ids))
+        .select((
+            authority_units::authority_id,
+            admin_units::scheme,
+            admin_units::level,
+            admin_units::code,
+            admin_units::name,
+            admin_units::parent_level,
+            admin_units::parent_code,
+        ))
+        .order((authority_units::unit_scheme, authority_units::unit_level, authority_units::unit_code))
+        .load(conn)?;
+    let mut by_authority: HashMap<String, Vec<AdminUnit>> = HashMap::new();
+    for (authority_id, scheme, level, code, name, parent_level, parent_code) in units {
+        let unit = stored_unit(&scheme, &level, code)?;
+        let parent = match (parent_level, parent_code) {
+            (Some(l), Some(c)) => Some(stored_unit(&scheme, &l, c)?),
+            _ => None,
+        };
+        by_authority.entry(authority_id).or_default().push(AdminUnit { unit, name, parent });
+    }
+    rows.into_iter()
+        .map(|row| {
+            let id = Uuid::parse_str(&row.id).map_err(|_| ApiError::internal("stored authority id is not a UUID"))?;
+            let kind = AuthorityKind::parse(&row.kind).ok_or_else(|| ApiError::internal("stored authority kind is unknown"))?;
+            Ok(Authority {
+                id,
+                jurisdiction: by_authority.remove(&row.id).unwrap_or_default(),
+                code: row.code,
+                name: row.name,
+                kind,
+                created_at: row.created_at,
+                updated_at: row.updated_at,
+            })
+        })
+        .collect()
+}
+
+fn stored_unit(scheme: &str, level: &str, code: i32) -> Result<UnitRef, ApiError> {
+    match (Scheme::parse(scheme), Level::parse(level)) {
+        (Some(scheme), Some(level)) => Ok(UnitRef { scheme, level, code }),
+        _ => Err(ApiError::internal("stored jurisdiction unit is not valid")),
+    }
+}
+
+/// What an import did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct UpsertCounts {
+    pub inserted: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+}
+
+/// Creates authorities that are new (by code) and updates those that changed, replacing
+/// their jurisdiction with the one given.
+pub fn upsert(conn: &mut DbConnection, inputs: &[AuthorityInput], now: NaiveDateTime) -> Result<UpsertCounts, ApiError> {
+    let codes: Vec<&str> = inputs.iter().map(|i| i.code.as_str()).collect();
+    let mut existing: HashMap<String, Authority> = HashMap::new();
+    for chunk in codes.chunks(INSERT_CHUNK) {
+        let rows = authorities::table
+            .select(AuthorityRow::as_select())
+            .filter(authorities::code.eq_any(chunk))
+            .load::<AuthorityRow>(conn)?;
+        existing.extend(with_jurisdictions(conn, rows)?.into_iter().map(|a| (a.code.clone(), a)));
+    }
+
+    let mut counts = UpsertCounts::default();
+    let mut new_rows = Vec::new();
+    let mut new_ids = Vec::new();
+    for input in inputs {
+        match existing.get(&input.code) {
+            None => {
+                let id = Uuid::now_v7().to_string();
+                new_ids.push((id.clone(), input));
+                new_rows.push(AuthorityRow {
+                    id,
+                    code: input.code.clone(),
+                    name: input.name.clone(),
+                    name_folded: search_key(&input.code, &input.name),
+                    kind: input.kind.as_str().to_owned(),
+                    created_at: now,
+                    updated_at: now,
+                });
+            }
+            Some(known) => {
+                let known_units: BTreeSet<UnitRef> = known.jurisdiction.iter().map(|u| u.unit).collect();
+                if known.name == input.name && known.kind == input.kind && known_units == input.units {
+                    counts.unchanged += 1;
+                    continue;
+                }
+                let id = known.id.to_string();
+                diesel::update(authorities::table.find(&id))
+                    .set((
+                        authorities::name.eq(&input.name),
+                        authorities::name_folded.eq(search_key(&input.code, &input.name)),
+                        authorities::kind.eq(input.kind.as_str()),
+                        authorities::updated_at.eq(now),
+                    ))
+                    .execute(conn)?;
+                diesel::delete(authority_units::table.filter(authority_units::authority_id.eq(&id))).execute(conn)?;
+                insert_jurisdiction(conn, &id, &input.units)?;
+                counts.updated += 1;
+            }
+        }
+    }
+    for chunk in new_rows.chunks(INSERT_CHUNK) {
+        on_backend!(conn, |c| diesel::insert_into(authorities::table).values(chunk).execute(c))?;
+    }
+    let jurisdiction: Vec<JurisdictionRow<'_>> = new_ids
+        .iter()
+        .flat_map(|(id, input)| input.units.iter().map(move |u| jurisdiction_row(id, u)))
+        .collect();
+    for chunk in jurisdiction.chunks(INSERT_CHUNK) {
+        on_backend!(conn, |c| diesel::insert_into(authority_units::table).values(chunk).execute(c))?;
+    }
+    counts.inserted = new_rows.len();
+    Ok(counts)
+}
+
+fn insert_jurisdiction(conn: &mut DbConnection, id: &str, units: &BTreeSet<UnitRef>) -> Result<(), ApiError> {
+    let rows: Vec<JurisdictionRow<'_>> = units.iter().map(|u| jurisdiction_row(id, u)).collect();
+    on_backend!(conn, |c| diesel::insert_into(authority_units::table).values(&rows).execute(c))?;
+    Ok(())
+}
+
+fn jurisdiction_row<'a>(id: &'a str, unit: &UnitRef) -> JurisdictionRow<'a> {
+    JurisdictionRow {
+        authority_id: id,
+        unit_scheme: unit.scheme.as_str(),
+        unit_level: unit.level.as_str(),
+        unit_code: unit.code,
+    }
+}

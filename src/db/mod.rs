@@ -1,0 +1,31 @@
+//! The only module that names diesel: connections, the pool, migrations, the schema and
+//! the repositories. Everything above it sees plain domain values.
+
+pub mod admin_units;
+pub mod authorities;
+pub mod migrations;
+pub mod pool;
+pub mod schema;
+pub mod url;
+
+pub use pool::{Db, DbError};
+pub use url::DatabaseUrl;
+
+/// A connection to either backend. The URL's scheme decides which (see [`DatabaseUrl`]).
+#[derive(diesel::MultiConnection)]
+pub enum DbConnection {
+    Postgres(diesel::PgConnection),
+    Sqlite(diesel::SqliteConnection),
+}
+
+/// Runs the same diesel expression on whichever concrete connection `conn` holds. For the
+/// few statements `MultiConnection` cannot express, such as multi-row inserts.
+macro_rules! on_backend {
+    ($conn:expr, |$c:ident| $body:expr) => {
+        match $conn {
+            $crate::db::DbConnection::Postgres($c) => $body,
+            $crate::db::DbConnection::Sqlite($c) => $body,
+        }
+    };
+}
+pub(crate) use on_backend;

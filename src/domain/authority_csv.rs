@@ -1,0 +1,101 @@
+//! Reads an authorities file: `code,name,kind,units`, where `units` lists the units of the
+//! jurisdiction as `SCHEME:LEVEL:CODE` separated by `;` (e.g. `2024:district:902;2024:commune:30880`).
+
+use std::collections::{BTreeSet, HashSet};
+use std::io::Read;
+
+use super::admin_unit::UnitRef;
+use super::authority::{AuthorityKind, MAX_NAME_CHARS, valid_code};
+use super::unit_csv::LineError;
+
+/// One authority as the file describes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuthorityRecord {
+    pub line: u64,
+    pub code: String,
+    pub name: String,
+    pub kind: AuthorityKind,
+    pub units: BTreeSet<UnitRef>,
+}
+
+/// Parses a whole file, or names the first line that is wrong.
+pub fn parse_authorities(input: impl Read) -> Result<Vec<AuthorityRecord>, LineError> {
+    let mut reader = csv::ReaderBuilder::new().has_headers(true).flexible(true).from_reader(input);
+    let header: Vec<String> = reader
+        .headers()
+        .map_err(|e| LineError::new(1, format!("unreadable header: {e}")))?
+        .iter()
+        .map(|h| h.trim().trim_start_matches('\u{feff}').to_owned())
+        .collect();
+    if header != ["code", "name", "kind", "units"] {
+        return Err(LineError::new(1, "the header must be `code,name,kind,units`"));
+    }
+    let mut seen = HashSet::new();
+    let mut out = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| {
+            let line = e.position().map_or(0, |p| p.line());
+            LineError::new(line, format!("unreadable row: {e}"))
+        })?;
+        let line = record.position().map_or(0, |p| p.line());
+        if record.len() != 4 {
+            return Err(LineError::new(line, format!("expected 4 columns, found {}", record.len())));
+        }
+        let (code, name, kind, units) = (record[0].trim(), record[1].trim(), record[2].trim(), record[3].trim());
+        if !valid_code(code) {
+            return Err(LineError::new(line, "code must be 1 to 64 letters, digits, `.`, `_` or `-`"));
+        }
+        if !seen.insert(code.to_owned()) {
+            return Err(LineError::new(line, format!("code `{code}` appears twice")));
+        }
+        if name.is_empty() || name.chars().count() > MAX_NAME_CHARS {
+            return Err(LineError::new(line, format!("name must have 1 to {MAX_NAME_CHARS} characters")));
+        }
+        let kind = AuthorityKind::parse(kind).ok_or_else(|| {
+            let kinds: Vec<&str> = AuthorityKind::ALL.iter().map(|k| k.as_str()).collect();
+            LineError::new(line, format!("kind `{kind}` is not one of {}", kinds.join(", ")))
+        })?;
+        let units = units
+            .split(';')
+            .filter(|u| !u.trim().is_empty())
+            .map(|u| UnitRef::parse(u).map_err(|m| LineError::new(line, format!("units: {m}"))))
+            .collect::<Result<BTreeSet<_>, _>>()?;
+        if units.is_empty() {
+            return Err(LineError::new(line, "units is empty: an authority needs a jurisdiction"));
+        }
+        out.push(AuthorityRecord { line, code: code.to_owned(), name: name.to_owned(), kind, units });
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_border_guard_station_covers_several_communes() {
+        let csv = "code,name,kind,units\nBP-HT,Đồn Biên phòng Hà Tiên,border_guard,2024:commune:30880; 2024:commune:30883\n";
+        let records = parse_authorities(csv.as_bytes()).expect("valid file");
+        assert_eq!(records.len(), 1);
+        assert_eq!(records[0].kind, AuthorityKind::BorderGuard);
+        assert_eq!(records[0].units.len(), 2);
+        assert_eq!(records[0].line, 2);
+    }
+
+    #[test]
+    fn errors_name_the_line_and_the_column() {
+        let csv = "code,name,kind,units\nA,Name,district,2024:district:902\nB,Name,police,2024:district:902\n";
+        let err = parse_authorities(csv.as_bytes()).unwrap_err();
+        assert_eq!((err.line, err.message.contains("kind")), (3, true), "{err}");
+
+        let csv = "code,name,kind,units\nA,Name,district,2024:county:902\n";
+        let err = parse_authorities(csv.as_bytes()).unwrap_err();
+        assert!(err.message.starts_with("units:"), "{err}");
+
+        let csv = "code,name,kind,units\nA,Name,district,\n";
+        assert!(parse_authorities(csv.as_bytes()).unwrap_err().message.contains("jurisdiction"));
+
+        let csv = "code,name,kind,units\nA,N,district,2024:district:1\nA,N,district,2024:district:2\n";
+        assert!(parse_authorities(csv.as_bytes()).unwrap_err().message.contains("twice"));
+    }
+}

@@ -1,0 +1,137 @@
+//! The request context: request id, language, tracing span, metrics, and the final form
+//! of every error.
+//!
+//! Errors are rendered here, after the handler, because only here are the caller's
+//! language and the request id known. Any error response that is not already a problem
+//! document (one raised inside actix itself, say) is replaced by one, and a 5xx body never
+//! carries more than a generic sentence.
+
+use std::time::Instant;
+
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, HeaderName, HeaderValue};
+use actix_web::middleware::Next;
+use actix_web::{Error, HttpMessage, web};
+use tracing::Instrument;
+
+use crate::error::{ApiError, PROBLEM_JSON};
+use crate::i18n::{Lang, Msg};
+use crate::state::AppState;
+
+/// The header that carries the request id both ways.
+pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// The longest request id taken from a client.
+const MAX_REQUEST_ID_CHARS: usize = 128;
+
+/// Per-request facts, in the request's extensions.
+#[derive(Debug, Clone)]
+pub struct RequestContext {
+    pub request_id: String,
+    pub lang: Lang,
+}
+
+/// The middleware itself, for `actix_web::middleware::from_fn`.
+pub async fn request_context(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, Error> {
+    let started = Instant::now();
+    let request_id = req
+        .headers()
+        .get(&REQUEST_ID)
+        .and_then(|v| v.to_str().ok())
+        .filter(|id| is_acceptable_request_id(id))
+        .map_or_else(|| uuid::Uuid::now_v7().to_string(), str::to_owned);
+    let lang = Lang::negotiate(req.headers().get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()));
+    req.extensions_mut().insert(RequestContext { request_id: request_id.clone(), lang });
+    let metrics = req.app_data::<web::Data<AppState>>().map(|s| s.metrics.clone());
+    let method = req.method().to_string();
+    // Only the route pattern is logged: paths and queries may carry what callers typed.
+    let span = tracing::info_span!("request", request_id = %request_id, method = %method);
+
+    // Handlers' errors arrive as responses carrying the error; an `Err` here could only
+    // come from the router itself, and actix renders it. (Holding a clone of the request
+    // to build a response from it would stop the router from writing its path parameters.)
+    let res = next.call(req).instrument(span.clone()).await?.map_into_boxed_body();
+    let mut res = as_problem(res, lang, &request_id);
+    if let Ok(value) = HeaderValue::from_str(&request_id) {
+        res.headers_mut().insert(REQUEST_ID, value);
+    }
+
+    let route = res.request().match_pattern().unwrap_or_else(|| "unmatched".to_owned());
+    let status = res.status().as_u16();
+    let seconds = started.elapsed().as_secs_f64();
+    if let Some(metrics) = metrics {
+        metrics.observe(&method, &route, status, seconds);
+    }
+    span.in_scope(|| tracing::info!(route = %route, status, latency_ms = seconds * 1000.0, "request finished"));
+    Ok(res)
+}
+
+/// Ids are echoed into headers and logs: accept only short, plain ones.
+fn is_acceptable_request_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= MAX_REQUEST_ID_CHARS
+        && id.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b':'))
+}
+
+/// Renders the response's error in the caller's language, or turns a bare error response
+/// into a problem document.
+fn as_problem(res: ServiceResponse<BoxBody>, lang: Lang, request_id: &str) -> ServiceResponse<BoxBody> {
+    let status = res.status();
+    let api_error = res.response().error().and_then(|e| e.as_error::<ApiError>()).cloned();
+    if let Some(err) = api_error {
+        return res.into_response(err.to_response(lang, Some(request_id)));
+    }
+    let is_problem = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(PROBLEM_JSON.as_bytes()));
+    if !(status.is_client_error() || status.is_server_error()) || is_problem {
+        return res;
+    }
+    let allow = res.headers().get(header::ALLOW).and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let mut err = generic_error(status);
+    err.allow = allow;
+    res.into_response(err.to_response(lang, Some(request_id)))
+}
+
+/// A problem for a status raised outside tinbao's handlers.
+fn generic_error(status: StatusCode) -> ApiError {
+    match status.as_u16() {
+        404 => ApiError::route_not_found(),
+        413 => ApiError::new(
+            status,
+            "payload_too_large",
+            Msg::new("The request body is too large.", "Nội dung yêu cầu quá lớn."),
+        ),
+        415 => ApiError::new(
+            status,
+            "unsupported_media_type",
+            Msg::new("This content type is not accepted here.", "Định dạng nội dung này không được chấp nhận."),
+        ),
+        s if s >= 500 => ApiError::internal(format!("status {status} raised outside a handler")),
+        _ => ApiError::new(
+            status,
+            "bad_request",
+            Msg::new("The request could not be understood.", "Không hiểu được yêu cầu."),
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_plain_request_ids_are_taken_from_clients() {
+        assert!(is_acceptable_request_id("abc-123_x.y:z"));
+        assert!(!is_acceptable_request_id(""));
+        assert!(!is_acceptable_request_id("a b"));
+        assert!(!is_acceptable_request_id("x\r\nSet-Cookie: a=b"));
+        assert!(!is_acceptable_request_id(&"a".repeat(129)));
+    }
+}

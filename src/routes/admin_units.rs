@@ -1,0 +1,49 @@
+//! `GET /api/v1/admin-units` and `GET /api/v1/admin-units/{scheme}/{code}`.
+
+use actix_web::{HttpRequest, HttpResponse, web};
+
+use super::params::{self, Params};
+use crate::api::admin_units::AdminUnitView;
+use crate::api::page::{DEFAULT_LIMIT, Page, unit_cursor};
+use crate::db::admin_units::UnitFilter;
+use crate::domain::admin_unit::UnitRef;
+use crate::error::ApiError;
+use crate::services;
+use crate::state::AppState;
+
+/// Lists units, filtered by scheme, level, parent and name.
+pub async fn list(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    let mut p = Params::query(&req);
+    let scheme = p.optional("scheme", params::scheme);
+    let level = p.optional("level", params::level);
+    let parent = p.optional("parent", params::unit_code);
+    let parent_level = p.optional("parent_level", params::level);
+    let name_contains = p.optional("q", params::search_text);
+    let limit = p.optional("limit", params::limit).unwrap_or(DEFAULT_LIMIT);
+    let after = p.optional("cursor", params::unit_cursor);
+    p.finish()?;
+
+    // `parent=91&level=district` means province 91: the level above the one asked for.
+    let parent_level = parent_level.or_else(|| scheme.zip(level).and_then(|(s, l)| s.parent_level(l)));
+    let filter = UnitFilter { scheme, level, parent: parent.map(|code| (parent_level, code)), name_contains };
+    let page = services::admin_units::list(&state.db, filter, after, limit).await?;
+    Ok(HttpResponse::Ok().json(Page {
+        items: page.items.into_iter().map(AdminUnitView::from).collect::<Vec<_>>(),
+        next_cursor: page.next_after.map(unit_cursor),
+    }))
+}
+
+/// One unit. Codes repeat across levels, so `level` is required.
+pub async fn get(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    let mut p = Params::path(&req);
+    let scheme = p.required("scheme", params::scheme);
+    let code = p.required("code", params::unit_code);
+    let mut query = Params::query(&req);
+    let level = query.required("level", params::level);
+    p.absorb(query).finish()?;
+    let (Some(scheme), Some(code), Some(level)) = (scheme, code, level) else {
+        return Err(ApiError::internal("parameters passed their checks but are missing"));
+    };
+    let unit = services::admin_units::get(&state.db, UnitRef { scheme, level, code }).await?;
+    Ok(HttpResponse::Ok().json(AdminUnitView::from(unit)))
+}

@@ -1,0 +1,69 @@
+//! `GET /api/v1/authorities` and `GET /api/v1/authorities/{id}`.
+
+use actix_web::{HttpRequest, HttpResponse, web};
+
+use super::params::{self, Params};
+use crate::api::authorities::AuthorityView;
+use crate::api::page::{DEFAULT_LIMIT, Page};
+use crate::domain::authority::AuthorityKind;
+use crate::error::ApiError;
+use crate::i18n::Msg;
+use crate::services;
+use crate::services::authorities::{AuthorityQuery, UnitSelector};
+use crate::state::AppState;
+
+/// Lists authorities; with `unit_scheme` and `unit_code`, those whose jurisdiction holds
+/// that unit (the unit itself or a unit above it).
+pub async fn list(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    let mut p = Params::query(&req);
+    let unit_scheme = p.optional("unit_scheme", params::scheme);
+    let unit_code = p.optional("unit_code", params::unit_code);
+    let unit_level = p.optional("unit_level", params::level);
+    let kind = p.optional("kind", kind);
+    let name_contains = p.optional("q", params::search_text);
+    let limit = p.optional("limit", params::limit).unwrap_or(DEFAULT_LIMIT);
+    let after = p.optional("cursor", params::authority_cursor);
+    let holding = match (unit_scheme, unit_code) {
+        (Some(scheme), Some(code)) => Some(UnitSelector { scheme, level: unit_level, code }),
+        (None, None) if unit_level.is_none() => None,
+        (scheme, _) => {
+            let missing = if scheme.is_none() { "unit_scheme" } else { "unit_code" };
+            p.reject(
+                missing,
+                "required",
+                Msg::new(
+                    "is required with the other unit_ parameters",
+                    "là bắt buộc khi dùng các tham số unit_ khác",
+                ),
+            );
+            None
+        }
+    };
+    p.finish()?;
+
+    let query = AuthorityQuery { holding, kind, name_contains };
+    let page = services::authorities::list(&state.db, query, after, limit).await?;
+    Ok(HttpResponse::Ok().json(Page {
+        items: page.items.into_iter().map(AuthorityView::from).collect::<Vec<_>>(),
+        next_cursor: page.next_after,
+    }))
+}
+
+/// One authority.
+pub async fn get(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    let mut path = Params::path(&req);
+    let id = path.required("id", params::uuid);
+    path.finish()?;
+    let Some(id) = id else { return Err(ApiError::internal("parameters passed their checks but are missing")) };
+    let authority = services::authorities::get(&state.db, id).await?;
+    Ok(HttpResponse::Ok().json(AuthorityView::from(authority)))
+}
+
+fn kind(text: &str) -> Result<AuthorityKind, Msg> {
+    AuthorityKind::parse(text).ok_or_else(|| {
+        Msg::new(
+            "must be district, province, border_guard, health or other",
+            "phải là district, province, border_guard, health hoặc other",
+        )
+    })
+}

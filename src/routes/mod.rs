@@ -1,0 +1,69 @@
+//! HTTP: the route table, extractors, status codes and headers. No SQL here.
+//!
+//! [`endpoints`] is the single list of what the server serves. [`configure`] registers
+//! exactly that list, and the contract test compares it with `openapi.yaml`, so the
+//! document and the server cannot drift apart unnoticed.
+
+pub mod admin_units;
+pub mod authorities;
+pub mod extract;
+pub mod ops;
+pub mod params;
+
+use actix_web::http::Method;
+use actix_web::{HttpResponse, Route, web};
+
+use crate::error::ApiError;
+
+/// One method on one path, and how to attach its handler.
+pub struct Endpoint {
+    pub method: Method,
+    /// The path in OpenAPI form, e.g. `/api/v1/admin-units/{scheme}/{code}`.
+    pub path: &'static str,
+    attach: fn(Route) -> Route,
+}
+
+impl Endpoint {
+    fn get(path: &'static str, attach: fn(Route) -> Route) -> Self {
+        Endpoint { method: Method::GET, path, attach }
+    }
+}
+
+/// Every route the server serves.
+pub fn endpoints() -> Vec<Endpoint> {
+    vec![
+        Endpoint::get("/healthz", |r| r.to(ops::healthz)),
+        Endpoint::get("/readyz", |r| r.to(ops::readyz)),
+        Endpoint::get("/metrics", |r| r.to(ops::metrics)),
+        Endpoint::get("/openapi.yaml", |r| r.to(ops::openapi)),
+        Endpoint::get("/api/v1/admin-units", |r| r.to(admin_units::list)),
+        Endpoint::get("/api/v1/admin-units/{scheme}/{code}", |r| r.to(admin_units::get)),
+        Endpoint::get("/api/v1/authorities", |r| r.to(authorities::list)),
+        Endpoint::get("/api/v1/authorities/{id}", |r| r.to(authorities::get)),
+    ]
+}
+
+/// Registers every endpoint. A known path asked with another method gets 405 with `Allow`;
+/// an unknown path gets the 404 of [`not_found`].
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    let endpoints = endpoints();
+    let mut paths: Vec<&'static str> = endpoints.iter().map(|e| e.path).collect();
+    paths.dedup();
+    for path in paths {
+        let on_path: Vec<&Endpoint> = endpoints.iter().filter(|e| e.path == path).collect();
+        let allow = on_path.iter().map(|e| e.method.as_str()).collect::<Vec<_>>().join(", ");
+        let mut resource = web::resource(path);
+        for endpoint in on_path {
+            resource = resource.route((endpoint.attach)(web::route().method(endpoint.method.clone())));
+        }
+        cfg.service(resource.default_service(web::to(move || {
+            let allow = allow.clone();
+            async move { Err::<HttpResponse, _>(ApiError::method_not_allowed(&allow)) }
+        })));
+    }
+}
+
+/// The answer for paths no route has.
+pub async fn not_found() -> Result<HttpResponse, ApiError> {
+    Err(ApiError::route_not_found())
+}

@@ -1,0 +1,54 @@
+//! Operations: liveness, readiness, metrics and the contract itself.
+
+use actix_web::http::header::{CACHE_CONTROL, ContentType};
+use actix_web::{HttpResponse, web};
+use serde_json::json;
+
+use crate::db::migrations;
+use crate::error::ApiError;
+use crate::i18n::Msg;
+use crate::state::AppState;
+
+/// The OpenAPI document, served as written.
+const OPENAPI_YAML: &str = include_str!("../../openapi.yaml");
+
+/// The process is up. Touches nothing else, so that a slow database never gets a healthy
+/// process restarted.
+pub async fn healthz() -> HttpResponse {
+    HttpResponse::Ok().insert_header((CACHE_CONTROL, "no-store")).json(json!({"status": "ok"}))
+}
+
+/// The database answers and has every migration this binary expects.
+pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    let pending = state.db.run(migrations::pending_count).await?;
+    if pending > 0 {
+        let mut err = ApiError::new(
+            actix_web::http::StatusCode::SERVICE_UNAVAILABLE,
+            "migrations_pending",
+            Msg::new(
+                format!("{pending} database migrations are not applied yet; run `tinbao migrate`."),
+                format!("Còn {pending} bản cập nhật cơ sở dữ liệu chưa áp dụng; hãy chạy `tinbao migrate`."),
+            ),
+        );
+        err.retry_after = Some(5);
+        return Err(err);
+    }
+    Ok(HttpResponse::Ok().insert_header((CACHE_CONTROL, "no-store")).json(json!({"status": "ready"})))
+}
+
+/// Prometheus text format.
+pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/plain; version=0.0.4; charset=utf-8")
+        .insert_header((CACHE_CONTROL, "no-store"))
+        .body(state.metrics.render())
+}
+
+/// The contract, `openapi.yaml`.
+pub async fn openapi() -> HttpResponse {
+    HttpResponse::Ok().insert_header(ContentType(mime_yaml())).body(OPENAPI_YAML)
+}
+
+fn mime_yaml() -> actix_web::mime::Mime {
+    "application/yaml".parse().unwrap_or(actix_web::mime::TEXT_PLAIN_UTF_8)
+}

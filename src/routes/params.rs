@@ -1,0 +1,231 @@
+//! Reads query and path parameters one by one, so that every bad or unknown parameter is
+//! named in the answer, with a message in the caller's language, all at once.
+
+use actix_web::HttpRequest;
+use actix_web::web::Query;
+
+use crate::api::page::MAX_LIMIT;
+use crate::domain::admin_unit::{Level, MAX_UNIT_CODE, Scheme, UnitRef};
+use crate::domain::authority::valid_code;
+use crate::error::{ApiError, FieldError};
+use crate::i18n::Msg;
+
+/// The longest search text accepted.
+pub const MAX_SEARCH_CHARS: usize = 100;
+
+/// Parameters of one request, taken by name.
+pub struct Params {
+    pairs: Vec<(String, String)>,
+    errors: Vec<FieldError>,
+    check_unknown: bool,
+}
+
+impl Params {
+    /// The query string's parameters. Unknown ones are refused by [`Params::finish`]: a
+    /// misspelt filter must not silently return everything.
+    pub fn query(req: &HttpRequest) -> Self {
+        match Query::<Vec<(String, String)>>::from_query(req.query_string()) {
+            Ok(pairs) => Params { pairs: pairs.into_inner(), errors: Vec::new(), check_unknown: true },
+            Err(_) => Params {
+                pairs: Vec::new(),
+                errors: vec![FieldError::new(
+                    "query",
+                    "malformed",
+                    Msg::new("the query string is not properly encoded", "chuỗi truy vấn không được mã hóa đúng"),
+                )],
+                check_unknown: true,
+            },
+        }
+    }
+
+    /// The path's parameters, as the route pattern names them.
+    pub fn path(req: &HttpRequest) -> Self {
+        let pairs = req.match_info().iter().map(|(k, v)| (k.to_owned(), v.to_owned())).collect();
+        Params { pairs, errors: Vec::new(), check_unknown: false }
+    }
+
+    /// Takes `name` if present and parses it; a bad value is recorded, not returned.
+    pub fn optional<T>(&mut self, name: &str, parse: impl FnOnce(&str) -> Result<T, Msg>) -> Option<T> {
+        let mut values = Vec::new();
+        self.pairs.retain(|(k, v)| {
+            if k == name {
+                values.push(v.clone());
+                false
+            } else {
+                true
+            }
+        });
+        match values.as_slice() {
+            [] => None,
+            [value] if value.is_empty() => {
+                self.reject(name, "empty", Msg::new("must not be empty", "không được để trống"));
+                None
+            }
+            [value] => match parse(value) {
+                Ok(parsed) => Some(parsed),
+                Err(message) => {
+                    self.reject(name, "invalid", message);
+                    None
+                }
+            },
+            _ => {
+                self.reject(name, "repeated", Msg::new("is given more than once", "bị lặp lại nhiều lần"));
+                None
+            }
+        }
+    }
+
+    /// Takes `name`, which must be present.
+    pub fn required<T>(&mut self, name: &str, parse: impl FnOnce(&str) -> Result<T, Msg>) -> Option<T> {
+        let present = self.pairs.iter().any(|(k, _)| k == name);
+        let value = self.optional(name, parse);
+        if !present {
+            self.reject(name, "required", Msg::new("is required", "là bắt buộc"));
+        }
+        value
+    }
+
+    /// Records an error found by the caller, e.g. between two parameters.
+    pub fn reject(&mut self, name: &str, code: &'static str, message: Msg) {
+        self.errors.push(FieldError::new(name, code, message));
+    }
+
+    /// Adds the parameters and errors of `other` (the query of a request whose path this is,
+    /// say), so that one answer names every problem.
+    pub fn absorb(mut self, other: Params) -> Self {
+        self.check_unknown |= other.check_unknown;
+        self.pairs.extend(other.pairs);
+        self.errors.extend(other.errors);
+        self
+    }
+
+    /// Succeeds when every parameter was known and valid.
+    pub fn finish(mut self) -> Result<(), ApiError> {
+        if self.check_unknown {
+            for (name, _) in std::mem::take(&mut self.pairs) {
+                if !self.errors.iter().any(|e| e.field == name) {
+                    self.reject(
+                        &name,
+                        "unknown",
+                        Msg::new("is not a parameter of this route", "không phải tham số của đường dẫn này"),
+                    );
+                }
+            }
+        }
+        if self.errors.is_empty() { Ok(()) } else { Err(ApiError::invalid_parameters(self.errors)) }
+    }
+}
+
+/// `2024` or `2025`.
+pub fn scheme(text: &str) -> Result<Scheme, Msg> {
+    Scheme::parse(text).ok_or_else(|| Msg::new("must be 2024 or 2025", "phải là 2024 hoặc 2025"))
+}
+
+/// `province`, `district` or `commune`.
+pub fn level(text: &str) -> Result<Level, Msg> {
+    Level::parse(text).ok_or_else(|| {
+        Msg::new("must be province, district or commune", "phải là province (tỉnh), district (huyện) hoặc commune (xã)")
+    })
+}
+
+/// A unit code: a whole number from 1 to 99999.
+pub fn unit_code(text: &str) -> Result<i32, Msg> {
+    whole_number(text, 1, i64::from(MAX_UNIT_CODE)).map(|n| n as i32)
+}
+
+/// A page size from 1 to 100.
+pub fn limit(text: &str) -> Result<u32, Msg> {
+    whole_number(text, 1, i64::from(MAX_LIMIT)).map(|n| n as u32)
+}
+
+/// Search text: 1 to 100 characters.
+pub fn search_text(text: &str) -> Result<String, Msg> {
+    if text.is_empty() || text.chars().count() > MAX_SEARCH_CHARS {
+        return Err(Msg::new(
+            format!("must have 1 to {MAX_SEARCH_CHARS} characters"),
+            format!("phải có từ 1 đến {MAX_SEARCH_CHARS} ký tự"),
+        ));
+    }
+    // Control characters cannot be part of a name; PostgreSQL refuses NUL outright.
+    Ok(text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect::<String>().trim().to_owned())
+}
+
+/// A UUID, as tinbao gives out.
+pub fn uuid(text: &str) -> Result<uuid::Uuid, Msg> {
+    uuid::Uuid::try_parse(text).map_err(|_| {
+        Msg::new("must be an id as given by tinbao (a UUID)", "phải là mã định danh do tinbao cấp (dạng UUID)")
+    })
+}
+
+/// A units cursor: `SCHEME.LEVEL.CODE`, e.g. `2024.district.902`.
+pub fn unit_cursor(text: &str) -> Result<UnitRef, Msg> {
+    let mut parts = text.split('.');
+    let parsed = match (parts.next(), parts.next(), parts.next(), parts.next()) {
+        (Some(s), Some(l), Some(c), None) => {
+            Scheme::parse(s).zip(Level::parse(l)).zip(unit_code(c).ok()).map(|((scheme, level), code)| UnitRef {
+                scheme,
+                level,
+                code,
+            })
+        }
+        _ => None,
+    };
+    parsed.ok_or_else(invalid_cursor)
+}
+
+/// An authorities cursor: the code of the last authority of the previous page.
+pub fn authority_cursor(text: &str) -> Result<String, Msg> {
+    if valid_code(text) { Ok(text.to_owned()) } else { Err(invalid_cursor()) }
+}
+
+fn invalid_cursor() -> Msg {
+    Msg::new(
+        "is not a cursor of this list: pass next_cursor from the previous page unchanged",
+        "không phải con trỏ của danh sách này: hãy dùng nguyên giá trị next_cursor của trang trước",
+    )
+}
+
+fn whole_number(text: &str, min: i64, max: i64) -> Result<i64, Msg> {
+    let valid = !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit());
+    match text.parse::<i64>() {
+        Ok(n) if valid && (min..=max).contains(&n) => Ok(n),
+        _ => Err(Msg::new(
+            format!("must be a whole number from {min} to {max}"),
+            format!("phải là số nguyên từ {min} đến {max}"),
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_are_plain_digits_within_range() {
+        assert_eq!(limit("100"), Ok(100));
+        assert!(limit("101").is_err());
+        assert!(limit("0").is_err());
+        assert!(limit("+5").is_err());
+        assert!(limit("1e2").is_err());
+        assert!(unit_code("99999").is_ok());
+        assert!(unit_code("99999999999999999999").is_err());
+    }
+
+    #[test]
+    fn cursors_are_plain_positions() {
+        let unit = unit_cursor("2024.district.902").expect("valid");
+        assert_eq!(crate::api::page::unit_cursor(unit), "2024.district.902");
+        assert!(unit_cursor("2024.district").is_err());
+        assert!(unit_cursor("2024.county.1").is_err());
+        assert_eq!(authority_cursor("2024-D902"), Ok("2024-D902".to_owned()));
+        assert!(authority_cursor("a b").is_err());
+    }
+
+    #[test]
+    fn search_text_is_trimmed_and_bounded() {
+        assert_eq!(search_text("  kien luong "), Ok("kien luong".to_owned()));
+        assert_eq!(search_text("a\0b"), Ok("a b".to_owned()));
+        assert!(search_text("").is_err());
+        assert!(search_text(&"a".repeat(101)).is_err());
+    }
+}

@@ -1,0 +1,87 @@
+//! Importing administrative units and authorities from CSV files. Each import is one
+//! transaction: a malformed file, or one that names an unknown unit, changes nothing.
+
+use std::collections::BTreeSet;
+use std::io::Read;
+
+use chrono::Timelike;
+use diesel::Connection;
+
+use crate::db::DbConnection;
+use crate::db::admin_units::{self, UpsertCounts};
+use crate::db::authorities::{self, AuthorityInput};
+use crate::domain::admin_unit::{Level, Scheme, UnitRef};
+use crate::domain::authority::default_district_authority;
+use crate::domain::authority_csv::parse_authorities;
+use crate::domain::unit_csv::{LineError, parse_units};
+use crate::error::ApiError;
+
+/// Why an import changed nothing.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    /// The file is wrong; the message names the line.
+    #[error(transparent)]
+    Line(#[from] LineError),
+    /// The database failed.
+    #[error("the database refused the import ({})", .0.code)]
+    Storage(#[from] ApiError),
+}
+
+impl From<diesel::result::Error> for ImportError {
+    fn from(err: diesel::result::Error) -> Self {
+        ImportError::Storage(err.into())
+    }
+}
+
+/// Imports a units file of `scheme`.
+pub fn import_units(conn: &mut DbConnection, scheme: Scheme, input: impl Read) -> Result<UpsertCounts, ImportError> {
+    let units = parse_units(scheme, input)?;
+    conn.transaction(|conn| Ok(admin_units::upsert(conn, &units)?))
+}
+
+/// Imports an authorities file. Every unit it names must already exist.
+pub fn import_authorities(
+    conn: &mut DbConnection,
+    input: impl Read,
+) -> Result<authorities::UpsertCounts, ImportError> {
+    let records = parse_authorities(input)?;
+    conn.transaction(|conn| {
+        for record in &records {
+            for unit in &record.units {
+                if admin_units::find(conn, *unit)?.is_none() {
+                    return Err(LineError::new(record.line, format!("units: {unit} does not exist; import the units first")).into());
+                }
+            }
+        }
+        let inputs: Vec<AuthorityInput> = records
+            .into_iter()
+            .map(|r| AuthorityInput { code: r.code, name: r.name, kind: r.kind, units: r.units })
+            .collect();
+        Ok(authorities::upsert(conn, &inputs, now())?)
+    })
+}
+
+/// The authorities that the shipped 2024 units imply: one per district, covering it.
+pub fn default_district_authorities(conn: &mut DbConnection) -> Result<authorities::UpsertCounts, ApiError> {
+    let filter = admin_units::UnitFilter {
+        scheme: Some(Scheme::S2024),
+        level: Some(Level::District),
+        ..Default::default()
+    };
+    let districts = admin_units::list(conn, &filter, None, i64::MAX)?;
+    let inputs: Vec<AuthorityInput> = districts
+        .iter()
+        .map(|district| {
+            let (code, name) = default_district_authority(district);
+            let units: BTreeSet<UnitRef> = [district.unit].into();
+            AuthorityInput { code, name, kind: crate::domain::authority::AuthorityKind::District, units }
+        })
+        .collect();
+    authorities::upsert(conn, &inputs, now())
+}
+
+/// Now, in UTC, truncated to microseconds: both backends store that precision.
+pub fn now() -> chrono::NaiveDateTime {
+    let now = chrono::Utc::now().naive_utc();
+    now.with_nanosecond((now.nanosecond() / 1_000) * 1_000).unwrap_or(now)
+}

@@ -1,0 +1,11 @@
+//! What every handler shares. Nothing here is state between requests: all shared state
+//! lives in the database, so that several tinbao nodes can serve one PostgreSQL.
+
+use crate::db::Db;
+use crate::metrics::Metrics;
+
+/// Handed to every handler through `web::Data`.
+pub struct AppState {
+    pub db: Db,
+    pub metrics: Metrics,
+}
