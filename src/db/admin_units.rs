@@ -61,8 +61,10 @@ impl TryFrom<UnitRow> for AdminUnit {
 pub struct UnitFilter {
     pub scheme: Option<Scheme>,
     pub level: Option<Level>,
-    /// The parent's level and code; `None` level matches a parent of any level.
-    pub parent: Option<(Option<Level>, i32)>,
+    /// The code of the unit directly above.
+    pub parent_code: Option<i32>,
+    /// The level of the unit directly above.
+    pub parent_level: Option<Level>,
     /// Text to find in the name, ignoring diacritics and case.
     pub name_contains: Option<String>,
 }
@@ -81,11 +83,11 @@ pub fn list(
     if let Some(level) = filter.level {
         query = query.filter(dsl::level.eq(level.as_str()));
     }
-    if let Some((parent_level, parent_code)) = filter.parent {
+    if let Some(parent_code) = filter.parent_code {
         query = query.filter(dsl::parent_code.eq(parent_code));
-        if let Some(parent_level) = parent_level {
-            query = query.filter(dsl::parent_level.eq(parent_level.as_str()));
-        }
+    }
+    if let Some(parent_level) = filter.parent_level {
+        query = query.filter(dsl::parent_level.eq(parent_level.as_str()));
     }
     if let Some(text) = &filter.name_contains {
         let pattern = format!("%{}%", escape_like(&fold(text)));
@@ -109,17 +111,17 @@ pub fn list(
         .collect()
 }
 
-/// The units of `scheme` with `code`, at `level` or at any level.
+/// The units with `code`, in `scheme` (or any) at `level` (or any).
 pub fn find_by_code(
     conn: &mut DbConnection,
-    scheme: Scheme,
+    scheme: Option<Scheme>,
     level: Option<Level>,
     code: i32,
 ) -> Result<Vec<AdminUnit>, ApiError> {
-    let mut query = dsl::admin_units
-        .select(UnitRow::as_select())
-        .filter(dsl::scheme.eq(scheme.as_str()).and(dsl::code.eq(code)))
-        .into_boxed();
+    let mut query = dsl::admin_units.select(UnitRow::as_select()).filter(dsl::code.eq(code)).into_boxed();
+    if let Some(scheme) = scheme {
+        query = query.filter(dsl::scheme.eq(scheme.as_str()));
+    }
     if let Some(level) = level {
         query = query.filter(dsl::level.eq(level.as_str()));
     }
@@ -128,7 +130,7 @@ pub fn find_by_code(
 
 /// One unit, if it exists.
 pub fn find(conn: &mut DbConnection, unit: UnitRef) -> Result<Option<AdminUnit>, ApiError> {
-    Ok(find_by_code(conn, unit.scheme, Some(unit.level), unit.code)?.into_iter().next())
+    Ok(find_by_code(conn, Some(unit.scheme), Some(unit.level), unit.code)?.into_iter().next())
 }
 
 /// The unit and every unit above it, nearest first.

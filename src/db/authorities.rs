@@ -54,6 +54,10 @@ pub struct AuthorityFilter {
     pub kind: Option<AuthorityKind>,
     /// Only authorities whose jurisdiction names one of these units.
     pub covering_any: Option<Vec<UnitRef>>,
+    /// Only authorities whose jurisdiction names a unit of this scheme.
+    pub jurisdiction_scheme: Option<Scheme>,
+    /// Only authorities whose jurisdiction names a unit of this level.
+    pub jurisdiction_level: Option<Level>,
     /// Text to find in the code or name, ignoring diacritics and case.
     pub name_contains: Option<String>,
 }
@@ -68,6 +72,17 @@ pub fn list(
     let mut query = authorities::table.select(AuthorityRow::as_select()).into_boxed();
     if let Some(units) = &filter.covering_any {
         let ids = authority_ids_covering(conn, units)?;
+        query = query.filter(authorities::id.eq_any(ids));
+    }
+    if filter.jurisdiction_scheme.is_some() || filter.jurisdiction_level.is_some() {
+        let mut units = authority_units::table.select(authority_units::authority_id).distinct().into_boxed();
+        if let Some(scheme) = filter.jurisdiction_scheme {
+            units = units.filter(authority_units::unit_scheme.eq(scheme.as_str()));
+        }
+        if let Some(level) = filter.jurisdiction_level {
+            units = units.filter(authority_units::unit_level.eq(level.as_str()));
+        }
+        let ids: Vec<String> = units.load(conn)?;
         query = query.filter(authorities::id.eq_any(ids));
     }
     if let Some(kind) = filter.kind {

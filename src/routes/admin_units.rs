@@ -24,8 +24,9 @@ pub async fn list(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRe
     p.finish()?;
 
     // `parent=91&level=district` means province 91: the level above the one asked for.
-    let parent_level = parent_level.or_else(|| scheme.zip(level).and_then(|(s, l)| s.parent_level(l)));
-    let filter = UnitFilter { scheme, level, parent: parent.map(|code| (parent_level, code)), name_contains };
+    let implied = scheme.zip(level).and_then(|(s, l)| s.parent_level(l)).filter(|_| parent.is_some());
+    let parent_level = parent_level.or(implied);
+    let filter = UnitFilter { scheme, level, parent_code: parent, parent_level, name_contains };
     let page = services::admin_units::list(&state.db, filter, after, limit).await?;
     Ok(HttpResponse::Ok().json(Page {
         items: page.items.into_iter().map(AdminUnitView::from).collect::<Vec<_>>(),

@@ -12,8 +12,8 @@ use crate::services;
 use crate::services::authorities::{AuthorityQuery, UnitSelector};
 use crate::state::AppState;
 
-/// Lists authorities; with `unit_scheme` and `unit_code`, those whose jurisdiction holds
-/// that unit (the unit itself or a unit above it).
+/// Lists authorities; with `unit_code` (and optionally `unit_scheme`, `unit_level`), those
+/// whose jurisdiction holds that unit: names it or a unit above it.
 pub async fn list(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let mut p = Params::query(&req);
     let unit_scheme = p.optional("unit_scheme", params::scheme);
@@ -23,25 +23,10 @@ pub async fn list(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRe
     let name_contains = p.optional("q", params::search_text);
     let limit = p.optional("limit", params::limit).unwrap_or(DEFAULT_LIMIT);
     let after = p.optional("cursor", params::authority_cursor);
-    let holding = match (unit_scheme, unit_code) {
-        (Some(scheme), Some(code)) => Some(UnitSelector { scheme, level: unit_level, code }),
-        (None, None) if unit_level.is_none() => None,
-        (scheme, _) => {
-            let missing = if scheme.is_none() { "unit_scheme" } else { "unit_code" };
-            p.reject(
-                missing,
-                "required",
-                Msg::new(
-                    "is required with the other unit_ parameters",
-                    "là bắt buộc khi dùng các tham số unit_ khác",
-                ),
-            );
-            None
-        }
-    };
     p.finish()?;
 
-    let query = AuthorityQuery { holding, kind, name_contains };
+    let units = UnitSelector { scheme: unit_scheme, level: unit_level, code: unit_code };
+    let query = AuthorityQuery { units, kind, name_contains };
     let page = services::authorities::list(&state.db, query, after, limit).await?;
     Ok(HttpResponse::Ok().json(Page {
         items: page.items.into_iter().map(AuthorityView::from).collect::<Vec<_>>(),

@@ -152,7 +152,9 @@ pub fn search_text(text: &str) -> Result<String, Msg> {
 
 /// A UUID, as tinbao gives out.
 pub fn uuid(text: &str) -> Result<uuid::Uuid, Msg> {
-    uuid::Uuid::try_parse(text).map_err(|_| {
+    // Only the hyphenated form that tinbao gives out (36 characters).
+    let parsed = if text.len() == 36 { uuid::Uuid::try_parse(text).ok() } else { None };
+    parsed.ok_or_else(|| {
         Msg::new("must be an id as given by tinbao (a UUID)", "phải là mã định danh do tinbao cấp (dạng UUID)")
     })
 }

@@ -10,19 +10,21 @@ use crate::domain::authority::{Authority, AuthorityKind};
 use crate::error::ApiError;
 use crate::i18n::Msg;
 
-/// A place named by the caller: a code in a scheme, at one level or at any level.
-#[derive(Debug, Clone, Copy)]
+/// Units named by the caller. Each part narrows independently.
+#[derive(Debug, Clone, Copy, Default)]
 pub struct UnitSelector {
-    pub scheme: Scheme,
+    pub scheme: Option<Scheme>,
     pub level: Option<Level>,
-    pub code: i32,
+    pub code: Option<i32>,
 }
 
 /// What the caller asks of the list.
 #[derive(Debug, Default, Clone)]
 pub struct AuthorityQuery {
-    /// Only authorities whose jurisdiction holds this unit (the unit itself or a unit above it).
-    pub holding: Option<UnitSelector>,
+    /// With a code: only authorities whose jurisdiction holds such a unit (names it or a
+    /// unit above it). Without: only authorities whose jurisdiction names a unit of that
+    /// scheme or level.
+    pub units: UnitSelector,
     pub kind: Option<AuthorityKind>,
     pub name_contains: Option<String>,
 }
@@ -36,17 +38,18 @@ pub struct AuthorityPage {
 /// Lists authorities by code.
 pub async fn list(db: &Db, query: AuthorityQuery, after: Option<String>, limit: u32) -> Result<AuthorityPage, ApiError> {
     db.run(move |conn| {
-        let covering_any = match query.holding {
-            None => None,
-            Some(sel) => {
+        let sel = query.units;
+        let mut filter = AuthorityFilter { kind: query.kind, name_contains: query.name_contains, ..Default::default() };
+        match sel.code {
+            Some(code) => {
                 let mut units = Vec::new();
-                for unit in admin_units::find_by_code(conn, sel.scheme, sel.level, sel.code)? {
+                for unit in admin_units::find_by_code(conn, sel.scheme, sel.level, code)? {
                     units.extend(admin_units::self_and_ancestors(conn, unit.unit)?);
                 }
-                Some(units)
+                filter.covering_any = Some(units);
             }
-        };
-        let filter = AuthorityFilter { kind: query.kind, covering_any, name_contains: query.name_contains };
+            None => (filter.jurisdiction_scheme, filter.jurisdiction_level) = (sel.scheme, sel.level),
+        }
         let mut items = authorities::list(conn, &filter, after.as_deref(), i64::from(limit) + 1)?;
         let next_after = if items.len() > limit as usize {
             items.truncate(limit as usize);

@@ -1,0 +1,13 @@
+//! Integration tests: the real server over TCP, on SQLite and on PostgreSQL in one run.
+//! One binary, so that one PostgreSQL cluster serves every test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod helpers;
+mod pg;
+
+mod admin_units;
+mod authorities;
+mod cli;
+mod contract;
+mod errors;
+mod operations;
