@@ -27,7 +27,11 @@ pub struct FieldError {
 
 impl FieldError {
     pub fn new(field: impl Into<String>, code: &'static str, message: Msg) -> Self {
-        FieldError { field: field.into(), code, message }
+        FieldError {
+            field: field.into(),
+            code,
+            message,
+        }
     }
 }
 
@@ -47,7 +51,14 @@ pub struct ApiError {
 
 impl ApiError {
     pub fn new(status: StatusCode, code: &'static str, detail: Msg) -> Self {
-        ApiError { status, code, detail, errors: Vec::new(), allow: None, retry_after: None }
+        ApiError {
+            status,
+            code,
+            detail,
+            errors: Vec::new(),
+            allow: None,
+            retry_after: None,
+        }
     }
 
     /// A resource that does not exist (or that the caller may not know of).
@@ -100,7 +111,10 @@ impl ApiError {
         let mut err = Self::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             "validation_failed",
-            Msg::new("Some fields are wrong; see errors.", "Một số trường không hợp lệ; xem errors."),
+            Msg::new(
+                "Some fields are wrong; see errors.",
+                "Một số trường không hợp lệ; xem errors.",
+            ),
         );
         err.errors = errors;
         err
@@ -144,7 +158,11 @@ impl ApiError {
             errors: self
                 .errors
                 .iter()
-                .map(|e| ProblemField { field: &e.field, code: e.code, message: e.message.get(lang) })
+                .map(|e| ProblemField {
+                    field: &e.field,
+                    code: e.code,
+                    message: e.message.get(lang),
+                })
                 .collect(),
             request_id,
         };
@@ -153,7 +171,11 @@ impl ApiError {
             .content_type(PROBLEM_JSON)
             .insert_header((header::CONTENT_LANGUAGE, lang.tag()))
             .insert_header((header::CACHE_CONTROL, "no-store"));
-        if let Some(allow) = self.allow.as_deref().and_then(|a| HeaderValue::from_str(a).ok()) {
+        if let Some(allow) = self
+            .allow
+            .as_deref()
+            .and_then(|a| HeaderValue::from_str(a).ok())
+        {
             response.insert_header((header::ALLOW, allow));
         }
         if let Some(seconds) = self.retry_after {
@@ -196,7 +218,10 @@ fn title(status: StatusCode, lang: Lang) -> &'static str {
         409 => ("Conflict", "Xung đột"),
         412 => ("Precondition failed", "Dữ liệu đã thay đổi"),
         413 => ("Request too large", "Yêu cầu quá lớn"),
-        415 => ("Unsupported media type", "Định dạng nội dung không được hỗ trợ"),
+        415 => (
+            "Unsupported media type",
+            "Định dạng nội dung không được hỗ trợ",
+        ),
         422 => ("Invalid data", "Dữ liệu không hợp lệ"),
         428 => ("Precondition required", "Thiếu điều kiện If-Match"),
         429 => ("Too many requests", "Quá nhiều yêu cầu"),

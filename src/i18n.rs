@@ -16,13 +16,19 @@ impl Lang {
     /// Picks the language from an `Accept-Language` header: the first of `vi`/`en` by
     /// preference (`q`), Vietnamese when neither is named.
     pub fn negotiate(header: Option<&str>) -> Lang {
-        let Some(header) = header else { return Lang::default() };
+        let Some(header) = header else {
+            return Lang::default();
+        };
         let mut best: Option<(f32, Lang)> = None;
         for item in header.split(',') {
             let mut parts = item.split(';');
             let tag = parts.next().unwrap_or_default().trim().to_ascii_lowercase();
             let quality = parts
-                .find_map(|p| p.trim().strip_prefix("q=").and_then(|q| q.parse::<f32>().ok()))
+                .find_map(|p| {
+                    p.trim()
+                        .strip_prefix("q=")
+                        .and_then(|q| q.parse::<f32>().ok())
+                })
                 .unwrap_or(1.0);
             let lang = match tag.split('-').next() {
                 Some("vi") => Lang::Vi,
@@ -54,7 +60,10 @@ pub struct Msg {
 
 impl Msg {
     pub fn new(en: impl Into<Cow<'static, str>>, vi: impl Into<Cow<'static, str>>) -> Self {
-        Msg { en: en.into(), vi: vi.into() }
+        Msg {
+            en: en.into(),
+            vi: vi.into(),
+        }
     }
 
     /// The sentence in `lang`.

@@ -29,7 +29,10 @@ impl Application {
         let listener = TcpListener::bind(config.listen)
             .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", config.listen))?;
         let port = listener.local_addr()?.port();
-        let state = web::Data::new(AppState { db: db.clone(), metrics: Metrics::new() });
+        let state = web::Data::new(AppState {
+            db: db.clone(),
+            metrics: Metrics::new(),
+        });
         let max_body = config.max_body_bytes;
         let server = HttpServer::new(move || {
             App::new()
@@ -71,7 +74,9 @@ async fn prepare_database(config: &Config) -> anyhow::Result<Db> {
     let (pool_size, seed_units) = (config.db_pool_size, config.seed_admin_units);
     web::block(move || -> anyhow::Result<Db> {
         let db = Db::open(&url, pool_size).map_err(anyhow::Error::msg)?;
-        let mut conn = db.get().map_err(|_| anyhow::anyhow!("cannot connect to {url}"))?;
+        let mut conn = db
+            .get()
+            .map_err(|_| anyhow::anyhow!("cannot connect to {url}"))?;
         migrations::with_startup_lock(&mut conn, |conn| {
             let applied = migrations::run_pending(conn)?;
             if !applied.is_empty() {

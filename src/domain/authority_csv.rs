@@ -20,7 +20,10 @@ pub struct AuthorityRecord {
 
 /// Parses a whole file, or names the first line that is wrong.
 pub fn parse_authorities(input: impl Read) -> Result<Vec<AuthorityRecord>, LineError> {
-    let mut reader = csv::ReaderBuilder::new().has_headers(true).flexible(true).from_reader(input);
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(true)
+        .from_reader(input);
     let header: Vec<String> = reader
         .headers()
         .map_err(|e| LineError::new(1, format!("unreadable header: {e}")))?
@@ -28,7 +31,10 @@ pub fn parse_authorities(input: impl Read) -> Result<Vec<AuthorityRecord>, LineE
         .map(|h| h.trim().trim_start_matches('\u{feff}').to_owned())
         .collect();
     if header != ["code", "name", "kind", "units"] {
-        return Err(LineError::new(1, "the header must be `code,name,kind,units`"));
+        return Err(LineError::new(
+            1,
+            "the header must be `code,name,kind,units`",
+        ));
     }
     let mut seen = HashSet::new();
     let mut out = Vec::new();
@@ -39,21 +45,38 @@ pub fn parse_authorities(input: impl Read) -> Result<Vec<AuthorityRecord>, LineE
         })?;
         let line = record.position().map_or(0, |p| p.line());
         if record.len() != 4 {
-            return Err(LineError::new(line, format!("expected 4 columns, found {}", record.len())));
+            return Err(LineError::new(
+                line,
+                format!("expected 4 columns, found {}", record.len()),
+            ));
         }
-        let (code, name, kind, units) = (record[0].trim(), record[1].trim(), record[2].trim(), record[3].trim());
+        let (code, name, kind, units) = (
+            record[0].trim(),
+            record[1].trim(),
+            record[2].trim(),
+            record[3].trim(),
+        );
         if !valid_code(code) {
-            return Err(LineError::new(line, "code must be 1 to 64 letters, digits, `.`, `_` or `-`"));
+            return Err(LineError::new(
+                line,
+                "code must be 1 to 64 letters, digits, `.`, `_` or `-`",
+            ));
         }
         if !seen.insert(code.to_owned()) {
             return Err(LineError::new(line, format!("code `{code}` appears twice")));
         }
         if name.is_empty() || name.chars().count() > MAX_NAME_CHARS {
-            return Err(LineError::new(line, format!("name must have 1 to {MAX_NAME_CHARS} characters")));
+            return Err(LineError::new(
+                line,
+                format!("name must have 1 to {MAX_NAME_CHARS} characters"),
+            ));
         }
         let kind = AuthorityKind::parse(kind).ok_or_else(|| {
             let kinds: Vec<&str> = AuthorityKind::ALL.iter().map(|k| k.as_str()).collect();
-            LineError::new(line, format!("kind `{kind}` is not one of {}", kinds.join(", ")))
+            LineError::new(
+                line,
+                format!("kind `{kind}` is not one of {}", kinds.join(", ")),
+            )
         })?;
         let units = units
             .split(';')
@@ -61,9 +84,18 @@ pub fn parse_authorities(input: impl Read) -> Result<Vec<AuthorityRecord>, LineE
             .map(|u| UnitRef::parse(u).map_err(|m| LineError::new(line, format!("units: {m}"))))
             .collect::<Result<BTreeSet<_>, _>>()?;
         if units.is_empty() {
-            return Err(LineError::new(line, "units is empty: an authority needs a jurisdiction"));
+            return Err(LineError::new(
+                line,
+                "units is empty: an authority needs a jurisdiction",
+            ));
         }
-        out.push(AuthorityRecord { line, code: code.to_owned(), name: name.to_owned(), kind, units });
+        out.push(AuthorityRecord {
+            line,
+            code: code.to_owned(),
+            name: name.to_owned(),
+            kind,
+            units,
+        });
     }
     Ok(out)
 }
@@ -93,9 +125,20 @@ mod tests {
         assert!(err.message.starts_with("units:"), "{err}");
 
         let csv = "code,name,kind,units\nA,Name,district,\n";
-        assert!(parse_authorities(csv.as_bytes()).unwrap_err().message.contains("jurisdiction"));
+        assert!(
+            parse_authorities(csv.as_bytes())
+                .unwrap_err()
+                .message
+                .contains("jurisdiction")
+        );
 
-        let csv = "code,name,kind,units\nA,N,district,2024:district:1\nA,N,district,2024:district:2\n";
-        assert!(parse_authorities(csv.as_bytes()).unwrap_err().message.contains("twice"));
+        let csv =
+            "code,name,kind,units\nA,N,district,2024:district:1\nA,N,district,2024:district:2\n";
+        assert!(
+            parse_authorities(csv.as_bytes())
+                .unwrap_err()
+                .message
+                .contains("twice")
+        );
     }
 }

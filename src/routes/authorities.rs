@@ -25,11 +25,23 @@ pub async fn list(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRe
     let after = p.optional("cursor", params::authority_cursor);
     p.finish()?;
 
-    let units = UnitSelector { scheme: unit_scheme, level: unit_level, code: unit_code };
-    let query = AuthorityQuery { units, kind, name_contains };
+    let units = UnitSelector {
+        scheme: unit_scheme,
+        level: unit_level,
+        code: unit_code,
+    };
+    let query = AuthorityQuery {
+        units,
+        kind,
+        name_contains,
+    };
     let page = services::authorities::list(&state.db, query, after, limit).await?;
     Ok(HttpResponse::Ok().json(Page {
-        items: page.items.into_iter().map(AuthorityView::from).collect::<Vec<_>>(),
+        items: page
+            .items
+            .into_iter()
+            .map(AuthorityView::from)
+            .collect::<Vec<_>>(),
         next_cursor: page.next_after,
     }))
 }
@@ -39,7 +51,11 @@ pub async fn get(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRes
     let mut path = Params::path(&req);
     let id = path.required("id", params::uuid);
     path.finish()?;
-    let Some(id) = id else { return Err(ApiError::internal("parameters passed their checks but are missing")) };
+    let Some(id) = id else {
+        return Err(ApiError::internal(
+            "parameters passed their checks but are missing",
+        ));
+    };
     let authority = services::authorities::get(&state.db, id).await?;
     Ok(HttpResponse::Ok().json(AuthorityView::from(authority)))
 }

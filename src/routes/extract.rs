@@ -41,14 +41,25 @@ pub fn json_error(err: &JsonPayloadError, max_body_bytes: usize) -> ApiError {
             StatusCode::BAD_REQUEST,
             "malformed_json",
             Msg::new(
-                format!("The body is not valid JSON (line {}, column {}).", e.line(), e.column()),
-                format!("Nội dung không phải JSON hợp lệ (dòng {}, cột {}).", e.line(), e.column()),
+                format!(
+                    "The body is not valid JSON (line {}, column {}).",
+                    e.line(),
+                    e.column()
+                ),
+                format!(
+                    "Nội dung không phải JSON hợp lệ (dòng {}, cột {}).",
+                    e.line(),
+                    e.column()
+                ),
             ),
         ),
         _ => ApiError::new(
             StatusCode::BAD_REQUEST,
             "unreadable_body",
-            Msg::new("The request body could not be read.", "Không đọc được nội dung yêu cầu."),
+            Msg::new(
+                "The request body could not be read.",
+                "Không đọc được nội dung yêu cầu.",
+            ),
         ),
     }
 }
@@ -74,7 +85,14 @@ fn shape_error(e: &serde_json::Error) -> ApiError {
             .map(str::to_owned)
     };
     let error = if let Some(field) = quoted("unknown field ") {
-        FieldError::new(field, "unknown", Msg::new("is not a field of this request", "không phải trường của yêu cầu này"))
+        FieldError::new(
+            field,
+            "unknown",
+            Msg::new(
+                "is not a field of this request",
+                "không phải trường của yêu cầu này",
+            ),
+        )
     } else if let Some(field) = quoted("missing field ") {
         FieldError::new(field, "required", Msg::new("is required", "là bắt buộc"))
     } else {
@@ -82,8 +100,16 @@ fn shape_error(e: &serde_json::Error) -> ApiError {
             "body",
             "wrong_type",
             Msg::new(
-                format!("a value has the wrong type or form (line {}, column {})", e.line(), e.column()),
-                format!("có giá trị sai kiểu hoặc sai dạng (dòng {}, cột {})", e.line(), e.column()),
+                format!(
+                    "a value has the wrong type or form (line {}, column {})",
+                    e.line(),
+                    e.column()
+                ),
+                format!(
+                    "có giá trị sai kiểu hoặc sai dạng (dòng {}, cột {})",
+                    e.line(),
+                    e.column()
+                ),
             ),
         )
     };
@@ -106,16 +132,21 @@ mod tests {
     }
 
     async fn call(content_type: &str, body: &'static str) -> (u16, serde_json::Value) {
-        let app = test::init_service(
-            App::new()
-                .app_data(json_config(64))
-                .route("/", web::post().to(|_: web::Json<Probe>| async { HttpResponse::NoContent().finish() })),
-        )
+        let app = test::init_service(App::new().app_data(json_config(64)).route(
+            "/",
+            web::post().to(|_: web::Json<Probe>| async { HttpResponse::NoContent().finish() }),
+        ))
         .await;
-        let req = test::TestRequest::post().uri("/").insert_header(("content-type", content_type)).set_payload(body);
+        let req = test::TestRequest::post()
+            .uri("/")
+            .insert_header(("content-type", content_type))
+            .set_payload(body);
         let res = test::call_service(&app, req.to_request()).await;
         let status = res.status().as_u16();
-        let content_type = res.headers().get("content-type").map(|v| v.to_str().unwrap_or_default().to_owned());
+        let content_type = res
+            .headers()
+            .get("content-type")
+            .map(|v| v.to_str().unwrap_or_default().to_owned());
         let body: serde_json::Value = test::read_body_json(res).await;
         assert_eq!(content_type.as_deref(), Some(crate::error::PROBLEM_JSON));
         (status, body)
@@ -124,21 +155,50 @@ mod tests {
     #[actix_web::test]
     async fn each_body_failure_has_its_status_and_code() {
         let (status, body) = call("application/json", "{\"name\": ").await;
-        assert_eq!((status, body["code"].as_str()), (400, Some("malformed_json")));
+        assert_eq!(
+            (status, body["code"].as_str()),
+            (400, Some("malformed_json"))
+        );
 
         let (status, body) = call("text/plain", "{}").await;
-        assert_eq!((status, body["code"].as_str()), (415, Some("unsupported_media_type")));
+        assert_eq!(
+            (status, body["code"].as_str()),
+            (415, Some("unsupported_media_type"))
+        );
 
-        let (status, body) =
-            call("application/json", "{\"name\": \"0912345678 and a long, long, long tail of text\", \"count\": 1}").await;
-        assert_eq!((status, body["code"].as_str()), (413, Some("payload_too_large")));
+        let (status, body) = call(
+            "application/json",
+            "{\"name\": \"0912345678 and a long, long, long tail of text\", \"count\": 1}",
+        )
+        .await;
+        assert_eq!(
+            (status, body["code"].as_str()),
+            (413, Some("payload_too_large"))
+        );
 
-        let (status, body) = call("application/json", "{\"name\": \"a\", \"count\": 1, \"role\": \"admin\"}").await;
-        assert_eq!((status, body["code"].as_str()), (422, Some("validation_failed")));
+        let (status, body) = call(
+            "application/json",
+            "{\"name\": \"a\", \"count\": 1, \"role\": \"admin\"}",
+        )
+        .await;
+        assert_eq!(
+            (status, body["code"].as_str()),
+            (422, Some("validation_failed"))
+        );
         assert_eq!(body["errors"][0]["field"], "role");
 
-        let (status, body) = call("application/json", "{\"name\": \"0912345678\", \"count\": \"x\"}").await;
-        assert_eq!((status, body["errors"][0]["code"].as_str()), (422, Some("wrong_type")));
-        assert!(!body.to_string().contains("0912345678"), "the submitted value must not be echoed");
+        let (status, body) = call(
+            "application/json",
+            "{\"name\": \"0912345678\", \"count\": \"x\"}",
+        )
+        .await;
+        assert_eq!(
+            (status, body["errors"][0]["code"].as_str()),
+            (422, Some("wrong_type"))
+        );
+        assert!(
+            !body.to_string().contains("0912345678"),
+            "the submitted value must not be echoed"
+        );
     }
 }

@@ -25,7 +25,11 @@ pub struct Endpoint {
 
 impl Endpoint {
     fn get(path: &'static str, attach: fn(Route) -> Route) -> Self {
-        Endpoint { method: Method::GET, path, attach }
+        Endpoint {
+            method: Method::GET,
+            path,
+            attach,
+        }
     }
 }
 
@@ -37,7 +41,9 @@ pub fn endpoints() -> Vec<Endpoint> {
         Endpoint::get("/metrics", |r| r.to(ops::metrics)),
         Endpoint::get("/openapi.yaml", |r| r.to(ops::openapi)),
         Endpoint::get("/api/v1/admin-units", |r| r.to(admin_units::list)),
-        Endpoint::get("/api/v1/admin-units/{scheme}/{code}", |r| r.to(admin_units::get)),
+        Endpoint::get("/api/v1/admin-units/{scheme}/{code}", |r| {
+            r.to(admin_units::get)
+        }),
         Endpoint::get("/api/v1/authorities", |r| r.to(authorities::list)),
         Endpoint::get("/api/v1/authorities/{id}", |r| r.to(authorities::get)),
     ]
@@ -51,10 +57,16 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     paths.dedup();
     for path in paths {
         let on_path: Vec<&Endpoint> = endpoints.iter().filter(|e| e.path == path).collect();
-        let allow = on_path.iter().map(|e| e.method.as_str()).collect::<Vec<_>>().join(", ");
+        let allow = on_path
+            .iter()
+            .map(|e| e.method.as_str())
+            .collect::<Vec<_>>()
+            .join(", ");
         let mut resource = web::resource(path);
         for endpoint in on_path {
-            resource = resource.route((endpoint.attach)(web::route().method(endpoint.method.clone())));
+            resource = resource.route((endpoint.attach)(
+                web::route().method(endpoint.method.clone()),
+            ));
         }
         cfg.service(resource.default_service(web::to(move || {
             let allow = allow.clone();

@@ -25,13 +25,20 @@ impl Params {
     /// misspelt filter must not silently return everything.
     pub fn query(req: &HttpRequest) -> Self {
         match Query::<Vec<(String, String)>>::from_query(req.query_string()) {
-            Ok(pairs) => Params { pairs: pairs.into_inner(), errors: Vec::new(), check_unknown: true },
+            Ok(pairs) => Params {
+                pairs: pairs.into_inner(),
+                errors: Vec::new(),
+                check_unknown: true,
+            },
             Err(_) => Params {
                 pairs: Vec::new(),
                 errors: vec![FieldError::new(
                     "query",
                     "malformed",
-                    Msg::new("the query string is not properly encoded", "chuỗi truy vấn không được mã hóa đúng"),
+                    Msg::new(
+                        "the query string is not properly encoded",
+                        "chuỗi truy vấn không được mã hóa đúng",
+                    ),
                 )],
                 check_unknown: true,
             },
@@ -40,12 +47,24 @@ impl Params {
 
     /// The path's parameters, as the route pattern names them.
     pub fn path(req: &HttpRequest) -> Self {
-        let pairs = req.match_info().iter().map(|(k, v)| (k.to_owned(), v.to_owned())).collect();
-        Params { pairs, errors: Vec::new(), check_unknown: false }
+        let pairs = req
+            .match_info()
+            .iter()
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .collect();
+        Params {
+            pairs,
+            errors: Vec::new(),
+            check_unknown: false,
+        }
     }
 
     /// Takes `name` if present and parses it; a bad value is recorded, not returned.
-    pub fn optional<T>(&mut self, name: &str, parse: impl FnOnce(&str) -> Result<T, Msg>) -> Option<T> {
+    pub fn optional<T>(
+        &mut self,
+        name: &str,
+        parse: impl FnOnce(&str) -> Result<T, Msg>,
+    ) -> Option<T> {
         let mut values = Vec::new();
         self.pairs.retain(|(k, v)| {
             if k == name {
@@ -58,7 +77,11 @@ impl Params {
         match values.as_slice() {
             [] => None,
             [value] if value.is_empty() => {
-                self.reject(name, "empty", Msg::new("must not be empty", "không được để trống"));
+                self.reject(
+                    name,
+                    "empty",
+                    Msg::new("must not be empty", "không được để trống"),
+                );
                 None
             }
             [value] => match parse(value) {
@@ -69,14 +92,22 @@ impl Params {
                 }
             },
             _ => {
-                self.reject(name, "repeated", Msg::new("is given more than once", "bị lặp lại nhiều lần"));
+                self.reject(
+                    name,
+                    "repeated",
+                    Msg::new("is given more than once", "bị lặp lại nhiều lần"),
+                );
                 None
             }
         }
     }
 
     /// Takes `name`, which must be present.
-    pub fn required<T>(&mut self, name: &str, parse: impl FnOnce(&str) -> Result<T, Msg>) -> Option<T> {
+    pub fn required<T>(
+        &mut self,
+        name: &str,
+        parse: impl FnOnce(&str) -> Result<T, Msg>,
+    ) -> Option<T> {
         let present = self.pairs.iter().any(|(k, _)| k == name);
         let value = self.optional(name, parse);
         if !present {
@@ -107,12 +138,19 @@ impl Params {
                     self.reject(
                         &name,
                         "unknown",
-                        Msg::new("is not a parameter of this route", "không phải tham số của đường dẫn này"),
+                        Msg::new(
+                            "is not a parameter of this route",
+                            "không phải tham số của đường dẫn này",
+                        ),
                     );
                 }
             }
         }
-        if self.errors.is_empty() { Ok(()) } else { Err(ApiError::invalid_parameters(self.errors)) }
+        if self.errors.is_empty() {
+            Ok(())
+        } else {
+            Err(ApiError::invalid_parameters(self.errors))
+        }
     }
 }
 
@@ -124,7 +162,10 @@ pub fn scheme(text: &str) -> Result<Scheme, Msg> {
 /// `province`, `district` or `commune`.
 pub fn level(text: &str) -> Result<Level, Msg> {
     Level::parse(text).ok_or_else(|| {
-        Msg::new("must be province, district or commune", "phải là province (tỉnh), district (huyện) hoặc commune (xã)")
+        Msg::new(
+            "must be province, district or commune",
+            "phải là province (tỉnh), district (huyện) hoặc commune (xã)",
+        )
     })
 }
 
@@ -147,15 +188,27 @@ pub fn search_text(text: &str) -> Result<String, Msg> {
         ));
     }
     // Control characters cannot be part of a name; PostgreSQL refuses NUL outright.
-    Ok(text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect::<String>().trim().to_owned())
+    Ok(text
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect::<String>()
+        .trim()
+        .to_owned())
 }
 
 /// A UUID, as tinbao gives out.
 pub fn uuid(text: &str) -> Result<uuid::Uuid, Msg> {
     // Only the hyphenated form that tinbao gives out (36 characters).
-    let parsed = if text.len() == 36 { uuid::Uuid::try_parse(text).ok() } else { None };
+    let parsed = if text.len() == 36 {
+        uuid::Uuid::try_parse(text).ok()
+    } else {
+        None
+    };
     parsed.ok_or_else(|| {
-        Msg::new("must be an id as given by tinbao (a UUID)", "phải là mã định danh do tinbao cấp (dạng UUID)")
+        Msg::new(
+            "must be an id as given by tinbao (a UUID)",
+            "phải là mã định danh do tinbao cấp (dạng UUID)",
+        )
     })
 }
 
@@ -163,13 +216,14 @@ pub fn uuid(text: &str) -> Result<uuid::Uuid, Msg> {
 pub fn unit_cursor(text: &str) -> Result<UnitRef, Msg> {
     let mut parts = text.split('.');
     let parsed = match (parts.next(), parts.next(), parts.next(), parts.next()) {
-        (Some(s), Some(l), Some(c), None) => {
-            Scheme::parse(s).zip(Level::parse(l)).zip(unit_code(c).ok()).map(|((scheme, level), code)| UnitRef {
+        (Some(s), Some(l), Some(c), None) => Scheme::parse(s)
+            .zip(Level::parse(l))
+            .zip(unit_code(c).ok())
+            .map(|((scheme, level), code)| UnitRef {
                 scheme,
                 level,
                 code,
-            })
-        }
+            }),
         _ => None,
     };
     parsed.ok_or_else(invalid_cursor)
@@ -177,7 +231,11 @@ pub fn unit_cursor(text: &str) -> Result<UnitRef, Msg> {
 
 /// An authorities cursor: the code of the last authority of the previous page.
 pub fn authority_cursor(text: &str) -> Result<String, Msg> {
-    if valid_code(text) { Ok(text.to_owned()) } else { Err(invalid_cursor()) }
+    if valid_code(text) {
+        Ok(text.to_owned())
+    } else {
+        Err(invalid_cursor())
+    }
 }
 
 fn invalid_cursor() -> Msg {

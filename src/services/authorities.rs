@@ -36,10 +36,19 @@ pub struct AuthorityPage {
 }
 
 /// Lists authorities by code.
-pub async fn list(db: &Db, query: AuthorityQuery, after: Option<String>, limit: u32) -> Result<AuthorityPage, ApiError> {
+pub async fn list(
+    db: &Db,
+    query: AuthorityQuery,
+    after: Option<String>,
+    limit: u32,
+) -> Result<AuthorityPage, ApiError> {
     db.run(move |conn| {
         let sel = query.units;
-        let mut filter = AuthorityFilter { kind: query.kind, name_contains: query.name_contains, ..Default::default() };
+        let mut filter = AuthorityFilter {
+            kind: query.kind,
+            name_contains: query.name_contains,
+            ..Default::default()
+        };
         match sel.code {
             Some(code) => {
                 let mut units = Vec::new();
@@ -48,7 +57,9 @@ pub async fn list(db: &Db, query: AuthorityQuery, after: Option<String>, limit: 
                 }
                 filter.covering_any = Some(units);
             }
-            None => (filter.jurisdiction_scheme, filter.jurisdiction_level) = (sel.scheme, sel.level),
+            None => {
+                (filter.jurisdiction_scheme, filter.jurisdiction_level) = (sel.scheme, sel.level)
+            }
         }
         let mut items = authorities::list(conn, &filter, after.as_deref(), i64::from(limit) + 1)?;
         let next_after = if items.len() > limit as usize {
@@ -64,7 +75,12 @@ pub async fn list(db: &Db, query: AuthorityQuery, after: Option<String>, limit: 
 
 /// One authority, or 404.
 pub async fn get(db: &Db, id: Uuid) -> Result<Authority, ApiError> {
-    db.run(move |conn| authorities::find(conn, id)).await?.ok_or_else(|| {
-        ApiError::not_found(Msg::new("There is no authority with this id.", "Không có cơ quan nào có mã định danh này."))
-    })
+    db.run(move |conn| authorities::find(conn, id))
+        .await?
+        .ok_or_else(|| {
+            ApiError::not_found(Msg::new(
+                "There is no authority with this id.",
+                "Không có cơ quan nào có mã định danh này.",
+            ))
+        })
 }

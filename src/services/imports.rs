@@ -34,7 +34,11 @@ impl From<diesel::result::Error> for ImportError {
 }
 
 /// Imports a units file of `scheme`.
-pub fn import_units(conn: &mut DbConnection, scheme: Scheme, input: impl Read) -> Result<UpsertCounts, ImportError> {
+pub fn import_units(
+    conn: &mut DbConnection,
+    scheme: Scheme,
+    input: impl Read,
+) -> Result<UpsertCounts, ImportError> {
     let units = parse_units(scheme, input)?;
     conn.transaction(|conn| Ok(admin_units::upsert(conn, &units)?))
 }
@@ -49,20 +53,31 @@ pub fn import_authorities(
         for record in &records {
             for unit in &record.units {
                 if admin_units::find(conn, *unit)?.is_none() {
-                    return Err(LineError::new(record.line, format!("units: {unit} does not exist; import the units first")).into());
+                    return Err(LineError::new(
+                        record.line,
+                        format!("units: {unit} does not exist; import the units first"),
+                    )
+                    .into());
                 }
             }
         }
         let inputs: Vec<AuthorityInput> = records
             .into_iter()
-            .map(|r| AuthorityInput { code: r.code, name: r.name, kind: r.kind, units: r.units })
+            .map(|r| AuthorityInput {
+                code: r.code,
+                name: r.name,
+                kind: r.kind,
+                units: r.units,
+            })
             .collect();
         Ok(authorities::upsert(conn, &inputs, now())?)
     })
 }
 
 /// The authorities that the shipped 2024 units imply: one per district, covering it.
-pub fn default_district_authorities(conn: &mut DbConnection) -> Result<authorities::UpsertCounts, ApiError> {
+pub fn default_district_authorities(
+    conn: &mut DbConnection,
+) -> Result<authorities::UpsertCounts, ApiError> {
     let filter = admin_units::UnitFilter {
         scheme: Some(Scheme::S2024),
         level: Some(Level::District),
@@ -74,7 +89,12 @@ pub fn default_district_authorities(conn: &mut DbConnection) -> Result<authoriti
         .map(|district| {
             let (code, name) = default_district_authority(district);
             let units: BTreeSet<UnitRef> = [district.unit].into();
-            AuthorityInput { code, name, kind: crate::domain::authority::AuthorityKind::District, units }
+            AuthorityInput {
+                code,
+                name,
+                kind: crate::domain::authority::AuthorityKind::District,
+                units,
+            }
         })
         .collect();
     authorities::upsert(conn, &inputs, now())
@@ -83,5 +103,6 @@ pub fn default_district_authorities(conn: &mut DbConnection) -> Result<authoriti
 /// Now, in UTC, truncated to microseconds: both backends store that precision.
 pub fn now() -> chrono::NaiveDateTime {
     let now = chrono::Utc::now().naive_utc();
-    now.with_nanosecond((now.nanosecond() / 1_000) * 1_000).unwrap_or(now)
+    now.with_nanosecond((now.nanosecond() / 1_000) * 1_000)
+        .unwrap_or(now)
 }

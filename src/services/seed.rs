@@ -21,16 +21,25 @@ pub struct SeedSummary {
 
 /// Seeds when the database has no 2024 units; otherwise leaves it alone.
 pub fn seed_if_empty(conn: &mut DbConnection) -> Result<Option<SeedSummary>, ApiError> {
-    let filter = UnitFilter { scheme: Some(Scheme::S2024), ..Default::default() };
+    let filter = UnitFilter {
+        scheme: Some(Scheme::S2024),
+        ..Default::default()
+    };
     if !admin_units::list(conn, &filter, None, 1)?.is_empty() {
         return Ok(None);
     }
     conn.transaction(|conn| {
-        let units = import_units(conn, Scheme::S2024, UNITS_2024.as_bytes()).map_err(|e| match e {
-            ImportError::Line(line) => ApiError::internal(format!("shipped units file: {line}")),
-            ImportError::Storage(err) => err,
-        })?;
+        let units =
+            import_units(conn, Scheme::S2024, UNITS_2024.as_bytes()).map_err(|e| match e {
+                ImportError::Line(line) => {
+                    ApiError::internal(format!("shipped units file: {line}"))
+                }
+                ImportError::Storage(err) => err,
+            })?;
         let authorities = default_district_authorities(conn)?;
-        Ok(Some(SeedSummary { units: units.inserted, authorities: authorities.inserted }))
+        Ok(Some(SeedSummary {
+            units: units.inserted,
+            authorities: authorities.inserted,
+        }))
     })
 }

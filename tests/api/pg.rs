@@ -35,7 +35,9 @@ pub fn bindir() -> Option<PathBuf> {
         versions.sort();
         candidates.extend(versions.into_iter().rev());
     }
-    candidates.into_iter().find(|dir| dir.join("initdb").exists() && dir.join("pg_ctl").exists())
+    candidates
+        .into_iter()
+        .find(|dir| dir.join("initdb").exists() && dir.join("pg_ctl").exists())
 }
 
 /// The shared cluster, started on first use.
@@ -50,8 +52,11 @@ impl Cluster {
     /// Creates an empty database and returns its URL.
     pub fn create_database(&self) -> String {
         let name = format!("tinbao_test_{}", uuid::Uuid::now_v7().simple());
-        let mut admin = PgConnection::establish(&self.url("postgres")).expect("connect to the test cluster");
-        diesel::sql_query(format!("CREATE DATABASE {name}")).execute(&mut admin).expect("create a test database");
+        let mut admin =
+            PgConnection::establish(&self.url("postgres")).expect("connect to the test cluster");
+        diesel::sql_query(format!("CREATE DATABASE {name}"))
+            .execute(&mut admin)
+            .expect("create a test database");
         self.url(&name)
     }
 
@@ -63,7 +68,11 @@ impl Cluster {
 fn is_root() -> bool {
     std::fs::read_to_string("/proc/self/status")
         .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("Uid:")).map(|l| l.split_whitespace().nth(1) == Some("0")))
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("Uid:"))
+                .map(|l| l.split_whitespace().nth(1) == Some("0"))
+        })
         .unwrap_or(false)
 }
 
@@ -80,22 +89,36 @@ fn pg_command(bindir: &Path, program: &str) -> Command {
 }
 
 fn run(mut cmd: Command, what: &str) -> Result<(), String> {
-    let output = cmd.stdin(Stdio::null()).output().map_err(|e| format!("{what}: {e}"))?;
+    let output = cmd
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|e| format!("{what}: {e}"))?;
     if output.status.success() {
         Ok(())
     } else {
-        Err(format!("{what} failed: {}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr)))
+        Err(format!(
+            "{what} failed: {}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        ))
     }
 }
 
 fn free_port() -> Result<u16, String> {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").map_err(|e| e.to_string())?;
-    listener.local_addr().map(|a| a.port()).map_err(|e| e.to_string())
+    listener
+        .local_addr()
+        .map(|a| a.port())
+        .map_err(|e| e.to_string())
 }
 
 fn start() -> Result<Cluster, String> {
     let bindir = bindir().ok_or("no PostgreSQL binaries (initdb, pg_ctl) on this machine")?;
-    let root = std::env::temp_dir().join(format!("tinbao-pg-{}-{}", std::process::id(), uuid::Uuid::now_v7().simple()));
+    let root = std::env::temp_dir().join(format!(
+        "tinbao-pg-{}-{}",
+        std::process::id(),
+        uuid::Uuid::now_v7().simple()
+    ));
     std::fs::create_dir_all(&root).map_err(|e| format!("create {}: {e}", root.display()))?;
     if is_root() {
         run(
@@ -109,7 +132,16 @@ fn start() -> Result<Cluster, String> {
     }
     let data = root.join("data");
     let mut initdb = pg_command(&bindir, "initdb");
-    initdb.arg("-D").arg(&data).args(["-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync"]);
+    initdb.arg("-D").arg(&data).args([
+        "-U",
+        "postgres",
+        "-A",
+        "trust",
+        "-E",
+        "UTF8",
+        "--locale=C",
+        "--no-sync",
+    ]);
     run(initdb, "initdb")?;
 
     let port = free_port()?;
@@ -119,12 +151,21 @@ fn start() -> Result<Cluster, String> {
         root.display()
     );
     let mut pg_ctl = pg_command(&bindir, "pg_ctl");
-    pg_ctl.arg("-D").arg(&data).arg("-l").arg(root.join("server.log")).args(["-w", "-t", "60", "-o", &options, "start"]);
+    pg_ctl
+        .arg("-D")
+        .arg(&data)
+        .arg("-l")
+        .arg(root.join("server.log"))
+        .args(["-w", "-t", "60", "-o", &options, "start"]);
     run(pg_ctl, "pg_ctl start")?;
 
     let stop = format!(
         "{}{} -D {} stop -m immediate",
-        if is_root() { "runuser -u postgres -- " } else { "" },
+        if is_root() {
+            "runuser -u postgres -- "
+        } else {
+            ""
+        },
         bindir.join("pg_ctl").display(),
         data.display()
     );
