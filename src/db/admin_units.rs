@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use diesel::prelude::*;
 
 use super::schema::admin_units::{self, dsl};
-use super::{DbConnection, on_backend};
+use super::{DbConnection, UpsertCounts, on_backend};
 use crate::domain::admin_unit::{AdminUnit, Level, Scheme, UnitRef};
 use crate::domain::text::{escape_like, fold};
 use crate::error::ApiError;
@@ -36,7 +36,8 @@ struct NewUnit<'a> {
     parent_code: Option<i32>,
 }
 
-fn unit_ref(scheme: &str, level: &str, code: i32) -> Result<UnitRef, ApiError> {
+/// A stored unit reference, checked: the database should only hold valid ones.
+pub(super) fn unit_ref(scheme: &str, level: &str, code: i32) -> Result<UnitRef, ApiError> {
     match (Scheme::parse(scheme), Level::parse(level)) {
         (Some(scheme), Some(level)) => Ok(UnitRef {
             scheme,
@@ -178,14 +179,6 @@ pub fn self_and_ancestors(
 pub fn is_empty(conn: &mut DbConnection) -> Result<bool, ApiError> {
     let count: i64 = dsl::admin_units.count().get_result(conn)?;
     Ok(count == 0)
-}
-
-/// What an import did.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
-pub struct UpsertCounts {
-    pub inserted: usize,
-    pub updated: usize,
-    pub unchanged: usize,
 }
 
 /// Inserts new units and updates changed ones. `units` must come parents first. Units the

@@ -6,8 +6,9 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use uuid::Uuid;
 
+use super::admin_units::unit_ref;
 use super::schema::{admin_units, authorities, authority_units};
-use super::{DbConnection, on_backend};
+use super::{DbConnection, UpsertCounts, on_backend};
 use crate::domain::admin_unit::{AdminUnit, Level, Scheme, UnitRef};
 use crate::domain::authority::{Authority, AuthorityKind, search_key};
 use crate::domain::text::{escape_like, fold};
@@ -176,9 +177,9 @@ fn with_jurisdictions(
         .load(conn)?;
     let mut by_authority: HashMap<String, Vec<AdminUnit>> = HashMap::new();
     for (authority_id, scheme, level, code, name, parent_level, parent_code) in units {
-        let unit = stored_unit(&scheme, &level, code)?;
+        let unit = unit_ref(&scheme, &level, code)?;
         let parent = match (parent_level, parent_code) {
-            (Some(l), Some(c)) => Some(stored_unit(&scheme, &l, c)?),
+            (Some(l), Some(c)) => Some(unit_ref(&scheme, &l, c)?),
             _ => None,
         };
         by_authority
@@ -203,25 +204,6 @@ fn with_jurisdictions(
             })
         })
         .collect()
-}
-
-fn stored_unit(scheme: &str, level: &str, code: i32) -> Result<UnitRef, ApiError> {
-    match (Scheme::parse(scheme), Level::parse(level)) {
-        (Some(scheme), Some(level)) => Ok(UnitRef {
-            scheme,
-            level,
-            code,
-        }),
-        _ => Err(ApiError::internal("stored jurisdiction unit is not valid")),
-    }
-}
-
-/// What an import did.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
-pub struct UpsertCounts {
-    pub inserted: usize,
-    pub updated: usize,
-    pub unchanged: usize,
 }
 
 /// Creates authorities that are new (by code) and updates those that changed, replacing

@@ -11,6 +11,14 @@ pub mod url;
 pub use pool::{Db, DbError};
 pub use url::DatabaseUrl;
 
+/// What an import did to the rows it was given.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct UpsertCounts {
+    pub inserted: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+}
+
 /// A connection to either backend. The URL's scheme decides which (see [`DatabaseUrl`]).
 #[derive(diesel::MultiConnection)]
 pub enum DbConnection {

@@ -6,6 +6,7 @@ use std::io::Read;
 
 use super::admin_unit::UnitRef;
 use super::authority::{AuthorityKind, MAX_NAME_CHARS, valid_code};
+use super::csv_rows::read_rows;
 use super::unit_csv::LineError;
 
 /// One authority as the file describes it.
@@ -20,42 +21,12 @@ pub struct AuthorityRecord {
 
 /// Parses a whole file, or names the first line that is wrong.
 pub fn parse_authorities(input: impl Read) -> Result<Vec<AuthorityRecord>, LineError> {
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .flexible(true)
-        .from_reader(input);
-    let header: Vec<String> = reader
-        .headers()
-        .map_err(|e| LineError::new(1, format!("unreadable header: {e}")))?
-        .iter()
-        .map(|h| h.trim().trim_start_matches('\u{feff}').to_owned())
-        .collect();
-    if header != ["code", "name", "kind", "units"] {
-        return Err(LineError::new(
-            1,
-            "the header must be `code,name,kind,units`",
-        ));
-    }
+    let rows = read_rows(input, &["code", "name", "kind", "units"])?;
     let mut seen = HashSet::new();
     let mut out = Vec::new();
-    for record in reader.records() {
-        let record = record.map_err(|e| {
-            let line = e.position().map_or(0, |p| p.line());
-            LineError::new(line, format!("unreadable row: {e}"))
-        })?;
-        let line = record.position().map_or(0, |p| p.line());
-        if record.len() != 4 {
-            return Err(LineError::new(
-                line,
-                format!("expected 4 columns, found {}", record.len()),
-            ));
-        }
-        let (code, name, kind, units) = (
-            record[0].trim(),
-            record[1].trim(),
-            record[2].trim(),
-            record[3].trim(),
-        );
+    for (line, fields) in rows {
+        let [code, name, kind, units] =
+            [&fields[0], &fields[1], &fields[2], &fields[3]].map(String::as_str);
         if !valid_code(code) {
             return Err(LineError::new(
                 line,

@@ -3,5 +3,6 @@
 pub mod admin_unit;
 pub mod authority;
 pub mod authority_csv;
+pub mod csv_rows;
 pub mod text;
 pub mod unit_csv;

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use std::io::Read;
 
 use super::admin_unit::{AdminUnit, Level, Scheme, UnitRef, parse_code};
+use super::csv_rows::read_rows;
 
 /// A problem in an import file, with the 1-based line it was found on.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -50,49 +51,17 @@ fn expected_header(scheme: Scheme) -> &'static [&'static str] {
 /// Parses a whole file. Units come out parents first (provinces, then districts, then
 /// communes), each once, ordered by code within a level.
 pub fn parse_units(scheme: Scheme, input: impl Read) -> Result<Vec<AdminUnit>, LineError> {
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .flexible(true)
-        .from_reader(input);
-    let header: Vec<String> = reader
-        .headers()
-        .map_err(|e| LineError::new(1, format!("unreadable header: {e}")))?
-        .iter()
-        .map(|h| h.trim().trim_start_matches('\u{feff}').to_owned())
-        .collect();
     let expected = expected_header(scheme);
-    if header != expected {
-        return Err(LineError::new(
-            1,
-            format!(
-                "the header must be `{}` for scheme {scheme}",
-                expected.join(",")
-            ),
-        ));
-    }
-
+    let rows = read_rows(input, expected).map_err(|e| match e.line {
+        1 => LineError::new(1, format!("{} for scheme {scheme}", e.message)),
+        _ => e,
+    })?;
     let mut units: BTreeMap<UnitRef, (String, Option<UnitRef>, u64)> = BTreeMap::new();
-    for record in reader.records() {
-        let record = record.map_err(|e| {
-            let line = e.position().map_or(0, |p| p.line());
-            LineError::new(line, format!("unreadable row: {e}"))
-        })?;
-        let line = record.position().map_or(0, |p| p.line());
-        if record.len() != expected.len() {
-            return Err(LineError::new(
-                line,
-                format!(
-                    "expected {} columns, found {}",
-                    expected.len(),
-                    record.len()
-                ),
-            ));
-        }
-        let fields: Vec<&str> = record.iter().map(str::trim).collect();
+    for (line, fields) in rows {
         let levels = scheme.levels();
         let mut parent: Option<UnitRef> = None;
         for (tier, level) in levels.iter().enumerate() {
-            let (code, name) = (fields[tier * 2], fields[tier * 2 + 1]);
+            let (code, name) = (fields[tier * 2].as_str(), fields[tier * 2 + 1].as_str());
             // Island districts of 2024 have no communes: the lowest tier may be empty.
             if code.is_empty() && name.is_empty() && tier == levels.len() - 1 && tier > 0 {
                 break;

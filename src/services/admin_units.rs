@@ -1,5 +1,6 @@
 //! Reading administrative units: the pickers of the clients.
 
+use super::take_page;
 use crate::db::Db;
 use crate::db::admin_units::{self, UnitFilter};
 use crate::domain::admin_unit::{AdminUnit, UnitRef};
@@ -20,13 +21,8 @@ pub async fn list(
     limit: u32,
 ) -> Result<UnitPage, ApiError> {
     db.run(move |conn| {
-        let mut items = admin_units::list(conn, &filter, after, i64::from(limit) + 1)?;
-        let next_after = if items.len() > limit as usize {
-            items.truncate(limit as usize);
-            items.last().map(|u| u.unit)
-        } else {
-            None
-        };
+        let rows = admin_units::list(conn, &filter, after, i64::from(limit) + 1)?;
+        let (items, next_after) = take_page(rows, limit, |u| u.unit);
         Ok(UnitPage { items, next_after })
     })
     .await

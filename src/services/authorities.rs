@@ -2,6 +2,7 @@
 
 use uuid::Uuid;
 
+use super::take_page;
 use crate::db::Db;
 use crate::db::admin_units;
 use crate::db::authorities::{self, AuthorityFilter};
@@ -61,13 +62,8 @@ pub async fn list(
                 (filter.jurisdiction_scheme, filter.jurisdiction_level) = (sel.scheme, sel.level)
             }
         }
-        let mut items = authorities::list(conn, &filter, after.as_deref(), i64::from(limit) + 1)?;
-        let next_after = if items.len() > limit as usize {
-            items.truncate(limit as usize);
-            items.last().map(|a| a.code.clone())
-        } else {
-            None
-        };
+        let rows = authorities::list(conn, &filter, after.as_deref(), i64::from(limit) + 1)?;
+        let (items, next_after) = take_page(rows, limit, |a| a.code.clone());
         Ok(AuthorityPage { items, next_after })
     })
     .await

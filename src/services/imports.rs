@@ -8,7 +8,8 @@ use chrono::Timelike;
 use diesel::Connection;
 
 use crate::db::DbConnection;
-use crate::db::admin_units::{self, UpsertCounts};
+use crate::db::UpsertCounts;
+use crate::db::admin_units;
 use crate::db::authorities::{self, AuthorityInput};
 use crate::domain::admin_unit::{Level, Scheme, UnitRef};
 use crate::domain::authority::default_district_authority;
@@ -47,7 +48,7 @@ pub fn import_units(
 pub fn import_authorities(
     conn: &mut DbConnection,
     input: impl Read,
-) -> Result<authorities::UpsertCounts, ImportError> {
+) -> Result<UpsertCounts, ImportError> {
     let records = parse_authorities(input)?;
     conn.transaction(|conn| {
         for record in &records {
@@ -75,9 +76,7 @@ pub fn import_authorities(
 }
 
 /// The authorities that the shipped 2024 units imply: one per district, covering it.
-pub fn default_district_authorities(
-    conn: &mut DbConnection,
-) -> Result<authorities::UpsertCounts, ApiError> {
+pub fn default_district_authorities(conn: &mut DbConnection) -> Result<UpsertCounts, ApiError> {
     let filter = admin_units::UnitFilter {
         scheme: Some(Scheme::S2024),
         level: Some(Level::District),

@@ -5,3 +5,19 @@ pub mod admin_units;
 pub mod authorities;
 pub mod imports;
 pub mod seed;
+
+/// Turns the `limit + 1` rows of a keyset query into one page, and the last item of that
+/// page when more rows follow (the position the next page starts after).
+pub(crate) fn take_page<T, K>(
+    mut rows: Vec<T>,
+    limit: u32,
+    key: impl Fn(&T) -> K,
+) -> (Vec<T>, Option<K>) {
+    if rows.len() > limit as usize {
+        rows.truncate(limit as usize);
+        let next = rows.last().map(key);
+        (rows, next)
+    } else {
+        (rows, None)
+    }
+}

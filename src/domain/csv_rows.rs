@@ -1,0 +1,42 @@
+//! Reading import files: a fixed header, then rows of a fixed width, each with its line
+//! number for error messages.
+
+use std::io::Read;
+
+use super::unit_csv::LineError;
+
+/// Checks the header and returns every row as trimmed fields with its 1-based line.
+pub fn read_rows(input: impl Read, header: &[&str]) -> Result<Vec<(u64, Vec<String>)>, LineError> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(true)
+        .from_reader(input);
+    let found: Vec<String> = reader
+        .headers()
+        .map_err(|e| LineError::new(1, format!("unreadable header: {e}")))?
+        .iter()
+        .map(|h| h.trim().trim_start_matches('\u{feff}').to_owned())
+        .collect();
+    if found != header {
+        return Err(LineError::new(
+            1,
+            format!("the header must be `{}`", header.join(",")),
+        ));
+    }
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| {
+            let line = e.position().map_or(0, |p| p.line());
+            LineError::new(line, format!("unreadable row: {e}"))
+        })?;
+        let line = record.position().map_or(0, |p| p.line());
+        if record.len() != header.len() {
+            return Err(LineError::new(
+                line,
+                format!("expected {} columns, found {}", header.len(), record.len()),
+            ));
+        }
+        rows.push((line, record.iter().map(|f| f.trim().to_owned()).collect()));
+    }
+    Ok(rows)
+}
