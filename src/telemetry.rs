@@ -17,6 +17,7 @@ pub fn init(format: LogFormat, filter: &str) {
             .json()
             .flatten_event(true)
             .with_current_span(true)
+            .with_span_list(false)
             .try_init(),
         LogFormat::Text => builder.compact().try_init(),
     };

@@ -260,16 +260,18 @@ async fn migrate_applies_migrations_once(backend: Backend) {
 
 async fn serve_says_where_it_listens_and_stops_gracefully_on_sigterm(backend: Backend) {
     let (url, dir) = fresh_database(backend);
+    let log_path = dir.path().join("server.log");
     let mut child = Command::new(env!("CARGO_BIN_EXE_tinbao"))
         .arg("serve")
         .env("DATABASE_URL", &url)
         .env("TINBAO_DATA_DIR", dir.path())
         .env("TINBAO_LISTEN", "127.0.0.1:0")
-        .env("TINBAO_LOG", "warn")
+        .env("TINBAO_LOG", "info")
+        .env("TINBAO_LOG_FORMAT", "json")
         .env("TINBAO_WORKERS", "1")
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(std::fs::File::create(&log_path).unwrap())
         .spawn()
         .unwrap();
     let stdout = child.stdout.take().unwrap();
@@ -305,6 +307,12 @@ async fn serve_says_where_it_listens_and_stops_gracefully_on_sigterm(backend: Ba
         15,
         "a first start is seeded"
     );
+    let typed = reqwest::get(format!(
+        "{address}/api/v1/admin-units?q=Nguyen%20Van%20A%200912345678"
+    ))
+    .await
+    .unwrap();
+    assert_eq!(typed.status().as_u16(), 200);
 
     let killed = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
@@ -323,6 +331,25 @@ async fn serve_says_where_it_listens_and_stops_gracefully_on_sigterm(backend: Ba
         std::thread::sleep(Duration::from_millis(100));
     };
     assert!(status.success(), "a graceful stop exits 0, got {status}");
+
+    // Logs are JSON lines naming the route pattern, never what the caller typed.
+    let log = std::fs::read_to_string(&log_path).unwrap();
+    let finished: Vec<serde_json::Value> = log
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter(|e| e["message"] == "request finished")
+        .collect();
+    assert_eq!(finished.len(), 3, "{log}");
+    assert!(
+        finished
+            .iter()
+            .all(|e| e["span"]["request_id"].is_string() && e["status"] == 200),
+        "{log}"
+    );
+    assert!(
+        !log.contains("0912345678") && !log.contains("Nguyen"),
+        "what the caller typed reached the log: {log}"
+    );
 }
 
 #[test]
