@@ -19,11 +19,7 @@ use crate::startup::Application;
 use crate::telemetry;
 
 #[derive(Parser)]
-#[command(
-    name = "tinbao",
-    version,
-    about = "Tip line for illegal border entry: intake, routing, cases, audit"
-)]
+#[command(name = "tinbao", version, about = "Tip line for illegal border entry: intake, routing, cases, audit")]
 struct Cli {
     /// A TOML file of settings; TINBAO_* environment variables override it.
     #[arg(long, global = true, value_name = "FILE")]
@@ -48,6 +44,11 @@ enum Command {
         #[command(subcommand)]
         action: AuthoritiesAction,
     },
+    /// Accounts.
+    Users {
+        #[command(subcommand)]
+        action: UsersAction,
+    },
     /// Exit 0 when the server at URL answers /healthz with 200 (for container health checks).
     Healthcheck {
         #[arg(long, default_value = "http://127.0.0.1:8080/healthz")]
@@ -66,6 +67,16 @@ enum UnitsAction {
 }
 
 #[derive(Subcommand)]
+enum UsersAction {
+    /// Create an admin account. The password is read from TINBAO_ADMIN_PASSWORD when set,
+    /// else from standard input (one line).
+    CreateAdmin {
+        #[arg(long)]
+        login: String,
+    },
+}
+
+#[derive(Subcommand)]
 enum AuthoritiesAction {
     /// Import an authorities CSV: code,name,kind,units. Idempotent; all or nothing.
     Import { file: PathBuf },
@@ -78,10 +89,7 @@ pub async fn run() -> ExitCode {
     let config = match Config::load(cli.config.as_deref(), &env) {
         Ok(config) => config,
         Err(errors) => {
-            eprintln!(
-                "tinbao cannot start: the configuration has {} problem(s):",
-                errors.len()
-            );
+            eprintln!("tinbao cannot start: the configuration has {} problem(s):", errors.len());
             for error in errors {
                 eprintln!("  - {error}");
             }
@@ -92,12 +100,16 @@ pub async fn run() -> ExitCode {
     let result = match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(config).await,
         Command::Migrate => blocking(move || migrate(&config)).await,
-        Command::Units {
-            action: UnitsAction::Import { scheme, file },
-        } => blocking(move || import_units(&config, &scheme, &file)).await,
-        Command::Authorities {
-            action: AuthoritiesAction::Import { file },
-        } => blocking(move || import_authorities(&config, &file)).await,
+        Command::Units { action: UnitsAction::Import { scheme, file } } => {
+            blocking(move || import_units(&config, &scheme, &file)).await
+        }
+        Command::Authorities { action: AuthoritiesAction::Import { file } } => {
+            blocking(move || import_authorities(&config, &file)).await
+        }
+        Command::Users { action: UsersAction::CreateAdmin { login } } => {
+            let password = env.get("TINBAO_ADMIN_PASSWORD").cloned();
+            blocking(move || create_admin(&config, &login, password)).await
+        }
         Command::Healthcheck { url } => healthcheck(&url),
     };
     match result {
@@ -111,17 +123,13 @@ pub async fn run() -> ExitCode {
 
 async fn serve(config: Config) -> Result<(), String> {
     let listen = config.listen;
-    let app = Application::build(config)
-        .await
-        .map_err(|e| e.to_string())?;
+    let app = Application::build(config).await.map_err(|e| e.to_string())?;
     let address = std::net::SocketAddr::new(listen.ip(), app.port());
-    println!(
-        "tinbao listening on http://{address} (database: {})",
-        app.db().url()
-    );
-    app.run_until_stopped()
-        .await
-        .map_err(|e| format!("the server stopped: {e}"))
+    if let Some(path) = app.generated_key() {
+        println!("generated a signing key for access tokens: {} (keep it secret; back it up)", path.display());
+    }
+    println!("tinbao listening on http://{address} (database: {})", app.db().url());
+    app.run_until_stopped().await.map_err(|e| format!("the server stopped: {e}"))
 }
 
 async fn blocking(f: impl FnOnce() -> Result<(), String> + Send + 'static) -> Result<(), String> {
@@ -131,17 +139,11 @@ async fn blocking(f: impl FnOnce() -> Result<(), String> + Send + 'static) -> Re
 /// Opens the database and applies migrations (never seeds: imports bring their own data).
 fn open_migrated(config: &Config) -> Result<Db, String> {
     let db = Db::open(&config.database, 2)?;
-    let mut conn = db
-        .get()
-        .map_err(|_| format!("cannot connect to {}", config.database))?;
+    let mut conn = db.get().map_err(|_| format!("cannot connect to {}", config.database))?;
     let applied = migrations::with_startup_lock(&mut conn, migrations::run_pending)
         .map_err(|e| format!("migrations failed on {}: {}", config.database, e.detail.en))?;
     if !applied.is_empty() {
-        println!(
-            "applied {} migration(s): {}",
-            applied.len(),
-            applied.join(", ")
-        );
+        println!("applied {} migration(s): {}", applied.len(), applied.join(", "));
     }
     Ok(db)
 }
@@ -157,8 +159,7 @@ fn import_units(config: &Config, scheme: &str, file: &Path) -> Result<(), String
     let input = open(file)?;
     let db = open_migrated(config)?;
     let mut conn = db.get().map_err(|e| e.detail.en.into_owned())?;
-    let counts =
-        imports::import_units(&mut conn, scheme, input).map_err(|e| import_failed(file, e))?;
+    let counts = imports::import_units(&mut conn, scheme, input).map_err(|e| import_failed(file, e))?;
     println!(
         "{}: {} units added, {} changed, {} unchanged (scheme {scheme})",
         file.display(),
@@ -173,8 +174,7 @@ fn import_authorities(config: &Config, file: &Path) -> Result<(), String> {
     let input = open(file)?;
     let db = open_migrated(config)?;
     let mut conn = db.get().map_err(|e| e.detail.en.into_owned())?;
-    let counts =
-        imports::import_authorities(&mut conn, input).map_err(|e| import_failed(file, e))?;
+    let counts = imports::import_authorities(&mut conn, input).map_err(|e| import_failed(file, e))?;
     println!(
         "{}: {} authorities added, {} changed, {} unchanged",
         file.display(),
@@ -182,6 +182,22 @@ fn import_authorities(config: &Config, file: &Path) -> Result<(), String> {
         counts.updated,
         counts.unchanged
     );
+    Ok(())
+}
+
+fn create_admin(config: &Config, login: &str, password: Option<String>) -> Result<(), String> {
+    let password = match password {
+        Some(password) => password,
+        None => {
+            let mut line = String::new();
+            std::io::stdin().read_line(&mut line).map_err(|e| format!("cannot read the password: {e}"))?;
+            line.trim_end_matches(['\r', '\n']).to_owned()
+        }
+    };
+    let db = open_migrated(config)?;
+    let mut conn = db.get().map_err(|e| e.detail.en.into_owned())?;
+    let account = crate::services::accounts::create_admin(&mut conn, login, &password)?;
+    println!("created admin {} ({})", account.login, account.id);
     Ok(())
 }
 
@@ -195,32 +211,19 @@ fn import_failed(file: &Path, err: ImportError) -> String {
 
 /// A bare HTTP/1.1 GET, so that the container image needs no curl.
 fn healthcheck(url: &str) -> Result<(), String> {
-    let rest = url
-        .strip_prefix("http://")
-        .ok_or("the URL must start with http://")?;
-    let (host, path) = rest
-        .split_once('/')
-        .map_or((rest, "/".to_owned()), |(h, p)| (h, format!("/{p}")));
+    let rest = url.strip_prefix("http://").ok_or("the URL must start with http://")?;
+    let (host, path) = rest.split_once('/').map_or((rest, "/".to_owned()), |(h, p)| (h, format!("/{p}")));
     let address = host
         .to_socket_addrs()
         .map_err(|e| format!("cannot resolve {host}: {e}"))?
         .next()
         .ok_or_else(|| format!("cannot resolve {host}"))?;
     let timeout = Duration::from_secs(3);
-    let mut stream =
-        TcpStream::connect_timeout(&address, timeout).map_err(|e| format!("{url}: {e}"))?;
-    stream
-        .set_read_timeout(Some(timeout))
-        .map_err(|e| e.to_string())?;
-    write!(
-        stream,
-        "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
-    )
-    .map_err(|e| e.to_string())?;
+    let mut stream = TcpStream::connect_timeout(&address, timeout).map_err(|e| format!("{url}: {e}"))?;
+    stream.set_read_timeout(Some(timeout)).map_err(|e| e.to_string())?;
+    write!(stream, "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n").map_err(|e| e.to_string())?;
     let mut head = [0u8; 12];
-    stream
-        .read_exact(&mut head)
-        .map_err(|e| format!("{url}: {e}"))?;
+    stream.read_exact(&mut head).map_err(|e| format!("{url}: {e}"))?;
     if head.starts_with(b"HTTP/1.1 200") || head.starts_with(b"HTTP/1.0 200") {
         Ok(())
     } else {

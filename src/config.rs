@@ -34,6 +34,9 @@ pub struct Config {
     pub shutdown_timeout_secs: u64,
     /// Load the shipped 2024 units and district authorities into an empty database.
     pub seed_admin_units: bool,
+    /// Ed25519 private keys (PKCS#8 PEM) for access tokens: the first signs, all verify.
+    /// Empty: `<data_dir>/keys/jwt-ed25519.pem`, generated on a first start.
+    pub jwt_key_files: Vec<PathBuf>,
 }
 
 /// One setting: its key in the TOML file, its environment variable, its default.
@@ -44,68 +47,23 @@ struct Setting {
 }
 
 const SETTINGS: &[Setting] = &[
-    Setting {
-        key: "listen",
-        env: "TINBAO_LISTEN",
-        default: || Some("127.0.0.1:8080".into()),
-    },
+    Setting { key: "listen", env: "TINBAO_LISTEN", default: || Some("127.0.0.1:8080".into()) },
     // DATABASE_URL is the name every tool knows; TINBAO_DATABASE_URL wins when both are set.
-    Setting {
-        key: "database_url",
-        env: "DATABASE_URL",
-        default: || None,
-    },
-    Setting {
-        key: "database_url",
-        env: "TINBAO_DATABASE_URL",
-        default: || None,
-    },
-    Setting {
-        key: "data_dir",
-        env: "TINBAO_DATA_DIR",
-        default: || Some("./data".into()),
-    },
-    Setting {
-        key: "log_format",
-        env: "TINBAO_LOG_FORMAT",
-        default: || Some("text".into()),
-    },
-    Setting {
-        key: "log_level",
-        env: "TINBAO_LOG",
-        default: || Some("info".into()),
-    },
-    Setting {
-        key: "db_pool_size",
-        env: "TINBAO_DB_POOL_SIZE",
-        default: || Some("8".into()),
-    },
+    Setting { key: "database_url", env: "DATABASE_URL", default: || None },
+    Setting { key: "database_url", env: "TINBAO_DATABASE_URL", default: || None },
+    Setting { key: "data_dir", env: "TINBAO_DATA_DIR", default: || Some("./data".into()) },
+    Setting { key: "log_format", env: "TINBAO_LOG_FORMAT", default: || Some("text".into()) },
+    Setting { key: "log_level", env: "TINBAO_LOG", default: || Some("info".into()) },
+    Setting { key: "db_pool_size", env: "TINBAO_DB_POOL_SIZE", default: || Some("8".into()) },
     Setting {
         key: "workers",
         env: "TINBAO_WORKERS",
-        default: || {
-            Some(
-                std::thread::available_parallelism()
-                    .map_or(2, |n| n.get())
-                    .to_string(),
-            )
-        },
+        default: || Some(std::thread::available_parallelism().map_or(2, |n| n.get()).to_string()),
     },
-    Setting {
-        key: "max_body_bytes",
-        env: "TINBAO_MAX_BODY_BYTES",
-        default: || Some("65536".into()),
-    },
-    Setting {
-        key: "shutdown_timeout_secs",
-        env: "TINBAO_SHUTDOWN_TIMEOUT_SECS",
-        default: || Some("30".into()),
-    },
-    Setting {
-        key: "seed_admin_units",
-        env: "TINBAO_SEED_ADMIN_UNITS",
-        default: || Some("true".into()),
-    },
+    Setting { key: "max_body_bytes", env: "TINBAO_MAX_BODY_BYTES", default: || Some("65536".into()) },
+    Setting { key: "shutdown_timeout_secs", env: "TINBAO_SHUTDOWN_TIMEOUT_SECS", default: || Some("30".into()) },
+    Setting { key: "seed_admin_units", env: "TINBAO_SEED_ADMIN_UNITS", default: || Some("true".into()) },
+    Setting { key: "jwt_key_files", env: "TINBAO_JWT_KEY_FILES", default: || Some(String::new()) },
 ];
 
 /// A raw value and where it came from, for messages.
@@ -121,13 +79,7 @@ impl Config {
         let mut errors = Vec::new();
         for setting in SETTINGS {
             if let Some(value) = (setting.default)() {
-                raw.insert(
-                    setting.key,
-                    Raw {
-                        value,
-                        source: format!("the default {}", setting.key),
-                    },
-                );
+                raw.insert(setting.key, Raw { value, source: format!("the default {}", setting.key) });
             }
         }
         if let Some(path) = file {
@@ -135,13 +87,7 @@ impl Config {
         }
         for setting in SETTINGS {
             if let Some(value) = env.get(setting.env) {
-                raw.insert(
-                    setting.key,
-                    Raw {
-                        value: value.clone(),
-                        source: setting.env.to_owned(),
-                    },
-                );
+                raw.insert(setting.key, Raw { value: value.clone(), source: setting.env.to_owned() });
             }
         }
         let config = Self::check(&raw, &mut errors);
@@ -154,10 +100,7 @@ impl Config {
     /// The defaults alone, with data kept in `data_dir`: a starting point for tests.
     pub fn with_data_dir(data_dir: &Path) -> Config {
         let mut env = HashMap::new();
-        env.insert(
-            "TINBAO_DATA_DIR".to_owned(),
-            data_dir.to_string_lossy().into_owned(),
-        );
+        env.insert("TINBAO_DATA_DIR".to_owned(), data_dir.to_string_lossy().into_owned());
         match Config::load(None, &env) {
             Ok(config) => config,
             Err(errors) => unreachable!("the defaults are valid: {errors:?}"),
@@ -181,11 +124,7 @@ impl Config {
                 .map_err(|_| format!("`{v}` is not an address like 127.0.0.1:8080 or 0.0.0.0:8080"))
         });
         let data_dir = take("data_dir", &|v| {
-            if v.is_empty() {
-                Err("must name a directory".into())
-            } else {
-                Ok(())
-            }
+            if v.is_empty() { Err("must name a directory".into()) } else { Ok(()) }
         });
         // The URL is not echoed: it may hold a password.
         let database = take("database_url", &|v| DatabaseUrl::parse(v).map(drop));
@@ -217,17 +156,17 @@ impl Config {
             listen: listen?.parse().ok()?,
             database,
             data_dir,
-            log_format: if log_format? == "json" {
-                LogFormat::Json
-            } else {
-                LogFormat::Text
-            },
+            log_format: if log_format? == "json" { LogFormat::Json } else { LogFormat::Text },
             log_level: log_level?,
             db_pool_size: db_pool_size?.parse().ok()?,
             workers: workers?.parse().ok()?,
             max_body_bytes: max_body_bytes?.parse().ok()?,
             shutdown_timeout_secs: shutdown?.parse().ok()?,
             seed_admin_units: seed? == "true",
+            jwt_key_files: raw
+                .get("jwt_key_files")
+                .map(|r| r.value.split(',').map(str::trim).filter(|p| !p.is_empty()).map(PathBuf::from).collect())
+                .unwrap_or_default(),
         })
     }
 }
@@ -245,10 +184,7 @@ fn read_file(path: &Path, raw: &mut BTreeMap<&'static str, Raw>, errors: &mut Ve
     for (key, value) in table {
         let Some(setting) = SETTINGS.iter().find(|s| s.key == key) else {
             let known: Vec<&str> = SETTINGS.iter().map(|s| s.key).collect();
-            errors.push(format!(
-                "{shown}: `{key}` is not a setting (known: {})",
-                known.join(", ")
-            ));
+            errors.push(format!("{shown}: `{key}` is not a setting (known: {})", known.join(", ")));
             continue;
         };
         let value = match value {
@@ -256,28 +192,18 @@ fn read_file(path: &Path, raw: &mut BTreeMap<&'static str, Raw>, errors: &mut Ve
             toml::Value::Integer(n) => n.to_string(),
             toml::Value::Boolean(b) => b.to_string(),
             _ => {
-                errors.push(format!(
-                    "{shown}: `{key}` must be a string, a number or true/false"
-                ));
+                errors.push(format!("{shown}: `{key}` must be a string, a number or true/false"));
                 continue;
             }
         };
-        raw.insert(
-            setting.key,
-            Raw {
-                value,
-                source: format!("{shown}: {key}"),
-            },
-        );
+        raw.insert(setting.key, Raw { value, source: format!("{shown}: {key}") });
     }
 }
 
 fn number_in(text: &str, min: u64, max: u64) -> Result<(), String> {
     match text.parse::<u64>() {
         Ok(n) if (min..=max).contains(&n) => Ok(()),
-        _ => Err(format!(
-            "`{text}` is not a whole number from {min} to {max}"
-        )),
+        _ => Err(format!("`{text}` is not a whole number from {min} to {max}")),
     }
 }
 
@@ -286,20 +212,14 @@ mod tests {
     use super::*;
 
     fn env(pairs: &[(&str, &str)]) -> HashMap<String, String> {
-        pairs
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect()
+        pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
     }
 
     #[test]
     fn defaults_serve_sqlite_in_the_data_directory() {
         let config = Config::load(None, &env(&[])).expect("defaults are valid");
         assert_eq!(config.listen.to_string(), "127.0.0.1:8080");
-        assert_eq!(
-            config.database,
-            DatabaseUrl::Sqlite(PathBuf::from("./data/tinbao.db"))
-        );
+        assert_eq!(config.database, DatabaseUrl::Sqlite(PathBuf::from("./data/tinbao.db")));
         assert!(config.seed_admin_units);
     }
 
@@ -307,28 +227,15 @@ mod tests {
     fn the_environment_overrides_the_file_which_overrides_defaults() {
         let dir = tempfile::tempdir().expect("temp dir");
         let file = dir.path().join("tinbao.toml");
-        std::fs::write(
-            &file,
-            "listen = \"0.0.0.0:9000\"\ndb_pool_size = 4\ndata_dir = \"/srv/tinbao\"\n",
-        )
-        .expect("write");
-        let config =
-            Config::load(Some(&file), &env(&[("TINBAO_DB_POOL_SIZE", "12")])).expect("valid");
+        std::fs::write(&file, "listen = \"0.0.0.0:9000\"\ndb_pool_size = 4\ndata_dir = \"/srv/tinbao\"\n")
+            .expect("write");
+        let config = Config::load(Some(&file), &env(&[("TINBAO_DB_POOL_SIZE", "12")])).expect("valid");
         assert_eq!(config.listen.to_string(), "0.0.0.0:9000");
         assert_eq!(config.db_pool_size, 12);
-        assert_eq!(
-            config.database,
-            DatabaseUrl::Sqlite(PathBuf::from("/srv/tinbao/tinbao.db"))
-        );
+        assert_eq!(config.database, DatabaseUrl::Sqlite(PathBuf::from("/srv/tinbao/tinbao.db")));
 
-        let config = Config::load(
-            None,
-            &env(&[
-                ("DATABASE_URL", "postgres://a@b/c"),
-                ("TINBAO_DATABASE_URL", "x.db"),
-            ]),
-        )
-        .expect("valid");
+        let config = Config::load(None, &env(&[("DATABASE_URL", "postgres://a@b/c"), ("TINBAO_DATABASE_URL", "x.db")]))
+            .expect("valid");
         assert_eq!(config.database, DatabaseUrl::Sqlite(PathBuf::from("x.db")));
     }
 
@@ -345,24 +252,10 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(errors.len(), 4, "{errors:?}");
-        assert!(
-            errors
-                .iter()
-                .any(|e| e.starts_with("TINBAO_LISTEN: `localhost`")),
-            "{errors:?}"
-        );
-        assert!(
-            errors.iter().any(|e| e.starts_with("TINBAO_DB_POOL_SIZE")),
-            "{errors:?}"
-        );
-        assert!(
-            errors.iter().any(|e| e.starts_with("TINBAO_LOG_FORMAT")),
-            "{errors:?}"
-        );
-        assert!(
-            errors.iter().all(|e| !e.contains("hunter2")),
-            "a password leaked: {errors:?}"
-        );
+        assert!(errors.iter().any(|e| e.starts_with("TINBAO_LISTEN: `localhost`")), "{errors:?}");
+        assert!(errors.iter().any(|e| e.starts_with("TINBAO_DB_POOL_SIZE")), "{errors:?}");
+        assert!(errors.iter().any(|e| e.starts_with("TINBAO_LOG_FORMAT")), "{errors:?}");
+        assert!(errors.iter().all(|e| !e.contains("hunter2")), "a password leaked: {errors:?}");
     }
 
     #[test]

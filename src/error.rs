@@ -5,7 +5,7 @@
 //! request id. A 5xx never says what went wrong inside: that goes to the log only.
 
 use actix_web::http::StatusCode;
-use actix_web::http::header::{self, HeaderValue};
+use actix_web::http::header::{self, HeaderName, HeaderValue};
 use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
 
@@ -27,11 +27,7 @@ pub struct FieldError {
 
 impl FieldError {
     pub fn new(field: impl Into<String>, code: &'static str, message: Msg) -> Self {
-        FieldError {
-            field: field.into(),
-            code,
-            message,
-        }
+        FieldError { field: field.into(), code, message }
     }
 }
 
@@ -43,22 +39,48 @@ pub struct ApiError {
     pub code: &'static str,
     pub detail: Msg,
     pub errors: Vec<FieldError>,
-    /// The methods a path accepts, for 405 answers.
-    pub allow: Option<String>,
-    /// Seconds after which a retry makes sense, for 429 and 503 answers.
-    pub retry_after: Option<u64>,
+    /// Headers the answer needs: `Allow` for 405, `Retry-After` for 429 and 503,
+    /// `WWW-Authenticate` for 401.
+    pub headers: Vec<(HeaderName, String)>,
 }
 
 impl ApiError {
     pub fn new(status: StatusCode, code: &'static str, detail: Msg) -> Self {
-        ApiError {
-            status,
-            code,
-            detail,
-            errors: Vec::new(),
-            allow: None,
-            retry_after: None,
-        }
+        ApiError { status, code, detail, errors: Vec::new(), headers: Vec::new() }
+    }
+
+    /// Adds a header to the answer.
+    pub fn with_header(mut self, name: HeaderName, value: impl Into<String>) -> Self {
+        self.headers.push((name, value.into()));
+        self
+    }
+
+    /// Adds `Retry-After`.
+    pub fn retry_after(self, seconds: u64) -> Self {
+        self.with_header(header::RETRY_AFTER, seconds.max(1).to_string())
+    }
+
+    /// The caller is not signed in, or their token is not valid (any longer).
+    pub fn unauthenticated(code: &'static str, detail: Msg) -> Self {
+        Self::new(StatusCode::UNAUTHORIZED, code, detail).with_header(header::WWW_AUTHENTICATE, "Bearer")
+    }
+
+    /// The caller is signed in but their role or scope does not allow this.
+    pub fn forbidden(detail: Msg) -> Self {
+        Self::new(StatusCode::FORBIDDEN, "forbidden", detail)
+    }
+
+    /// Too many attempts; retry after `seconds`.
+    pub fn too_many_requests(seconds: u64) -> Self {
+        Self::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too_many_requests",
+            Msg::new(
+                format!("Too many attempts. Please wait {seconds} seconds and try again."),
+                format!("Quá nhiều lần thử. Vui lòng đợi {seconds} giây rồi thử lại."),
+            ),
+        )
+        .retry_after(seconds)
     }
 
     /// A resource that does not exist (or that the caller may not know of).
@@ -80,7 +102,7 @@ impl ApiError {
 
     /// The path exists but not with this method.
     pub fn method_not_allowed(allow: &str) -> Self {
-        let mut err = Self::new(
+        let err = Self::new(
             StatusCode::METHOD_NOT_ALLOWED,
             "method_not_allowed",
             Msg::new(
@@ -88,8 +110,7 @@ impl ApiError {
                 format!("Đường dẫn này không nhận phương thức này. Được phép: {allow}."),
             ),
         );
-        err.allow = Some(allow.to_owned());
-        err
+        err.with_header(header::ALLOW, allow)
     }
 
     /// Query or path parameters that are missing, unknown or malformed.
@@ -111,10 +132,7 @@ impl ApiError {
         let mut err = Self::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             "validation_failed",
-            Msg::new(
-                "Some fields are wrong; see errors.",
-                "Một số trường không hợp lệ; xem errors.",
-            ),
+            Msg::new("Some fields are wrong; see errors.", "Một số trường không hợp lệ; xem errors."),
         );
         err.errors = errors;
         err
@@ -122,7 +140,7 @@ impl ApiError {
 
     /// The database cannot be reached right now.
     pub fn unavailable() -> Self {
-        let mut err = Self::new(
+        let err = Self::new(
             StatusCode::SERVICE_UNAVAILABLE,
             "service_unavailable",
             Msg::new(
@@ -130,8 +148,7 @@ impl ApiError {
                 "Dịch vụ tạm thời gián đoạn. Vui lòng thử lại sau ít phút.",
             ),
         );
-        err.retry_after = Some(5);
-        err
+        err.retry_after(5)
     }
 
     /// Something failed inside. `cause` is logged and never sent.
@@ -158,11 +175,7 @@ impl ApiError {
             errors: self
                 .errors
                 .iter()
-                .map(|e| ProblemField {
-                    field: &e.field,
-                    code: e.code,
-                    message: e.message.get(lang),
-                })
+                .map(|e| ProblemField { field: &e.field, code: e.code, message: e.message.get(lang) })
                 .collect(),
             request_id,
         };
@@ -171,15 +184,10 @@ impl ApiError {
             .content_type(PROBLEM_JSON)
             .insert_header((header::CONTENT_LANGUAGE, lang.tag()))
             .insert_header((header::CACHE_CONTROL, "no-store"));
-        if let Some(allow) = self
-            .allow
-            .as_deref()
-            .and_then(|a| HeaderValue::from_str(a).ok())
-        {
-            response.insert_header((header::ALLOW, allow));
-        }
-        if let Some(seconds) = self.retry_after {
-            response.insert_header((header::RETRY_AFTER, seconds.to_string()));
+        for (name, value) in &self.headers {
+            if let Ok(value) = HeaderValue::from_str(value) {
+                response.insert_header((name.clone(), value));
+            }
         }
         response.json(body)
     }
@@ -218,10 +226,7 @@ fn title(status: StatusCode, lang: Lang) -> &'static str {
         409 => ("Conflict", "Xung đột"),
         412 => ("Precondition failed", "Dữ liệu đã thay đổi"),
         413 => ("Request too large", "Yêu cầu quá lớn"),
-        415 => (
-            "Unsupported media type",
-            "Định dạng nội dung không được hỗ trợ",
-        ),
+        415 => ("Unsupported media type", "Định dạng nội dung không được hỗ trợ"),
         422 => ("Invalid data", "Dữ liệu không hợp lệ"),
         428 => ("Precondition required", "Thiếu điều kiện If-Match"),
         429 => ("Too many requests", "Quá nhiều yêu cầu"),

@@ -23,13 +23,8 @@ impl Lang {
         for item in header.split(',') {
             let mut parts = item.split(';');
             let tag = parts.next().unwrap_or_default().trim().to_ascii_lowercase();
-            let quality = parts
-                .find_map(|p| {
-                    p.trim()
-                        .strip_prefix("q=")
-                        .and_then(|q| q.parse::<f32>().ok())
-                })
-                .unwrap_or(1.0);
+            let quality =
+                parts.find_map(|p| p.trim().strip_prefix("q=").and_then(|q| q.parse::<f32>().ok())).unwrap_or(1.0);
             let lang = match tag.split('-').next() {
                 Some("vi") => Lang::Vi,
                 Some("en") => Lang::En,
@@ -60,10 +55,7 @@ pub struct Msg {
 
 impl Msg {
     pub fn new(en: impl Into<Cow<'static, str>>, vi: impl Into<Cow<'static, str>>) -> Self {
-        Msg {
-            en: en.into(),
-            vi: vi.into(),
-        }
+        Msg { en: en.into(), vi: vi.into() }
     }
 
     /// The sentence in `lang`.

@@ -5,6 +5,7 @@
 //! with `db` (diesel, both backends) underneath and `api` holding the JSON shapes.
 
 pub mod api;
+pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod db;

@@ -1,9 +1,7 @@
 //! Prometheus metrics: request counts and latencies by route pattern and status.
 //! Labels are route patterns, never raw paths, so the number of series stays bounded.
 
-use prometheus::{
-    Encoder, HistogramOpts, HistogramVec, IntCounterVec, Opts, Registry, TextEncoder,
-};
+use prometheus::{Encoder, HistogramOpts, HistogramVec, IntCounterVec, Opts, Registry, TextEncoder};
 
 /// The process's metrics. Cheap to clone.
 #[derive(Clone)]
@@ -17,10 +15,7 @@ impl Metrics {
     pub fn new() -> Self {
         let registry = Registry::new_custom(Some("tinbao".into()), None).unwrap_or_default();
         let requests = IntCounterVec::new(
-            Opts::new(
-                "http_requests_total",
-                "HTTP requests answered, by method, route and status",
-            ),
+            Opts::new("http_requests_total", "HTTP requests answered, by method, route and status"),
             &["method", "route", "status"],
         )
         .ok();
@@ -29,9 +24,7 @@ impl Metrics {
                 "http_request_duration_seconds",
                 "Time to answer HTTP requests, by method, route and status",
             )
-            .buckets(vec![
-                0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
-            ]),
+            .buckets(vec![0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0]),
             &["method", "route", "status"],
         )
         .ok();
@@ -41,11 +34,7 @@ impl Metrics {
         };
         let _ = registry.register(Box::new(requests.clone()));
         let _ = registry.register(Box::new(latency.clone()));
-        Metrics {
-            registry,
-            requests,
-            latency,
-        }
+        Metrics { registry, requests, latency }
     }
 
     /// Records one answered request.
@@ -59,10 +48,7 @@ impl Metrics {
     /// Everything, in the Prometheus text format.
     pub fn render(&self) -> String {
         let mut out = Vec::new();
-        if TextEncoder::new()
-            .encode(&self.registry.gather(), &mut out)
-            .is_err()
-        {
+        if TextEncoder::new().encode(&self.registry.gather(), &mut out).is_err() {
             return String::new();
         }
         String::from_utf8(out).unwrap_or_default()
@@ -89,9 +75,6 @@ mod tests {
             text.contains(r#"tinbao_http_requests_total{method="GET",route="/api/v1/admin-units",status="200"} 2"#),
             "{text}"
         );
-        assert!(
-            text.contains("tinbao_http_request_duration_seconds_bucket"),
-            "{text}"
-        );
+        assert!(text.contains("tinbao_http_request_duration_seconds_bucket"), "{text}");
     }
 }

@@ -45,18 +45,9 @@ pub async fn request_context(
         .and_then(|v| v.to_str().ok())
         .filter(|id| is_acceptable_request_id(id))
         .map_or_else(|| uuid::Uuid::now_v7().to_string(), str::to_owned);
-    let lang = Lang::negotiate(
-        req.headers()
-            .get(header::ACCEPT_LANGUAGE)
-            .and_then(|v| v.to_str().ok()),
-    );
-    req.extensions_mut().insert(RequestContext {
-        request_id: request_id.clone(),
-        lang,
-    });
-    let metrics = req
-        .app_data::<web::Data<AppState>>()
-        .map(|s| s.metrics.clone());
+    let lang = Lang::negotiate(req.headers().get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()));
+    req.extensions_mut().insert(RequestContext { request_id: request_id.clone(), lang });
+    let metrics = req.app_data::<web::Data<AppState>>().map(|s| s.metrics.clone());
     let method = req.method().to_string();
     // Only the route pattern is logged: paths and queries may carry what callers typed.
     let span = tracing::info_span!("request", request_id = %request_id, method = %method);
@@ -64,20 +55,13 @@ pub async fn request_context(
     // Handlers' errors arrive as responses carrying the error; an `Err` here could only
     // come from the router itself, and actix renders it. (Holding a clone of the request
     // to build a response from it would stop the router from writing its path parameters.)
-    let res = next
-        .call(req)
-        .instrument(span.clone())
-        .await?
-        .map_into_boxed_body();
+    let res = next.call(req).instrument(span.clone()).await?.map_into_boxed_body();
     let mut res = as_problem(res, lang, &request_id);
     if let Ok(value) = HeaderValue::from_str(&request_id) {
         res.headers_mut().insert(REQUEST_ID, value);
     }
 
-    let route = res
-        .request()
-        .match_pattern()
-        .unwrap_or_else(|| "unmatched".to_owned());
+    let route = res.request().match_pattern().unwrap_or_else(|| "unmatched".to_owned());
     let status = res.status().as_u16();
     let seconds = started.elapsed().as_secs_f64();
     if let Some(metrics) = metrics {
@@ -91,41 +75,26 @@ pub async fn request_context(
 fn is_acceptable_request_id(id: &str) -> bool {
     !id.is_empty()
         && id.len() <= MAX_REQUEST_ID_CHARS
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b':'))
+        && id.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b':'))
 }
 
 /// Renders the response's error in the caller's language, or turns a bare error response
 /// into a problem document.
-fn as_problem(
-    res: ServiceResponse<BoxBody>,
-    lang: Lang,
-    request_id: &str,
-) -> ServiceResponse<BoxBody> {
+fn as_problem(res: ServiceResponse<BoxBody>, lang: Lang, request_id: &str) -> ServiceResponse<BoxBody> {
     let status = res.status();
-    let api_error = res
-        .response()
-        .error()
-        .and_then(|e| e.as_error::<ApiError>())
-        .cloned();
+    let api_error = res.response().error().and_then(|e| e.as_error::<ApiError>()).cloned();
     if let Some(err) = api_error {
         return res.into_response(err.to_response(lang, Some(request_id)));
     }
-    let is_problem = res
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .is_some_and(|v| v.as_bytes().starts_with(PROBLEM_JSON.as_bytes()));
+    let is_problem =
+        res.headers().get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(PROBLEM_JSON.as_bytes()));
     if !(status.is_client_error() || status.is_server_error()) || is_problem {
         return res;
     }
-    let allow = res
-        .headers()
-        .get(header::ALLOW)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
     let mut err = generic_error(status);
-    err.allow = allow;
+    if let Some(allow) = res.headers().get(header::ALLOW).and_then(|v| v.to_str().ok()) {
+        err = err.with_header(header::ALLOW, allow);
+    }
     res.into_response(err.to_response(lang, Some(request_id)))
 }
 
@@ -136,27 +105,18 @@ fn generic_error(status: StatusCode) -> ApiError {
         413 => ApiError::new(
             status,
             "payload_too_large",
-            Msg::new(
-                "The request body is too large.",
-                "Nội dung yêu cầu quá lớn.",
-            ),
+            Msg::new("The request body is too large.", "Nội dung yêu cầu quá lớn."),
         ),
         415 => ApiError::new(
             status,
             "unsupported_media_type",
-            Msg::new(
-                "This content type is not accepted here.",
-                "Định dạng nội dung này không được chấp nhận.",
-            ),
+            Msg::new("This content type is not accepted here.", "Định dạng nội dung này không được chấp nhận."),
         ),
         s if s >= 500 => ApiError::internal(format!("status {status} raised outside a handler")),
         _ => ApiError::new(
             status,
             "bad_request",
-            Msg::new(
-                "The request could not be understood.",
-                "Không hiểu được yêu cầu.",
-            ),
+            Msg::new("The request could not be understood.", "Không hiểu được yêu cầu."),
         ),
     }
 }

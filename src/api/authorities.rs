@@ -26,11 +26,7 @@ impl From<Authority> for AuthorityView {
             code: a.code,
             name: a.name,
             kind: a.kind.as_str(),
-            jurisdiction: a
-                .jurisdiction
-                .into_iter()
-                .map(AdminUnitView::from)
-                .collect(),
+            jurisdiction: a.jurisdiction.into_iter().map(AdminUnitView::from).collect(),
             created_at: a.created_at.and_utc(),
             updated_at: a.updated_at.and_utc(),
         }

@@ -39,14 +39,8 @@ struct NewUnit<'a> {
 /// A stored unit reference, checked: the database should only hold valid ones.
 pub(super) fn unit_ref(scheme: &str, level: &str, code: i32) -> Result<UnitRef, ApiError> {
     match (Scheme::parse(scheme), Level::parse(level)) {
-        (Some(scheme), Some(level)) => Ok(UnitRef {
-            scheme,
-            level,
-            code,
-        }),
-        _ => Err(ApiError::internal(format!(
-            "stored unit {scheme}:{level}:{code} is not valid"
-        ))),
+        (Some(scheme), Some(level)) => Ok(UnitRef { scheme, level, code }),
+        _ => Err(ApiError::internal(format!("stored unit {scheme}:{level}:{code} is not valid"))),
     }
 }
 
@@ -59,11 +53,7 @@ impl TryFrom<UnitRow> for AdminUnit {
             (Some(level), Some(code)) => Some(unit_ref(&row.scheme, &level, code)?),
             _ => None,
         };
-        Ok(AdminUnit {
-            unit,
-            name: row.name,
-            parent,
-        })
+        Ok(AdminUnit { unit, name: row.name, parent })
     }
 }
 
@@ -110,10 +100,7 @@ pub fn list(
             dsl::scheme
                 .gt(s)
                 .or(dsl::scheme.eq(s).and(dsl::level.gt(l)))
-                .or(dsl::scheme
-                    .eq(s)
-                    .and(dsl::level.eq(l))
-                    .and(dsl::code.gt(after.code))),
+                .or(dsl::scheme.eq(s).and(dsl::level.eq(l)).and(dsl::code.gt(after.code))),
         );
     }
     query
@@ -132,37 +119,23 @@ pub fn find_by_code(
     level: Option<Level>,
     code: i32,
 ) -> Result<Vec<AdminUnit>, ApiError> {
-    let mut query = dsl::admin_units
-        .select(UnitRow::as_select())
-        .filter(dsl::code.eq(code))
-        .into_boxed();
+    let mut query = dsl::admin_units.select(UnitRow::as_select()).filter(dsl::code.eq(code)).into_boxed();
     if let Some(scheme) = scheme {
         query = query.filter(dsl::scheme.eq(scheme.as_str()));
     }
     if let Some(level) = level {
         query = query.filter(dsl::level.eq(level.as_str()));
     }
-    query
-        .load::<UnitRow>(conn)?
-        .into_iter()
-        .map(AdminUnit::try_from)
-        .collect()
+    query.load::<UnitRow>(conn)?.into_iter().map(AdminUnit::try_from).collect()
 }
 
 /// One unit, if it exists.
 pub fn find(conn: &mut DbConnection, unit: UnitRef) -> Result<Option<AdminUnit>, ApiError> {
-    Ok(
-        find_by_code(conn, Some(unit.scheme), Some(unit.level), unit.code)?
-            .into_iter()
-            .next(),
-    )
+    Ok(find_by_code(conn, Some(unit.scheme), Some(unit.level), unit.code)?.into_iter().next())
 }
 
 /// The unit and every unit above it, nearest first.
-pub fn self_and_ancestors(
-    conn: &mut DbConnection,
-    unit: UnitRef,
-) -> Result<Vec<UnitRef>, ApiError> {
+pub fn self_and_ancestors(conn: &mut DbConnection, unit: UnitRef) -> Result<Vec<UnitRef>, ApiError> {
     let mut chain = vec![unit];
     let mut current = find(conn, unit)?;
     while let Some(parent) = current.and_then(|u| u.parent) {
@@ -205,11 +178,8 @@ pub fn upsert(conn: &mut DbConnection, units: &[AdminUnit]) -> Result<UpsertCoun
             None => new_units.push(new_row(unit)),
             Some(known) if known == unit => counts.unchanged += 1,
             Some(_) => {
-                let target = dsl::admin_units.find((
-                    unit.unit.scheme.as_str(),
-                    unit.unit.level.as_str(),
-                    unit.unit.code,
-                ));
+                let target =
+                    dsl::admin_units.find((unit.unit.scheme.as_str(), unit.unit.level.as_str(), unit.unit.code));
                 diesel::update(target)
                     .set((
                         dsl::name.eq(&unit.name),
@@ -223,9 +193,7 @@ pub fn upsert(conn: &mut DbConnection, units: &[AdminUnit]) -> Result<UpsertCoun
         }
     }
     for chunk in new_units.chunks(INSERT_CHUNK) {
-        on_backend!(conn, |c| diesel::insert_into(dsl::admin_units)
-            .values(chunk)
-            .execute(c))?;
+        on_backend!(conn, |c| diesel::insert_into(dsl::admin_units).values(chunk).execute(c))?;
     }
     counts.inserted = new_units.len();
     Ok(counts)

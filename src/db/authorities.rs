@@ -17,15 +17,7 @@ use crate::error::ApiError;
 const INSERT_CHUNK: usize = 500;
 
 /// (authority id, scheme, level, code, name, parent level, parent code)
-type JurisdictionUnit = (
-    String,
-    String,
-    String,
-    i32,
-    String,
-    Option<String>,
-    Option<i32>,
-);
+type JurisdictionUnit = (String, String, String, i32, String, Option<String>, Option<i32>);
 
 #[derive(Queryable, Selectable, Insertable)]
 #[diesel(table_name = authorities)]
@@ -78,18 +70,13 @@ pub fn list(
     after: Option<&str>,
     limit: i64,
 ) -> Result<Vec<Authority>, ApiError> {
-    let mut query = authorities::table
-        .select(AuthorityRow::as_select())
-        .into_boxed();
+    let mut query = authorities::table.select(AuthorityRow::as_select()).into_boxed();
     if let Some(units) = &filter.covering_any {
         let ids = authority_ids_covering(conn, units)?;
         query = query.filter(authorities::id.eq_any(ids));
     }
     if filter.jurisdiction_scheme.is_some() || filter.jurisdiction_level.is_some() {
-        let mut units = authority_units::table
-            .select(authority_units::authority_id)
-            .distinct()
-            .into_boxed();
+        let mut units = authority_units::table.select(authority_units::authority_id).distinct().into_boxed();
         if let Some(scheme) = filter.jurisdiction_scheme {
             units = units.filter(authority_units::unit_scheme.eq(scheme.as_str()));
         }
@@ -109,10 +96,7 @@ pub fn list(
     if let Some(after) = after {
         query = query.filter(authorities::code.gt(after.to_owned()));
     }
-    let rows = query
-        .order(authorities::code)
-        .limit(limit)
-        .load::<AuthorityRow>(conn)?;
+    let rows = query.order(authorities::code).limit(limit).load::<AuthorityRow>(conn)?;
     with_jurisdictions(conn, rows)
 }
 
@@ -125,17 +109,11 @@ pub fn find(conn: &mut DbConnection, id: Uuid) -> Result<Option<Authority>, ApiE
     Ok(with_jurisdictions(conn, rows)?.into_iter().next())
 }
 
-fn authority_ids_covering(
-    conn: &mut DbConnection,
-    units: &[UnitRef],
-) -> Result<Vec<String>, ApiError> {
+fn authority_ids_covering(conn: &mut DbConnection, units: &[UnitRef]) -> Result<Vec<String>, ApiError> {
     if units.is_empty() {
         return Ok(Vec::new());
     }
-    let mut query = authority_units::table
-        .select(authority_units::authority_id)
-        .distinct()
-        .into_boxed();
+    let mut query = authority_units::table.select(authority_units::authority_id).distinct().into_boxed();
     for unit in units {
         query = query.or_filter(
             authority_units::unit_scheme
@@ -147,10 +125,7 @@ fn authority_ids_covering(
     Ok(query.load::<String>(conn)?)
 }
 
-fn with_jurisdictions(
-    conn: &mut DbConnection,
-    rows: Vec<AuthorityRow>,
-) -> Result<Vec<Authority>, ApiError> {
+fn with_jurisdictions(conn: &mut DbConnection, rows: Vec<AuthorityRow>) -> Result<Vec<Authority>, ApiError> {
     let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
     let units: Vec<JurisdictionUnit> = authority_units::table
         .inner_join(
@@ -169,11 +144,7 @@ fn with_jurisdictions(
             admin_units::parent_level,
             admin_units::parent_code,
         ))
-        .order((
-            authority_units::unit_scheme,
-            authority_units::unit_level,
-            authority_units::unit_code,
-        ))
+        .order((authority_units::unit_scheme, authority_units::unit_level, authority_units::unit_code))
         .load(conn)?;
     let mut by_authority: HashMap<String, Vec<AdminUnit>> = HashMap::new();
     for (authority_id, scheme, level, code, name, parent_level, parent_code) in units {
@@ -182,15 +153,11 @@ fn with_jurisdictions(
             (Some(l), Some(c)) => Some(unit_ref(&scheme, &l, c)?),
             _ => None,
         };
-        by_authority
-            .entry(authority_id)
-            .or_default()
-            .push(AdminUnit { unit, name, parent });
+        by_authority.entry(authority_id).or_default().push(AdminUnit { unit, name, parent });
     }
     rows.into_iter()
         .map(|row| {
-            let id = Uuid::parse_str(&row.id)
-                .map_err(|_| ApiError::internal("stored authority id is not a UUID"))?;
+            let id = Uuid::parse_str(&row.id).map_err(|_| ApiError::internal("stored authority id is not a UUID"))?;
             let kind = AuthorityKind::parse(&row.kind)
                 .ok_or_else(|| ApiError::internal("stored authority kind is unknown"))?;
             Ok(Authority {
@@ -220,11 +187,7 @@ pub fn upsert(
             .select(AuthorityRow::as_select())
             .filter(authorities::code.eq_any(chunk))
             .load::<AuthorityRow>(conn)?;
-        existing.extend(
-            with_jurisdictions(conn, rows)?
-                .into_iter()
-                .map(|a| (a.code.clone(), a)),
-        );
+        existing.extend(with_jurisdictions(conn, rows)?.into_iter().map(|a| (a.code.clone(), a)));
     }
 
     let mut counts = UpsertCounts::default();
@@ -246,12 +209,8 @@ pub fn upsert(
                 });
             }
             Some(known) => {
-                let known_units: BTreeSet<UnitRef> =
-                    known.jurisdiction.iter().map(|u| u.unit).collect();
-                if known.name == input.name
-                    && known.kind == input.kind
-                    && known_units == input.units
-                {
+                let known_units: BTreeSet<UnitRef> = known.jurisdiction.iter().map(|u| u.unit).collect();
+                if known.name == input.name && known.kind == input.kind && known_units == input.units {
                     counts.unchanged += 1;
                     continue;
                 }
@@ -264,42 +223,27 @@ pub fn upsert(
                         authorities::updated_at.eq(now),
                     ))
                     .execute(conn)?;
-                diesel::delete(
-                    authority_units::table.filter(authority_units::authority_id.eq(&id)),
-                )
-                .execute(conn)?;
+                diesel::delete(authority_units::table.filter(authority_units::authority_id.eq(&id))).execute(conn)?;
                 insert_jurisdiction(conn, &id, &input.units)?;
                 counts.updated += 1;
             }
         }
     }
     for chunk in new_rows.chunks(INSERT_CHUNK) {
-        on_backend!(conn, |c| diesel::insert_into(authorities::table)
-            .values(chunk)
-            .execute(c))?;
+        on_backend!(conn, |c| diesel::insert_into(authorities::table).values(chunk).execute(c))?;
     }
-    let jurisdiction: Vec<JurisdictionRow<'_>> = new_ids
-        .iter()
-        .flat_map(|(id, input)| input.units.iter().map(move |u| jurisdiction_row(id, u)))
-        .collect();
+    let jurisdiction: Vec<JurisdictionRow<'_>> =
+        new_ids.iter().flat_map(|(id, input)| input.units.iter().map(move |u| jurisdiction_row(id, u))).collect();
     for chunk in jurisdiction.chunks(INSERT_CHUNK) {
-        on_backend!(conn, |c| diesel::insert_into(authority_units::table)
-            .values(chunk)
-            .execute(c))?;
+        on_backend!(conn, |c| diesel::insert_into(authority_units::table).values(chunk).execute(c))?;
     }
     counts.inserted = new_rows.len();
     Ok(counts)
 }
 
-fn insert_jurisdiction(
-    conn: &mut DbConnection,
-    id: &str,
-    units: &BTreeSet<UnitRef>,
-) -> Result<(), ApiError> {
+fn insert_jurisdiction(conn: &mut DbConnection, id: &str, units: &BTreeSet<UnitRef>) -> Result<(), ApiError> {
     let rows: Vec<JurisdictionRow<'_>> = units.iter().map(|u| jurisdiction_row(id, u)).collect();
-    on_backend!(conn, |c| diesel::insert_into(authority_units::table)
-        .values(&rows)
-        .execute(c))?;
+    on_backend!(conn, |c| diesel::insert_into(authority_units::table).values(&rows).execute(c))?;
     Ok(())
 }
 

@@ -3,10 +3,14 @@
 
 pub mod admin_units;
 pub mod authorities;
+pub mod clients;
 pub mod migrations;
 pub mod pool;
 pub mod schema;
+pub mod sessions;
+pub mod throttle;
 pub mod url;
+pub mod users;
 
 pub use pool::{Db, DbError};
 pub use url::DatabaseUrl;

@@ -28,12 +28,12 @@ impl ManageConnection for Manager {
 
     fn connect(&self) -> Result<DbConnection, DbError> {
         match &self.url {
-            DatabaseUrl::Postgres(url) => PgConnection::establish(url)
-                .map(DbConnection::Postgres)
-                .map_err(DbError::ConnectionError),
+            DatabaseUrl::Postgres(url) => {
+                PgConnection::establish(url).map(DbConnection::Postgres).map_err(DbError::ConnectionError)
+            }
             DatabaseUrl::Sqlite(path) => {
-                let mut conn = SqliteConnection::establish(&path.to_string_lossy())
-                    .map_err(DbError::ConnectionError)?;
+                let mut conn =
+                    SqliteConnection::establish(&path.to_string_lossy()).map_err(DbError::ConnectionError)?;
                 // FULL: an acknowledged tip must survive a power cut.
                 conn.batch_execute(&format!(
                     "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}; PRAGMA synchronous = FULL;"
@@ -45,10 +45,7 @@ impl ManageConnection for Manager {
     }
 
     fn is_valid(&self, conn: &mut DbConnection) -> Result<(), DbError> {
-        diesel::sql_query("SELECT 1")
-            .execute(conn)
-            .map(|_| ())
-            .map_err(DbError::QueryError)
+        diesel::sql_query("SELECT 1").execute(conn).map(|_| ()).map_err(DbError::QueryError)
     }
 
     fn has_broken(&self, _conn: &mut DbConnection) -> bool {
@@ -70,13 +67,10 @@ impl Db {
     pub fn open(url: &DatabaseUrl, max_size: u32) -> Result<Self, String> {
         if let DatabaseUrl::Sqlite(path) = url {
             if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-                std::fs::create_dir_all(dir)
-                    .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+                std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
             }
             let manager = Manager { url: url.clone() };
-            let mut first = manager
-                .connect()
-                .map_err(|e| format!("cannot open {url}: {e}"))?;
+            let mut first = manager.connect().map_err(|e| format!("cannot open {url}: {e}"))?;
             diesel::sql_query("PRAGMA journal_mode = WAL")
                 .execute(&mut first)
                 .map_err(|e| format!("cannot switch {url} to WAL: {e}"))?;
@@ -87,10 +81,7 @@ impl Db {
             .connection_timeout(Duration::from_secs(10))
             .build(Manager { url: url.clone() })
             .map_err(|e| format!("cannot connect to {url}: {e}"))?;
-        Ok(Db {
-            pool,
-            url: url.clone(),
-        })
+        Ok(Db { pool, url: url.clone() })
     }
 
     /// The database this pool talks to.

@@ -36,3 +36,68 @@ diesel::table! {
 
 diesel::joinable!(authority_units -> authorities (authority_id));
 diesel::allow_tables_to_appear_in_same_query!(admin_units, authorities, authority_units);
+
+diesel::table! {
+    users (id) {
+        id -> Text,
+        login -> Text,
+        display_name -> Nullable<Text>,
+        password_hash -> Text,
+        role -> Text,
+        authority_id -> Nullable<Text>,
+        scope_scheme -> Nullable<Text>,
+        scope_level -> Nullable<Text>,
+        scope_code -> Nullable<Integer>,
+        totp_secret -> Nullable<Text>,
+        totp_enabled -> Bool,
+        totp_last_step -> Nullable<BigInt>,
+        disabled -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    clients (id) {
+        id -> Text,
+        name -> Text,
+        secret_hash -> Text,
+        scopes -> Text,
+        authority_id -> Nullable<Text>,
+        revoked -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    sessions (id) {
+        id -> Text,
+        user_id -> Nullable<Text>,
+        client_id -> Nullable<Text>,
+        stage -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    refresh_tokens (token_hash) {
+        token_hash -> Text,
+        session_id -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    login_throttle (bucket) {
+        bucket -> Text,
+        failures -> Integer,
+        last_failure_at -> Timestamp,
+    }
+}
+
+diesel::allow_tables_to_appear_in_same_query!(users, sessions, clients, refresh_tokens, authorities);

@@ -23,19 +23,12 @@ impl DatabaseUrl {
         if text.starts_with("postgres://") || text.starts_with("postgresql://") {
             return Ok(DatabaseUrl::Postgres(text.to_owned()));
         }
-        let path = text
-            .strip_prefix("sqlite://")
-            .or_else(|| text.strip_prefix("sqlite:"))
-            .unwrap_or(text);
+        let path = text.strip_prefix("sqlite://").or_else(|| text.strip_prefix("sqlite:")).unwrap_or(text);
         if let Some((scheme, _)) = path.split_once("://") {
-            return Err(format!(
-                "scheme `{scheme}` is not supported: use sqlite:// or postgres://"
-            ));
+            return Err(format!("scheme `{scheme}` is not supported: use sqlite:// or postgres://"));
         }
         if path.is_empty() || path == ":memory:" || path.starts_with("file:") {
-            return Err(
-                "needs a SQLite file path (an in-memory database would lose every tip)".into(),
-            );
+            return Err("needs a SQLite file path (an in-memory database would lose every tip)".into());
         }
         Ok(DatabaseUrl::Sqlite(PathBuf::from(path)))
     }
@@ -69,9 +62,7 @@ fn redact_password(url: &str) -> String {
     let Some((scheme, rest)) = url.split_once("://") else {
         return url.to_owned();
     };
-    let (authority, tail) = rest
-        .split_once('/')
-        .map_or((rest, None), |(a, t)| (a, Some(t)));
+    let (authority, tail) = rest.split_once('/').map_or((rest, None), |(a, t)| (a, Some(t)));
     let authority = match authority.rsplit_once('@') {
         Some((user_info, host)) => match user_info.split_once(':') {
             Some((user, _password)) => format!("{user}:***@{host}"),
@@ -91,31 +82,12 @@ mod tests {
 
     #[test]
     fn the_scheme_picks_the_backend() {
-        assert_eq!(
-            DatabaseUrl::parse("sqlite://./data/tinbao.db"),
-            Ok(DatabaseUrl::Sqlite("./data/tinbao.db".into()))
-        );
-        assert_eq!(
-            DatabaseUrl::parse("sqlite:///data/tinbao.db"),
-            Ok(DatabaseUrl::Sqlite("/data/tinbao.db".into()))
-        );
-        assert_eq!(
-            DatabaseUrl::parse("tips.db"),
-            Ok(DatabaseUrl::Sqlite("tips.db".into()))
-        );
-        assert!(matches!(
-            DatabaseUrl::parse("postgres://u@h/db"),
-            Ok(DatabaseUrl::Postgres(_))
-        ));
-        assert!(matches!(
-            DatabaseUrl::parse("postgresql://u@h/db"),
-            Ok(DatabaseUrl::Postgres(_))
-        ));
-        assert!(
-            DatabaseUrl::parse("mysql://u@h/db")
-                .unwrap_err()
-                .contains("mysql")
-        );
+        assert_eq!(DatabaseUrl::parse("sqlite://./data/tinbao.db"), Ok(DatabaseUrl::Sqlite("./data/tinbao.db".into())));
+        assert_eq!(DatabaseUrl::parse("sqlite:///data/tinbao.db"), Ok(DatabaseUrl::Sqlite("/data/tinbao.db".into())));
+        assert_eq!(DatabaseUrl::parse("tips.db"), Ok(DatabaseUrl::Sqlite("tips.db".into())));
+        assert!(matches!(DatabaseUrl::parse("postgres://u@h/db"), Ok(DatabaseUrl::Postgres(_))));
+        assert!(matches!(DatabaseUrl::parse("postgresql://u@h/db"), Ok(DatabaseUrl::Postgres(_))));
+        assert!(DatabaseUrl::parse("mysql://u@h/db").unwrap_err().contains("mysql"));
         assert!(DatabaseUrl::parse("").is_err());
         assert!(DatabaseUrl::parse(":memory:").is_err());
     }
@@ -123,10 +95,7 @@ mod tests {
     #[test]
     fn printing_hides_the_password() {
         let url = DatabaseUrl::parse("postgres://tinbao:s3cret@db:5432/tinbao").expect("valid");
-        assert_eq!(
-            url.to_string(),
-            "PostgreSQL postgres://tinbao:***@db:5432/tinbao"
-        );
+        assert_eq!(url.to_string(), "PostgreSQL postgres://tinbao:***@db:5432/tinbao");
         assert!(!format!("{url:?}").contains("s3cret"));
     }
 }

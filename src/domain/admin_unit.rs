@@ -106,24 +106,16 @@ impl UnitRef {
     /// Parses the `SCHEME:LEVEL:CODE` form used in import files, e.g. `2024:district:902`.
     pub fn parse(text: &str) -> Result<Self, String> {
         let mut parts = text.trim().split(':');
-        let (Some(scheme), Some(level), Some(code), None) =
-            (parts.next(), parts.next(), parts.next(), parts.next())
+        let (Some(scheme), Some(level), Some(code), None) = (parts.next(), parts.next(), parts.next(), parts.next())
         else {
-            return Err(format!(
-                "`{text}` is not of the form SCHEME:LEVEL:CODE, e.g. 2024:district:902"
-            ));
+            return Err(format!("`{text}` is not of the form SCHEME:LEVEL:CODE, e.g. 2024:district:902"));
         };
-        let scheme = Scheme::parse(scheme)
-            .ok_or_else(|| format!("unknown scheme `{scheme}` (2024 or 2025)"))?;
+        let scheme = Scheme::parse(scheme).ok_or_else(|| format!("unknown scheme `{scheme}` (2024 or 2025)"))?;
         let level = Level::parse(level)
             .filter(|l| scheme.levels().contains(l))
             .ok_or_else(|| format!("scheme {scheme} has no level `{level}`"))?;
         let code = parse_code(code)?;
-        Ok(UnitRef {
-            scheme,
-            level,
-            code,
-        })
+        Ok(UnitRef { scheme, level, code })
     }
 }
 
@@ -137,9 +129,7 @@ impl fmt::Display for UnitRef {
 pub fn parse_code(text: &str) -> Result<i32, String> {
     match text.trim().parse::<i32>() {
         Ok(code) if (1..=MAX_UNIT_CODE).contains(&code) => Ok(code),
-        _ => Err(format!(
-            "`{text}` is not a unit code (a whole number from 1 to {MAX_UNIT_CODE})"
-        )),
+        _ => Err(format!("`{text}` is not a unit code (a whole number from 1 to {MAX_UNIT_CODE})")),
     }
 }
 
@@ -158,14 +148,8 @@ mod tests {
 
     #[test]
     fn districts_exist_only_in_the_2024_scheme() {
-        assert_eq!(
-            Scheme::S2024.parent_level(Level::Commune),
-            Some(Level::District)
-        );
-        assert_eq!(
-            Scheme::S2025.parent_level(Level::Commune),
-            Some(Level::Province)
-        );
+        assert_eq!(Scheme::S2024.parent_level(Level::Commune), Some(Level::District));
+        assert_eq!(Scheme::S2025.parent_level(Level::Commune), Some(Level::Province));
         assert_eq!(Scheme::S2025.parent_level(Level::District), None);
         assert_eq!(Scheme::S2024.parent_level(Level::Province), None);
     }
@@ -173,30 +157,11 @@ mod tests {
     #[test]
     fn unit_references_parse_and_name_what_is_wrong() {
         let unit = UnitRef::parse("2024:district:902").expect("valid reference");
-        assert_eq!(
-            (unit.scheme, unit.level, unit.code),
-            (Scheme::S2024, Level::District, 902)
-        );
+        assert_eq!((unit.scheme, unit.level, unit.code), (Scheme::S2024, Level::District, 902));
         assert_eq!(unit.to_string(), "2024:district:902");
-        assert!(
-            UnitRef::parse("2025:district:902")
-                .unwrap_err()
-                .contains("no level")
-        );
-        assert!(
-            UnitRef::parse("2023:commune:1")
-                .unwrap_err()
-                .contains("unknown scheme")
-        );
-        assert!(
-            UnitRef::parse("2024:commune:0")
-                .unwrap_err()
-                .contains("unit code")
-        );
-        assert!(
-            UnitRef::parse("2024:commune")
-                .unwrap_err()
-                .contains("SCHEME:LEVEL:CODE")
-        );
+        assert!(UnitRef::parse("2025:district:902").unwrap_err().contains("no level"));
+        assert!(UnitRef::parse("2023:commune:1").unwrap_err().contains("unknown scheme"));
+        assert!(UnitRef::parse("2024:commune:0").unwrap_err().contains("unit code"));
+        assert!(UnitRef::parse("2024:commune").unwrap_err().contains("SCHEME:LEVEL:CODE"));
     }
 }

@@ -51,9 +51,7 @@ pub const MAX_NAME_CHARS: usize = 200;
 pub fn valid_code(code: &str) -> bool {
     !code.is_empty()
         && code.len() <= MAX_CODE_CHARS
-        && code
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+        && code.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
 }
 
 /// The default authority of a 2024 district, created when an empty database is seeded.
@@ -84,20 +82,13 @@ mod tests {
     #[test]
     fn a_districts_default_authority_is_its_police() {
         let district = AdminUnit {
-            unit: UnitRef {
-                scheme: Scheme::S2024,
-                level: Level::District,
-                code: 902,
-            },
+            unit: UnitRef { scheme: Scheme::S2024, level: Level::District, code: 902 },
             name: "Huyện Kiên Lương".into(),
             parent: None,
         };
         assert_eq!(
             default_district_authority(&district),
-            (
-                "2024-D902".to_owned(),
-                "Công an Huyện Kiên Lương".to_owned()
-            )
+            ("2024-D902".to_owned(), "Công an Huyện Kiên Lương".to_owned())
         );
     }
 }

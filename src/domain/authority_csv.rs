@@ -25,29 +25,19 @@ pub fn parse_authorities(input: impl Read) -> Result<Vec<AuthorityRecord>, LineE
     let mut seen = HashSet::new();
     let mut out = Vec::new();
     for (line, fields) in rows {
-        let [code, name, kind, units] =
-            [&fields[0], &fields[1], &fields[2], &fields[3]].map(String::as_str);
+        let [code, name, kind, units] = [&fields[0], &fields[1], &fields[2], &fields[3]].map(String::as_str);
         if !valid_code(code) {
-            return Err(LineError::new(
-                line,
-                "code must be 1 to 64 letters, digits, `.`, `_` or `-`",
-            ));
+            return Err(LineError::new(line, "code must be 1 to 64 letters, digits, `.`, `_` or `-`"));
         }
         if !seen.insert(code.to_owned()) {
             return Err(LineError::new(line, format!("code `{code}` appears twice")));
         }
         if name.is_empty() || name.chars().count() > MAX_NAME_CHARS {
-            return Err(LineError::new(
-                line,
-                format!("name must have 1 to {MAX_NAME_CHARS} characters"),
-            ));
+            return Err(LineError::new(line, format!("name must have 1 to {MAX_NAME_CHARS} characters")));
         }
         let kind = AuthorityKind::parse(kind).ok_or_else(|| {
             let kinds: Vec<&str> = AuthorityKind::ALL.iter().map(|k| k.as_str()).collect();
-            LineError::new(
-                line,
-                format!("kind `{kind}` is not one of {}", kinds.join(", ")),
-            )
+            LineError::new(line, format!("kind `{kind}` is not one of {}", kinds.join(", ")))
         })?;
         let units = units
             .split(';')
@@ -55,18 +45,9 @@ pub fn parse_authorities(input: impl Read) -> Result<Vec<AuthorityRecord>, LineE
             .map(|u| UnitRef::parse(u).map_err(|m| LineError::new(line, format!("units: {m}"))))
             .collect::<Result<BTreeSet<_>, _>>()?;
         if units.is_empty() {
-            return Err(LineError::new(
-                line,
-                "units is empty: an authority needs a jurisdiction",
-            ));
+            return Err(LineError::new(line, "units is empty: an authority needs a jurisdiction"));
         }
-        out.push(AuthorityRecord {
-            line,
-            code: code.to_owned(),
-            name: name.to_owned(),
-            kind,
-            units,
-        });
+        out.push(AuthorityRecord { line, code: code.to_owned(), name: name.to_owned(), kind, units });
     }
     Ok(out)
 }
@@ -77,7 +58,8 @@ mod tests {
 
     #[test]
     fn a_border_guard_station_covers_several_communes() {
-        let csv = "code,name,kind,units\nBP-HT,Đồn Biên phòng Hà Tiên,border_guard,2024:commune:30880; 2024:commune:30883\n";
+        let csv =
+            "code,name,kind,units\nBP-HT,Đồn Biên phòng Hà Tiên,border_guard,2024:commune:30880; 2024:commune:30883\n";
         let records = parse_authorities(csv.as_bytes()).expect("valid file");
         assert_eq!(records.len(), 1);
         assert_eq!(records[0].kind, AuthorityKind::BorderGuard);
@@ -96,20 +78,9 @@ mod tests {
         assert!(err.message.starts_with("units:"), "{err}");
 
         let csv = "code,name,kind,units\nA,Name,district,\n";
-        assert!(
-            parse_authorities(csv.as_bytes())
-                .unwrap_err()
-                .message
-                .contains("jurisdiction")
-        );
+        assert!(parse_authorities(csv.as_bytes()).unwrap_err().message.contains("jurisdiction"));
 
-        let csv =
-            "code,name,kind,units\nA,N,district,2024:district:1\nA,N,district,2024:district:2\n";
-        assert!(
-            parse_authorities(csv.as_bytes())
-                .unwrap_err()
-                .message
-                .contains("twice")
-        );
+        let csv = "code,name,kind,units\nA,N,district,2024:district:1\nA,N,district,2024:district:2\n";
+        assert!(parse_authorities(csv.as_bytes()).unwrap_err().message.contains("twice"));
     }
 }

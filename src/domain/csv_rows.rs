@@ -7,10 +7,7 @@ use super::unit_csv::LineError;
 
 /// Checks the header and returns every row as trimmed fields with its 1-based line.
 pub fn read_rows(input: impl Read, header: &[&str]) -> Result<Vec<(u64, Vec<String>)>, LineError> {
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .flexible(true)
-        .from_reader(input);
+    let mut reader = csv::ReaderBuilder::new().has_headers(true).flexible(true).from_reader(input);
     let found: Vec<String> = reader
         .headers()
         .map_err(|e| LineError::new(1, format!("unreadable header: {e}")))?
@@ -18,10 +15,7 @@ pub fn read_rows(input: impl Read, header: &[&str]) -> Result<Vec<(u64, Vec<Stri
         .map(|h| h.trim().trim_start_matches('\u{feff}').to_owned())
         .collect();
     if found != header {
-        return Err(LineError::new(
-            1,
-            format!("the header must be `{}`", header.join(",")),
-        ));
+        return Err(LineError::new(1, format!("the header must be `{}`", header.join(","))));
     }
     let mut rows = Vec::new();
     for record in reader.records() {
@@ -31,10 +25,7 @@ pub fn read_rows(input: impl Read, header: &[&str]) -> Result<Vec<(u64, Vec<Stri
         })?;
         let line = record.position().map_or(0, |p| p.line());
         if record.len() != header.len() {
-            return Err(LineError::new(
-                line,
-                format!("expected {} columns, found {}", header.len(), record.len()),
-            ));
+            return Err(LineError::new(line, format!("expected {} columns, found {}", header.len(), record.len())));
         }
         rows.push((line, record.iter().map(|f| f.trim().to_owned()).collect()));
     }

@@ -1,8 +1,11 @@
 //! Pure domain logic: no I/O, no database, no HTTP. Unit-tested in place.
 
+pub mod account;
 pub mod admin_unit;
 pub mod authority;
 pub mod authority_csv;
+pub mod client;
 pub mod csv_rows;
 pub mod text;
+pub mod throttle;
 pub mod unit_csv;

@@ -18,10 +18,7 @@ pub struct LineError {
 
 impl LineError {
     pub fn new(line: u64, message: impl Into<String>) -> Self {
-        LineError {
-            line,
-            message: message.into(),
-        }
+        LineError { line, message: message.into() }
     }
 }
 
@@ -31,20 +28,10 @@ const MAX_NAME_CHARS: usize = 200;
 /// The columns of each scheme's file, in order.
 fn expected_header(scheme: Scheme) -> &'static [&'static str] {
     match scheme {
-        Scheme::S2024 => &[
-            "province_code",
-            "province_name",
-            "district_code",
-            "district_name",
-            "commune_code",
-            "commune_name",
-        ],
-        Scheme::S2025 => &[
-            "province_code",
-            "province_name",
-            "commune_code",
-            "commune_name",
-        ],
+        Scheme::S2024 => {
+            &["province_code", "province_name", "district_code", "district_name", "commune_code", "commune_name"]
+        }
+        Scheme::S2025 => &["province_code", "province_name", "commune_code", "commune_name"],
     }
 }
 
@@ -75,42 +62,21 @@ pub fn parse_units(scheme: Scheme, input: impl Read) -> Result<Vec<AdminUnit>, L
         return Err(LineError::new(1, "the file holds no units"));
     }
 
-    let mut out: Vec<AdminUnit> = units
-        .into_iter()
-        .map(|(unit, (name, parent, _))| AdminUnit { unit, name, parent })
-        .collect();
-    out.sort_by_key(|u| {
-        (
-            u.unit.level != Level::Province,
-            u.unit.level == Level::Commune,
-            u.unit.code,
-        )
-    });
+    let mut out: Vec<AdminUnit> =
+        units.into_iter().map(|(unit, (name, parent, _))| AdminUnit { unit, name, parent }).collect();
+    out.sort_by_key(|u| (u.unit.level != Level::Province, u.unit.level == Level::Commune, u.unit.code));
     Ok(out)
 }
 
-fn read_unit(
-    scheme: Scheme,
-    level: Level,
-    code: &str,
-    name: &str,
-    line: u64,
-) -> Result<UnitRef, LineError> {
+fn read_unit(scheme: Scheme, level: Level, code: &str, name: &str, line: u64) -> Result<UnitRef, LineError> {
     let code = parse_code(code).map_err(|m| LineError::new(line, format!("{level}_code: {m}")))?;
     if name.is_empty() {
         return Err(LineError::new(line, format!("{level}_name is empty")));
     }
     if name.chars().count() > MAX_NAME_CHARS {
-        return Err(LineError::new(
-            line,
-            format!("{level}_name is longer than {MAX_NAME_CHARS} characters"),
-        ));
+        return Err(LineError::new(line, format!("{level}_name is longer than {MAX_NAME_CHARS} characters")));
     }
-    Ok(UnitRef {
-        scheme,
-        level,
-        code,
-    })
+    Ok(UnitRef { scheme, level, code })
 }
 
 /// Records a unit, refusing a second row that gives the same code another name or parent.
@@ -126,21 +92,15 @@ fn remember(
             units.insert(unit, (name.to_owned(), parent, line));
             Ok(())
         }
-        Some((known, known_parent, first)) if known != name || *known_parent != parent => {
-            Err(LineError::new(
-                line,
-                format!(
-                    "{} {} is `{name}` here but `{known}` on line {first}{}",
-                    unit.level,
-                    unit.code,
-                    if *known_parent != parent {
-                        ", under another parent"
-                    } else {
-                        ""
-                    }
-                ),
-            ))
-        }
+        Some((known, known_parent, first)) if known != name || *known_parent != parent => Err(LineError::new(
+            line,
+            format!(
+                "{} {} is `{name}` here but `{known}` on line {first}{}",
+                unit.level,
+                unit.code,
+                if *known_parent != parent { ", under another parent" } else { "" }
+            ),
+        )),
         Some(_) => Ok(()),
     }
 }
@@ -149,8 +109,7 @@ fn remember(
 mod tests {
     use super::*;
 
-    const HEADER_2024: &str =
-        "province_code,province_name,district_code,district_name,commune_code,commune_name\n";
+    const HEADER_2024: &str = "province_code,province_name,district_code,district_name,commune_code,commune_name\n";
 
     #[test]
     fn a_three_tier_file_yields_each_unit_once_parents_first() {
@@ -173,14 +132,7 @@ mod tests {
             ]
         );
         let commune = &units[4];
-        assert_eq!(
-            commune.parent,
-            Some(UnitRef {
-                scheme: Scheme::S2024,
-                level: Level::District,
-                code: 902
-            })
-        );
+        assert_eq!(commune.parent, Some(UnitRef { scheme: Scheme::S2024, level: Level::District, code: 902 }));
     }
 
     #[test]
@@ -193,15 +145,13 @@ mod tests {
 
     #[test]
     fn errors_name_the_line() {
-        let bad_code = format!(
-            "{HEADER_2024}91,Tỉnh Kiên Giang,902,Huyện Kiên Lương,30880,A\n91,Tỉnh Kiên Giang,x,B,1,C\n"
-        );
+        let bad_code =
+            format!("{HEADER_2024}91,Tỉnh Kiên Giang,902,Huyện Kiên Lương,30880,A\n91,Tỉnh Kiên Giang,x,B,1,C\n");
         let err = parse_units(Scheme::S2024, bad_code.as_bytes()).unwrap_err();
         assert_eq!(err.line, 3);
         assert!(err.message.contains("district_code"), "{err}");
 
-        let conflict =
-            format!("{HEADER_2024}91,Tỉnh Kiên Giang,902,A,1,C\n91,Tỉnh Khác,903,B,2,D\n");
+        let conflict = format!("{HEADER_2024}91,Tỉnh Kiên Giang,902,A,1,C\n91,Tỉnh Khác,903,B,2,D\n");
         let err = parse_units(Scheme::S2024, conflict.as_bytes()).unwrap_err();
         assert_eq!(err.line, 3);
         assert!(err.message.contains("line 2"), "{err}");
@@ -211,32 +161,19 @@ mod tests {
         assert_eq!(err.line, 1);
 
         let short = format!("{HEADER_2024}91,Tỉnh Kiên Giang\n");
-        assert_eq!(
-            parse_units(Scheme::S2024, short.as_bytes())
-                .unwrap_err()
-                .line,
-            2
-        );
+        assert_eq!(parse_units(Scheme::S2024, short.as_bytes()).unwrap_err().line, 2);
     }
 
     #[test]
     fn the_shipped_2024_file_has_all_63_provinces_and_kien_giangs_15_districts() {
-        let units = parse_units(
-            Scheme::S2024,
-            include_str!("../../data/admin-units-2024.csv").as_bytes(),
-        )
-        .expect("the shipped file parses");
+        let units = parse_units(Scheme::S2024, include_str!("../../data/admin-units-2024.csv").as_bytes())
+            .expect("the shipped file parses");
         let count = |level| units.iter().filter(|u| u.unit.level == level).count();
         assert_eq!(count(Level::Province), 63);
         assert_eq!(count(Level::District), 696); // including the 5 island districts without communes
         assert_eq!(count(Level::Commune), 10_051);
-        let kien_giang = units
-            .iter()
-            .filter(|u| {
-                u.parent
-                    .is_some_and(|p| p.level == Level::Province && p.code == 91)
-            })
-            .count();
+        let kien_giang =
+            units.iter().filter(|u| u.parent.is_some_and(|p| p.level == Level::Province && p.code == 91)).count();
         assert_eq!(kien_giang, 15);
     }
 }

@@ -24,25 +24,12 @@ pub async fn list(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRe
     p.finish()?;
 
     // `parent=91&level=district` means province 91: the level above the one asked for.
-    let implied = scheme
-        .zip(level)
-        .and_then(|(s, l)| s.parent_level(l))
-        .filter(|_| parent.is_some());
+    let implied = scheme.zip(level).and_then(|(s, l)| s.parent_level(l)).filter(|_| parent.is_some());
     let parent_level = parent_level.or(implied);
-    let filter = UnitFilter {
-        scheme,
-        level,
-        parent_code: parent,
-        parent_level,
-        name_contains,
-    };
+    let filter = UnitFilter { scheme, level, parent_code: parent, parent_level, name_contains };
     let page = services::admin_units::list(&state.db, filter, after, limit).await?;
     Ok(HttpResponse::Ok().json(Page {
-        items: page
-            .items
-            .into_iter()
-            .map(AdminUnitView::from)
-            .collect::<Vec<_>>(),
+        items: page.items.into_iter().map(AdminUnitView::from).collect::<Vec<_>>(),
         next_cursor: page.next_after.map(unit_cursor),
     }))
 }
@@ -56,18 +43,8 @@ pub async fn get(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRes
     let level = query.required("level", params::level);
     p.absorb(query).finish()?;
     let (Some(scheme), Some(code), Some(level)) = (scheme, code, level) else {
-        return Err(ApiError::internal(
-            "parameters passed their checks but are missing",
-        ));
+        return Err(ApiError::internal("parameters passed their checks but are missing"));
     };
-    let unit = services::admin_units::get(
-        &state.db,
-        UnitRef {
-            scheme,
-            level,
-            code,
-        },
-    )
-    .await?;
+    let unit = services::admin_units::get(&state.db, UnitRef { scheme, level, code }).await?;
     Ok(HttpResponse::Ok().json(AdminUnitView::from(unit)))
 }

@@ -25,37 +25,18 @@ pub async fn list(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRe
     let after = p.optional("cursor", params::authority_cursor);
     p.finish()?;
 
-    let units = UnitSelector {
-        scheme: unit_scheme,
-        level: unit_level,
-        code: unit_code,
-    };
-    let query = AuthorityQuery {
-        units,
-        kind,
-        name_contains,
-    };
+    let units = UnitSelector { scheme: unit_scheme, level: unit_level, code: unit_code };
+    let query = AuthorityQuery { units, kind, name_contains };
     let page = services::authorities::list(&state.db, query, after, limit).await?;
     Ok(HttpResponse::Ok().json(Page {
-        items: page
-            .items
-            .into_iter()
-            .map(AuthorityView::from)
-            .collect::<Vec<_>>(),
+        items: page.items.into_iter().map(AuthorityView::from).collect::<Vec<_>>(),
         next_cursor: page.next_after,
     }))
 }
 
 /// One authority.
 pub async fn get(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    let mut path = Params::path(&req);
-    let id = path.required("id", params::uuid);
-    path.finish()?;
-    let Some(id) = id else {
-        return Err(ApiError::internal(
-            "parameters passed their checks but are missing",
-        ));
-    };
+    let id = params::path_id(&req)?;
     let authority = services::authorities::get(&state.db, id).await?;
     Ok(HttpResponse::Ok().json(AuthorityView::from(authority)))
 }

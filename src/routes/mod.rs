@@ -5,10 +5,14 @@
 //! document and the server cannot drift apart unnoticed.
 
 pub mod admin_units;
+pub mod auth;
 pub mod authorities;
+pub mod clients;
 pub mod extract;
+pub mod me;
 pub mod ops;
 pub mod params;
+pub mod users;
 
 use actix_web::http::Method;
 use actix_web::{HttpResponse, Route, web};
@@ -24,12 +28,16 @@ pub struct Endpoint {
 }
 
 impl Endpoint {
+    fn new(method: Method, path: &'static str, attach: fn(Route) -> Route) -> Self {
+        Endpoint { method, path, attach }
+    }
+
     fn get(path: &'static str, attach: fn(Route) -> Route) -> Self {
-        Endpoint {
-            method: Method::GET,
-            path,
-            attach,
-        }
+        Self::new(Method::GET, path, attach)
+    }
+
+    fn post(path: &'static str, attach: fn(Route) -> Route) -> Self {
+        Self::new(Method::POST, path, attach)
     }
 }
 
@@ -41,11 +49,26 @@ pub fn endpoints() -> Vec<Endpoint> {
         Endpoint::get("/metrics", |r| r.to(ops::metrics)),
         Endpoint::get("/openapi.yaml", |r| r.to(ops::openapi)),
         Endpoint::get("/api/v1/admin-units", |r| r.to(admin_units::list)),
-        Endpoint::get("/api/v1/admin-units/{scheme}/{code}", |r| {
-            r.to(admin_units::get)
-        }),
+        Endpoint::get("/api/v1/admin-units/{scheme}/{code}", |r| r.to(admin_units::get)),
         Endpoint::get("/api/v1/authorities", |r| r.to(authorities::list)),
         Endpoint::get("/api/v1/authorities/{id}", |r| r.to(authorities::get)),
+        Endpoint::post("/api/v1/auth/register", |r| r.to(auth::register)),
+        Endpoint::post("/api/v1/auth/login", |r| r.to(auth::login)),
+        Endpoint::post("/api/v1/auth/refresh", |r| r.to(auth::refresh)),
+        Endpoint::post("/api/v1/auth/logout", |r| r.to(auth::logout)),
+        Endpoint::post("/api/v1/auth/token", |r| r.to(auth::token)),
+        Endpoint::get("/api/v1/me", |r| r.to(me::profile)),
+        Endpoint::post("/api/v1/me/password", |r| r.to(me::change_password)),
+        Endpoint::post("/api/v1/me/mfa/totp", |r| r.to(me::enrol_totp)),
+        Endpoint::post("/api/v1/me/mfa/totp/confirm", |r| r.to(me::confirm_totp)),
+        Endpoint::get("/api/v1/users", |r| r.to(users::list)),
+        Endpoint::post("/api/v1/users", |r| r.to(users::create)),
+        Endpoint::get("/api/v1/users/{id}", |r| r.to(users::get)),
+        Endpoint::new(Method::PATCH, "/api/v1/users/{id}", |r| r.to(users::update)),
+        Endpoint::get("/api/v1/clients", |r| r.to(clients::list)),
+        Endpoint::post("/api/v1/clients", |r| r.to(clients::create)),
+        Endpoint::get("/api/v1/clients/{id}", |r| r.to(clients::get)),
+        Endpoint::post("/api/v1/clients/{id}/revoke", |r| r.to(clients::revoke)),
     ]
 }
 
@@ -53,20 +76,18 @@ pub fn endpoints() -> Vec<Endpoint> {
 /// an unknown path gets the 404 of [`not_found`].
 pub fn configure(cfg: &mut web::ServiceConfig) {
     let endpoints = endpoints();
-    let mut paths: Vec<&'static str> = endpoints.iter().map(|e| e.path).collect();
-    paths.dedup();
+    let mut paths: Vec<&'static str> = Vec::new();
+    for endpoint in &endpoints {
+        if !paths.contains(&endpoint.path) {
+            paths.push(endpoint.path);
+        }
+    }
     for path in paths {
         let on_path: Vec<&Endpoint> = endpoints.iter().filter(|e| e.path == path).collect();
-        let allow = on_path
-            .iter()
-            .map(|e| e.method.as_str())
-            .collect::<Vec<_>>()
-            .join(", ");
+        let allow = on_path.iter().map(|e| e.method.as_str()).collect::<Vec<_>>().join(", ");
         let mut resource = web::resource(path);
         for endpoint in on_path {
-            resource = resource.route((endpoint.attach)(
-                web::route().method(endpoint.method.clone()),
-            ));
+            resource = resource.route((endpoint.attach)(web::route().method(endpoint.method.clone())));
         }
         cfg.service(resource.default_service(web::to(move || {
             let allow = allow.clone();

@@ -15,31 +15,24 @@ const OPENAPI_YAML: &str = include_str!("../../openapi.yaml");
 /// The process is up. Touches nothing else, so that a slow database never gets a healthy
 /// process restarted.
 pub async fn healthz() -> HttpResponse {
-    HttpResponse::Ok()
-        .insert_header((CACHE_CONTROL, "no-store"))
-        .json(json!({"status": "ok"}))
+    HttpResponse::Ok().insert_header((CACHE_CONTROL, "no-store")).json(json!({"status": "ok"}))
 }
 
 /// The database answers and has every migration this binary expects.
 pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let pending = state.db.run(migrations::pending_count).await?;
     if pending > 0 {
-        let mut err = ApiError::new(
+        let err = ApiError::new(
             actix_web::http::StatusCode::SERVICE_UNAVAILABLE,
             "migrations_pending",
             Msg::new(
                 format!("{pending} database migrations are not applied yet; run `tinbao migrate`."),
-                format!(
-                    "Còn {pending} bản cập nhật cơ sở dữ liệu chưa áp dụng; hãy chạy `tinbao migrate`."
-                ),
+                format!("Còn {pending} bản cập nhật cơ sở dữ liệu chưa áp dụng; hãy chạy `tinbao migrate`."),
             ),
         );
-        err.retry_after = Some(5);
-        return Err(err);
+        return Err(err.retry_after(5));
     }
-    Ok(HttpResponse::Ok()
-        .insert_header((CACHE_CONTROL, "no-store"))
-        .json(json!({"status": "ready"})))
+    Ok(HttpResponse::Ok().insert_header((CACHE_CONTROL, "no-store")).json(json!({"status": "ready"})))
 }
 
 /// Prometheus text format.
@@ -52,13 +45,9 @@ pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
 
 /// The contract, `openapi.yaml`.
 pub async fn openapi() -> HttpResponse {
-    HttpResponse::Ok()
-        .insert_header(ContentType(mime_yaml()))
-        .body(OPENAPI_YAML)
+    HttpResponse::Ok().insert_header(ContentType(mime_yaml())).body(OPENAPI_YAML)
 }
 
 fn mime_yaml() -> actix_web::mime::Mime {
-    "application/yaml"
-        .parse()
-        .unwrap_or(actix_web::mime::TEXT_PLAIN_UTF_8)
+    "application/yaml".parse().unwrap_or(actix_web::mime::TEXT_PLAIN_UTF_8)
 }

@@ -25,20 +25,13 @@ impl Params {
     /// misspelt filter must not silently return everything.
     pub fn query(req: &HttpRequest) -> Self {
         match Query::<Vec<(String, String)>>::from_query(req.query_string()) {
-            Ok(pairs) => Params {
-                pairs: pairs.into_inner(),
-                errors: Vec::new(),
-                check_unknown: true,
-            },
+            Ok(pairs) => Params { pairs: pairs.into_inner(), errors: Vec::new(), check_unknown: true },
             Err(_) => Params {
                 pairs: Vec::new(),
                 errors: vec![FieldError::new(
                     "query",
                     "malformed",
-                    Msg::new(
-                        "the query string is not properly encoded",
-                        "chuỗi truy vấn không được mã hóa đúng",
-                    ),
+                    Msg::new("the query string is not properly encoded", "chuỗi truy vấn không được mã hóa đúng"),
                 )],
                 check_unknown: true,
             },
@@ -47,24 +40,12 @@ impl Params {
 
     /// The path's parameters, as the route pattern names them.
     pub fn path(req: &HttpRequest) -> Self {
-        let pairs = req
-            .match_info()
-            .iter()
-            .map(|(k, v)| (k.to_owned(), v.to_owned()))
-            .collect();
-        Params {
-            pairs,
-            errors: Vec::new(),
-            check_unknown: false,
-        }
+        let pairs = req.match_info().iter().map(|(k, v)| (k.to_owned(), v.to_owned())).collect();
+        Params { pairs, errors: Vec::new(), check_unknown: false }
     }
 
     /// Takes `name` if present and parses it; a bad value is recorded, not returned.
-    pub fn optional<T>(
-        &mut self,
-        name: &str,
-        parse: impl FnOnce(&str) -> Result<T, Msg>,
-    ) -> Option<T> {
+    pub fn optional<T>(&mut self, name: &str, parse: impl FnOnce(&str) -> Result<T, Msg>) -> Option<T> {
         let mut values = Vec::new();
         self.pairs.retain(|(k, v)| {
             if k == name {
@@ -77,11 +58,7 @@ impl Params {
         match values.as_slice() {
             [] => None,
             [value] if value.is_empty() => {
-                self.reject(
-                    name,
-                    "empty",
-                    Msg::new("must not be empty", "không được để trống"),
-                );
+                self.reject(name, "empty", Msg::new("must not be empty", "không được để trống"));
                 None
             }
             [value] => match parse(value) {
@@ -92,22 +69,14 @@ impl Params {
                 }
             },
             _ => {
-                self.reject(
-                    name,
-                    "repeated",
-                    Msg::new("is given more than once", "bị lặp lại nhiều lần"),
-                );
+                self.reject(name, "repeated", Msg::new("is given more than once", "bị lặp lại nhiều lần"));
                 None
             }
         }
     }
 
     /// Takes `name`, which must be present.
-    pub fn required<T>(
-        &mut self,
-        name: &str,
-        parse: impl FnOnce(&str) -> Result<T, Msg>,
-    ) -> Option<T> {
+    pub fn required<T>(&mut self, name: &str, parse: impl FnOnce(&str) -> Result<T, Msg>) -> Option<T> {
         let present = self.pairs.iter().any(|(k, _)| k == name);
         let value = self.optional(name, parse);
         if !present {
@@ -138,19 +107,12 @@ impl Params {
                     self.reject(
                         &name,
                         "unknown",
-                        Msg::new(
-                            "is not a parameter of this route",
-                            "không phải tham số của đường dẫn này",
-                        ),
+                        Msg::new("is not a parameter of this route", "không phải tham số của đường dẫn này"),
                     );
                 }
             }
         }
-        if self.errors.is_empty() {
-            Ok(())
-        } else {
-            Err(ApiError::invalid_parameters(self.errors))
-        }
+        if self.errors.is_empty() { Ok(()) } else { Err(ApiError::invalid_parameters(self.errors)) }
     }
 }
 
@@ -162,10 +124,7 @@ pub fn scheme(text: &str) -> Result<Scheme, Msg> {
 /// `province`, `district` or `commune`.
 pub fn level(text: &str) -> Result<Level, Msg> {
     Level::parse(text).ok_or_else(|| {
-        Msg::new(
-            "must be province, district or commune",
-            "phải là province (tỉnh), district (huyện) hoặc commune (xã)",
-        )
+        Msg::new("must be province, district or commune", "phải là province (tỉnh), district (huyện) hoặc commune (xã)")
     })
 }
 
@@ -188,28 +147,29 @@ pub fn search_text(text: &str) -> Result<String, Msg> {
         ));
     }
     // Control characters cannot be part of a name; PostgreSQL refuses NUL outright.
-    Ok(text
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect::<String>()
-        .trim()
-        .to_owned())
+    Ok(text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect::<String>().trim().to_owned())
 }
 
 /// A UUID, as tinbao gives out.
 pub fn uuid(text: &str) -> Result<uuid::Uuid, Msg> {
     // Only the hyphenated form that tinbao gives out (36 characters).
-    let parsed = if text.len() == 36 {
-        uuid::Uuid::try_parse(text).ok()
-    } else {
-        None
-    };
+    let parsed = if text.len() == 36 { uuid::Uuid::try_parse(text).ok() } else { None };
     parsed.ok_or_else(|| {
-        Msg::new(
-            "must be an id as given by tinbao (a UUID)",
-            "phải là mã định danh do tinbao cấp (dạng UUID)",
-        )
+        Msg::new("must be an id as given by tinbao (a UUID)", "phải là mã định danh do tinbao cấp (dạng UUID)")
     })
+}
+
+/// The `{id}` path segment of a route, as a UUID.
+pub fn path_id(req: &HttpRequest) -> Result<uuid::Uuid, ApiError> {
+    let mut p = Params::path(req);
+    let id = p.required("id", uuid);
+    p.finish()?;
+    id.ok_or_else(|| ApiError::internal("parameters passed their checks but are missing"))
+}
+
+/// An accounts cursor: the login of the last account of the previous page.
+pub fn login_cursor(text: &str) -> Result<String, Msg> {
+    if text.len() <= 254 && !text.chars().any(char::is_control) { Ok(text.to_owned()) } else { Err(invalid_cursor()) }
 }
 
 /// A units cursor: `SCHEME.LEVEL.CODE`, e.g. `2024.district.902`.
@@ -219,11 +179,7 @@ pub fn unit_cursor(text: &str) -> Result<UnitRef, Msg> {
         (Some(s), Some(l), Some(c), None) => Scheme::parse(s)
             .zip(Level::parse(l))
             .zip(unit_code(c).ok())
-            .map(|((scheme, level), code)| UnitRef {
-                scheme,
-                level,
-                code,
-            }),
+            .map(|((scheme, level), code)| UnitRef { scheme, level, code }),
         _ => None,
     };
     parsed.ok_or_else(invalid_cursor)
@@ -231,11 +187,7 @@ pub fn unit_cursor(text: &str) -> Result<UnitRef, Msg> {
 
 /// An authorities cursor: the code of the last authority of the previous page.
 pub fn authority_cursor(text: &str) -> Result<String, Msg> {
-    if valid_code(text) {
-        Ok(text.to_owned())
-    } else {
-        Err(invalid_cursor())
-    }
+    if valid_code(text) { Ok(text.to_owned()) } else { Err(invalid_cursor()) }
 }
 
 fn invalid_cursor() -> Msg {

@@ -14,12 +14,7 @@ pub struct UnitPage {
 }
 
 /// Lists units matching `filter`, after `after`, at most `limit` of them.
-pub async fn list(
-    db: &Db,
-    filter: UnitFilter,
-    after: Option<UnitRef>,
-    limit: u32,
-) -> Result<UnitPage, ApiError> {
+pub async fn list(db: &Db, filter: UnitFilter, after: Option<UnitRef>, limit: u32) -> Result<UnitPage, ApiError> {
     db.run(move |conn| {
         let rows = admin_units::list(conn, &filter, after, i64::from(limit) + 1)?;
         let (items, next_after) = take_page(rows, limit, |u| u.unit);
@@ -30,22 +25,17 @@ pub async fn list(
 
 /// One unit, or 404.
 pub async fn get(db: &Db, unit: UnitRef) -> Result<AdminUnit, ApiError> {
-    db.run(move |conn| admin_units::find(conn, unit))
-        .await?
-        .ok_or_else(|| {
-            ApiError::not_found(Msg::new(
-                format!(
-                    "There is no {} with code {} in scheme {}.",
-                    unit.level, unit.code, unit.scheme
-                ),
-                format!(
-                    "Không có đơn vị hành chính cấp {} mã {} trong danh mục {}.",
-                    level_vi(unit),
-                    unit.code,
-                    unit.scheme
-                ),
-            ))
-        })
+    db.run(move |conn| admin_units::find(conn, unit)).await?.ok_or_else(|| {
+        ApiError::not_found(Msg::new(
+            format!("There is no {} with code {} in scheme {}.", unit.level, unit.code, unit.scheme),
+            format!(
+                "Không có đơn vị hành chính cấp {} mã {} trong danh mục {}.",
+                level_vi(unit),
+                unit.code,
+                unit.scheme
+            ),
+        ))
+    })
 }
 
 fn level_vi(unit: UnitRef) -> &'static str {

@@ -45,11 +45,7 @@ pub async fn list(
 ) -> Result<AuthorityPage, ApiError> {
     db.run(move |conn| {
         let sel = query.units;
-        let mut filter = AuthorityFilter {
-            kind: query.kind,
-            name_contains: query.name_contains,
-            ..Default::default()
-        };
+        let mut filter = AuthorityFilter { kind: query.kind, name_contains: query.name_contains, ..Default::default() };
         match sel.code {
             Some(code) => {
                 let mut units = Vec::new();
@@ -58,9 +54,7 @@ pub async fn list(
                 }
                 filter.covering_any = Some(units);
             }
-            None => {
-                (filter.jurisdiction_scheme, filter.jurisdiction_level) = (sel.scheme, sel.level)
-            }
+            None => (filter.jurisdiction_scheme, filter.jurisdiction_level) = (sel.scheme, sel.level),
         }
         let rows = authorities::list(conn, &filter, after.as_deref(), i64::from(limit) + 1)?;
         let (items, next_after) = take_page(rows, limit, |a| a.code.clone());
@@ -71,12 +65,10 @@ pub async fn list(
 
 /// One authority, or 404.
 pub async fn get(db: &Db, id: Uuid) -> Result<Authority, ApiError> {
-    db.run(move |conn| authorities::find(conn, id))
-        .await?
-        .ok_or_else(|| {
-            ApiError::not_found(Msg::new(
-                "There is no authority with this id.",
-                "Không có cơ quan nào có mã định danh này.",
-            ))
-        })
+    db.run(move |conn| authorities::find(conn, id)).await?.ok_or_else(|| {
+        ApiError::not_found(Msg::new(
+            "There is no authority with this id.",
+            "Không có cơ quan nào có mã định danh này.",
+        ))
+    })
 }

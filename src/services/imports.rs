@@ -35,20 +35,13 @@ impl From<diesel::result::Error> for ImportError {
 }
 
 /// Imports a units file of `scheme`.
-pub fn import_units(
-    conn: &mut DbConnection,
-    scheme: Scheme,
-    input: impl Read,
-) -> Result<UpsertCounts, ImportError> {
+pub fn import_units(conn: &mut DbConnection, scheme: Scheme, input: impl Read) -> Result<UpsertCounts, ImportError> {
     let units = parse_units(scheme, input)?;
     conn.transaction(|conn| Ok(admin_units::upsert(conn, &units)?))
 }
 
 /// Imports an authorities file. Every unit it names must already exist.
-pub fn import_authorities(
-    conn: &mut DbConnection,
-    input: impl Read,
-) -> Result<UpsertCounts, ImportError> {
+pub fn import_authorities(conn: &mut DbConnection, input: impl Read) -> Result<UpsertCounts, ImportError> {
     let records = parse_authorities(input)?;
     conn.transaction(|conn| {
         for record in &records {
@@ -64,12 +57,7 @@ pub fn import_authorities(
         }
         let inputs: Vec<AuthorityInput> = records
             .into_iter()
-            .map(|r| AuthorityInput {
-                code: r.code,
-                name: r.name,
-                kind: r.kind,
-                units: r.units,
-            })
+            .map(|r| AuthorityInput { code: r.code, name: r.name, kind: r.kind, units: r.units })
             .collect();
         Ok(authorities::upsert(conn, &inputs, now())?)
     })
@@ -77,23 +65,15 @@ pub fn import_authorities(
 
 /// The authorities that the shipped 2024 units imply: one per district, covering it.
 pub fn default_district_authorities(conn: &mut DbConnection) -> Result<UpsertCounts, ApiError> {
-    let filter = admin_units::UnitFilter {
-        scheme: Some(Scheme::S2024),
-        level: Some(Level::District),
-        ..Default::default()
-    };
+    let filter =
+        admin_units::UnitFilter { scheme: Some(Scheme::S2024), level: Some(Level::District), ..Default::default() };
     let districts = admin_units::list(conn, &filter, None, i64::MAX)?;
     let inputs: Vec<AuthorityInput> = districts
         .iter()
         .map(|district| {
             let (code, name) = default_district_authority(district);
             let units: BTreeSet<UnitRef> = [district.unit].into();
-            AuthorityInput {
-                code,
-                name,
-                kind: crate::domain::authority::AuthorityKind::District,
-                units,
-            }
+            AuthorityInput { code, name, kind: crate::domain::authority::AuthorityKind::District, units }
         })
         .collect();
     authorities::upsert(conn, &inputs, now())
@@ -102,6 +82,5 @@ pub fn default_district_authorities(conn: &mut DbConnection) -> Result<UpsertCou
 /// Now, in UTC, truncated to microseconds: both backends store that precision.
 pub fn now() -> chrono::NaiveDateTime {
     let now = chrono::Utc::now().naive_utc();
-    now.with_nanosecond((now.nanosecond() / 1_000) * 1_000)
-        .unwrap_or(now)
+    now.with_nanosecond((now.nanosecond() / 1_000) * 1_000).unwrap_or(now)
 }

@@ -1,18 +1,18 @@
 //! One function per use case. Each runs in one transaction on the blocking pool and
 //! returns domain values; HTTP concerns stay in `routes`.
 
+pub mod accounts;
 pub mod admin_units;
 pub mod authorities;
+pub mod clients;
 pub mod imports;
+pub mod me;
 pub mod seed;
+pub mod sessions;
 
 /// Turns the `limit + 1` rows of a keyset query into one page, and the last item of that
 /// page when more rows follow (the position the next page starts after).
-pub(crate) fn take_page<T, K>(
-    mut rows: Vec<T>,
-    limit: u32,
-    key: impl Fn(&T) -> K,
-) -> (Vec<T>, Option<K>) {
+pub(crate) fn take_page<T, K>(mut rows: Vec<T>, limit: u32, key: impl Fn(&T) -> K) -> (Vec<T>, Option<K>) {
     if rows.len() > limit as usize {
         rows.truncate(limit as usize);
         let next = rows.last().map(key);

@@ -30,10 +30,7 @@ fn text(bytes: &[u8]) -> String {
 const UNITS_2025: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/data/admin-units-2025.csv");
 
 /// Reads the database directly, to check what a command left behind.
-fn with_db<T: Send + 'static>(
-    url: &str,
-    f: impl FnOnce(&mut tinbao::db::DbConnection) -> T + Send + 'static,
-) -> T {
+fn with_db<T: Send + 'static>(url: &str, f: impl FnOnce(&mut tinbao::db::DbConnection) -> T + Send + 'static) -> T {
     let url = DatabaseUrl::parse(url).unwrap();
     std::thread::spawn(move || {
         let db = Db::open(&url, 1).unwrap();
@@ -46,41 +43,20 @@ fn with_db<T: Send + 'static>(
 
 fn count_units(url: &str, scheme: Scheme) -> usize {
     with_db(url, move |conn| {
-        let filter = UnitFilter {
-            scheme: Some(scheme),
-            ..Default::default()
-        };
-        admin_units::list(conn, &filter, None, i64::MAX)
-            .unwrap()
-            .len()
+        let filter = UnitFilter { scheme: Some(scheme), ..Default::default() };
+        admin_units::list(conn, &filter, None, i64::MAX).unwrap().len()
     })
 }
 
 async fn units_import_is_idempotent_and_all_or_nothing(backend: Backend) {
     let (url, dir) = fresh_database(backend);
-    let first = tinbao(
-        &url,
-        dir.path(),
-        &["units", "import", "--scheme", "2025", UNITS_2025],
-    );
+    let first = tinbao(&url, dir.path(), &["units", "import", "--scheme", "2025", UNITS_2025]);
     assert!(first.status.success(), "{}", text(&first.stderr));
-    assert!(
-        text(&first.stdout).contains("3355 units added, 0 changed, 0 unchanged"),
-        "{}",
-        text(&first.stdout)
-    );
+    assert!(text(&first.stdout).contains("3355 units added, 0 changed, 0 unchanged"), "{}", text(&first.stdout));
     assert_eq!(count_units(&url, Scheme::S2025), 3355);
 
-    let again = tinbao(
-        &url,
-        dir.path(),
-        &["units", "import", "--scheme", "2025", UNITS_2025],
-    );
-    assert!(
-        text(&again.stdout).contains("0 units added, 0 changed, 3355 unchanged"),
-        "{}",
-        text(&again.stdout)
-    );
+    let again = tinbao(&url, dir.path(), &["units", "import", "--scheme", "2025", UNITS_2025]);
+    assert!(text(&again.stdout).contains("0 units added, 0 changed, 3355 unchanged"), "{}", text(&again.stdout));
 
     let bad = dir.path().join("bad.csv");
     std::fs::write(
@@ -88,134 +64,75 @@ async fn units_import_is_idempotent_and_all_or_nothing(backend: Backend) {
         "province_code,province_name,commune_code,commune_name\n96,Tỉnh Cà Mau,99998,Xã Mới\n96,Tỉnh Cà Mau,12ab,Xã Hỏng\n",
     )
     .unwrap();
-    let failed = tinbao(
-        &url,
-        dir.path(),
-        &["units", "import", "--scheme", "2025", bad.to_str().unwrap()],
-    );
+    let failed = tinbao(&url, dir.path(), &["units", "import", "--scheme", "2025", bad.to_str().unwrap()]);
     assert_eq!(failed.status.code(), Some(1));
     let stderr = text(&failed.stderr);
     assert!(
-        stderr.contains("line 3")
-            && stderr.contains("commune_code")
-            && stderr.contains("nothing was changed"),
+        stderr.contains("line 3") && stderr.contains("commune_code") && stderr.contains("nothing was changed"),
         "{stderr}"
     );
     let added = with_db(&url, |conn| {
-        admin_units::find(
-            conn,
-            UnitRef {
-                scheme: Scheme::S2025,
-                level: Level::Commune,
-                code: 99998,
-            },
-        )
-        .unwrap()
+        admin_units::find(conn, UnitRef { scheme: Scheme::S2025, level: Level::Commune, code: 99998 }).unwrap()
     });
     assert_eq!(added, None, "the good line before the bad one was not kept");
     assert_eq!(count_units(&url, Scheme::S2025), 3355);
 
     let renamed = dir.path().join("renamed.csv");
-    std::fs::write(&renamed, "province_code,province_name,commune_code,commune_name\n91,Tỉnh An Giang (mới),99997,Xã Thử\n").unwrap();
-    let renamed_out = tinbao(
-        &url,
-        dir.path(),
-        &[
-            "units",
-            "import",
-            "--scheme",
-            "2025",
-            renamed.to_str().unwrap(),
-        ],
-    );
+    std::fs::write(
+        &renamed,
+        "province_code,province_name,commune_code,commune_name\n91,Tỉnh An Giang (mới),99997,Xã Thử\n",
+    )
+    .unwrap();
+    let renamed_out = tinbao(&url, dir.path(), &["units", "import", "--scheme", "2025", renamed.to_str().unwrap()]);
     assert!(
         text(&renamed_out.stdout).contains("1 units added, 1 changed, 0 unchanged"),
         "{}",
         text(&renamed_out.stdout)
     );
     let province = with_db(&url, |conn| {
-        admin_units::find(
-            conn,
-            UnitRef {
-                scheme: Scheme::S2025,
-                level: Level::Province,
-                code: 91,
-            },
-        )
-        .unwrap()
+        admin_units::find(conn, UnitRef { scheme: Scheme::S2025, level: Level::Province, code: 91 }).unwrap()
     });
-    assert_eq!(
-        province.map(|p| p.name).as_deref(),
-        Some("Tỉnh An Giang (mới)")
-    );
+    assert_eq!(province.map(|p| p.name).as_deref(), Some("Tỉnh An Giang (mới)"));
 }
 
 /// The first two communes of An Giang (province 91) in the 2025 file.
 fn two_communes_of_an_giang() -> (String, String) {
     let file = std::fs::read_to_string(UNITS_2025).unwrap();
-    let mut codes = file
-        .lines()
-        .filter(|l| l.starts_with("91,"))
-        .map(|l| l.split(',').nth(2).unwrap().to_owned());
+    let mut codes = file.lines().filter(|l| l.starts_with("91,")).map(|l| l.split(',').nth(2).unwrap().to_owned());
     (codes.next().unwrap(), codes.next().unwrap())
 }
 
 async fn authorities_import_replaces_jurisdictions_and_names_the_bad_line(backend: Backend) {
     let (url, dir) = fresh_database(backend);
-    assert!(
-        tinbao(
-            &url,
-            dir.path(),
-            &["units", "import", "--scheme", "2025", UNITS_2025]
-        )
-        .status
-        .success()
-    );
+    assert!(tinbao(&url, dir.path(), &["units", "import", "--scheme", "2025", UNITS_2025]).status.success());
     let (a, b) = two_communes_of_an_giang();
     let file = dir.path().join("authorities.csv");
-    std::fs::write(&file, format!("code,name,kind,units\nBP-HT,Đồn Biên phòng Hà Tiên,border_guard,2025:commune:{a};2025:commune:{b}\n")).unwrap();
+    std::fs::write(
+        &file,
+        format!("code,name,kind,units\nBP-HT,Đồn Biên phòng Hà Tiên,border_guard,2025:commune:{a};2025:commune:{b}\n"),
+    )
+    .unwrap();
     let path = file.to_str().unwrap();
 
     let first = tinbao(&url, dir.path(), &["authorities", "import", path]);
     assert!(first.status.success(), "{}", text(&first.stderr));
-    assert!(
-        text(&first.stdout).contains("1 authorities added, 0 changed, 0 unchanged"),
-        "{}",
-        text(&first.stdout)
-    );
+    assert!(text(&first.stdout).contains("1 authorities added, 0 changed, 0 unchanged"), "{}", text(&first.stdout));
     let again = tinbao(&url, dir.path(), &["authorities", "import", path]);
-    assert!(
-        text(&again.stdout).contains("0 authorities added, 0 changed, 1 unchanged"),
-        "{}",
-        text(&again.stdout)
-    );
+    assert!(text(&again.stdout).contains("0 authorities added, 0 changed, 1 unchanged"), "{}", text(&again.stdout));
 
     std::fs::write(
         &file,
-        format!(
-            "code,name,kind,units\nBP-HT,Đồn Biên phòng Hà Tiên,border_guard,2025:commune:{a}\n"
-        ),
+        format!("code,name,kind,units\nBP-HT,Đồn Biên phòng Hà Tiên,border_guard,2025:commune:{a}\n"),
     )
     .unwrap();
     let changed = tinbao(&url, dir.path(), &["authorities", "import", path]);
-    assert!(
-        text(&changed.stdout).contains("0 authorities added, 1 changed, 0 unchanged"),
-        "{}",
-        text(&changed.stdout)
-    );
+    assert!(text(&changed.stdout).contains("0 authorities added, 1 changed, 0 unchanged"), "{}", text(&changed.stdout));
     let station = with_db(&url, |conn| {
-        let filter = AuthorityFilter {
-            name_contains: Some("ha tien".into()),
-            ..Default::default()
-        };
+        let filter = AuthorityFilter { name_contains: Some("ha tien".into()), ..Default::default() };
         authorities::list(conn, &filter, None, 10).unwrap()
     });
     assert_eq!(station.len(), 1);
-    assert_eq!(
-        station[0].jurisdiction.len(),
-        1,
-        "the jurisdiction was replaced, not extended"
-    );
+    assert_eq!(station[0].jurisdiction.len(), 1, "the jurisdiction was replaced, not extended");
 
     std::fs::write(
         &file,
@@ -225,15 +142,9 @@ async fn authorities_import_replaces_jurisdictions_and_names_the_bad_line(backen
     let failed = tinbao(&url, dir.path(), &["authorities", "import", path]);
     assert_eq!(failed.status.code(), Some(1));
     let stderr = text(&failed.stderr);
-    assert!(
-        stderr.contains("line 3") && stderr.contains("2025:commune:99999"),
-        "{stderr}"
-    );
+    assert!(stderr.contains("line 3") && stderr.contains("2025:commune:99999"), "{stderr}");
     let health = with_db(&url, |conn| {
-        let filter = AuthorityFilter {
-            name_contains: Some("y te".into()),
-            ..Default::default()
-        };
+        let filter = AuthorityFilter { name_contains: Some("y te".into()), ..Default::default() };
         authorities::list(conn, &filter, None, 10).unwrap()
     });
     assert!(health.is_empty(), "line 2 was not kept when line 3 failed");
@@ -243,17 +154,9 @@ async fn migrate_applies_migrations_once(backend: Backend) {
     let (url, dir) = fresh_database(backend);
     let first = tinbao(&url, dir.path(), &["migrate"]);
     assert!(first.status.success(), "{}", text(&first.stderr));
-    assert!(
-        text(&first.stdout).contains("applied 1 migration(s)"),
-        "{}",
-        text(&first.stdout)
-    );
+    assert!(text(&first.stdout).contains("applied 1 migration(s)"), "{}", text(&first.stdout));
     let second = tinbao(&url, dir.path(), &["migrate"]);
-    assert!(
-        !text(&second.stdout).contains("applied"),
-        "{}",
-        text(&second.stdout)
-    );
+    assert!(!text(&second.stdout).contains("applied"), "{}", text(&second.stdout));
     assert!(text(&second.stdout).contains("is up to date"));
     assert_eq!(count_units(&url, Scheme::S2024), 0, "migrate does not seed");
 }
@@ -275,59 +178,34 @@ async fn serve_says_where_it_listens_and_stops_gracefully_on_sigterm(backend: Ba
         .spawn()
         .unwrap();
     let stdout = child.stdout.take().unwrap();
-    let line =
-        std::thread::spawn(move || BufReader::new(stdout).lines().next().and_then(Result::ok))
-            .join()
-            .unwrap();
+    let line = std::thread::spawn(move || BufReader::new(stdout).lines().next().and_then(Result::ok)).join().unwrap();
     let line = line.expect("tinbao prints where it listens");
-    assert!(
-        line.starts_with("tinbao listening on http://127.0.0.1:"),
-        "{line}"
-    );
-    let expected_backend = if backend == Backend::Sqlite {
-        "(database: SQLite "
-    } else {
-        "(database: PostgreSQL postgres://"
-    };
+    assert!(line.starts_with("tinbao listening on http://127.0.0.1:"), "{line}");
+    let expected_backend =
+        if backend == Backend::Sqlite { "(database: SQLite " } else { "(database: PostgreSQL postgres://" };
     assert!(line.contains(expected_backend), "{line}");
     let address = line.split_whitespace().nth(3).unwrap();
 
     let health = reqwest::get(format!("{address}/healthz")).await.unwrap();
     assert_eq!(health.status().as_u16(), 200);
-    let units = reqwest::get(format!(
-        "{address}/api/v1/admin-units?scheme=2024&level=district&parent=91&limit=100"
-    ))
-    .await
-    .unwrap()
-    .json::<serde_json::Value>()
-    .await
-    .unwrap();
-    assert_eq!(
-        units["items"].as_array().unwrap().len(),
-        15,
-        "a first start is seeded"
-    );
-    let typed = reqwest::get(format!(
-        "{address}/api/v1/admin-units?q=Nguyen%20Van%20A%200912345678"
-    ))
-    .await
-    .unwrap();
+    let units = reqwest::get(format!("{address}/api/v1/admin-units?scheme=2024&level=district&parent=91&limit=100"))
+        .await
+        .unwrap()
+        .json::<serde_json::Value>()
+        .await
+        .unwrap();
+    assert_eq!(units["items"].as_array().unwrap().len(), 15, "a first start is seeded");
+    let typed = reqwest::get(format!("{address}/api/v1/admin-units?q=Nguyen%20Van%20A%200912345678")).await.unwrap();
     assert_eq!(typed.status().as_u16(), 200);
 
-    let killed = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
+    let killed = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
     assert!(killed.success());
     let deadline = Instant::now() + Duration::from_secs(20);
     let status = loop {
         if let Some(status) = child.try_wait().unwrap() {
             break status;
         }
-        assert!(
-            Instant::now() < deadline,
-            "tinbao did not stop within 20 s of SIGTERM"
-        );
+        assert!(Instant::now() < deadline, "tinbao did not stop within 20 s of SIGTERM");
         std::thread::sleep(Duration::from_millis(100));
     };
     assert!(status.success(), "a graceful stop exits 0, got {status}");
@@ -340,16 +218,8 @@ async fn serve_says_where_it_listens_and_stops_gracefully_on_sigterm(backend: Ba
         .filter(|e| e["message"] == "request finished")
         .collect();
     assert_eq!(finished.len(), 3, "{log}");
-    assert!(
-        finished
-            .iter()
-            .all(|e| e["span"]["request_id"].is_string() && e["status"] == 200),
-        "{log}"
-    );
-    assert!(
-        !log.contains("0912345678") && !log.contains("Nguyen"),
-        "what the caller typed reached the log: {log}"
-    );
+    assert!(finished.iter().all(|e| e["span"]["request_id"].is_string() && e["status"] == 200), "{log}");
+    assert!(!log.contains("0912345678") && !log.contains("Nguyen"), "what the caller typed reached the log: {log}");
 }
 
 #[test]
@@ -366,14 +236,8 @@ fn bad_configuration_is_reported_value_by_value() {
     assert_eq!(out.status.code(), Some(2));
     let stderr = text(&out.stderr);
     assert!(stderr.contains("2 problem(s)"), "{stderr}");
-    assert!(
-        stderr.contains("TINBAO_LISTEN: `nowhere` is not an address"),
-        "{stderr}"
-    );
-    assert!(
-        stderr.contains("TINBAO_LOG_FORMAT: `xml` is not a log format"),
-        "{stderr}"
-    );
+    assert!(stderr.contains("TINBAO_LISTEN: `nowhere` is not an address"), "{stderr}");
+    assert!(stderr.contains("TINBAO_LOG_FORMAT: `xml` is not a log format"), "{stderr}");
     assert!(!stderr.contains("hunter2"));
 }
 

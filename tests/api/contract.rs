@@ -7,18 +7,11 @@ use serde_yaml::Value;
 
 use crate::helpers::{Backend, spawn_app};
 
-const METHODS: [&str; 8] = [
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
+const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
 fn documented_operations() -> BTreeSet<(String, String)> {
-    let doc: Value =
-        serde_yaml::from_str(include_str!("../../openapi.yaml")).expect("openapi.yaml is YAML");
-    assert_eq!(
-        doc["openapi"].as_str().map(|v| v.starts_with("3.1")),
-        Some(true),
-        "OpenAPI 3.1"
-    );
+    let doc: Value = serde_yaml::from_str(include_str!("../../openapi.yaml")).expect("openapi.yaml is YAML");
+    assert_eq!(doc["openapi"].as_str().map(|v| v.starts_with("3.1")), Some(true), "OpenAPI 3.1");
     let paths = doc["paths"].as_mapping().expect("paths");
     let mut ops = BTreeSet::new();
     for (path, item) in paths {
@@ -26,10 +19,7 @@ fn documented_operations() -> BTreeSet<(String, String)> {
         for (method, _) in item {
             let method = method.as_str().expect("a key");
             if METHODS.contains(&method) {
-                ops.insert((
-                    method.to_uppercase(),
-                    path.as_str().expect("a path").to_owned(),
-                ));
+                ops.insert((method.to_uppercase(), path.as_str().expect("a path").to_owned()));
             }
         }
     }
@@ -37,10 +27,7 @@ fn documented_operations() -> BTreeSet<(String, String)> {
 }
 
 fn served_operations() -> BTreeSet<(String, String)> {
-    tinbao::routes::endpoints()
-        .iter()
-        .map(|e| (e.method.to_string(), e.path.to_owned()))
-        .collect()
+    tinbao::routes::endpoints().iter().map(|e| (e.method.to_string(), e.path.to_owned())).collect()
 }
 
 #[test]
@@ -49,14 +36,8 @@ fn every_served_route_is_documented_and_every_documented_route_is_served() {
     let served = served_operations();
     let undocumented: Vec<_> = served.difference(&documented).collect();
     let unserved: Vec<_> = documented.difference(&served).collect();
-    assert!(
-        undocumented.is_empty(),
-        "served but missing from openapi.yaml: {undocumented:?}"
-    );
-    assert!(
-        unserved.is_empty(),
-        "in openapi.yaml but not served: {unserved:?}"
-    );
+    assert!(undocumented.is_empty(), "served but missing from openapi.yaml: {undocumented:?}");
+    assert!(unserved.is_empty(), "in openapi.yaml but not served: {unserved:?}");
 }
 
 #[test]
@@ -75,18 +56,10 @@ fn every_operation_documents_its_errors_as_problems() {
 #[test]
 fn both_backends_have_the_same_migrations() {
     let names = |backend: &str| -> BTreeSet<String> {
-        std::fs::read_dir(format!(
-            "{}/migrations/{backend}",
-            env!("CARGO_MANIFEST_DIR")
-        ))
-        .expect("the migrations folder")
-        .map(|e| {
-            e.expect("an entry")
-                .file_name()
-                .to_string_lossy()
-                .into_owned()
-        })
-        .collect()
+        std::fs::read_dir(format!("{}/migrations/{backend}", env!("CARGO_MANIFEST_DIR")))
+            .expect("the migrations folder")
+            .map(|e| e.expect("an entry").file_name().to_string_lossy().into_owned())
+            .collect()
     };
     let (sqlite, postgres) = (names("sqlite"), names("postgres"));
     assert!(!sqlite.is_empty());
@@ -94,10 +67,7 @@ fn both_backends_have_the_same_migrations() {
     for name in &sqlite {
         for file in ["up.sql", "down.sql"] {
             for backend in ["sqlite", "postgres"] {
-                let path = format!(
-                    "{}/migrations/{backend}/{name}/{file}",
-                    env!("CARGO_MANIFEST_DIR")
-                );
+                let path = format!("{}/migrations/{backend}/{name}/{file}", env!("CARGO_MANIFEST_DIR"));
                 assert!(std::path::Path::new(&path).exists(), "{path} is missing");
             }
         }
@@ -113,15 +83,8 @@ async fn every_documented_route_answers(backend: Backend) {
             .replace("{scheme}", "2024")
             .replace("{code}", "902?level=district")
             .replace("{id}", "01a215ef-6589-72a5-85e5-aa9e0f68544b");
-        let res = app
-            .client
-            .request(
-                method.parse().unwrap(),
-                format!("{}{concrete}", app.address),
-            )
-            .send()
-            .await
-            .unwrap();
+        let res =
+            app.client.request(method.parse().unwrap(), format!("{}{concrete}", app.address)).send().await.unwrap();
         let status = res.status().as_u16();
         let body = res.text().await.unwrap();
         assert_ne!(status, 405, "{method} {path}");

@@ -95,17 +95,10 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
     config.workers = 1;
     config.db_pool_size = 4;
     config.shutdown_timeout_secs = 1;
-    let app = Application::build(config)
-        .await
-        .expect("the application starts");
+    let app = Application::build(config).await.expect("the application starts");
     let address = format!("http://127.0.0.1:{}", app.port());
     actix_web::rt::spawn(app.run_until_stopped());
-    TestApp {
-        address,
-        database_url,
-        client: reqwest::Client::new(),
-        _dir: dir,
-    }
+    TestApp { address, database_url, client: reqwest::Client::new(), _dir: dir }
 }
 
 impl TestApp {
@@ -130,28 +123,15 @@ impl TestApp {
 /// Asserts a problem document: status, media type, code; returns the body.
 pub async fn assert_problem(res: Response, status: u16, code: &str) -> Value {
     assert_eq!(res.status().as_u16(), status);
-    let content_type = res
-        .headers()
-        .get("content-type")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
+    let content_type = res.headers().get("content-type").and_then(|v| v.to_str().ok()).map(str::to_owned);
     assert_eq!(content_type.as_deref(), Some("application/problem+json"));
-    assert!(
-        res.headers().contains_key("x-request-id"),
-        "every response has a request id"
-    );
+    assert!(res.headers().contains_key("x-request-id"), "every response has a request id");
     let body: Value = res.json().await.expect("a JSON problem");
     assert_eq!(body["code"], code, "{body}");
     assert_eq!(body["status"], status, "{body}");
     assert_eq!(body["type"], format!("urn:tinbao:problem:{code}"));
-    assert!(
-        body["title"].as_str().is_some_and(|t| !t.is_empty()),
-        "{body}"
-    );
-    assert!(
-        body["detail"].as_str().is_some_and(|t| !t.is_empty()),
-        "{body}"
-    );
+    assert!(body["title"].as_str().is_some_and(|t| !t.is_empty()), "{body}");
+    assert!(body["detail"].as_str().is_some_and(|t| !t.is_empty()), "{body}");
     body
 }
 
@@ -159,11 +139,6 @@ pub async fn assert_problem(res: Response, status: u16, code: &str) -> Value {
 pub fn error_fields(problem: &Value) -> Vec<String> {
     problem["errors"]
         .as_array()
-        .map(|errors| {
-            errors
-                .iter()
-                .filter_map(|e| e["field"].as_str().map(str::to_owned))
-                .collect()
-        })
+        .map(|errors| errors.iter().filter_map(|e| e["field"].as_str().map(str::to_owned)).collect())
         .unwrap_or_default()
 }

@@ -35,9 +35,7 @@ pub fn bindir() -> Option<PathBuf> {
         versions.sort();
         candidates.extend(versions.into_iter().rev());
     }
-    candidates
-        .into_iter()
-        .find(|dir| dir.join("initdb").exists() && dir.join("pg_ctl").exists())
+    candidates.into_iter().find(|dir| dir.join("initdb").exists() && dir.join("pg_ctl").exists())
 }
 
 /// The shared cluster, started on first use.
@@ -52,11 +50,8 @@ impl Cluster {
     /// Creates an empty database and returns its URL.
     pub fn create_database(&self) -> String {
         let name = format!("tinbao_test_{}", uuid::Uuid::now_v7().simple());
-        let mut admin =
-            PgConnection::establish(&self.url("postgres")).expect("connect to the test cluster");
-        diesel::sql_query(format!("CREATE DATABASE {name}"))
-            .execute(&mut admin)
-            .expect("create a test database");
+        let mut admin = PgConnection::establish(&self.url("postgres")).expect("connect to the test cluster");
+        diesel::sql_query(format!("CREATE DATABASE {name}")).execute(&mut admin).expect("create a test database");
         self.url(&name)
     }
 
@@ -68,11 +63,7 @@ impl Cluster {
 fn is_root() -> bool {
     std::fs::read_to_string("/proc/self/status")
         .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("Uid:"))
-                .map(|l| l.split_whitespace().nth(1) == Some("0"))
-        })
+        .and_then(|s| s.lines().find(|l| l.starts_with("Uid:")).map(|l| l.split_whitespace().nth(1) == Some("0")))
         .unwrap_or(false)
 }
 
@@ -89,10 +80,7 @@ fn pg_command(bindir: &Path, program: &str) -> Command {
 }
 
 fn run(mut cmd: Command, what: &str) -> Result<(), String> {
-    let output = cmd
-        .stdin(Stdio::null())
-        .output()
-        .map_err(|e| format!("{what}: {e}"))?;
+    let output = cmd.stdin(Stdio::null()).output().map_err(|e| format!("{what}: {e}"))?;
     if output.status.success() {
         Ok(())
     } else {
@@ -106,19 +94,12 @@ fn run(mut cmd: Command, what: &str) -> Result<(), String> {
 
 fn free_port() -> Result<u16, String> {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").map_err(|e| e.to_string())?;
-    listener
-        .local_addr()
-        .map(|a| a.port())
-        .map_err(|e| e.to_string())
+    listener.local_addr().map(|a| a.port()).map_err(|e| e.to_string())
 }
 
 fn start() -> Result<Cluster, String> {
     let bindir = bindir().ok_or("no PostgreSQL binaries (initdb, pg_ctl) on this machine")?;
-    let root = std::env::temp_dir().join(format!(
-        "tinbao-pg-{}-{}",
-        std::process::id(),
-        uuid::Uuid::now_v7().simple()
-    ));
+    let root = std::env::temp_dir().join(format!("tinbao-pg-{}-{}", std::process::id(), uuid::Uuid::now_v7().simple()));
     std::fs::create_dir_all(&root).map_err(|e| format!("create {}: {e}", root.display()))?;
     if is_root() {
         run(
@@ -132,16 +113,7 @@ fn start() -> Result<Cluster, String> {
     }
     let data = root.join("data");
     let mut initdb = pg_command(&bindir, "initdb");
-    initdb.arg("-D").arg(&data).args([
-        "-U",
-        "postgres",
-        "-A",
-        "trust",
-        "-E",
-        "UTF8",
-        "--locale=C",
-        "--no-sync",
-    ]);
+    initdb.arg("-D").arg(&data).args(["-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync"]);
     run(initdb, "initdb")?;
 
     let port = free_port()?;
@@ -161,11 +133,7 @@ fn start() -> Result<Cluster, String> {
 
     let stop = format!(
         "{}{} -D {} stop -m immediate",
-        if is_root() {
-            "runuser -u postgres -- "
-        } else {
-            ""
-        },
+        if is_root() { "runuser -u postgres -- " } else { "" },
         bindir.join("pg_ctl").display(),
         data.display()
     );

@@ -1,0 +1,5 @@
+DROP TABLE login_throttle;
+DROP TABLE refresh_tokens;
+DROP TABLE sessions;
+DROP TABLE clients;
+DROP TABLE users;

@@ -1,0 +1,102 @@
+//! The access policy: the one place that decides who may do what, and where.
+//!
+//! Handlers ask [`authorize`] before acting, and services ask the jurisdiction functions
+//! when they load an object: an object outside the caller's jurisdiction is answered
+//! exactly like a missing one (404), so its existence is not revealed.
+
+use uuid::Uuid;
+
+use super::caller::{Caller, Principal};
+use crate::domain::account::{Role, Scope, SessionStage};
+use crate::domain::admin_unit::UnitRef;
+use crate::error::ApiError;
+use crate::i18n::Msg;
+
+/// Everything a caller can ask to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// Read one's own profile.
+    ReadSelf,
+    /// Change one's own password.
+    ChangeOwnPassword,
+    /// Enrol or confirm a second factor.
+    EnrolMfa,
+    /// Sign out.
+    EndSession,
+    /// Create, read, change, disable and re-scope accounts.
+    ManageAccounts,
+    /// Register, read and revoke integrator clients.
+    ManageClients,
+}
+
+/// Whether `caller` may do `action` at all (role, client scope and session stage).
+pub fn authorize(caller: &Caller, action: Action) -> Result<(), ApiError> {
+    let allowed_in_enrollment = matches!(action, Action::ReadSelf | Action::EnrolMfa | Action::EndSession);
+    if caller.stage == SessionStage::MfaEnrollment && !allowed_in_enrollment {
+        return Err(ApiError::new(
+            actix_web::http::StatusCode::FORBIDDEN,
+            "mfa_enrollment_required",
+            Msg::new(
+                "Set up your authenticator app first (POST /api/v1/me/mfa/totp), then sign in again with a code.",
+                "Hãy cài đặt ứng dụng xác thực trước (POST /api/v1/me/mfa/totp), rồi đăng nhập lại kèm mã.",
+            ),
+        ));
+    }
+    let allowed = match (&caller.principal, action) {
+        (Principal::Client(_), _) => false,
+        (Principal::User(_), Action::ReadSelf | Action::ChangeOwnPassword | Action::EnrolMfa | Action::EndSession) => {
+            true
+        }
+        (Principal::User(account), Action::ManageAccounts | Action::ManageClients) => account.role == Role::Admin,
+    };
+    if allowed { Ok(()) } else { Err(forbidden()) }
+}
+
+fn forbidden() -> ApiError {
+    ApiError::forbidden(Msg::new(
+        "Your account is not allowed to do this.",
+        "Tài khoản của bạn không được phép thực hiện thao tác này.",
+    ))
+}
+
+/// Whether a scope covers a place, given the place's unit and every unit above it
+/// (`chain`, nearest first) and the authority that holds it. Staff see only what lies in
+/// their commune, their authority or their province; auditors and admins see everything;
+/// citizens see places through their own tips only, which this does not decide.
+pub fn scope_covers(role: Role, scope: Scope, chain: &[UnitRef], holding_authority: Option<Uuid>) -> bool {
+    match (role, scope) {
+        (Role::Auditor | Role::Admin, _) => true,
+        (Role::CommuneOfficial, Scope::Commune(commune)) => chain.contains(&commune),
+        (Role::Supervisor, Scope::Province(province)) => chain.contains(&province),
+        (Role::DistrictOfficer, Scope::Authority(id)) => holding_authority == Some(id),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::admin_unit::{Level, Scheme};
+
+    fn unit(level: Level, code: i32) -> UnitRef {
+        UnitRef { scheme: Scheme::S2024, level, code }
+    }
+
+    #[test]
+    fn each_staff_role_sees_its_own_territory_only() {
+        // A commune of Kiên Lương (902), in Kiên Giang (91).
+        let chain = [unit(Level::Commune, 30880), unit(Level::District, 902), unit(Level::Province, 91)];
+        let kien_luong = Uuid::now_v7();
+        let ha_tien = Uuid::now_v7();
+        assert!(scope_covers(Role::CommuneOfficial, Scope::Commune(unit(Level::Commune, 30880)), &chain, None));
+        assert!(!scope_covers(Role::CommuneOfficial, Scope::Commune(unit(Level::Commune, 30883)), &chain, None));
+        assert!(scope_covers(Role::Supervisor, Scope::Province(unit(Level::Province, 91)), &chain, None));
+        assert!(!scope_covers(Role::Supervisor, Scope::Province(unit(Level::Province, 89)), &chain, None));
+        assert!(scope_covers(Role::DistrictOfficer, Scope::Authority(kien_luong), &chain, Some(kien_luong)));
+        assert!(!scope_covers(Role::DistrictOfficer, Scope::Authority(ha_tien), &chain, Some(kien_luong)));
+        assert!(scope_covers(Role::Auditor, Scope::None, &chain, None));
+        assert!(!scope_covers(Role::Citizen, Scope::None, &chain, Some(kien_luong)));
+        // A scope that does not fit the role grants nothing.
+        assert!(!scope_covers(Role::DistrictOfficer, Scope::Province(unit(Level::Province, 91)), &chain, None));
+    }
+}

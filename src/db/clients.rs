@@ -1,0 +1,96 @@
+//! Integrator clients in the database.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use uuid::Uuid;
+
+use super::DbConnection;
+use super::schema::clients;
+use crate::domain::client::{Client, ClientScope, join_scopes, split_scopes};
+use crate::error::ApiError;
+
+#[derive(Queryable, Selectable, Insertable)]
+#[diesel(table_name = clients)]
+struct ClientRow {
+    id: String,
+    name: String,
+    secret_hash: String,
+    scopes: String,
+    authority_id: Option<String>,
+    revoked: bool,
+    created_at: NaiveDateTime,
+    updated_at: NaiveDateTime,
+}
+
+impl ClientRow {
+    fn into_domain(self) -> Result<(Client, String), ApiError> {
+        let broken = || ApiError::internal("a stored client is not valid");
+        let client = Client {
+            id: Uuid::parse_str(&self.id).map_err(|_| broken())?,
+            name: self.name,
+            scopes: split_scopes(&self.scopes),
+            authority_id: self.authority_id.as_deref().map(Uuid::parse_str).transpose().map_err(|_| broken())?,
+            revoked: self.revoked,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+        };
+        Ok((client, self.secret_hash))
+    }
+}
+
+/// Registers a client whose secret has digest `secret_hash`.
+pub fn insert(
+    conn: &mut DbConnection,
+    name: &str,
+    scopes: &[ClientScope],
+    authority_id: Option<Uuid>,
+    secret_hash: &str,
+    now: NaiveDateTime,
+) -> Result<Client, ApiError> {
+    let row = ClientRow {
+        id: Uuid::now_v7().to_string(),
+        name: name.to_owned(),
+        secret_hash: secret_hash.to_owned(),
+        scopes: join_scopes(scopes),
+        authority_id: authority_id.map(|a| a.to_string()),
+        revoked: false,
+        created_at: now,
+        updated_at: now,
+    };
+    diesel::insert_into(clients::table).values(&row).execute(conn)?;
+    Ok(row.into_domain()?.0)
+}
+
+/// One client with its secret's digest.
+pub fn find(conn: &mut DbConnection, id: Uuid) -> Result<Option<(Client, String)>, ApiError> {
+    clients::table
+        .select(ClientRow::as_select())
+        .filter(clients::id.eq(id.to_string()))
+        .first::<ClientRow>(conn)
+        .optional()?
+        .map(ClientRow::into_domain)
+        .transpose()
+}
+
+/// Clients by id (that is, by registration time), after `after`.
+pub fn list(conn: &mut DbConnection, after: Option<Uuid>, limit: i64) -> Result<Vec<Client>, ApiError> {
+    let mut query = clients::table.select(ClientRow::as_select()).into_boxed();
+    if let Some(after) = after {
+        query = query.filter(clients::id.gt(after.to_string()));
+    }
+    query
+        .order(clients::id)
+        .limit(limit)
+        .load::<ClientRow>(conn)?
+        .into_iter()
+        .map(|row| row.into_domain().map(|(client, _)| client))
+        .collect()
+}
+
+/// Marks a client revoked.
+pub fn revoke(conn: &mut DbConnection, id: Uuid, now: NaiveDateTime) -> Result<(), ApiError> {
+    diesel::update(clients::table.find(id.to_string()))
+        .set((clients::revoked.eq(true), clients::updated_at.eq(now)))
+        .execute(conn)?;
+    Ok(())
+}

@@ -1,0 +1,196 @@
+//! Sessions and their refresh tokens. Each request checks its session here, so that
+//! signing out, a password change or disabling an account takes effect at once.
+
+use chrono::{NaiveDateTime, TimeDelta};
+use diesel::prelude::*;
+use uuid::Uuid;
+
+use super::schema::{refresh_tokens, sessions};
+use super::{DbConnection, clients, users};
+use crate::auth::secrets;
+use crate::domain::account::{Account, SessionStage};
+use crate::domain::client::Client;
+use crate::error::ApiError;
+
+/// How long a user's session may last in all, refreshes included.
+pub const USER_SESSION_DAYS: i64 = 30;
+/// How long one refresh token stays usable.
+pub const REFRESH_TOKEN_DAYS: i64 = 14;
+
+/// Who a session belongs to.
+#[derive(Debug, Clone)]
+pub enum Holder {
+    User(Account),
+    Client(Client),
+}
+
+/// A session that is neither revoked, expired, nor held by a disabled account or a
+/// revoked client.
+#[derive(Debug, Clone)]
+pub struct ActiveSession {
+    pub id: Uuid,
+    pub stage: SessionStage,
+    pub holder: Holder,
+}
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = sessions)]
+struct SessionRow {
+    id: String,
+    user_id: Option<String>,
+    client_id: Option<String>,
+    stage: String,
+    expires_at: NaiveDateTime,
+    revoked_at: Option<NaiveDateTime>,
+}
+
+/// Opens a user session and its first refresh token (returned in clear, once).
+pub fn open_for_user(
+    conn: &mut DbConnection,
+    user_id: Uuid,
+    stage: SessionStage,
+    now: NaiveDateTime,
+) -> Result<(Uuid, String), ApiError> {
+    let id = Uuid::now_v7();
+    diesel::insert_into(sessions::table)
+        .values((
+            sessions::id.eq(id.to_string()),
+            sessions::user_id.eq(Some(user_id.to_string())),
+            sessions::stage.eq(stage.as_str()),
+            sessions::created_at.eq(now),
+            sessions::expires_at.eq(now + TimeDelta::days(USER_SESSION_DAYS)),
+        ))
+        .execute(conn)?;
+    let refresh = issue_refresh_token(conn, id, now)?;
+    Ok((id, refresh))
+}
+
+/// Opens a client session that lasts as long as one access token.
+pub fn open_for_client(
+    conn: &mut DbConnection,
+    client_id: Uuid,
+    lifetime_secs: i64,
+    now: NaiveDateTime,
+) -> Result<Uuid, ApiError> {
+    let id = Uuid::now_v7();
+    diesel::insert_into(sessions::table)
+        .values((
+            sessions::id.eq(id.to_string()),
+            sessions::client_id.eq(Some(client_id.to_string())),
+            sessions::stage.eq(SessionStage::Full.as_str()),
+            sessions::created_at.eq(now),
+            sessions::expires_at.eq(now + TimeDelta::seconds(lifetime_secs)),
+        ))
+        .execute(conn)?;
+    Ok(id)
+}
+
+fn issue_refresh_token(conn: &mut DbConnection, session: Uuid, now: NaiveDateTime) -> Result<String, ApiError> {
+    let token = secrets::generate("rt_");
+    diesel::insert_into(refresh_tokens::table)
+        .values((
+            refresh_tokens::token_hash.eq(secrets::digest(&token)),
+            refresh_tokens::session_id.eq(session.to_string()),
+            refresh_tokens::created_at.eq(now),
+            refresh_tokens::expires_at.eq(now + TimeDelta::days(REFRESH_TOKEN_DAYS)),
+        ))
+        .execute(conn)?;
+    Ok(token)
+}
+
+/// What presenting a refresh token did.
+#[derive(Debug)]
+pub enum Refresh {
+    /// The token was good: here is the session and its next refresh token.
+    Rotated { session: ActiveSession, refresh_token: String },
+    /// The token had been used already: its whole session is now revoked.
+    Reused,
+    /// Unknown, expired, or its session is over.
+    Invalid,
+}
+
+/// Exchanges a refresh token for the next one. The token is marked used by a
+/// conditional update, so of two concurrent uses exactly one wins.
+pub fn rotate(conn: &mut DbConnection, token: &str, now: NaiveDateTime) -> Result<Refresh, ApiError> {
+    let digest = secrets::digest(token);
+    let row: Option<(String, NaiveDateTime, Option<NaiveDateTime>)> = refresh_tokens::table
+        .select((refresh_tokens::session_id, refresh_tokens::expires_at, refresh_tokens::used_at))
+        .filter(refresh_tokens::token_hash.eq(&digest))
+        .first(conn)
+        .optional()?;
+    let Some((session_id, expires_at, used_at)) = row else {
+        return Ok(Refresh::Invalid);
+    };
+    let session_id = Uuid::parse_str(&session_id).map_err(|_| ApiError::internal("stored session id"))?;
+    let claimed = diesel::update(
+        refresh_tokens::table.filter(refresh_tokens::token_hash.eq(&digest)).filter(refresh_tokens::used_at.is_null()),
+    )
+    .set(refresh_tokens::used_at.eq(now))
+    .execute(conn)?;
+    if used_at.is_some() || claimed == 0 {
+        revoke(conn, session_id, now)?;
+        return Ok(Refresh::Reused);
+    }
+    if expires_at <= now {
+        return Ok(Refresh::Invalid);
+    }
+    let Some(session) = active(conn, session_id, now)? else {
+        return Ok(Refresh::Invalid);
+    };
+    let refresh_token = issue_refresh_token(conn, session_id, now)?;
+    Ok(Refresh::Rotated { session, refresh_token })
+}
+
+/// Ends one session.
+pub fn revoke(conn: &mut DbConnection, id: Uuid, now: NaiveDateTime) -> Result<(), ApiError> {
+    diesel::update(sessions::table.filter(sessions::id.eq(id.to_string())).filter(sessions::revoked_at.is_null()))
+        .set(sessions::revoked_at.eq(now))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Ends every session of an account.
+pub fn revoke_all_of_user(conn: &mut DbConnection, user_id: Uuid, now: NaiveDateTime) -> Result<(), ApiError> {
+    diesel::update(
+        sessions::table.filter(sessions::user_id.eq(user_id.to_string())).filter(sessions::revoked_at.is_null()),
+    )
+    .set(sessions::revoked_at.eq(now))
+    .execute(conn)?;
+    Ok(())
+}
+
+/// Ends every session of a client.
+pub fn revoke_all_of_client(conn: &mut DbConnection, client_id: Uuid, now: NaiveDateTime) -> Result<(), ApiError> {
+    diesel::update(
+        sessions::table.filter(sessions::client_id.eq(client_id.to_string())).filter(sessions::revoked_at.is_null()),
+    )
+    .set(sessions::revoked_at.eq(now))
+    .execute(conn)?;
+    Ok(())
+}
+
+/// The session, if it is still good at `now`.
+pub fn active(conn: &mut DbConnection, id: Uuid, now: NaiveDateTime) -> Result<Option<ActiveSession>, ApiError> {
+    let row = sessions::table
+        .select(SessionRow::as_select())
+        .filter(sessions::id.eq(id.to_string()))
+        .first::<SessionRow>(conn)
+        .optional()?;
+    let Some(row) = row.filter(|r| r.revoked_at.is_none() && r.expires_at > now) else {
+        return Ok(None);
+    };
+    let stage = SessionStage::parse(&row.stage).ok_or_else(|| ApiError::internal("stored session stage"))?;
+    let parse = |text: &str| Uuid::parse_str(text).map_err(|_| ApiError::internal("stored session holder"));
+    let holder = match (&row.user_id, &row.client_id) {
+        (Some(user), None) => match users::find(conn, parse(user)?)? {
+            Some((account, _)) if !account.disabled => Holder::User(account),
+            _ => return Ok(None),
+        },
+        (None, Some(client)) => match clients::find(conn, parse(client)?)? {
+            Some((client, _)) if !client.revoked => Holder::Client(client),
+            _ => return Ok(None),
+        },
+        _ => return Ok(None),
+    };
+    Ok(Some(ActiveSession { id: parse(&row.id)?, stage, holder }))
+}

@@ -1,0 +1,227 @@
+//! Accounts in the database.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
+use uuid::Uuid;
+
+use super::DbConnection;
+use super::admin_units::unit_ref;
+use super::schema::users;
+use crate::domain::account::{Account, Credentials, Role, Scope};
+use crate::domain::admin_unit::UnitRef;
+use crate::error::ApiError;
+use crate::i18n::Msg;
+
+#[derive(Queryable, Selectable, Insertable)]
+#[diesel(table_name = users)]
+struct UserRow {
+    id: String,
+    login: String,
+    display_name: Option<String>,
+    password_hash: String,
+    role: String,
+    authority_id: Option<String>,
+    scope_scheme: Option<String>,
+    scope_level: Option<String>,
+    scope_code: Option<i32>,
+    totp_secret: Option<String>,
+    totp_enabled: bool,
+    totp_last_step: Option<i64>,
+    disabled: bool,
+    created_at: NaiveDateTime,
+    updated_at: NaiveDateTime,
+}
+
+/// The columns that hold a scope.
+type ScopeColumns = (Option<String>, Option<&'static str>, Option<&'static str>, Option<i32>);
+
+fn scope_columns(scope: Scope) -> ScopeColumns {
+    let unit = |u: UnitRef| (None, Some(u.scheme.as_str()), Some(u.level.as_str()), Some(u.code));
+    match scope {
+        Scope::None => (None, None, None, None),
+        Scope::Authority(id) => (Some(id.to_string()), None, None, None),
+        Scope::Commune(u) | Scope::Province(u) => unit(u),
+    }
+}
+
+impl UserRow {
+    fn into_domain(self) -> Result<(Account, Credentials), ApiError> {
+        let broken = || ApiError::internal("a stored account is not valid");
+        let role = Role::parse(&self.role).ok_or_else(broken)?;
+        let scope = match (role, &self.authority_id, &self.scope_scheme, &self.scope_level, self.scope_code) {
+            (Role::DistrictOfficer, Some(id), ..) => Scope::Authority(Uuid::parse_str(id).map_err(|_| broken())?),
+            (Role::CommuneOfficial, _, Some(s), Some(l), Some(c)) => Scope::Commune(unit_ref(s, l, c)?),
+            (Role::Supervisor, _, Some(s), Some(l), Some(c)) => Scope::Province(unit_ref(s, l, c)?),
+            _ => Scope::None,
+        };
+        let account = Account {
+            id: Uuid::parse_str(&self.id).map_err(|_| broken())?,
+            login: self.login,
+            display_name: self.display_name,
+            role,
+            scope,
+            mfa_enabled: self.totp_enabled,
+            disabled: self.disabled,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+        };
+        let credentials = Credentials {
+            password_hash: self.password_hash,
+            totp_secret: self.totp_secret,
+            totp_last_step: self.totp_last_step,
+        };
+        Ok((account, credentials))
+    }
+}
+
+/// An account to create.
+pub struct NewAccount<'a> {
+    pub login: &'a str,
+    pub display_name: Option<&'a str>,
+    pub password_hash: &'a str,
+    pub role: Role,
+    pub scope: Scope,
+}
+
+/// Creates an account; a login already in use is a 409.
+pub fn insert(conn: &mut DbConnection, new: &NewAccount<'_>, now: NaiveDateTime) -> Result<Account, ApiError> {
+    let (authority_id, scope_scheme, scope_level, scope_code) = scope_columns(new.scope);
+    let row = UserRow {
+        id: Uuid::now_v7().to_string(),
+        login: new.login.to_owned(),
+        display_name: new.display_name.map(str::to_owned),
+        password_hash: new.password_hash.to_owned(),
+        role: new.role.as_str().to_owned(),
+        authority_id,
+        scope_scheme: scope_scheme.map(str::to_owned),
+        scope_level: scope_level.map(str::to_owned),
+        scope_code,
+        totp_secret: None,
+        totp_enabled: false,
+        totp_last_step: None,
+        disabled: false,
+        created_at: now,
+        updated_at: now,
+    };
+    match diesel::insert_into(users::table).values(&row).execute(conn) {
+        Ok(_) => Ok(row.into_domain()?.0),
+        Err(DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _)) => Err(ApiError::new(
+            actix_web::http::StatusCode::CONFLICT,
+            "login_taken",
+            Msg::new(
+                "An account with this login already exists. Sign in, or use another phone number or e-mail.",
+                "Đã có tài khoản với tên đăng nhập này. Hãy đăng nhập, hoặc dùng số điện thoại hay e-mail khác.",
+            ),
+        )),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// One account by id, with its credentials.
+pub fn find(conn: &mut DbConnection, id: Uuid) -> Result<Option<(Account, Credentials)>, ApiError> {
+    users::table
+        .select(UserRow::as_select())
+        .filter(users::id.eq(id.to_string()))
+        .first::<UserRow>(conn)
+        .optional()?
+        .map(UserRow::into_domain)
+        .transpose()
+}
+
+/// One account by its normalised login, with its credentials.
+pub fn find_by_login(conn: &mut DbConnection, login: &str) -> Result<Option<(Account, Credentials)>, ApiError> {
+    users::table
+        .select(UserRow::as_select())
+        .filter(users::login.eq(login))
+        .first::<UserRow>(conn)
+        .optional()?
+        .map(UserRow::into_domain)
+        .transpose()
+}
+
+/// Accounts ordered by login, after `after`, optionally of one role.
+pub fn list(
+    conn: &mut DbConnection,
+    role: Option<Role>,
+    after: Option<&str>,
+    limit: i64,
+) -> Result<Vec<Account>, ApiError> {
+    let mut query = users::table.select(UserRow::as_select()).into_boxed();
+    if let Some(role) = role {
+        query = query.filter(users::role.eq(role.as_str()));
+    }
+    if let Some(after) = after {
+        query = query.filter(users::login.gt(after.to_owned()));
+    }
+    query
+        .order(users::login)
+        .limit(limit)
+        .load::<UserRow>(conn)?
+        .into_iter()
+        .map(|row| row.into_domain().map(|(account, _)| account))
+        .collect()
+}
+
+/// Replaces the password hash.
+pub fn set_password(conn: &mut DbConnection, id: Uuid, hash: &str, now: NaiveDateTime) -> Result<(), ApiError> {
+    diesel::update(users::table.find(id.to_string()))
+        .set((users::password_hash.eq(hash), users::updated_at.eq(now)))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Stores a pending TOTP secret (not yet enabled).
+pub fn set_pending_totp(conn: &mut DbConnection, id: Uuid, secret: &str, now: NaiveDateTime) -> Result<(), ApiError> {
+    diesel::update(users::table.find(id.to_string()))
+        .set((users::totp_secret.eq(secret), users::totp_enabled.eq(false), users::updated_at.eq(now)))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Turns the pending TOTP secret on.
+pub fn enable_totp(conn: &mut DbConnection, id: Uuid, now: NaiveDateTime) -> Result<(), ApiError> {
+    diesel::update(users::table.find(id.to_string()))
+        .set((users::totp_enabled.eq(true), users::updated_at.eq(now)))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Records `step` as the last accepted TOTP step, only if it is later than the one
+/// stored: of two nodes accepting the same code at once, exactly one succeeds.
+pub fn claim_totp_step(conn: &mut DbConnection, id: Uuid, step: i64) -> Result<bool, ApiError> {
+    let claimed = diesel::update(
+        users::table
+            .filter(users::id.eq(id.to_string()))
+            .filter(users::totp_last_step.is_null().or(users::totp_last_step.lt(step))),
+    )
+    .set(users::totp_last_step.eq(step))
+    .execute(conn)?;
+    Ok(claimed == 1)
+}
+
+/// Changes what an admin may change: name, role with scope, disabled.
+pub fn update(
+    conn: &mut DbConnection,
+    id: Uuid,
+    display_name: Option<&str>,
+    role: Role,
+    scope: Scope,
+    disabled: bool,
+    now: NaiveDateTime,
+) -> Result<(), ApiError> {
+    let (authority_id, scope_scheme, scope_level, scope_code) = scope_columns(scope);
+    diesel::update(users::table.find(id.to_string()))
+        .set((
+            users::display_name.eq(display_name),
+            users::role.eq(role.as_str()),
+            users::authority_id.eq(authority_id),
+            users::scope_scheme.eq(scope_scheme),
+            users::scope_level.eq(scope_level),
+            users::scope_code.eq(scope_code),
+            users::disabled.eq(disabled),
+            users::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(())
+}

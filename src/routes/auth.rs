@@ -1,0 +1,99 @@
+//! `/api/v1/auth/*`: register, login, refresh, logout, and the client-credentials grant.
+
+use actix_web::http::header::{AUTHORIZATION, CACHE_CONTROL, LOCATION};
+use actix_web::{HttpRequest, HttpResponse, web};
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+
+use crate::api::accounts::{LoginRequest, RefreshRequest, RegisterRequest, UserView};
+use crate::api::clients::ClientCredentialsForm;
+use crate::api::validate::check;
+use crate::auth::caller::Caller;
+use crate::auth::policy::{Action, authorize};
+use crate::error::ApiError;
+use crate::i18n::Msg;
+use crate::services::sessions;
+use crate::state::AppState;
+
+/// The peer's address, for throttling (forwarding headers are not trusted here).
+fn client_address(req: &HttpRequest) -> Option<std::net::IpAddr> {
+    req.peer_addr().map(|a| a.ip())
+}
+
+/// Tokens must never be cached by a proxy or a browser.
+fn no_store(mut res: HttpResponse) -> HttpResponse {
+    res.headers_mut().insert(CACHE_CONTROL, actix_web::http::header::HeaderValue::from_static("no-store"));
+    res
+}
+
+/// `POST /api/v1/auth/register`.
+pub async fn register(state: web::Data<AppState>, body: web::Json<RegisterRequest>) -> Result<HttpResponse, ApiError> {
+    check(&*body)?;
+    let account = sessions::register(&state, body.into_inner()).await?;
+    Ok(HttpResponse::Created().insert_header((LOCATION, "/api/v1/me")).json(UserView::from(account)))
+}
+
+/// `POST /api/v1/auth/login`.
+pub async fn login(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    body: web::Json<LoginRequest>,
+) -> Result<HttpResponse, ApiError> {
+    check(&*body)?;
+    let tokens = sessions::login(&state, body.into_inner(), client_address(&req)).await?;
+    Ok(no_store(HttpResponse::Ok().json(tokens)))
+}
+
+/// `POST /api/v1/auth/refresh`.
+pub async fn refresh(state: web::Data<AppState>, body: web::Json<RefreshRequest>) -> Result<HttpResponse, ApiError> {
+    check(&*body)?;
+    let tokens = sessions::refresh(&state, body.into_inner().refresh_token).await?;
+    Ok(no_store(HttpResponse::Ok().json(tokens)))
+}
+
+/// `POST /api/v1/auth/logout`.
+pub async fn logout(state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ApiError> {
+    authorize(&caller, Action::EndSession)?;
+    sessions::logout(&state, &caller).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// `POST /api/v1/auth/token`: client id and secret in HTTP Basic or in the form.
+pub async fn token(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    form: web::Form<ClientCredentialsForm>,
+) -> Result<HttpResponse, ApiError> {
+    let form = form.into_inner();
+    if form.grant_type != "client_credentials" {
+        return Err(sessions::unsupported_grant());
+    }
+    let (id, secret) = match basic_credentials(&req) {
+        Some(pair) => pair,
+        None => match (form.client_id, form.client_secret) {
+            (Some(id), Some(secret)) => (id, secret),
+            _ => {
+                return Err(ApiError::unauthenticated(
+                    "invalid_client",
+                    Msg::new(
+                        "Send client_id and client_secret, in HTTP Basic or in the form.",
+                        "Hãy gửi client_id và client_secret, qua HTTP Basic hoặc trong biểu mẫu.",
+                    ),
+                ));
+            }
+        },
+    };
+    let token = sessions::client_token(&state, &id, &secret, client_address(&req)).await?;
+    Ok(no_store(HttpResponse::Ok().json(token)))
+}
+
+fn basic_credentials(req: &HttpRequest) -> Option<(String, String)> {
+    let value = req.headers().get(AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, encoded) = value.split_once(' ')?;
+    if !scheme.eq_ignore_ascii_case("basic") {
+        return None;
+    }
+    let decoded = String::from_utf8(STANDARD.decode(encoded.trim()).ok()?).ok()?;
+    let (id, secret) = decoded.split_once(':')?;
+    Some((id.to_owned(), secret.to_owned()))
+}

@@ -1,0 +1,61 @@
+//! `/api/v1/clients*`: integrator clients, for admins.
+
+use actix_web::http::header::{CACHE_CONTROL, LOCATION};
+use actix_web::{HttpRequest, HttpResponse, web};
+
+use super::params::{self, Params};
+use crate::api::clients::{ClientView, CreateClientRequest};
+use crate::api::page::{DEFAULT_LIMIT, Page};
+use crate::api::validate::check;
+use crate::auth::caller::Caller;
+use crate::auth::policy::{Action, authorize};
+use crate::error::ApiError;
+use crate::services::clients;
+use crate::state::AppState;
+
+/// `GET /api/v1/clients`.
+pub async fn list(req: HttpRequest, state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ApiError> {
+    authorize(&caller, Action::ManageClients)?;
+    let mut p = Params::query(&req);
+    let limit = p.optional("limit", params::limit).unwrap_or(DEFAULT_LIMIT);
+    let after = p.optional("cursor", params::uuid);
+    p.finish()?;
+    let (items, next) = clients::list(&state, after, limit).await?;
+    Ok(HttpResponse::Ok().json(Page {
+        items: items.into_iter().map(ClientView::from).collect::<Vec<_>>(),
+        next_cursor: next.map(|id| id.to_string()),
+    }))
+}
+
+/// `POST /api/v1/clients`: the answer holds the secret, once.
+pub async fn create(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: web::Json<CreateClientRequest>,
+) -> Result<HttpResponse, ApiError> {
+    authorize(&caller, Action::ManageClients)?;
+    check(&*body)?;
+    let (client, secret) = clients::create(&state, body.into_inner()).await?;
+    let location = format!("/api/v1/clients/{}", client.id);
+    let mut view = ClientView::from(client);
+    view.client_secret = Some(secret);
+    Ok(HttpResponse::Created()
+        .insert_header((LOCATION, location))
+        .insert_header((CACHE_CONTROL, "no-store"))
+        .json(view))
+}
+
+/// `GET /api/v1/clients/{id}`.
+pub async fn get(req: HttpRequest, state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ApiError> {
+    authorize(&caller, Action::ManageClients)?;
+    let id = params::path_id(&req)?;
+    Ok(HttpResponse::Ok().json(ClientView::from(clients::get(&state, id).await?)))
+}
+
+/// `DELETE /api/v1/clients/{id}`: revokes the client and its tokens.
+pub async fn revoke(req: HttpRequest, state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ApiError> {
+    authorize(&caller, Action::ManageClients)?;
+    let id = params::path_id(&req)?;
+    clients::revoke(&state, id).await?;
+    Ok(HttpResponse::NoContent().finish())
+}

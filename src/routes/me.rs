@@ -1,0 +1,49 @@
+//! `/api/v1/me*`: the caller's own account.
+
+use actix_web::{HttpResponse, web};
+
+use crate::api::accounts::{ChangePasswordRequest, TotpConfirmRequest, UserView};
+use crate::api::validate::check;
+use crate::auth::caller::Caller;
+use crate::auth::policy::{Action, authorize};
+use crate::error::ApiError;
+use crate::services::me;
+use crate::state::AppState;
+
+/// `GET /api/v1/me`.
+pub async fn profile(caller: Caller) -> Result<HttpResponse, ApiError> {
+    authorize(&caller, Action::ReadSelf)?;
+    let account = caller.account().cloned().ok_or_else(|| ApiError::internal("no account"))?;
+    Ok(HttpResponse::Ok().json(UserView::from(account)))
+}
+
+/// `POST /api/v1/me/password`.
+pub async fn change_password(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: web::Json<ChangePasswordRequest>,
+) -> Result<HttpResponse, ApiError> {
+    authorize(&caller, Action::ChangeOwnPassword)?;
+    check(&*body)?;
+    me::change_password(&state, &caller, body.into_inner()).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// `POST /api/v1/me/mfa/totp`.
+pub async fn enrol_totp(state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ApiError> {
+    authorize(&caller, Action::EnrolMfa)?;
+    let enrolment = me::enrol_totp(&state, &caller).await?;
+    Ok(HttpResponse::Ok().insert_header((actix_web::http::header::CACHE_CONTROL, "no-store")).json(enrolment))
+}
+
+/// `POST /api/v1/me/mfa/totp/confirm`.
+pub async fn confirm_totp(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: web::Json<TotpConfirmRequest>,
+) -> Result<HttpResponse, ApiError> {
+    authorize(&caller, Action::EnrolMfa)?;
+    check(&*body)?;
+    me::confirm_totp(&state, &caller, body.into_inner().code).await?;
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -1,0 +1,71 @@
+//! `/api/v1/users*`: accounts, for admins.
+
+use actix_web::http::header::LOCATION;
+use actix_web::{HttpRequest, HttpResponse, web};
+
+use super::params::{self, Params};
+use crate::api::accounts::{CreateUserRequest, UpdateUserRequest, UserView};
+use crate::api::page::{DEFAULT_LIMIT, Page};
+use crate::api::validate::check;
+use crate::auth::caller::Caller;
+use crate::auth::policy::{Action, authorize};
+use crate::domain::account::Role;
+use crate::error::ApiError;
+use crate::i18n::Msg;
+use crate::services::accounts;
+use crate::state::AppState;
+
+/// `GET /api/v1/users`.
+pub async fn list(req: HttpRequest, state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ApiError> {
+    authorize(&caller, Action::ManageAccounts)?;
+    let mut p = Params::query(&req);
+    let role = p.optional("role", |t| Role::parse(t).ok_or_else(role_message));
+    let limit = p.optional("limit", params::limit).unwrap_or(DEFAULT_LIMIT);
+    let after = p.optional("cursor", params::login_cursor);
+    p.finish()?;
+    let (items, next) = accounts::list(&state, role, after, limit).await?;
+    Ok(HttpResponse::Ok()
+        .json(Page { items: items.into_iter().map(UserView::from).collect::<Vec<_>>(), next_cursor: next }))
+}
+
+fn role_message() -> Msg {
+    Msg::new(
+        "must be citizen, commune_official, district_officer, supervisor, auditor or admin",
+        "phải là citizen, commune_official, district_officer, supervisor, auditor hoặc admin",
+    )
+}
+
+/// `POST /api/v1/users`.
+pub async fn create(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: web::Json<CreateUserRequest>,
+) -> Result<HttpResponse, ApiError> {
+    authorize(&caller, Action::ManageAccounts)?;
+    check(&*body)?;
+    let account = accounts::create(&state, body.into_inner()).await?;
+    Ok(HttpResponse::Created()
+        .insert_header((LOCATION, format!("/api/v1/users/{}", account.id)))
+        .json(UserView::from(account)))
+}
+
+/// `GET /api/v1/users/{id}`.
+pub async fn get(req: HttpRequest, state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ApiError> {
+    authorize(&caller, Action::ManageAccounts)?;
+    let id = params::path_id(&req)?;
+    Ok(HttpResponse::Ok().json(UserView::from(accounts::get(&state, id).await?)))
+}
+
+/// `PATCH /api/v1/users/{id}`.
+pub async fn update(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: web::Json<UpdateUserRequest>,
+) -> Result<HttpResponse, ApiError> {
+    authorize(&caller, Action::ManageAccounts)?;
+    let id = params::path_id(&req)?;
+    check(&*body)?;
+    let account = accounts::update(&state, &caller, id, body.into_inner()).await?;
+    Ok(HttpResponse::Ok().json(UserView::from(account)))
+}

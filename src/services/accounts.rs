@@ -1,0 +1,210 @@
+//! Accounts managed by admins: create, list, read, change, disable, re-scope. A change of
+//! role, scope or the disabled flag ends the account's sessions at once.
+
+use actix_web::http::StatusCode;
+use uuid::Uuid;
+
+use super::take_page;
+use crate::api::accounts::{CreateUserRequest, UnitCodeInput, UpdateUserRequest};
+use crate::auth::caller::Caller;
+use crate::auth::password;
+use crate::db::users::NewAccount;
+use crate::db::{DbConnection, admin_units, authorities, sessions, users};
+use crate::domain::account::{Account, Login, Role, Scope};
+use crate::domain::admin_unit::{Level, Scheme, UnitRef};
+use crate::error::{ApiError, FieldError};
+use crate::i18n::Msg;
+use crate::services::imports::now;
+use crate::state::AppState;
+
+fn not_found() -> ApiError {
+    ApiError::not_found(Msg::new("There is no account with this id.", "Không có tài khoản nào có mã định danh này."))
+}
+
+fn role_of(text: &str) -> Result<Role, FieldError> {
+    Role::parse(text).ok_or_else(|| {
+        FieldError::new(
+            "role",
+            "invalid",
+            Msg::new(
+                "must be citizen, commune_official, district_officer, supervisor, auditor or admin",
+                "phải là citizen, commune_official, district_officer, supervisor, auditor hoặc admin",
+            ),
+        )
+    })
+}
+
+/// The scope fields of a request, before they are checked against the role.
+struct ScopeFields<'a> {
+    authority_id: Option<Uuid>,
+    unit: Option<&'a UnitCodeInput>,
+    province_code: Option<i32>,
+    province_scheme: Option<&'a str>,
+}
+
+/// Builds the scope `role` needs from the request, checking that what it names exists.
+fn scope_for(conn: &mut DbConnection, role: Role, fields: &ScopeFields<'_>) -> Result<Scope, ApiError> {
+    let missing = |field: &'static str| {
+        ApiError::validation(vec![FieldError::new(
+            field,
+            "required",
+            Msg::new(format!("is required for the role {role}"), format!("là bắt buộc với vai trò {role}")),
+        )])
+    };
+    let unknown = |field: &'static str| {
+        ApiError::validation(vec![FieldError::new(field, "unknown", Msg::new("does not exist", "không tồn tại"))])
+    };
+    let unit = |scheme: &str, level: Level, code: i32, field: &'static str| -> Result<UnitRef, ApiError> {
+        let scheme = Scheme::parse(scheme).ok_or_else(|| unknown(field))?;
+        Ok(UnitRef { scheme, level, code })
+    };
+    let scope = match role {
+        Role::Citizen | Role::Auditor | Role::Admin => Scope::None,
+        Role::DistrictOfficer => {
+            let id = fields.authority_id.ok_or_else(|| missing("authority_id"))?;
+            authorities::find(conn, id)?.ok_or_else(|| unknown("authority_id"))?;
+            Scope::Authority(id)
+        }
+        Role::CommuneOfficial => {
+            let input = fields.unit.ok_or_else(|| missing("unit"))?;
+            let commune = unit(&input.scheme, Level::Commune, input.code, "unit")?;
+            admin_units::find(conn, commune)?.ok_or_else(|| unknown("unit"))?;
+            Scope::Commune(commune)
+        }
+        Role::Supervisor => {
+            let code = fields.province_code.ok_or_else(|| missing("province_code"))?;
+            let province = unit(fields.province_scheme.unwrap_or("2024"), Level::Province, code, "province_code")?;
+            admin_units::find(conn, province)?.ok_or_else(|| unknown("province_code"))?;
+            Scope::Province(province)
+        }
+    };
+    Ok(scope)
+}
+
+/// Creates an account of any role (admins only).
+pub async fn create(state: &AppState, body: CreateUserRequest) -> Result<Account, ApiError> {
+    let mut errors = Vec::new();
+    let login = Login::parse(&body.login);
+    if login.is_none() {
+        errors.push(FieldError::new(
+            "login",
+            "invalid",
+            Msg::new(
+                "must be a mobile number, an e-mail address, or 3 to 64 of a-z 0-9 . _ -",
+                "phải là số điện thoại, e-mail, hoặc 3 đến 64 ký tự a-z 0-9 . _ -",
+            ),
+        ));
+    }
+    let role = role_of(&body.role).map_err(|e| errors.push(e)).ok();
+    if let (Some(login), Some(role)) = (&login, role) {
+        let personal: Vec<&str> = [Some(login.as_str()), body.display_name.as_deref()].into_iter().flatten().collect();
+        if let Err(e) = password::check_policy("password", &body.password, role, &personal) {
+            errors.push(e);
+        }
+    }
+    let (Some(login), Some(role), true) = (login, role, errors.is_empty()) else {
+        return Err(ApiError::validation(errors));
+    };
+    let plain = body.password.clone();
+    let hash = state.hashing.run(move || password::hash(&plain)).await??;
+    state
+        .db
+        .transaction(move |conn| {
+            let fields = ScopeFields {
+                authority_id: body.authority_id,
+                unit: body.unit.as_ref(),
+                province_code: body.province_code,
+                province_scheme: body.province_scheme.as_deref(),
+            };
+            let scope = scope_for(conn, role, &fields)?;
+            let new = NewAccount {
+                login: login.as_str(),
+                display_name: body.display_name.as_deref(),
+                password_hash: &hash,
+                role,
+                scope,
+            };
+            users::insert(conn, &new, now())
+        })
+        .await
+}
+
+/// Creates the first admin from the command line (no caller yet).
+pub fn create_admin(conn: &mut DbConnection, login: &str, plain: &str) -> Result<Account, String> {
+    let login = Login::parse(login).ok_or("the login must be 3 to 64 of a-z 0-9 . _ -, a phone number or an e-mail")?;
+    password::check_policy("password", plain, Role::Admin, &[login.as_str()]).map_err(|e| e.message.en.into_owned())?;
+    let hash = password::hash(plain).map_err(|e| e.detail.en.into_owned())?;
+    let new = NewAccount {
+        login: login.as_str(),
+        display_name: None,
+        password_hash: &hash,
+        role: Role::Admin,
+        scope: Scope::None,
+    };
+    users::insert(conn, &new, now()).map_err(|e| e.detail.en.into_owned())
+}
+
+/// Lists accounts by login.
+pub async fn list(
+    state: &AppState,
+    role: Option<Role>,
+    after: Option<String>,
+    limit: u32,
+) -> Result<(Vec<Account>, Option<String>), ApiError> {
+    state
+        .db
+        .run(move |conn| {
+            let rows = users::list(conn, role, after.as_deref(), i64::from(limit) + 1)?;
+            Ok(take_page(rows, limit, |a| a.login.clone()))
+        })
+        .await
+}
+
+/// One account.
+pub async fn get(state: &AppState, id: Uuid) -> Result<Account, ApiError> {
+    state.db.run(move |conn| users::find(conn, id)).await?.map(|(a, _)| a).ok_or_else(not_found)
+}
+
+/// Changes an account. Admins cannot demote or disable themselves: the last admin must
+/// not lock everyone out.
+pub async fn update(state: &AppState, caller: &Caller, id: Uuid, body: UpdateUserRequest) -> Result<Account, ApiError> {
+    let role = body.role.as_deref().map(role_of).transpose().map_err(|e| ApiError::validation(vec![e]))?;
+    let own = caller.account().is_some_and(|a| a.id == id);
+    if own && (body.disabled == Some(true) || role.is_some_and(|r| r != Role::Admin)) {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "cannot_lock_out_self",
+            Msg::new(
+                "You cannot disable your own account or remove your own admin role; ask another admin.",
+                "Bạn không thể tự vô hiệu hóa hoặc tự bỏ vai trò quản trị của mình; hãy nhờ quản trị viên khác.",
+            ),
+        ));
+    }
+    state
+        .db
+        .transaction(move |conn| {
+            let (current, _) = users::find(conn, id)?.ok_or_else(not_found)?;
+            let role = role.unwrap_or(current.role);
+            let rescoped = body.authority_id.is_some() || body.unit.is_some() || body.province_code.is_some();
+            let scope = if role != current.role || rescoped {
+                let fields = ScopeFields {
+                    authority_id: body.authority_id,
+                    unit: body.unit.as_ref(),
+                    province_code: body.province_code,
+                    province_scheme: body.province_scheme.as_deref(),
+                };
+                scope_for(conn, role, &fields)?
+            } else {
+                current.scope
+            };
+            let disabled = body.disabled.unwrap_or(current.disabled);
+            let display_name = body.display_name.or(current.display_name.clone());
+            let now = now();
+            users::update(conn, id, display_name.as_deref(), role, scope, disabled, now)?;
+            if role != current.role || scope != current.scope || (disabled && !current.disabled) {
+                sessions::revoke_all_of_user(conn, id, now)?;
+            }
+            users::find(conn, id)?.map(|(a, _)| a).ok_or_else(not_found)
+        })
+        .await
+}

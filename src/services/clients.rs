@@ -1,0 +1,89 @@
+//! Integrator clients, managed by admins. A client's secret is shown once, when it is
+//! created; only its digest is kept. Revoking a client ends its tokens at once.
+
+use uuid::Uuid;
+
+use super::take_page;
+use crate::api::clients::CreateClientRequest;
+use crate::auth::secrets;
+use crate::db::{authorities, clients, sessions};
+use crate::domain::client::{Client, ClientScope};
+use crate::error::{ApiError, FieldError};
+use crate::i18n::Msg;
+use crate::services::imports::now;
+use crate::state::AppState;
+
+fn not_found() -> ApiError {
+    ApiError::not_found(Msg::new("There is no client with this id.", "Không có ứng dụng nào có mã định danh này."))
+}
+
+/// Registers a client; returns it with its secret.
+pub async fn create(state: &AppState, body: CreateClientRequest) -> Result<(Client, String), ApiError> {
+    let mut scopes = Vec::new();
+    let mut errors = Vec::new();
+    for (index, text) in body.scopes.iter().enumerate() {
+        match ClientScope::parse(text) {
+            Some(scope) if !scopes.contains(&scope) => scopes.push(scope),
+            Some(_) => {}
+            None => errors.push(FieldError::new(
+                format!("scopes[{index}]"),
+                "invalid",
+                Msg::new(
+                    "must be reports:submit, cases:read or cases:write",
+                    "phải là reports:submit, cases:read hoặc cases:write",
+                ),
+            )),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::validation(errors));
+    }
+    scopes.sort();
+    let secret = secrets::generate("cs_");
+    let digest = secrets::digest(&secret);
+    let client = state
+        .db
+        .transaction(move |conn| {
+            if let Some(id) = body.authority_id
+                && authorities::find(conn, id)?.is_none()
+            {
+                return Err(ApiError::validation(vec![FieldError::new(
+                    "authority_id",
+                    "unknown",
+                    Msg::new("does not exist", "không tồn tại"),
+                )]));
+            }
+            clients::insert(conn, body.name.trim(), &scopes, body.authority_id, &digest, now())
+        })
+        .await?;
+    Ok((client, secret))
+}
+
+/// Lists clients by id.
+pub async fn list(state: &AppState, after: Option<Uuid>, limit: u32) -> Result<(Vec<Client>, Option<Uuid>), ApiError> {
+    state
+        .db
+        .run(move |conn| {
+            let rows = clients::list(conn, after, i64::from(limit) + 1)?;
+            Ok(take_page(rows, limit, |c| c.id))
+        })
+        .await
+}
+
+/// One client.
+pub async fn get(state: &AppState, id: Uuid) -> Result<Client, ApiError> {
+    state.db.run(move |conn| clients::find(conn, id)).await?.map(|(c, _)| c).ok_or_else(not_found)
+}
+
+/// Revokes a client and ends its tokens.
+pub async fn revoke(state: &AppState, id: Uuid) -> Result<(), ApiError> {
+    state
+        .db
+        .transaction(move |conn| {
+            clients::find(conn, id)?.ok_or_else(not_found)?;
+            let now = now();
+            clients::revoke(conn, id, now)?;
+            sessions::revoke_all_of_client(conn, id, now)
+        })
+        .await
+}

@@ -1,0 +1,140 @@
+//! The caller's own account: profile, password, second factor.
+
+use actix_web::http::StatusCode;
+
+use crate::api::accounts::{ChangePasswordRequest, TotpEnrollment};
+use crate::auth::caller::Caller;
+use crate::auth::password::{self, Verdict};
+use crate::auth::{secrets, totp};
+use crate::db::{sessions, throttle, users};
+use crate::domain::account::Account;
+use crate::error::{ApiError, FieldError};
+use crate::i18n::Msg;
+use crate::services::imports::now;
+use crate::state::AppState;
+
+fn account(caller: &Caller) -> Result<&Account, ApiError> {
+    caller.account().ok_or_else(|| ApiError::internal("the policy let a client reach an account route"))
+}
+
+/// The account's credentials, or 429 while its sign-in bucket is backing off: wrong
+/// current passwords and wrong codes count like failed sign-ins.
+async fn credentials_unless_throttled(
+    state: &AppState,
+    id: uuid::Uuid,
+    bucket: String,
+) -> Result<crate::domain::account::Credentials, ApiError> {
+    let found = state
+        .db
+        .run(move |conn| {
+            if let Some(wait) = crate::domain::throttle::wait_secs(throttle::get(conn, &bucket)?, now()) {
+                return Err(ApiError::too_many_requests(wait as u64));
+            }
+            users::find(conn, id)
+        })
+        .await?;
+    found.map(|(_, credentials)| credentials).ok_or_else(|| ApiError::internal("the caller's account vanished"))
+}
+
+/// Changes the caller's password and ends every session of the account, this one too.
+pub async fn change_password(state: &AppState, caller: &Caller, body: ChangePasswordRequest) -> Result<(), ApiError> {
+    let account = account(caller)?.clone();
+    let bucket = secrets::bucket_key("acct", &account.login);
+    let id = account.id;
+    let credentials = credentials_unless_throttled(state, id, bucket.clone()).await?;
+    let current = body.current_password;
+    let phc = credentials.password_hash;
+    if state.hashing.run(move || password::verify(&current, &phc)).await? == Verdict::Mismatch {
+        state.db.transaction(move |conn| throttle::record_failure(conn, &bucket, now())).await?;
+        return Err(ApiError::validation(vec![FieldError::new(
+            "current_password",
+            "wrong",
+            Msg::new("is not your current password", "không phải mật khẩu hiện tại của bạn"),
+        )]));
+    }
+    let personal: Vec<&str> =
+        [Some(account.login.as_str()), account.display_name.as_deref()].into_iter().flatten().collect();
+    password::check_policy("new_password", &body.new_password, account.role, &personal)
+        .map_err(|e| ApiError::validation(vec![e]))?;
+    let plain = body.new_password;
+    let hash = state.hashing.run(move || password::hash(&plain)).await??;
+    state
+        .db
+        .transaction(move |conn| {
+            let now = now();
+            users::set_password(conn, id, &hash, now)?;
+            sessions::revoke_all_of_user(conn, id, now)
+        })
+        .await
+}
+
+/// Starts TOTP enrolment: a new secret, pending until confirmed with a code.
+pub async fn enrol_totp(state: &AppState, caller: &Caller) -> Result<TotpEnrollment, ApiError> {
+    let account = account(caller)?.clone();
+    if account.mfa_enabled {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "mfa_already_enabled",
+            Msg::new(
+                "Your authenticator app is already set up. Ask an administrator to reset it if you lost it.",
+                "Ứng dụng xác thực của bạn đã được cài đặt. Nếu bị mất, hãy nhờ quản trị viên đặt lại.",
+            ),
+        ));
+    }
+    let secret = totp::new_secret();
+    let otpauth_uri = totp::provisioning_uri(&secret, &account.login)
+        .ok_or_else(|| ApiError::internal("cannot build the otpauth URI"))?;
+    let stored = secret.clone();
+    state.db.transaction(move |conn| users::set_pending_totp(conn, account.id, &stored, now())).await?;
+    Ok(TotpEnrollment { secret, otpauth_uri })
+}
+
+/// Confirms enrolment with a first code. Wrong codes count towards the account's
+/// sign-in throttle.
+pub async fn confirm_totp(state: &AppState, caller: &Caller, code: String) -> Result<(), ApiError> {
+    let account = account(caller)?.clone();
+    let bucket = secrets::bucket_key("acct", &account.login);
+    let id = account.id;
+    let credentials = credentials_unless_throttled(state, id, bucket.clone()).await?;
+    let Some(secret) = credentials.totp_secret.filter(|_| !account.mfa_enabled) else {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "mfa_not_started",
+            Msg::new(
+                "Start with POST /api/v1/me/mfa/totp to get a secret for your app.",
+                "Hãy bắt đầu bằng POST /api/v1/me/mfa/totp để nhận khóa cho ứng dụng.",
+            ),
+        ));
+    };
+    let unix = chrono::Utc::now().timestamp().max(0) as u64;
+    let step = totp::verify(&secret, &code, unix, credentials.totp_last_step);
+    let confirmed = state
+        .db
+        .transaction(move |conn| {
+            let now = now();
+            match step {
+                Some(step) if users::claim_totp_step(conn, id, step)? => {
+                    users::enable_totp(conn, id, now)?;
+                    throttle::clear(conn, &bucket)?;
+                    Ok(true)
+                }
+                _ => {
+                    throttle::record_failure(conn, &bucket, now)?;
+                    Ok(false)
+                }
+            }
+        })
+        .await?;
+    if confirmed {
+        Ok(())
+    } else {
+        Err(ApiError::validation(vec![FieldError::new(
+            "code",
+            "wrong",
+            Msg::new(
+                "is not the current code of your app; check the phone's clock and try the next code",
+                "không phải mã hiện tại của ứng dụng; hãy kiểm tra giờ trên điện thoại và thử mã tiếp theo",
+            ),
+        )]))
+    }
+}

@@ -1,0 +1,319 @@
+//! Signing in and out: register, login (with throttling and the second factor),
+//! refresh-token rotation, logout, and the client-credentials grant.
+
+use std::net::IpAddr;
+
+use actix_web::http::StatusCode;
+use uuid::Uuid;
+
+use crate::api::accounts::{LoginRequest, RegisterRequest, TokenResponse};
+use crate::api::clients::ClientTokenResponse;
+use crate::auth::caller::Caller;
+use crate::auth::password::{self, Verdict};
+use crate::auth::tokens::ACCESS_TOKEN_SECS;
+use crate::auth::{secrets, totp};
+use crate::db::sessions::{self, Holder, Refresh};
+use crate::db::users::NewAccount;
+use crate::db::{clients, throttle, users};
+use crate::domain::account::{Account, Credentials, Login, Role, Scope, SessionStage};
+use crate::domain::client::join_scopes;
+use crate::domain::throttle::wait_secs;
+use crate::error::{ApiError, FieldError};
+use crate::i18n::Msg;
+use crate::services::imports::now;
+use crate::state::AppState;
+
+/// The one answer for a wrong login, a wrong password, a wrong code or a disabled
+/// account: which of them it was is not told.
+pub fn invalid_credentials() -> ApiError {
+    ApiError::unauthenticated(
+        "invalid_credentials",
+        Msg::new(
+            "The login, password or code is not right. Check them and try again.",
+            "Tên đăng nhập, mật khẩu hoặc mã xác thực không đúng. Vui lòng kiểm tra và thử lại.",
+        ),
+    )
+}
+
+/// Creates a citizen account.
+pub async fn register(state: &AppState, body: RegisterRequest) -> Result<Account, ApiError> {
+    let login = Login::parse(&body.login).filter(Login::is_contact).ok_or_else(|| {
+        ApiError::validation(vec![FieldError::new(
+            "login",
+            "invalid",
+            Msg::new(
+                "must be a Vietnamese mobile number (e.g. 0912 345 678) or an e-mail address",
+                "phải là số điện thoại di động Việt Nam (ví dụ 0912 345 678) hoặc địa chỉ e-mail",
+            ),
+        )])
+    })?;
+    let personal: Vec<String> =
+        [Some(login.as_str().to_owned()), body.display_name.clone()].into_iter().flatten().collect();
+    let personal: Vec<&str> = personal.iter().map(String::as_str).collect();
+    password::check_policy("password", &body.password, Role::Citizen, &personal)
+        .map_err(|e| ApiError::validation(vec![e]))?;
+    let plain = body.password;
+    let hash = state.hashing.run(move || password::hash(&plain)).await??;
+    let display_name = body.display_name;
+    state
+        .db
+        .transaction(move |conn| {
+            let new = NewAccount {
+                login: login.as_str(),
+                display_name: display_name.as_deref(),
+                password_hash: &hash,
+                role: Role::Citizen,
+                scope: Scope::None,
+            };
+            users::insert(conn, &new, now())
+        })
+        .await
+}
+
+/// Throttling buckets of one sign-in attempt: the account (by its normalised login,
+/// known or not) and the client address.
+struct Buckets {
+    account: String,
+    address: Option<String>,
+}
+
+impl Buckets {
+    fn new(login: &str, address: Option<IpAddr>) -> Self {
+        let login = Login::parse(login).map_or_else(|| login.trim().to_lowercase(), |l| l.as_str().to_owned());
+        Buckets {
+            account: secrets::bucket_key("acct", &login),
+            address: address.map(|a| secrets::bucket_key("addr", &a.to_string())),
+        }
+    }
+
+    fn all(&self) -> Vec<String> {
+        std::iter::once(self.account.clone()).chain(self.address.clone()).collect()
+    }
+}
+
+/// Refuses with 429 while any bucket is backing off.
+fn check_throttle(conn: &mut crate::db::DbConnection, buckets: &[String]) -> Result<(), ApiError> {
+    let now = now();
+    let mut wait = 0;
+    for bucket in buckets {
+        wait = wait.max(wait_secs(throttle::get(conn, bucket)?, now).unwrap_or(0));
+    }
+    if wait > 0 { Err(ApiError::too_many_requests(wait as u64)) } else { Ok(()) }
+}
+
+async fn record_failure(state: &AppState, buckets: Vec<String>) -> Result<(), ApiError> {
+    state
+        .db
+        .transaction(move |conn| {
+            let now = now();
+            buckets.iter().try_for_each(|b| throttle::record_failure(conn, b, now))
+        })
+        .await
+}
+
+/// Signs in. Staff with a second factor must send its code; staff without one get a
+/// session good only for enrolling it.
+pub async fn login(state: &AppState, body: LoginRequest, address: Option<IpAddr>) -> Result<TokenResponse, ApiError> {
+    let buckets = Buckets::new(&body.login, address);
+    let normalised = Login::parse(&body.login).map(|l| l.as_str().to_owned());
+    let checked = buckets.all();
+    let found = state
+        .db
+        .run(move |conn| {
+            check_throttle(conn, &checked)?;
+            match normalised {
+                Some(login) => users::find_by_login(conn, &login),
+                None => Ok(None),
+            }
+        })
+        .await?;
+
+    // An unknown login costs one verification too, against a dummy hash.
+    let phc = found.as_ref().map_or_else(|| password::dummy_hash().to_owned(), |(_, c)| c.password_hash.clone());
+    let plain = body.password.clone();
+    let verdict = state.hashing.run(move || password::verify(&plain, &phc)).await?;
+    let (account, credentials, rehash) = match (found, verdict) {
+        (Some((account, credentials)), Verdict::Match { rehash }) if !account.disabled => {
+            (account, credentials, rehash)
+        }
+        _ => {
+            record_failure(state, buckets.all()).await?;
+            return Err(invalid_credentials());
+        }
+    };
+
+    let stage = match (account.role.is_staff(), account.mfa_enabled) {
+        (false, _) => SessionStage::Full,
+        (true, false) => SessionStage::MfaEnrollment,
+        (true, true) => {
+            let Some(code) = body.totp_code.as_deref() else {
+                return Err(ApiError::unauthenticated(
+                    "mfa_required",
+                    Msg::new(
+                        "Enter the 6-digit code from your authenticator app.",
+                        "Hãy nhập mã 6 chữ số từ ứng dụng xác thực của bạn.",
+                    ),
+                ));
+            };
+            if !accept_totp(state, &account, &credentials, code).await? {
+                record_failure(state, buckets.all()).await?;
+                return Err(invalid_credentials());
+            }
+            SessionStage::Full
+        }
+    };
+
+    let new_hash = if rehash {
+        let plain = body.password;
+        Some(state.hashing.run(move || password::hash(&plain)).await??)
+    } else {
+        None
+    };
+    let account_bucket = buckets.account;
+    let user_id = account.id;
+    let (session_id, refresh_token) = state
+        .db
+        .transaction(move |conn| {
+            let now = now();
+            throttle::clear(conn, &account_bucket)?;
+            if let Some(hash) = new_hash {
+                users::set_password(conn, user_id, &hash, now)?;
+            }
+            sessions::open_for_user(conn, user_id, stage, now)
+        })
+        .await?;
+    token_response(state, user_id, session_id, refresh_token, stage)
+}
+
+/// Checks a TOTP code against the enrolled secret and claims its step, so that the same
+/// code cannot be used twice, even on two tinbao instances at once.
+async fn accept_totp(
+    state: &AppState,
+    account: &Account,
+    credentials: &Credentials,
+    code: &str,
+) -> Result<bool, ApiError> {
+    let Some(secret) = credentials.totp_secret.as_deref() else {
+        return Ok(false);
+    };
+    let unix = chrono::Utc::now().timestamp().max(0) as u64;
+    let Some(step) = totp::verify(secret, code, unix, credentials.totp_last_step) else {
+        return Ok(false);
+    };
+    let id = account.id;
+    state.db.run(move |conn| users::claim_totp_step(conn, id, step)).await
+}
+
+fn token_response(
+    state: &AppState,
+    user_id: Uuid,
+    session_id: Uuid,
+    refresh_token: String,
+    stage: SessionStage,
+) -> Result<TokenResponse, ApiError> {
+    let access_token = state
+        .keys
+        .issue(&user_id.to_string(), &session_id.to_string(), chrono::Utc::now().timestamp())
+        .map_err(ApiError::internal)?;
+    Ok(TokenResponse {
+        access_token,
+        refresh_token,
+        token_type: "Bearer",
+        expires_in: ACCESS_TOKEN_SECS,
+        mfa_enrollment_required: stage == SessionStage::MfaEnrollment,
+    })
+}
+
+/// Exchanges a refresh token for new tokens. A token used twice revokes its session.
+pub async fn refresh(state: &AppState, token: String) -> Result<TokenResponse, ApiError> {
+    let outcome = state.db.transaction(move |conn| sessions::rotate(conn, &token, now())).await?;
+    match outcome {
+        Refresh::Rotated { session, refresh_token } => match session.holder {
+            Holder::User(account) => token_response(state, account.id, session.id, refresh_token, session.stage),
+            Holder::Client(_) => Err(invalid_refresh()),
+        },
+        Refresh::Reused => Err(ApiError::unauthenticated(
+            "refresh_token_reused",
+            Msg::new(
+                "This refresh token was already used, so the session has been ended for safety. Please sign in again.",
+                "Mã làm mới này đã được dùng, nên phiên đăng nhập đã bị kết thúc để an toàn. Vui lòng đăng nhập lại.",
+            ),
+        )),
+        Refresh::Invalid => Err(invalid_refresh()),
+    }
+}
+
+fn invalid_refresh() -> ApiError {
+    ApiError::unauthenticated(
+        "invalid_refresh_token",
+        Msg::new(
+            "The refresh token is not valid or has expired. Please sign in again.",
+            "Mã làm mới không hợp lệ hoặc đã hết hạn. Vui lòng đăng nhập lại.",
+        ),
+    )
+}
+
+/// Ends the caller's session.
+pub async fn logout(state: &AppState, caller: &Caller) -> Result<(), ApiError> {
+    let id = caller.session_id;
+    state.db.transaction(move |conn| sessions::revoke(conn, id, now())).await
+}
+
+/// The OAuth 2.0 client-credentials grant.
+pub async fn client_token(
+    state: &AppState,
+    client_id: &str,
+    secret: &str,
+    address: Option<IpAddr>,
+) -> Result<ClientTokenResponse, ApiError> {
+    let buckets = Buckets::new(&format!("client:{client_id}"), address);
+    let checked = buckets.all();
+    let id = Uuid::try_parse(client_id).ok();
+    let found = state
+        .db
+        .run(move |conn| {
+            check_throttle(conn, &checked)?;
+            match id {
+                Some(id) => clients::find(conn, id),
+                None => Ok(None),
+            }
+        })
+        .await?;
+    let digest = secrets::digest(secret);
+    let client = match found {
+        Some((client, stored))
+            if !client.revoked && secrets::constant_time_eq(stored.as_bytes(), digest.as_bytes()) =>
+        {
+            client
+        }
+        _ => {
+            record_failure(state, buckets.all()).await?;
+            return Err(ApiError::unauthenticated(
+                "invalid_client",
+                Msg::new("The client id or secret is not right.", "Mã ứng dụng hoặc khóa bí mật không đúng."),
+            ));
+        }
+    };
+    let client_id = client.id;
+    let session_id =
+        state.db.transaction(move |conn| sessions::open_for_client(conn, client_id, ACCESS_TOKEN_SECS, now())).await?;
+    let access_token = state
+        .keys
+        .issue(&client.id.to_string(), &session_id.to_string(), chrono::Utc::now().timestamp())
+        .map_err(ApiError::internal)?;
+    Ok(ClientTokenResponse {
+        access_token,
+        token_type: "Bearer",
+        expires_in: ACCESS_TOKEN_SECS,
+        scope: join_scopes(&client.scopes),
+    })
+}
+
+/// A 400 for an OAuth grant other than client credentials.
+pub fn unsupported_grant() -> ApiError {
+    ApiError::new(
+        StatusCode::BAD_REQUEST,
+        "unsupported_grant_type",
+        Msg::new("Only grant_type=client_credentials is supported.", "Chỉ hỗ trợ grant_type=client_credentials."),
+    )
+}
