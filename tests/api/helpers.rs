@@ -83,6 +83,8 @@ pub struct TestApp {
     pub address: String,
     pub database_url: String,
     pub client: reqwest::Client,
+    /// The server's data directory (its generated signing key is in `keys/`).
+    pub data_dir: std::path::PathBuf,
     _dir: TempDir,
 }
 
@@ -98,7 +100,7 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
     let app = Application::build(config).await.expect("the application starts");
     let address = format!("http://127.0.0.1:{}", app.port());
     actix_web::rt::spawn(app.run_until_stopped());
-    TestApp { address, database_url, client: reqwest::Client::new(), _dir: dir }
+    TestApp { address, database_url, client: reqwest::Client::new(), data_dir: dir.path().to_owned(), _dir: dir }
 }
 
 impl TestApp {
@@ -141,4 +143,153 @@ pub fn error_fields(problem: &Value) -> Vec<String> {
         .as_array()
         .map(|errors| errors.iter().filter_map(|e| e["field"].as_str().map(str::to_owned)).collect())
         .unwrap_or_default()
+}
+
+/// A password that passes the policy for every role.
+pub const PASSWORD: &str = "mango river lantern quietly";
+
+/// A signed-in account: its id, login and tokens.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub user_id: String,
+    pub login: String,
+    pub access_token: String,
+    pub refresh_token: String,
+    /// The TOTP secret, for staff.
+    pub totp_secret: Option<String>,
+}
+
+impl TestApp {
+    /// POST `path` with a JSON body and an optional bearer token, in English.
+    pub async fn post_json(&self, path: &str, token: Option<&str>, body: &Value) -> Response {
+        let mut req = self.client.post(format!("{}{path}", self.address)).header("Accept-Language", "en").json(body);
+        if let Some(token) = token {
+            req = req.bearer_auth(token);
+        }
+        req.send().await.expect("the request reaches the server")
+    }
+
+    /// Sends `method path` with a bearer token (and a JSON body when given).
+    pub async fn call(&self, method: &str, path: &str, token: Option<&str>, body: Option<&Value>) -> Response {
+        let mut req = self
+            .client
+            .request(method.parse().expect("a method"), format!("{}{path}", self.address))
+            .header("Accept-Language", "en");
+        if let Some(token) = token {
+            req = req.bearer_auth(token);
+        }
+        if let Some(body) = body {
+            req = req.json(body);
+        }
+        req.send().await.expect("the request reaches the server")
+    }
+
+    /// Creates an admin the way `tinbao users create-admin` does.
+    pub async fn create_admin(&self, login: &str) {
+        let url = DatabaseUrl::parse(&self.database_url).expect("url");
+        let login = login.to_owned();
+        actix_web::web::block(move || {
+            let db = tinbao::db::Db::open(&url, 1).expect("db");
+            let mut conn = db.get().expect("conn");
+            tinbao::services::accounts::create_admin(&mut conn, &login, PASSWORD).expect("admin created");
+        })
+        .await
+        .expect("blocking");
+    }
+
+    /// Signs in; returns the answer.
+    pub async fn login(&self, login: &str, password: &str, totp_code: Option<&str>) -> Response {
+        let mut body = serde_json::json!({"login": login, "password": password});
+        if let Some(code) = totp_code {
+            body["totp_code"] = Value::from(code);
+        }
+        self.post_json("/api/v1/auth/login", None, &body).await
+    }
+
+    /// Signs a citizen or staff member in with a full session. Staff enrol TOTP first
+    /// (as a new staff member would), then sign in again with the next code.
+    pub async fn full_session(&self, login: &str) -> Session {
+        let first: Value = ok_json(self.login(login, PASSWORD, None).await, 200).await;
+        let token = first["access_token"].as_str().expect("token").to_owned();
+        if !first["mfa_enrollment_required"].as_bool().expect("flag") {
+            let me = ok_json(self.call("GET", "/api/v1/me", Some(&token), None).await, 200).await;
+            return Session {
+                user_id: me["id"].as_str().expect("id").to_owned(),
+                login: login.to_owned(),
+                access_token: token,
+                refresh_token: first["refresh_token"].as_str().expect("refresh").to_owned(),
+                totp_secret: None,
+            };
+        }
+        let enrolment = ok_json(self.post_json("/api/v1/me/mfa/totp", Some(&token), &Value::Null).await, 200).await;
+        let secret = enrolment["secret"].as_str().expect("secret").to_owned();
+        let now = chrono::Utc::now().timestamp() as u64;
+        let code = tinbao::auth::totp::code_at(&secret, now).expect("code");
+        let confirm =
+            self.post_json("/api/v1/me/mfa/totp/confirm", Some(&token), &serde_json::json!({"code": code})).await;
+        assert_eq!(confirm.status().as_u16(), 204, "{}", confirm.text().await.unwrap_or_default());
+        // The confirming code's step is used up: sign in with the next one.
+        let next = tinbao::auth::totp::code_at(&secret, now + 30).expect("code");
+        let full: Value = ok_json(self.login(login, PASSWORD, Some(&next)).await, 200).await;
+        assert_eq!(full["mfa_enrollment_required"], false);
+        let token = full["access_token"].as_str().expect("token").to_owned();
+        let me = ok_json(self.call("GET", "/api/v1/me", Some(&token), None).await, 200).await;
+        Session {
+            user_id: me["id"].as_str().expect("id").to_owned(),
+            login: login.to_owned(),
+            access_token: token,
+            refresh_token: full["refresh_token"].as_str().expect("refresh").to_owned(),
+            totp_secret: Some(secret),
+        }
+    }
+
+    /// An admin with a full session.
+    pub async fn admin(&self) -> Session {
+        self.create_admin("root.admin").await;
+        self.full_session("root.admin").await
+    }
+
+    /// A citizen, registered and signed in.
+    pub async fn citizen(&self, phone: &str) -> Session {
+        let res = self
+            .post_json("/api/v1/auth/register", None, &serde_json::json!({"login": phone, "password": PASSWORD}))
+            .await;
+        assert_eq!(res.status().as_u16(), 201, "{}", res.text().await.unwrap_or_default());
+        self.full_session(phone).await
+    }
+
+    /// Creates a staff account through the admin API; returns its id.
+    pub async fn create_staff(&self, admin: &Session, login: &str, role: &str, scope: Value) -> String {
+        let mut body = serde_json::json!({"login": login, "password": PASSWORD, "role": role});
+        if let (Some(body), Some(scope)) = (body.as_object_mut(), scope.as_object()) {
+            body.extend(scope.clone());
+        }
+        let created = ok_json(self.post_json("/api/v1/users", Some(&admin.access_token), &body).await, 201).await;
+        created["id"].as_str().expect("id").to_owned()
+    }
+
+    /// The id of an authority by its code.
+    pub async fn authority_id(&self, code: &str) -> String {
+        let page = self.get_json(&format!("/api/v1/authorities?q={code}"), 200).await;
+        page["items"].as_array().expect("items").iter().find(|a| a["code"] == code).expect("authority")["id"]
+            .as_str()
+            .expect("id")
+            .to_owned()
+    }
+
+    /// The first commune of a 2024 district.
+    pub async fn first_commune(&self, district: i32) -> i64 {
+        let page = self
+            .get_json(&format!("/api/v1/admin-units?scheme=2024&level=commune&parent={district}&limit=1"), 200)
+            .await;
+        page["items"][0]["code"].as_i64().expect("code")
+    }
+}
+
+/// Asserts the status and reads the JSON body.
+pub async fn ok_json(res: Response, status: u16) -> Value {
+    let actual = res.status().as_u16();
+    let text = res.text().await.expect("a body");
+    assert_eq!(actual, status, "{text}");
+    serde_json::from_str(&text).expect("JSON")
 }

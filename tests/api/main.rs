@@ -5,9 +5,14 @@
 mod helpers;
 mod pg;
 
+mod accounts;
 mod admin_units;
 mod authorities;
 mod cli;
+mod clients;
 mod contract;
 mod errors;
+mod forged_tokens;
+mod matrix;
+mod mfa;
 mod operations;

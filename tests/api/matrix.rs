@@ -1,0 +1,129 @@
+//! The authorization matrix: `tests/authorization_matrix.csv` says, for every endpoint,
+//! object and caller, what the answer's status must be. Every cell is checked, on both
+//! databases, and every mismatch is reported at once.
+
+use std::collections::HashMap;
+
+use serde_json::{Value, json};
+
+use crate::helpers::{Backend, ok_json, spawn_app};
+
+const CALLERS: [&str; 8] =
+    ["anonymous", "citizen", "commune_official", "district_officer", "supervisor", "auditor", "admin", "client"];
+
+/// The body each writing route gets: valid, so that only the policy decides.
+fn body_for(method: &str, path: &str, caller: &str) -> Option<Value> {
+    match (method, path) {
+        ("PATCH", p) if p.starts_with("/api/v1/users/") => Some(json!({"display_name": "Tên mới"})),
+        ("POST", "/api/v1/users") => {
+            Some(json!({"login": format!("matrix.{caller}"), "password": crate::helpers::PASSWORD, "role": "auditor"}))
+        }
+        ("POST", "/api/v1/clients") => Some(json!({"name": format!("matrix {caller}"), "scopes": ["cases:read"]})),
+        _ => None,
+    }
+}
+
+async fn the_authorization_matrix_holds(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let admin = app.admin().await;
+    let kien_luong = app.authority_id("2024-D902").await;
+    let ha_tien = app.authority_id("2024-D900").await;
+    let commune = app.first_commune(902).await;
+
+    let mut tokens: HashMap<&str, Option<String>> = HashMap::new();
+    let mut own: HashMap<&str, String> = HashMap::new();
+    let scopes = [
+        ("commune_official", json!({"unit": {"scheme": "2024", "code": commune}})),
+        ("district_officer", json!({"authority_id": kien_luong})),
+        ("supervisor", json!({"province_code": 91})),
+        ("auditor", json!({})),
+    ];
+    for (role, scope) in scopes {
+        let login = format!("m.{}", role.replace('_', "-"));
+        app.create_staff(&admin, &login, role, scope).await;
+        let session = app.full_session(&login).await;
+        own.insert(role, session.user_id);
+        tokens.insert(role, Some(session.access_token));
+    }
+    let citizen = app.citizen("0901234567").await;
+    own.insert("citizen", citizen.user_id);
+    tokens.insert("citizen", Some(citizen.access_token));
+    own.insert("admin", admin.user_id.clone());
+    tokens.insert("admin", Some(admin.access_token.clone()));
+    tokens.insert("anonymous", None);
+
+    let created = ok_json(
+        app.post_json(
+            "/api/v1/clients",
+            Some(&admin.access_token),
+            &json!({"name": "matrix", "scopes": ["cases:read"]}),
+        )
+        .await,
+        201,
+    )
+    .await;
+    let (client_id, secret) =
+        (created["id"].as_str().unwrap().to_owned(), created["client_secret"].as_str().unwrap().to_owned());
+    let token = app
+        .client
+        .post(format!("{}/api/v1/auth/token", app.address))
+        .basic_auth(&client_id, Some(&secret))
+        .form(&[("grant_type", "client_credentials")])
+        .send()
+        .await
+        .unwrap();
+    tokens.insert("client", Some(ok_json(token, 200).await["access_token"].as_str().unwrap().to_owned()));
+
+    let colleague =
+        app.create_staff(&admin, "m.colleague", "district_officer", json!({"authority_id": kien_luong})).await;
+    let stranger = app.create_staff(&admin, "m.stranger", "district_officer", json!({"authority_id": ha_tien})).await;
+    let missing = uuid::Uuid::now_v7().to_string();
+
+    let table = include_str!("../authorization_matrix.csv");
+    let mut rows = table.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty());
+    let header: Vec<&str> = rows.next().unwrap().split(',').collect();
+    assert_eq!(&header[3..], CALLERS, "the matrix's columns");
+    let mut mismatches = Vec::new();
+    let mut checked = 0;
+    for row in rows {
+        let cells: Vec<&str> = row.split(',').collect();
+        let (method, template, object) = (cells[0], cells[1], cells[2]);
+        for (caller, expected) in CALLERS.iter().zip(&cells[3..]) {
+            if *expected == "-" {
+                continue;
+            }
+            let id = |kind: &str| -> String {
+                match (kind, object) {
+                    ("user", "own") => own[caller].clone(),
+                    ("user", "same") => colleague.clone(),
+                    ("user", "foreign") => stranger.clone(),
+                    ("authority", "same") => kien_luong.clone(),
+                    ("authority", "foreign") => ha_tien.clone(),
+                    ("client", "same") => client_id.clone(),
+                    _ => missing.clone(),
+                }
+            };
+            let mut path = template.to_owned();
+            for kind in ["user", "authority", "client"] {
+                let placeholder = format!("{{{kind}}}");
+                if path.contains(&placeholder) {
+                    path = path.replace(&placeholder, &id(kind));
+                }
+            }
+            let body = body_for(method, template, caller);
+            let res = app.call(method, &path, tokens[caller].as_deref(), body.as_ref()).await;
+            let status = res.status().as_u16().to_string();
+            checked += 1;
+            if status != *expected {
+                let text = res.text().await.unwrap_or_default();
+                mismatches.push(format!(
+                    "{method} {template} [{object}] as {caller}: expected {expected}, got {status} {text}"
+                ));
+            }
+        }
+    }
+    assert!(checked > 150, "only {checked} cells checked");
+    assert!(mismatches.is_empty(), "{} of {checked} cells differ:\n{}", mismatches.len(), mismatches.join("\n"));
+}
+
+crate::on_both_backends!(the_authorization_matrix_holds);
