@@ -159,16 +159,21 @@ pub fn uuid(text: &str) -> Result<uuid::Uuid, Msg> {
     })
 }
 
-/// The `{id}` path segment of a route, as a UUID.
+/// The `{id}` path segment of a route, as a UUID. A segment that is no id names nothing:
+/// 404, like an id that does not exist.
 pub fn path_id(req: &HttpRequest) -> Result<uuid::Uuid, ApiError> {
-    let mut p = Params::path(req);
-    let id = p.required("id", uuid);
-    p.finish()?;
-    id.ok_or_else(|| ApiError::internal("parameters passed their checks but are missing"))
+    let segment = req.match_info().get("id").unwrap_or_default();
+    uuid(segment).map_err(|_| {
+        ApiError::not_found(Msg::new(
+            "Nothing has this id: ids are UUIDs as tinbao gives them out.",
+            "Không có gì mang mã định danh này: mã định danh là UUID do tinbao cấp.",
+        ))
+    })
 }
 
 /// An accounts cursor: the login of the last account of the previous page.
 pub fn login_cursor(text: &str) -> Result<String, Msg> {
+    // Control characters (C0, DEL and C1) cannot be part of a login.
     if text.len() <= 254 && !text.chars().any(char::is_control) { Ok(text.to_owned()) } else { Err(invalid_cursor()) }
 }
 

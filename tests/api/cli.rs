@@ -154,7 +154,9 @@ async fn migrate_applies_migrations_once(backend: Backend) {
     let (url, dir) = fresh_database(backend);
     let first = tinbao(&url, dir.path(), &["migrate"]);
     assert!(first.status.success(), "{}", text(&first.stderr));
-    assert!(text(&first.stdout).contains("applied 1 migration(s)"), "{}", text(&first.stdout));
+    let migrations = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/migrations/sqlite")).unwrap().count();
+    let applied = format!("applied {migrations} migration(s)");
+    assert!(text(&first.stdout).contains(&applied), "{}", text(&first.stdout));
     let second = tinbao(&url, dir.path(), &["migrate"]);
     assert!(!text(&second.stdout).contains("applied"), "{}", text(&second.stdout));
     assert!(text(&second.stdout).contains("is up to date"));
@@ -178,8 +180,22 @@ async fn serve_says_where_it_listens_and_stops_gracefully_on_sigterm(backend: Ba
         .spawn()
         .unwrap();
     let stdout = child.stdout.take().unwrap();
-    let line = std::thread::spawn(move || BufReader::new(stdout).lines().next().and_then(Result::ok)).join().unwrap();
-    let line = line.expect("tinbao prints where it listens");
+    let lines = std::thread::spawn(move || {
+        let mut lines = BufReader::new(stdout).lines().map_while(Result::ok);
+        let key = lines.next();
+        (key, lines.next())
+    })
+    .join()
+    .unwrap();
+    let key_line = lines.0.expect("tinbao says it generated a key");
+    let key_path = tinbao::auth::tokens::default_key_path(dir.path());
+    assert!(
+        key_line.contains("generated a signing key") && key_line.contains(&*key_path.to_string_lossy()),
+        "{key_line}"
+    );
+    let mode = std::os::unix::fs::PermissionsExt::mode(&std::fs::metadata(&key_path).unwrap().permissions());
+    assert_eq!(mode & 0o777, 0o600, "the key is readable by its owner only");
+    let line = lines.1.expect("tinbao prints where it listens");
     assert!(line.starts_with("tinbao listening on http://127.0.0.1:"), "{line}");
     let expected_backend =
         if backend == Backend::Sqlite { "(database: SQLite " } else { "(database: PostgreSQL postgres://" };

@@ -1,0 +1,56 @@
+#!/usr/bin/env python3
+"""Prints access tokens for schemathesis, standard library only.
+
+  session_token.py admin BASE_URL LOGIN PASSWORD
+      Signs in (staff without a second factor get an enrolment-only session), enrols
+      TOTP, confirms it, and signs in again with the next code, as a new admin would.
+  session_token.py citizen BASE_URL PHONE PASSWORD
+      Registers a citizen and signs in.
+"""
+
+import base64
+import hashlib
+import hmac
+import json
+import struct
+import sys
+import time
+import urllib.request
+
+
+def post(base, path, body, token=None):
+    request = urllib.request.Request(base + path, data=json.dumps(body).encode(), method="POST")
+    request.add_header("Content-Type", "application/json")
+    if token:
+        request.add_header("Authorization", "Bearer " + token)
+    with urllib.request.urlopen(request) as response:
+        text = response.read()
+        return json.loads(text) if text else None
+
+
+def totp(secret, unix):
+    key = base64.b32decode(secret + "=" * (-len(secret) % 8))
+    digest = hmac.new(key, struct.pack(">Q", unix // 30), hashlib.sha1).digest()
+    offset = digest[-1] & 0x0F
+    number = struct.unpack(">I", digest[offset:offset + 4])[0] & 0x7FFFFFFF
+    return "%06d" % (number % 1_000_000)
+
+
+def citizen(base, phone, password):
+    post(base, "/api/v1/auth/register", {"login": phone, "password": password})
+    return post(base, "/api/v1/auth/login", {"login": phone, "password": password})["access_token"]
+
+
+def admin(base, login, password):
+    first = post(base, "/api/v1/auth/login", {"login": login, "password": password})
+    limited = first["access_token"]
+    secret = post(base, "/api/v1/me/mfa/totp", None, limited)["secret"]
+    now = int(time.time())
+    post(base, "/api/v1/me/mfa/totp/confirm", {"code": totp(secret, now)}, limited)
+    full = post(base, "/api/v1/auth/login", {"login": login, "password": password, "totp_code": totp(secret, now + 30)})
+    return full["access_token"]
+
+
+if __name__ == "__main__":
+    kind, base, login, password = sys.argv[1:5]
+    print({"admin": admin, "citizen": citizen}[kind](base, login, password))
