@@ -238,6 +238,40 @@ async fn serve_says_where_it_listens_and_stops_gracefully_on_sigterm(backend: Ba
     assert!(!log.contains("0912345678") && !log.contains("Nguyen"), "what the caller typed reached the log: {log}");
 }
 
+async fn create_admin_reads_the_password_from_stdin_and_refuses_a_weak_one(backend: Backend) {
+    use std::io::Write;
+    let (url, dir) = fresh_database(backend);
+    let run = |login: &str, password: &str| {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_tinbao"))
+            .args(["users", "create-admin", "--login", login])
+            .env("DATABASE_URL", &url)
+            .env("TINBAO_DATA_DIR", dir.path())
+            .env("TINBAO_LOG", "warn")
+            .env_remove("TINBAO_ADMIN_PASSWORD")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child.stdin.take().unwrap().write_all(format!("{password}\n").as_bytes()).unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let weak = run("admin.one", "admin.one123");
+    assert_eq!(weak.status.code(), Some(1));
+    assert!(text(&weak.stderr).contains("too easy to guess"), "{}", text(&weak.stderr));
+
+    let made = run("admin.one", crate::helpers::PASSWORD);
+    assert!(made.status.success(), "{}", text(&made.stderr));
+    assert!(text(&made.stdout).contains("created admin admin.one"));
+    let stored = with_db(&url, |conn| tinbao::db::users::find_by_login(conn, "admin.one").unwrap());
+    let (account, credentials) = stored.expect("the admin exists");
+    assert_eq!(account.role, tinbao::domain::account::Role::Admin);
+    assert!(credentials.password_hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
+
+    let again = run("admin.one", crate::helpers::PASSWORD);
+    assert_eq!(again.status.code(), Some(1), "the login is taken");
+}
+
 #[test]
 fn bad_configuration_is_reported_value_by_value() {
     let dir = tempfile::tempdir().unwrap();
@@ -262,4 +296,5 @@ crate::on_both_backends!(
     authorities_import_replaces_jurisdictions_and_names_the_bad_line,
     migrate_applies_migrations_once,
     serve_says_where_it_listens_and_stops_gracefully_on_sigterm,
+    create_admin_reads_the_password_from_stdin_and_refuses_a_weak_one,
 );
