@@ -26,5 +26,8 @@ fn main() {
         .collect();
     let total: u64 = counts.iter().sum();
     let rate = total as f64 / started.elapsed().as_secs_f64();
-    println!("argon2id verifications: {total} in {:.1} s on {threads} threads = {rate:.1} per second", started.elapsed().as_secs_f64());
+    println!(
+        "argon2id verifications: {total} in {:.1} s on {threads} threads = {rate:.1} per second",
+        started.elapsed().as_secs_f64()
+    );
 }

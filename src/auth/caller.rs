@@ -9,12 +9,12 @@ use actix_web::http::header::AUTHORIZATION;
 use actix_web::{FromRequest, HttpRequest, web};
 use uuid::Uuid;
 
+use crate::clock::now;
 use crate::db::sessions::{self, Holder};
 use crate::domain::account::{Account, SessionStage};
 use crate::domain::client::Client;
 use crate::error::ApiError;
 use crate::i18n::Msg;
-use crate::services::imports::now;
 use crate::state::AppState;
 
 /// An authenticated caller: an account or an integrator client, in one session.

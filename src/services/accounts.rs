@@ -8,13 +8,13 @@ use super::take_page;
 use crate::api::accounts::{CreateUserRequest, UnitCodeInput, UpdateUserRequest};
 use crate::auth::caller::Caller;
 use crate::auth::password;
+use crate::clock::now;
 use crate::db::users::NewAccount;
 use crate::db::{DbConnection, admin_units, authorities, sessions, users};
 use crate::domain::account::{Account, Login, Role, Scope};
 use crate::domain::admin_unit::{Level, Scheme, UnitRef};
 use crate::error::{ApiError, FieldError};
 use crate::i18n::Msg;
-use crate::services::imports::now;
 use crate::state::AppState;
 
 fn not_found() -> ApiError {

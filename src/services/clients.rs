@@ -6,11 +6,11 @@ use uuid::Uuid;
 use super::take_page;
 use crate::api::clients::CreateClientRequest;
 use crate::auth::secrets;
+use crate::clock::now;
 use crate::db::{authorities, clients, sessions};
 use crate::domain::client::{Client, ClientScope};
 use crate::error::{ApiError, FieldError};
 use crate::i18n::Msg;
-use crate::services::imports::now;
 use crate::state::AppState;
 
 fn not_found() -> ApiError {

@@ -4,9 +4,9 @@
 use std::collections::BTreeSet;
 use std::io::Read;
 
-use chrono::Timelike;
 use diesel::Connection;
 
+use crate::clock::now;
 use crate::db::DbConnection;
 use crate::db::UpsertCounts;
 use crate::db::admin_units;
@@ -77,10 +77,4 @@ pub fn default_district_authorities(conn: &mut DbConnection) -> Result<UpsertCou
         })
         .collect();
     authorities::upsert(conn, &inputs, now())
-}
-
-/// Now, in UTC, truncated to microseconds: both backends store that precision.
-pub fn now() -> chrono::NaiveDateTime {
-    let now = chrono::Utc::now().naive_utc();
-    now.with_nanosecond((now.nanosecond() / 1_000) * 1_000).unwrap_or(now)
 }

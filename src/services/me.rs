@@ -6,11 +6,11 @@ use crate::api::accounts::{ChangePasswordRequest, TotpEnrollment};
 use crate::auth::caller::Caller;
 use crate::auth::password::{self, Verdict};
 use crate::auth::{secrets, totp};
+use crate::clock::now;
 use crate::db::{sessions, throttle, users};
 use crate::domain::account::Account;
 use crate::error::{ApiError, FieldError};
 use crate::i18n::Msg;
-use crate::services::imports::now;
 use crate::state::AppState;
 
 fn account(caller: &Caller) -> Result<&Account, ApiError> {

@@ -12,6 +12,7 @@ use crate::auth::caller::Caller;
 use crate::auth::password::{self, Verdict};
 use crate::auth::tokens::ACCESS_TOKEN_SECS;
 use crate::auth::{secrets, totp};
+use crate::clock::now;
 use crate::db::sessions::{self, Holder, Refresh};
 use crate::db::users::NewAccount;
 use crate::db::{clients, throttle, users};
@@ -20,7 +21,6 @@ use crate::domain::client::join_scopes;
 use crate::domain::throttle::wait_secs;
 use crate::error::{ApiError, FieldError};
 use crate::i18n::Msg;
-use crate::services::imports::now;
 use crate::state::AppState;
 
 /// The one answer for a wrong login, a wrong password, a wrong code or a disabled

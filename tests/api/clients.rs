@@ -4,6 +4,17 @@ use serde_json::json;
 
 use crate::helpers::{Backend, assert_problem, ok_json, spawn_app};
 
+/// `POST /api/v1/auth/token` with HTTP Basic credentials and a grant type.
+async fn basic_grant(app: &crate::helpers::TestApp, id: &str, secret: &str, grant: &str) -> reqwest::Response {
+    app.client
+        .post(format!("{}/api/v1/auth/token", app.address))
+        .basic_auth(id, Some(secret))
+        .form(&[("grant_type", grant)])
+        .send()
+        .await
+        .unwrap()
+}
+
 async fn a_client_gets_tokens_with_its_secret_until_revoked(backend: Backend) {
     let app = spawn_app(backend).await;
     let admin = app.admin().await;
@@ -26,14 +37,7 @@ async fn a_client_gets_tokens_with_its_secret_until_revoked(backend: Backend) {
     assert_eq!(read["scopes"], json!(["reports:submit", "cases:read"]));
 
     let token_url = format!("{}/api/v1/auth/token", app.address);
-    let basic = app
-        .client
-        .post(&token_url)
-        .basic_auth(&id, Some(&secret))
-        .form(&[("grant_type", "client_credentials")])
-        .send()
-        .await
-        .unwrap();
+    let basic = basic_grant(&app, &id, &secret, "client_credentials").await;
     let token = ok_json(basic, 200).await;
     assert_eq!(token["token_type"], "Bearer");
     assert_eq!(token["scope"], "reports:submit cases:read");
@@ -50,23 +54,9 @@ async fn a_client_gets_tokens_with_its_secret_until_revoked(backend: Backend) {
         .unwrap();
     assert_eq!(in_form.status().as_u16(), 200);
 
-    let wrong = app
-        .client
-        .post(&token_url)
-        .basic_auth(&id, Some("cs_wrong"))
-        .form(&[("grant_type", "client_credentials")])
-        .send()
-        .await
-        .unwrap();
+    let wrong = basic_grant(&app, &id, "cs_wrong", "client_credentials").await;
     assert_problem(wrong, 401, "invalid_client").await;
-    let grant = app
-        .client
-        .post(&token_url)
-        .basic_auth(&id, Some(&secret))
-        .form(&[("grant_type", "password")])
-        .send()
-        .await
-        .unwrap();
+    let grant = basic_grant(&app, &id, &secret, "password").await;
     assert_problem(grant, 400, "unsupported_grant_type").await;
     let json_body =
         app.client.post(&token_url).json(&json!({"grant_type": "client_credentials"})).send().await.unwrap();
@@ -75,14 +65,7 @@ async fn a_client_gets_tokens_with_its_secret_until_revoked(backend: Backend) {
     let revoked = app.call("POST", &format!("/api/v1/clients/{id}/revoke"), Some(&admin.access_token), None).await;
     assert_eq!(revoked.status().as_u16(), 204);
     assert_problem(app.call("GET", "/api/v1/me", Some(&access), None).await, 401, "invalid_token").await;
-    let after = app
-        .client
-        .post(&token_url)
-        .basic_auth(&id, Some(&secret))
-        .form(&[("grant_type", "client_credentials")])
-        .send()
-        .await
-        .unwrap();
+    let after = basic_grant(&app, &id, &secret, "client_credentials").await;
     assert_problem(after, 401, "invalid_client").await;
     let read =
         ok_json(app.call("GET", &format!("/api/v1/clients/{id}"), Some(&admin.access_token), None).await, 200).await;
