@@ -125,8 +125,8 @@ async fn serve(config: Config) -> Result<(), String> {
     let listen = config.listen;
     let app = Application::build(config).await.map_err(|e| e.to_string())?;
     let address = std::net::SocketAddr::new(listen.ip(), app.port());
-    if let Some(path) = app.generated_key() {
-        println!("generated a signing key for access tokens: {} (keep it secret; back it up)", path.display());
+    for (what, path) in app.generated_keys() {
+        println!("generated {what}: {} (keep it secret; back it up)", path.display());
     }
     println!("tinbao listening on http://{address} (database: {})", app.db().url());
     app.run_until_stopped().await.map_err(|e| format!("the server stopped: {e}"))

@@ -37,6 +37,15 @@ pub struct Config {
     /// Ed25519 private keys (PKCS#8 PEM) for access tokens: the first signs, all verify.
     /// Empty: `<data_dir>/keys/jwt-ed25519.pem`, generated on a first start.
     pub jwt_key_files: Vec<PathBuf>,
+    /// The AES-256 key that seals reporters' contacts. None: `<data_dir>/keys/reporter-aes256.key`,
+    /// generated on a first start.
+    pub encryption_key_file: Option<PathBuf>,
+    /// Peers whose `X-Forwarded-For` is believed (the load balancers).
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Anonymous tips accepted per client address per hour.
+    pub rate_anon_reports: u32,
+    /// Tracking calls accepted per client address per minute.
+    pub rate_tracking: u32,
 }
 
 /// One setting: its key in the TOML file, its environment variable, its default.
@@ -64,6 +73,10 @@ const SETTINGS: &[Setting] = &[
     Setting { key: "shutdown_timeout_secs", env: "TINBAO_SHUTDOWN_TIMEOUT_SECS", default: || Some("30".into()) },
     Setting { key: "seed_admin_units", env: "TINBAO_SEED_ADMIN_UNITS", default: || Some("true".into()) },
     Setting { key: "jwt_key_files", env: "TINBAO_JWT_KEY_FILES", default: || Some(String::new()) },
+    Setting { key: "encryption_key_file", env: "TINBAO_ENCRYPTION_KEY_FILE", default: || Some(String::new()) },
+    Setting { key: "trusted_proxies", env: "TINBAO_TRUSTED_PROXIES", default: || Some(String::new()) },
+    Setting { key: "rate_anon_reports", env: "TINBAO_RATE_ANON_REPORTS", default: || Some("10".into()) },
+    Setting { key: "rate_tracking", env: "TINBAO_RATE_TRACKING", default: || Some("20".into()) },
 ];
 
 /// A raw value and where it came from, for messages.
@@ -141,6 +154,17 @@ impl Config {
         let workers = take("workers", &|v| number_in(v, 1, 256));
         let max_body_bytes = take("max_body_bytes", &|v| number_in(v, 1024, 16 * 1024 * 1024));
         let shutdown = take("shutdown_timeout_secs", &|v| number_in(v, 0, 3600));
+        let trusted_proxies = take("trusted_proxies", &|v| match v
+            .split(',')
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .find(|p| p.parse::<std::net::IpAddr>().is_err())
+        {
+            Some(bad) => Err(format!("`{bad}` is not an IP address (list the proxies' addresses, comma-separated)")),
+            None => Ok(()),
+        });
+        let rate_anon_reports = take("rate_anon_reports", &|v| number_in(v, 1, 1_000_000));
+        let rate_tracking = take("rate_tracking", &|v| number_in(v, 1, 1_000_000));
         let seed = take("seed_admin_units", &|v| match v {
             "true" | "false" => Ok(()),
             _ => Err(format!("`{v}` is not true or false")),
@@ -163,6 +187,19 @@ impl Config {
             max_body_bytes: max_body_bytes?.parse().ok()?,
             shutdown_timeout_secs: shutdown?.parse().ok()?,
             seed_admin_units: seed? == "true",
+            encryption_key_file: raw
+                .get("encryption_key_file")
+                .map(|r| r.value.trim().to_owned())
+                .filter(|p| !p.is_empty())
+                .map(PathBuf::from),
+            trusted_proxies: trusted_proxies?
+                .split(',')
+                .map(str::trim)
+                .filter(|p| !p.is_empty())
+                .filter_map(|p| p.parse().ok())
+                .collect(),
+            rate_anon_reports: rate_anon_reports?.parse().ok()?,
+            rate_tracking: rate_tracking?.parse().ok()?,
             jwt_key_files: raw
                 .get("jwt_key_files")
                 .map(|r| r.value.split(',').map(str::trim).filter(|p| !p.is_empty()).map(PathBuf::from).collect())

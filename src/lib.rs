@@ -13,6 +13,7 @@ pub mod db;
 pub mod domain;
 pub mod error;
 pub mod i18n;
+pub mod limits;
 pub mod metrics;
 pub mod middleware;
 pub mod routes;

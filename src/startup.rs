@@ -9,10 +9,12 @@ use actix_web::{App, HttpServer, web};
 
 use std::sync::Arc;
 
+use crate::auth::crypto::Sealer;
 use crate::auth::password::HashingPool;
 use crate::auth::tokens::Keys;
 use crate::config::Config;
 use crate::db::{Db, migrations};
+use crate::limits::Limits;
 use crate::metrics::Metrics;
 use crate::middleware::request_context;
 use crate::routes;
@@ -24,7 +26,7 @@ pub struct Application {
     port: u16,
     server: Server,
     db: Db,
-    generated_key: Option<std::path::PathBuf>,
+    generated_keys: Vec<(&'static str, std::path::PathBuf)>,
 }
 
 impl Application {
@@ -35,6 +37,18 @@ impl Application {
         if let Some(path) = &generated_key {
             tracing::info!(path = %path.display(), "generated a signing key for access tokens");
         }
+        let (sealer, generated_sealing_key) =
+            Sealer::load(config.encryption_key_file.as_deref(), &config.data_dir).map_err(anyhow::Error::msg)?;
+        if let Some(path) = &generated_sealing_key {
+            tracing::info!(path = %path.display(), "generated the key that seals reporters' contacts");
+        }
+        let generated_keys: Vec<(&'static str, std::path::PathBuf)> = [
+            generated_key.map(|p| ("a signing key for access tokens", p)),
+            generated_sealing_key.map(|p| ("the key that seals reporters' contacts", p)),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
         let listener =
             TcpListener::bind(config.listen).map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", config.listen))?;
         let port = listener.local_addr()?.port();
@@ -43,6 +57,9 @@ impl Application {
             metrics: Metrics::new(),
             keys: Arc::new(keys),
             hashing: HashingPool::new(),
+            sealer: Arc::new(sealer),
+            limits: Arc::new(Limits::new(config.rate_anon_reports, config.rate_tracking)),
+            trusted_proxies: config.trusted_proxies.clone(),
         });
         let max_body = config.max_body_bytes;
         let server = HttpServer::new(move || {
@@ -59,7 +76,7 @@ impl Application {
         .shutdown_timeout(config.shutdown_timeout_secs)
         .listen(listener)?
         .run();
-        Ok(Application { port, server, db, generated_key })
+        Ok(Application { port, server, db, generated_keys })
     }
 
     /// The port the server listens on.
@@ -67,9 +84,9 @@ impl Application {
         self.port
     }
 
-    /// The signing key generated on this start, if there was none.
-    pub fn generated_key(&self) -> Option<&std::path::Path> {
-        self.generated_key.as_deref()
+    /// The keys generated on this start (there were none yet): what each is for, and where.
+    pub fn generated_keys(&self) -> &[(&'static str, std::path::PathBuf)] {
+        &self.generated_keys
     }
 
     /// The database the server uses.
@@ -103,6 +120,12 @@ async fn prepare_database(config: &Config) -> anyhow::Result<Db> {
                     authorities = summary.authorities,
                     "loaded the 2024 administrative units and one authority per district"
                 );
+            }
+            if seed_units {
+                let boxes = seed::seed_boxes_if_empty(conn)?;
+                if boxes > 0 {
+                    tracing::info!(communes = boxes, "loaded the communes' centres and boxes");
+                }
             }
             Ok(())
         })

@@ -3,9 +3,11 @@
 
 use std::sync::Arc;
 
+use crate::auth::crypto::Sealer;
 use crate::auth::password::HashingPool;
 use crate::auth::tokens::Keys;
 use crate::db::Db;
+use crate::limits::Limits;
 use crate::metrics::Metrics;
 
 /// Handed to every handler through `web::Data`.
@@ -16,4 +18,17 @@ pub struct AppState {
     pub keys: Arc<Keys>,
     /// The bounded pool for password hashing.
     pub hashing: HashingPool,
+    /// The key that seals reporters' contacts.
+    pub sealer: Arc<Sealer>,
+    /// Abuse limits per client address.
+    pub limits: Arc<Limits>,
+    /// Peers whose `X-Forwarded-For` is believed.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+}
+
+impl AppState {
+    /// The client's address (see `routes::address`).
+    pub fn client_address(&self, req: &actix_web::HttpRequest) -> Option<std::net::IpAddr> {
+        crate::routes::address::client_address(req, &self.trusted_proxies)
+    }
 }

@@ -6,4 +6,5 @@ pub mod admin_units;
 pub mod authorities;
 pub mod clients;
 pub mod page;
+pub mod reports;
 pub mod validate;

@@ -2,6 +2,7 @@
 //! access policy that every route asks.
 
 pub mod caller;
+pub mod crypto;
 pub mod password;
 pub mod policy;
 pub mod secrets;

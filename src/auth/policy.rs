@@ -27,6 +27,12 @@ pub enum Action {
     ManageAccounts,
     /// Register, read and revoke integrator clients.
     ManageClients,
+    /// Create, read and delete routing rules.
+    ManageRoutingRules,
+    /// Follow the tips one submitted, and add information to them.
+    FollowOwnReports,
+    /// Read one tip (the object's jurisdiction is checked by the service).
+    ReadReport,
 }
 
 /// Whether `caller` may do `action` at all (role, client scope and session stage).
@@ -43,11 +49,30 @@ pub fn authorize(caller: &Caller, action: Action) -> Result<(), ApiError> {
         ));
     }
     let allowed = match (&caller.principal, action) {
+        (Principal::Client(client), Action::ReadReport) => {
+            client.scopes.contains(&crate::domain::client::ClientScope::ReportsSubmit)
+        }
         (Principal::Client(_), _) => false,
         (Principal::User(_), Action::ReadSelf | Action::ChangeOwnPassword | Action::EnrolMfa | Action::EndSession) => {
             true
         }
-        (Principal::User(account), Action::ManageAccounts | Action::ManageClients) => account.role == Role::Admin,
+        (Principal::User(account), Action::ManageAccounts | Action::ManageClients | Action::ManageRoutingRules) => {
+            account.role == Role::Admin
+        }
+        (Principal::User(_), Action::FollowOwnReports | Action::ReadReport) => true,
+    };
+    if allowed { Ok(()) } else { Err(forbidden()) }
+}
+
+/// Whether `caller` may submit tips (anonymous callers may too; see the intake service):
+/// citizens, commune officials, and clients with `reports:submit`, in a full session.
+pub fn authorize_submission(caller: &Caller) -> Result<(), ApiError> {
+    if caller.stage != SessionStage::Full {
+        return Err(forbidden());
+    }
+    let allowed = match &caller.principal {
+        Principal::User(account) => matches!(account.role, Role::Citizen | Role::CommuneOfficial),
+        Principal::Client(client) => client.scopes.contains(&crate::domain::client::ClientScope::ReportsSubmit),
     };
     if allowed { Ok(()) } else { Err(forbidden()) }
 }

@@ -255,3 +255,12 @@ fn jurisdiction_row<'a>(id: &'a str, unit: &UnitRef) -> JurisdictionRow<'a> {
         unit_code: unit.code,
     }
 }
+
+/// One authority by code.
+pub fn find_by_code(conn: &mut DbConnection, code: &str) -> Result<Option<Authority>, ApiError> {
+    let rows = authorities::table
+        .select(AuthorityRow::as_select())
+        .filter(authorities::code.eq(code))
+        .load::<AuthorityRow>(conn)?;
+    Ok(with_jurisdictions(conn, rows)?.into_iter().next())
+}

@@ -4,8 +4,12 @@
 pub mod admin_units;
 pub mod authorities;
 pub mod clients;
+pub mod commune_boxes;
+pub mod idempotency;
 pub mod migrations;
 pub mod pool;
+pub mod reports;
+pub mod routing;
 pub mod schema;
 pub mod sessions;
 pub mod throttle;

@@ -101,3 +101,103 @@ diesel::table! {
 }
 
 diesel::allow_tables_to_appear_in_same_query!(users, sessions, clients, refresh_tokens, authorities);
+
+diesel::table! {
+    routing_rules (id) {
+        id -> Text,
+        matter -> Nullable<Text>,
+        unit_scheme -> Text,
+        unit_level -> Text,
+        unit_code -> Integer,
+        authority_id -> Text,
+        note -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    commune_boxes (scheme, code) {
+        scheme -> Text,
+        code -> Integer,
+        lat_e6 -> BigInt,
+        lon_e6 -> BigInt,
+        min_lat_e6 -> BigInt,
+        min_lon_e6 -> BigInt,
+        max_lat_e6 -> BigInt,
+        max_lon_e6 -> BigInt,
+    }
+}
+
+diesel::table! {
+    cases (id) {
+        id -> Text,
+        authority_id -> Text,
+        status -> Text,
+        routing_rule_id -> Nullable<Text>,
+        routing_explanation -> Text,
+        location_flagged -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    reports (id) {
+        id -> Text,
+        reference -> Text,
+        case_id -> Text,
+        matter -> Text,
+        unit_scheme -> Text,
+        unit_code -> Integer,
+        observed_from -> Timestamp,
+        observed_to -> Timestamp,
+        identity_mode -> Text,
+        content -> Text,
+        receipt_hash -> Nullable<Text>,
+        submitted_by_user -> Nullable<Text>,
+        submitted_by_client -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    reporter_contacts (report_id) {
+        report_id -> Text,
+        name_sealed -> Nullable<Text>,
+        phone_sealed -> Nullable<Text>,
+        acting_as_sealed -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    report_messages (id) {
+        id -> Text,
+        report_id -> Text,
+        author -> Text,
+        body -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    idempotency_keys (key_hash) {
+        key_hash -> Text,
+        request_hash -> Text,
+        state -> Text,
+        response_status -> Nullable<Integer>,
+        response_sealed -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::allow_tables_to_appear_in_same_query!(
+    reports,
+    cases,
+    report_messages,
+    reporter_contacts,
+    admin_units,
+    commune_boxes
+);

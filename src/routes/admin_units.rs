@@ -48,3 +48,26 @@ pub async fn get(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRes
     let unit = services::admin_units::get(&state.db, UnitRef { scheme, level, code }).await?;
     Ok(HttpResponse::Ok().json(AdminUnitView::from(unit)))
 }
+
+/// `GET /api/v1/admin-units/locate`: the 2024 communes whose box holds a point, nearest
+/// centre first.
+pub async fn locate(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    let mut p = Params::query(&req);
+    let latitude = p.required("latitude", |t| params::coordinate(t, crate::domain::report::LATITUDE));
+    let longitude = p.required("longitude", |t| params::coordinate(t, crate::domain::report::LONGITUDE));
+    let limit = p.optional("limit", params::limit).unwrap_or(10);
+    p.finish()?;
+    let (Some(lat), Some(lon)) = (latitude, longitude) else {
+        return Err(ApiError::internal("parameters passed their checks but are missing"));
+    };
+    let found = services::locate::locate(&state, lat, lon, limit as usize).await?;
+    let items: Vec<serde_json::Value> = found
+        .into_iter()
+        .map(|l| {
+            let mut unit = serde_json::to_value(AdminUnitView::from(l.unit)).unwrap_or_default();
+            unit["distance_m"] = serde_json::Value::from(l.distance_m);
+            unit
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "items": items })))
+}

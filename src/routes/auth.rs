@@ -15,11 +15,6 @@ use crate::i18n::Msg;
 use crate::services::sessions;
 use crate::state::AppState;
 
-/// The peer's address, for throttling (forwarding headers are not trusted here).
-fn client_address(req: &HttpRequest) -> Option<std::net::IpAddr> {
-    req.peer_addr().map(|a| a.ip())
-}
-
 /// Tokens must never be cached by a proxy or a browser.
 fn no_store(mut res: HttpResponse) -> HttpResponse {
     res.headers_mut().insert(CACHE_CONTROL, actix_web::http::header::HeaderValue::from_static("no-store"));
@@ -40,7 +35,7 @@ pub async fn login(
     body: web::Json<LoginRequest>,
 ) -> Result<HttpResponse, ApiError> {
     check(&*body)?;
-    let tokens = sessions::login(&state, body.into_inner(), client_address(&req)).await?;
+    let tokens = sessions::login(&state, body.into_inner(), state.client_address(&req)).await?;
     Ok(no_store(HttpResponse::Ok().json(tokens)))
 }
 
@@ -83,7 +78,7 @@ pub async fn token(
             }
         },
     };
-    let token = sessions::client_token(&state, &id, &secret, client_address(&req)).await?;
+    let token = sessions::client_token(&state, &id, &secret, state.client_address(&req)).await?;
     Ok(no_store(HttpResponse::Ok().json(token)))
 }
 

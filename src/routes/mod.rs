@@ -4,14 +4,18 @@
 //! exactly that list, and the contract test compares it with `openapi.yaml`, so the
 //! document and the server cannot drift apart unnoticed.
 
+pub mod address;
 pub mod admin_units;
 pub mod auth;
 pub mod authorities;
+pub mod body;
 pub mod clients;
 pub mod extract;
 pub mod me;
 pub mod ops;
 pub mod params;
+pub mod reports;
+pub mod routing_rules;
 pub mod users;
 
 use actix_web::http::Method;
@@ -49,6 +53,7 @@ pub fn endpoints() -> Vec<Endpoint> {
         Endpoint::get("/metrics", |r| r.to(ops::metrics)),
         Endpoint::get("/openapi.yaml", |r| r.to(ops::openapi)),
         Endpoint::get("/api/v1/admin-units", |r| r.to(admin_units::list)),
+        Endpoint::get("/api/v1/admin-units/locate", |r| r.to(admin_units::locate)),
         Endpoint::get("/api/v1/admin-units/{scheme}/{code}", |r| r.to(admin_units::get)),
         Endpoint::get("/api/v1/authorities", |r| r.to(authorities::list)),
         Endpoint::get("/api/v1/authorities/{id}", |r| r.to(authorities::get)),
@@ -69,6 +74,17 @@ pub fn endpoints() -> Vec<Endpoint> {
         Endpoint::post("/api/v1/clients", |r| r.to(clients::create)),
         Endpoint::get("/api/v1/clients/{id}", |r| r.to(clients::get)),
         Endpoint::post("/api/v1/clients/{id}/revoke", |r| r.to(clients::revoke)),
+        Endpoint::post("/api/v1/reports", |r| r.to(reports::submit)),
+        Endpoint::get("/api/v1/reports/{id}", |r| r.to(reports::read)),
+        Endpoint::post("/api/v1/tracking", |r| r.to(reports::track)),
+        Endpoint::post("/api/v1/tracking/messages", |r| r.to(reports::track_message)),
+        Endpoint::get("/api/v1/me/reports", |r| r.to(reports::mine)),
+        Endpoint::get("/api/v1/me/reports/{id}", |r| r.to(reports::one_of_mine)),
+        Endpoint::post("/api/v1/me/reports/{id}/messages", |r| r.to(reports::my_message)),
+        Endpoint::get("/api/v1/routing-rules", |r| r.to(routing_rules::list)),
+        Endpoint::post("/api/v1/routing-rules", |r| r.to(routing_rules::create)),
+        Endpoint::get("/api/v1/routing-rules/{id}", |r| r.to(routing_rules::get)),
+        Endpoint::new(Method::DELETE, "/api/v1/routing-rules/{id}", |r| r.to(routing_rules::delete)),
     ]
 }
 

@@ -133,6 +133,17 @@ pub fn unit_code(text: &str) -> Result<i32, Msg> {
     whole_number(text, 1, i64::from(MAX_UNIT_CODE)).map(|n| n as i32)
 }
 
+/// A coordinate in decimal degrees within `range`, as microdegrees.
+pub fn coordinate(text: &str, range: (f64, f64)) -> Result<i64, Msg> {
+    match text.parse::<f64>() {
+        Ok(v) if v.is_finite() && (range.0..=range.1).contains(&v) => Ok((v * 1e6).round() as i64),
+        _ => Err(Msg::new(
+            format!("must be a number of degrees from {} to {} (inside Viet Nam)", range.0, range.1),
+            format!("phải là số độ từ {} đến {} (trong lãnh thổ Việt Nam)", range.0, range.1),
+        )),
+    }
+}
+
 /// A page size from 1 to 100.
 pub fn limit(text: &str) -> Result<u32, Msg> {
     whole_number(text, 1, i64::from(MAX_LIMIT)).map(|n| n as u32)

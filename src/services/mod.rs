@@ -6,9 +6,14 @@ pub mod admin_units;
 pub mod authorities;
 pub mod clients;
 pub mod imports;
+pub mod intake;
+pub mod locate;
 pub mod me;
+pub mod reports;
+pub mod routing;
 pub mod seed;
 pub mod sessions;
+pub mod tracking;
 
 /// Turns the `limit + 1` rows of a keyset query into one page, and the last item of that
 /// page when more rows follow (the position the next page starts after).

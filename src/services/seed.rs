@@ -5,12 +5,47 @@ use diesel::Connection;
 
 use crate::db::DbConnection;
 use crate::db::admin_units::{self, UnitFilter};
-use crate::domain::admin_unit::Scheme;
+use crate::db::commune_boxes::{self, CommuneBox};
+use crate::domain::admin_unit::{Level, Scheme};
 use crate::error::ApiError;
 use crate::services::imports::{ImportError, default_district_authorities, import_units};
 
 /// The 2024 three-tier units, as shipped in `data/`.
 const UNITS_2024: &str = include_str!("../../data/admin-units-2024.csv");
+
+/// Approximate centres and boxes of the 2024 communes, as shipped in `data/`.
+const CENTROIDS_2024: &str = include_str!("../../data/commune-centroids-2024.csv");
+
+/// Loads the communes' boxes when the database has none (first start, or a database
+/// seeded before they existed). Rows for communes the database lacks are skipped.
+pub fn seed_boxes_if_empty(conn: &mut DbConnection) -> Result<usize, ApiError> {
+    if !commune_boxes::is_empty(conn, Scheme::S2024)? {
+        return Ok(0);
+    }
+    let known: std::collections::HashSet<i32> = {
+        let filter = UnitFilter { scheme: Some(Scheme::S2024), level: Some(Level::Commune), ..Default::default() };
+        admin_units::list(conn, &filter, None, i64::MAX)?.into_iter().map(|u| u.unit.code).collect()
+    };
+    let e6 = |text: &str| text.trim().parse::<f64>().ok().map(|v| (v * 1e6).round() as i64);
+    let boxes: Vec<CommuneBox> = CENTROIDS_2024
+        .lines()
+        .skip(1)
+        .filter_map(|line| {
+            let f: Vec<&str> = line.split(',').collect();
+            let code = f.first()?.trim().parse::<i32>().ok().filter(|c| known.contains(c))?;
+            Some(CommuneBox {
+                code,
+                lat_e6: e6(f.get(1)?)?,
+                lon_e6: e6(f.get(2)?)?,
+                min_lat_e6: e6(f.get(3)?)?,
+                min_lon_e6: e6(f.get(4)?)?,
+                max_lat_e6: e6(f.get(5)?)?,
+                max_lon_e6: e6(f.get(6)?)?,
+            })
+        })
+        .collect();
+    conn.transaction(|conn| commune_boxes::insert_all(conn, Scheme::S2024, &boxes))
+}
 
 /// What seeding did.
 #[derive(Debug, Clone, Copy)]

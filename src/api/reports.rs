@@ -1,0 +1,200 @@
+//! Tips as reporters send them, and the answers they get. Fields are read loosely here
+//! (strings, numbers) and checked one by one in `domain::report`, so that every bad field
+//! is named in one answer.
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// `POST /api/v1/reports`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReportRequest {
+    pub matter: String,
+    pub observed_at: Option<String>,
+    pub observed_from: Option<String>,
+    pub observed_to: Option<String>,
+    pub location: LocationInput,
+    pub crossing_mode: Option<String>,
+    pub crossing_point: Option<String>,
+    pub vessel_or_vehicle: Option<String>,
+    pub persons_count: Option<i64>,
+    pub children_count: Option<i64>,
+    pub subjects: Option<Vec<SubjectInput>>,
+    pub current_whereabouts: Option<String>,
+    pub facilitator_info: Option<String>,
+    pub health_flags: Option<Vec<String>>,
+    pub relationship_to_subjects: Option<String>,
+    pub urgency: Option<String>,
+    pub narrative: String,
+    pub reporter: ReporterInput,
+    pub acknowledged_false_report_warning: bool,
+    /// Commune officials: the resident they file for.
+    pub acting_as: Option<String>,
+    /// Commune officials: how the resident reached them.
+    pub channel: Option<String>,
+}
+
+/// Where it happened.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LocationInput {
+    pub scheme: String,
+    pub commune_code: i64,
+    pub address_text: Option<String>,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+}
+
+/// One person seen.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SubjectInput {
+    pub approximate_age: Option<i64>,
+    pub sex: Option<String>,
+    pub apparent_nationality: Option<String>,
+    pub description: Option<String>,
+    pub alias: Option<String>,
+}
+
+/// Who reports, and how much of themselves they reveal.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReporterInput {
+    pub identity_mode: String,
+    pub name: Option<String>,
+    pub phone: Option<String>,
+}
+
+/// The authority a tip went to: its name, for the reporter.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AuthorityRef {
+    pub id: Uuid,
+    pub name: String,
+}
+
+/// The answer to a submitted tip.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ReportCreated {
+    pub id: Uuid,
+    pub reference: String,
+    pub status: String,
+    pub authority: AuthorityRef,
+    /// Anonymous and confidential tips: shown once, needed to follow the tip.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub receipt_code: Option<String>,
+}
+
+/// `POST /api/v1/tracking`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TrackingRequest {
+    pub reference: String,
+    pub receipt_code: String,
+}
+
+/// `POST /api/v1/tracking/messages`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TrackingMessageRequest {
+    pub reference: String,
+    pub receipt_code: String,
+    pub body: String,
+}
+
+/// `POST /api/v1/me/reports/{id}/messages`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MessageRequest {
+    pub body: String,
+}
+
+/// A message on a tip, as the reporter sees it.
+#[derive(Debug, Serialize)]
+pub struct MessageView {
+    pub id: Uuid,
+    /// `reporter` or `staff`.
+    pub from: &'static str,
+    pub body: String,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// A tip as its reporter follows it: coarse status and messages, nothing else.
+#[derive(Debug, Serialize)]
+pub struct TrackingView {
+    pub id: Uuid,
+    pub reference: String,
+    /// `received`, `being_handled` or `closed`.
+    pub status: &'static str,
+    pub matter: String,
+    pub submitted_at: chrono::DateTime<chrono::Utc>,
+    pub messages: Vec<MessageView>,
+}
+
+/// `POST /api/v1/routing-rules`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CreateRuleRequest {
+    /// A matter, or absent for any matter.
+    pub matter: Option<String>,
+    pub unit: RuleUnitInput,
+    pub authority_id: Uuid,
+    pub note: Option<String>,
+}
+
+/// The unit of a rule: a commune, a district or a province.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleUnitInput {
+    pub scheme: String,
+    pub level: String,
+    pub code: i64,
+}
+
+/// A routing rule.
+#[derive(Debug, Serialize)]
+pub struct RuleView {
+    pub id: Uuid,
+    pub matter: Option<String>,
+    pub unit: RuleUnitInput,
+    pub authority_id: Uuid,
+    pub note: Option<String>,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl From<crate::domain::routing::Rule> for RuleView {
+    fn from(r: crate::domain::routing::Rule) -> Self {
+        RuleView {
+            id: r.id,
+            matter: r.matter,
+            unit: RuleUnitInput {
+                scheme: r.unit.scheme.as_str().to_owned(),
+                level: r.unit.level.as_str().to_owned(),
+                code: i64::from(r.unit.code),
+            },
+            authority_id: r.authority_id,
+            note: r.note,
+            created_at: r.created_at.and_utc(),
+            updated_at: r.updated_at.and_utc(),
+        }
+    }
+}
+
+/// A tip as staff (in whose jurisdiction it lies) and its submitter read it.
+#[derive(Debug, Serialize)]
+pub struct ReportView {
+    pub id: Uuid,
+    pub reference: String,
+    /// The case's status.
+    pub status: String,
+    pub authority: AuthorityRef,
+    /// Why it went there; staff only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub routing_explanation: Option<String>,
+    /// The coordinates lie far outside the commune named.
+    pub location_flagged: bool,
+    /// Whether the reporter left a name or phone (never the details themselves).
+    pub reporter_left_contact: bool,
+    pub submitted_at: chrono::DateTime<chrono::Utc>,
+    pub tip: crate::domain::report::Tip,
+}

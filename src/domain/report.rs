@@ -1,0 +1,353 @@
+//! A tip: its vocabulary, its limits, and the check that turns what a reporter sent into
+//! a tip or into one error per bad field. Pure: the commune's existence and the caller's
+//! role are checked by the intake service.
+
+use chrono::{DateTime, TimeDelta, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::account::Login;
+use super::admin_unit::{Level, MAX_UNIT_CODE, Scheme, UnitRef};
+use crate::api::reports::ReportRequest;
+use crate::error::FieldError;
+use crate::i18n::Msg;
+
+/// What the tip is about.
+pub const MATTERS: [&str; 4] = ["illegal_entry", "facilitation", "harbouring", "health_risk"];
+/// How the people crossed.
+pub const CROSSING_MODES: [&str; 5] = ["land_trail", "river", "sea", "checkpoint_false_papers", "unknown"];
+/// What the reporter lets staff know of them.
+pub const IDENTITY_MODES: [&str; 3] = ["anonymous", "confidential", "identified"];
+pub const SEXES: [&str; 3] = ["female", "male", "unknown"];
+pub const HEALTH_FLAGS: [&str; 6] =
+    ["fever", "cough", "breathing_difficulty", "skipped_declaration", "skipped_quarantine", "other"];
+pub const RELATIONSHIPS: [&str; 7] = ["none", "family", "neighbour", "employer", "landlord", "colleague", "other"];
+/// `present`: the people are still there now.
+pub const URGENCIES: [&str; 3] = ["present", "recent", "past"];
+/// How a commune official received the tip.
+pub const CHANNELS: [&str; 4] = ["hotline", "in_person", "letter", "other"];
+
+pub const NARRATIVE_CHARS: (usize, usize) = (20, 5_000);
+pub const MAX_SUBJECTS: usize = 50;
+pub const MAX_PERSONS: i64 = 1_000;
+/// Viet Nam's bounds, islands included (Trường Sa reaches 117.8° E, 6.5° N).
+pub const LATITUDE: (f64, f64) = (6.0, 23.5);
+pub const LONGITUDE: (f64, f64) = (102.0, 118.0);
+/// Tolerance for clocks that run a little ahead.
+const FUTURE_SKEW: TimeDelta = TimeDelta::minutes(5);
+
+/// What was seen: everything except who reported it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Tip {
+    pub matter: String,
+    pub observed_from: DateTime<Utc>,
+    pub observed_to: DateTime<Utc>,
+    pub commune: (Scheme, i32),
+    pub address_text: Option<String>,
+    /// Microdegrees, so that the value is exact in any database.
+    pub latitude_e6: Option<i64>,
+    pub longitude_e6: Option<i64>,
+    pub crossing_mode: Option<String>,
+    pub crossing_point: Option<String>,
+    pub vessel_or_vehicle: Option<String>,
+    pub persons_count: Option<i64>,
+    pub children_count: Option<i64>,
+    pub subjects: Vec<Subject>,
+    pub current_whereabouts: Option<String>,
+    pub facilitator_info: Option<String>,
+    pub health_flags: Vec<String>,
+    pub relationship_to_subjects: Option<String>,
+    pub urgency: Option<String>,
+    pub narrative: String,
+    pub identity_mode: String,
+    pub channel: Option<String>,
+}
+
+/// One person seen.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Subject {
+    pub approximate_age: Option<i64>,
+    pub sex: Option<String>,
+    pub apparent_nationality: Option<String>,
+    pub description: Option<String>,
+    pub alias: Option<String>,
+}
+
+/// The reporter's own details: stored apart from the tip, encrypted.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Contact {
+    pub name: Option<String>,
+    pub phone: Option<String>,
+    /// The resident a commune official files for.
+    pub acting_as: Option<String>,
+}
+
+impl Tip {
+    /// The commune the tip names.
+    pub fn commune_unit(&self) -> UnitRef {
+        UnitRef { scheme: self.commune.0, level: Level::Commune, code: self.commune.1 }
+    }
+
+    /// Anonymous and confidential reporters follow their tip with a receipt code.
+    pub fn needs_receipt(&self) -> bool {
+        self.identity_mode != "identified"
+    }
+}
+
+/// Collects one error per bad field.
+struct Check {
+    errors: Vec<FieldError>,
+}
+
+impl Check {
+    fn bad(&mut self, field: impl Into<String>, code: &'static str, en: impl Into<String>, vi: impl Into<String>) {
+        self.errors.push(FieldError::new(field, code, Msg::new(en.into(), vi.into())));
+    }
+
+    fn one_of(&mut self, field: &str, value: &str, allowed: &[&str]) -> Option<String> {
+        if allowed.contains(&value) {
+            return Some(value.to_owned());
+        }
+        let list = allowed.join(", ");
+        self.bad(field, "invalid", format!("must be one of: {list}"), format!("phải là một trong: {list}"));
+        None
+    }
+
+    fn opt_one_of(&mut self, field: &str, value: &Option<String>, allowed: &[&str]) -> Option<String> {
+        value.as_deref().and_then(|v| self.one_of(field, v, allowed))
+    }
+
+    fn text(&mut self, field: &str, value: &Option<String>, max: usize) -> Option<String> {
+        let value = value.as_deref()?.trim();
+        if value.is_empty() {
+            return None;
+        }
+        if value.chars().count() > max {
+            self.bad(field, "length", format!("must have at most {max} characters"), format!("tối đa {max} ký tự"));
+            return None;
+        }
+        Some(value.to_owned())
+    }
+
+    fn number(&mut self, field: &str, value: Option<i64>, min: i64, max: i64) -> Option<i64> {
+        let value = value?;
+        if (min..=max).contains(&value) {
+            return Some(value);
+        }
+        self.bad(
+            field,
+            "out_of_range",
+            format!("must be a whole number from {min} to {max}"),
+            format!("phải là số nguyên từ {min} đến {max}"),
+        );
+        None
+    }
+
+    fn time(&mut self, field: &str, value: &str, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        match DateTime::parse_from_rfc3339(value) {
+            Ok(t) if t.with_timezone(&Utc) <= now + FUTURE_SKEW => Some(t.with_timezone(&Utc)),
+            Ok(_) => {
+                self.bad(field, "in_future", "must not be in the future", "không được ở thời điểm tương lai");
+                None
+            }
+            Err(_) => {
+                self.bad(
+                    field,
+                    "invalid",
+                    "must be a date and time such as 2026-11-20T21:30:00+07:00",
+                    "phải là ngày giờ, ví dụ 2026-11-20T21:30:00+07:00",
+                );
+                None
+            }
+        }
+    }
+}
+
+/// Checks a tip as sent; returns it with the reporter's contact, or every bad field.
+pub fn check(input: &ReportRequest, now: DateTime<Utc>) -> Result<(Tip, Contact), Vec<FieldError>> {
+    let mut c = Check { errors: Vec::new() };
+    let matter = c.one_of("matter", &input.matter, &MATTERS);
+
+    let observed = match (&input.observed_at, &input.observed_from, &input.observed_to) {
+        (Some(at), None, None) => c.time("observed_at", at, now).map(|t| (t, t)),
+        (None, Some(from), Some(to)) => match (c.time("observed_from", from, now), c.time("observed_to", to, now)) {
+            (Some(from), Some(to)) if from <= to => Some((from, to)),
+            (Some(_), Some(_)) => {
+                c.bad(
+                    "observed_to",
+                    "before_start",
+                    "must not be before observed_from",
+                    "không được trước observed_from",
+                );
+                None
+            }
+            _ => None,
+        },
+        _ => {
+            c.bad(
+                "observed_at",
+                "required",
+                "give observed_at, or both observed_from and observed_to",
+                "hãy nhập observed_at, hoặc cả observed_from và observed_to",
+            );
+            None
+        }
+    };
+
+    let location = &input.location;
+    let scheme = Scheme::parse(&location.scheme);
+    if scheme.is_none() {
+        c.bad("location.scheme", "invalid", "must be 2024 or 2025", "phải là 2024 hoặc 2025");
+    }
+    let commune = c.number("location.commune_code", Some(location.commune_code), 1, i64::from(MAX_UNIT_CODE));
+    let address_text = c.text("location.address_text", &location.address_text, 500);
+    let coordinates = match (location.latitude, location.longitude) {
+        (None, None) => None,
+        (Some(lat), Some(lon)) => {
+            let inside = (LATITUDE.0..=LATITUDE.1).contains(&lat) && (LONGITUDE.0..=LONGITUDE.1).contains(&lon);
+            if inside {
+                Some(((lat * 1e6).round() as i64, (lon * 1e6).round() as i64))
+            } else {
+                c.bad(
+                    "location.latitude",
+                    "outside_viet_nam",
+                    "the point is outside Viet Nam; leave the coordinates out if unsure",
+                    "vị trí nằm ngoài Việt Nam; nếu không chắc hãy bỏ trống tọa độ",
+                );
+                None
+            }
+        }
+        (Some(_), None) => {
+            c.bad("location.longitude", "required", "is required with latitude", "là bắt buộc khi có vĩ độ");
+            None
+        }
+        (None, Some(_)) => {
+            c.bad("location.latitude", "required", "is required with longitude", "là bắt buộc khi có kinh độ");
+            None
+        }
+    };
+
+    let crossing_mode = c.opt_one_of("crossing_mode", &input.crossing_mode, &CROSSING_MODES);
+    let crossing_point = c.text("crossing_point", &input.crossing_point, 200);
+    let vessel_or_vehicle = c.text("vessel_or_vehicle", &input.vessel_or_vehicle, 200);
+    let persons_count = c.number("persons_count", input.persons_count, 1, MAX_PERSONS);
+    let children_count = c.number("children_count", input.children_count, 0, MAX_PERSONS);
+    if let (Some(persons), Some(children)) = (persons_count, children_count)
+        && children > persons
+    {
+        c.bad("children_count", "too_many", "must not exceed persons_count", "không được lớn hơn persons_count");
+    }
+
+    let mut subjects = Vec::new();
+    let given = input.subjects.as_deref().unwrap_or_default();
+    if given.len() > MAX_SUBJECTS {
+        c.bad("subjects", "too_many", format!("at most {MAX_SUBJECTS} people"), format!("tối đa {MAX_SUBJECTS} người"));
+    }
+    for (i, s) in given.iter().take(MAX_SUBJECTS).enumerate() {
+        let f = |name: &str| format!("subjects[{i}].{name}");
+        subjects.push(Subject {
+            approximate_age: c.number(&f("approximate_age"), s.approximate_age, 0, 120),
+            sex: c.opt_one_of(&f("sex"), &s.sex, &SEXES),
+            apparent_nationality: c.text(&f("apparent_nationality"), &s.apparent_nationality, 100),
+            description: c.text(&f("description"), &s.description, 500),
+            alias: c.text(&f("alias"), &s.alias, 100),
+        });
+    }
+
+    let current_whereabouts = c.text("current_whereabouts", &input.current_whereabouts, 1_000);
+    let facilitator_info = c.text("facilitator_info", &input.facilitator_info, 1_000);
+    let mut health_flags = Vec::new();
+    for (i, flag) in input.health_flags.as_deref().unwrap_or_default().iter().enumerate() {
+        if let Some(flag) = c.one_of(&format!("health_flags[{i}]"), flag, &HEALTH_FLAGS)
+            && !health_flags.contains(&flag)
+        {
+            health_flags.push(flag);
+        }
+    }
+    let relationship_to_subjects =
+        c.opt_one_of("relationship_to_subjects", &input.relationship_to_subjects, &RELATIONSHIPS);
+    let urgency = c.opt_one_of("urgency", &input.urgency, &URGENCIES);
+
+    let narrative = input.narrative.trim().to_owned();
+    let chars = narrative.chars().count();
+    if chars < NARRATIVE_CHARS.0 || chars > NARRATIVE_CHARS.1 {
+        c.bad(
+            "narrative",
+            "length",
+            format!(
+                "must have {} to {} characters: say what you saw, where and when",
+                NARRATIVE_CHARS.0, NARRATIVE_CHARS.1
+            ),
+            format!(
+                "phải có từ {} đến {} ký tự: hãy kể điều bạn thấy, ở đâu và khi nào",
+                NARRATIVE_CHARS.0, NARRATIVE_CHARS.1
+            ),
+        );
+    }
+
+    let reporter = &input.reporter;
+    let identity_mode = c.one_of("reporter.identity_mode", &reporter.identity_mode, &IDENTITY_MODES);
+    let name = c.text("reporter.name", &reporter.name, 100);
+    let phone = match reporter.phone.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
+        None => None,
+        Some(p) => match Login::parse(p) {
+            Some(Login::Phone(phone)) => Some(phone),
+            _ => {
+                c.bad(
+                    "reporter.phone",
+                    "invalid",
+                    "must be a Vietnamese mobile number such as 0912 345 678",
+                    "phải là số di động Việt Nam, ví dụ 0912 345 678",
+                );
+                None
+            }
+        },
+    };
+    if identity_mode.as_deref() == Some("anonymous") && (name.is_some() || phone.is_some()) {
+        c.bad(
+            "reporter.identity_mode",
+            "contact_given",
+            "an anonymous tip carries no name or phone; choose confidential to leave them safely",
+            "tin báo ẩn danh không kèm tên hay số điện thoại; hãy chọn bảo mật (confidential) để để lại an toàn",
+        );
+    }
+    if !input.acknowledged_false_report_warning {
+        c.bad(
+            "acknowledged_false_report_warning",
+            "required",
+            "must be true: reporting false information knowingly is an offence",
+            "phải là true: cố ý báo tin sai sự thật là vi phạm pháp luật",
+        );
+    }
+    let acting_as = c.text("acting_as", &input.acting_as, 100);
+    let channel = c.opt_one_of("channel", &input.channel, &CHANNELS);
+
+    match (matter, observed, scheme, commune, identity_mode, c.errors.is_empty()) {
+        (Some(matter), Some((from, to)), Some(scheme), Some(code), Some(identity_mode), true) => {
+            let tip = Tip {
+                matter,
+                observed_from: from,
+                observed_to: to,
+                commune: (scheme, code as i32),
+                address_text,
+                latitude_e6: coordinates.map(|c| c.0),
+                longitude_e6: coordinates.map(|c| c.1),
+                crossing_mode,
+                crossing_point,
+                vessel_or_vehicle,
+                persons_count,
+                children_count,
+                subjects,
+                current_whereabouts,
+                facilitator_info,
+                health_flags,
+                relationship_to_subjects,
+                urgency,
+                narrative,
+                identity_mode,
+                channel,
+            };
+            Ok((tip, Contact { name, phone, acting_as }))
+        }
+        _ => Err(c.errors),
+    }
+}

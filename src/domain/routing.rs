@@ -1,0 +1,86 @@
+//! Routing is data: rules say which authority receives tips about a matter (or any
+//! matter) from a unit. The most specific rule covering the tip's commune wins.
+
+use uuid::Uuid;
+
+use super::admin_unit::UnitRef;
+
+/// One routing rule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rule {
+    pub id: Uuid,
+    /// `None`: any matter.
+    pub matter: Option<String>,
+    /// A commune, a district or a province.
+    pub unit: UnitRef,
+    pub authority_id: Uuid,
+    pub note: Option<String>,
+    pub created_at: chrono::NaiveDateTime,
+    pub updated_at: chrono::NaiveDateTime,
+}
+
+/// The rule that applies to a tip about `matter` from the commune whose chain of units
+/// (the commune, then each unit above it) is `chain`: a rule on a lower unit beats a
+/// rule on a higher one; at the same unit, a rule for the matter beats a rule for any
+/// matter; among equals, the oldest rule.
+pub fn choose<'a>(rules: &'a [Rule], matter: &str, chain: &[UnitRef]) -> Option<&'a Rule> {
+    rules
+        .iter()
+        .filter(|r| r.matter.as_deref().is_none_or(|m| m == matter))
+        .filter_map(|r| chain.iter().position(|u| *u == r.unit).map(|depth| (depth, r)))
+        .min_by_key(|(depth, r)| (*depth, r.matter.is_none(), r.created_at, r.id))
+        .map(|(_, r)| r)
+}
+
+/// Why a rule was chosen, for staff.
+pub fn explain_rule(rule: &Rule, commune: UnitRef) -> String {
+    format!(
+        "rule {} ({} in {}) is the most specific rule covering {commune}",
+        rule.id,
+        rule.matter.as_deref().unwrap_or("any matter"),
+        rule.unit
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::admin_unit::{Level, Scheme};
+
+    fn unit(level: Level, code: i32) -> UnitRef {
+        UnitRef { scheme: Scheme::S2024, level, code }
+    }
+
+    fn rule(matter: Option<&str>, unit: UnitRef, minute: u32) -> Rule {
+        let at =
+            chrono::NaiveDate::from_ymd_opt(2026, 11, 1).and_then(|d| d.and_hms_opt(0, minute, 0)).unwrap_or_default();
+        Rule {
+            id: Uuid::now_v7(),
+            matter: matter.map(str::to_owned),
+            unit,
+            authority_id: Uuid::now_v7(),
+            note: None,
+            created_at: at,
+            updated_at: at,
+        }
+    }
+
+    #[test]
+    fn the_most_specific_rule_wins() {
+        let chain = [unit(Level::Commune, 30880), unit(Level::District, 902), unit(Level::Province, 91)];
+        let province_any = rule(None, unit(Level::Province, 91), 0);
+        let district_any = rule(None, unit(Level::District, 902), 1);
+        let district_facilitation = rule(Some("facilitation"), unit(Level::District, 902), 2);
+        let elsewhere = rule(None, unit(Level::Commune, 1), 3);
+        let rules = vec![province_any.clone(), district_any.clone(), district_facilitation.clone(), elsewhere];
+        assert_eq!(choose(&rules, "illegal_entry", &chain), Some(&district_any));
+        assert_eq!(choose(&rules, "facilitation", &chain), Some(&district_facilitation));
+        assert_eq!(choose(&rules[..1], "harbouring", &chain), Some(&province_any));
+        assert_eq!(choose(&rules[3..], "harbouring", &chain), None);
+        let commune = rule(None, unit(Level::Commune, 30880), 4);
+        let mut with_commune = rules.clone();
+        with_commune.push(commune.clone());
+        assert_eq!(choose(&with_commune, "facilitation", &chain), Some(&commune), "a commune beats a district");
+        assert!(explain_rule(&commune, chain[0]).contains("2024:commune:30880"));
+    }
+}

@@ -1,0 +1,93 @@
+//! A JSON body that names the field at fault when its shape is wrong (via
+//! `serde_path_to_error`), and carries a digest of its content for `Idempotency-Key`.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::dev::Payload;
+use actix_web::http::StatusCode;
+use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
+use serde::de::DeserializeOwned;
+
+use crate::auth::secrets;
+use crate::error::{ApiError, FieldError};
+use crate::i18n::Msg;
+
+/// A checked JSON body.
+pub struct JsonBody<T> {
+    pub value: T,
+    /// SHA-256 of the body's canonical JSON (keys sorted), so that a retry with the same
+    /// content matches whatever its formatting.
+    pub digest: String,
+}
+
+impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let json = req.mime_type().ok().flatten().is_some_and(|m| {
+            m.type_() == "application" && (m.subtype() == "json" || m.suffix().is_some_and(|s| s == "json"))
+        });
+        let bytes = web::Bytes::from_request(req, payload);
+        Box::pin(async move {
+            if !json {
+                return Err(crate::routes::extract::json_error(&actix_web::error::JsonPayloadError::ContentType, 0));
+            }
+            let bytes = bytes.await.map_err(|e| {
+                if e.as_response_error().status_code() == StatusCode::PAYLOAD_TOO_LARGE {
+                    ApiError::new(
+                        StatusCode::PAYLOAD_TOO_LARGE,
+                        "payload_too_large",
+                        Msg::new("The request body is too large.", "Nội dung yêu cầu quá lớn."),
+                    )
+                } else {
+                    ApiError::new(
+                        StatusCode::BAD_REQUEST,
+                        "unreadable_body",
+                        Msg::new("The request body could not be read.", "Không đọc được nội dung yêu cầu."),
+                    )
+                }
+            })?;
+            let value: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| {
+                ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    "malformed_json",
+                    Msg::new(
+                        format!("The body is not valid JSON (line {}, column {}).", e.line(), e.column()),
+                        format!("Nội dung không phải JSON hợp lệ (dòng {}, cột {}).", e.line(), e.column()),
+                    ),
+                )
+            })?;
+            let digest = secrets::digest(&value.to_string());
+            let value = serde_path_to_error::deserialize(value).map_err(|e| shape_error(&e))?;
+            Ok(JsonBody { value, digest })
+        })
+    }
+}
+
+/// Names the field whose value has the wrong type, is missing, or is unknown. The value
+/// itself is never quoted back.
+fn shape_error(e: &serde_path_to_error::Error<serde_json::Error>) -> ApiError {
+    let path = e.path().to_string();
+    let text = e.inner().to_string();
+    let quoted =
+        |prefix: &str| text.strip_prefix(prefix).and_then(|r| r.strip_prefix('`')).and_then(|r| r.split('`').next());
+    let join = |name: &str| if path == "." || path.is_empty() { name.to_owned() } else { format!("{path}.{name}") };
+    let error = if let Some(name) = quoted("unknown field ") {
+        FieldError::new(
+            join(name),
+            "unknown",
+            Msg::new("is not a field of this request", "không phải trường của yêu cầu này"),
+        )
+    } else if let Some(name) = quoted("missing field ") {
+        FieldError::new(join(name), "required", Msg::new("is required", "là bắt buộc"))
+    } else {
+        FieldError::new(
+            if path == "." { "body".to_owned() } else { path },
+            "wrong_type",
+            Msg::new("has the wrong type (a number, text, true/false or a list was expected)", "sai kiểu dữ liệu"),
+        )
+    };
+    ApiError::validation(vec![error])
+}

@@ -1,0 +1,121 @@
+//! `/api/v1/reports*`, `/api/v1/tracking*` and `/api/v1/me/reports*`: tips in, and
+//! reporters following them.
+
+use actix_web::http::header::{CACHE_CONTROL, LOCATION};
+use actix_web::{HttpRequest, HttpResponse, web};
+
+use super::body::JsonBody;
+use super::params::{self, Params};
+use crate::api::page::{DEFAULT_LIMIT, Page};
+use crate::api::reports::{MessageRequest, ReportRequest, TrackingMessageRequest, TrackingRequest};
+use crate::auth::caller::{Caller, MaybeCaller};
+use crate::auth::policy::{Action, authorize};
+use crate::error::{ApiError, FieldError};
+use crate::i18n::Msg;
+use crate::services::{intake, reports, tracking};
+use crate::state::AppState;
+
+/// The longest `Idempotency-Key` accepted.
+const MAX_KEY_CHARS: usize = 255;
+
+fn idempotency_key(req: &HttpRequest) -> Result<Option<String>, ApiError> {
+    let Some(value) = req.headers().get("idempotency-key") else { return Ok(None) };
+    match value.to_str() {
+        Ok(key) if !key.is_empty() && key.len() <= MAX_KEY_CHARS && key.bytes().all(|b| b.is_ascii_graphic()) => {
+            Ok(Some(key.to_owned()))
+        }
+        _ => Err(ApiError::invalid_parameters(vec![FieldError::new(
+            "Idempotency-Key",
+            "invalid",
+            Msg::new(
+                "must be 1 to 255 visible ASCII characters, e.g. a UUID",
+                "phải có từ 1 đến 255 ký tự ASCII nhìn thấy được, ví dụ một UUID",
+            ),
+        )])),
+    }
+}
+
+/// `POST /api/v1/reports`.
+pub async fn submit(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    caller: MaybeCaller,
+    body: JsonBody<ReportRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let key = idempotency_key(&req)?;
+    let address = state.client_address(&req);
+    let (status, created) = intake::submit(&state, caller.0.as_ref(), body.value, body.digest, key, address).await?;
+    Ok(HttpResponse::build(status)
+        .insert_header((LOCATION, format!("/api/v1/reports/{}", created.id)))
+        .insert_header((CACHE_CONTROL, "no-store"))
+        .json(created))
+}
+
+/// `GET /api/v1/reports/{id}`.
+pub async fn read(req: HttpRequest, state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ApiError> {
+    authorize(&caller, Action::ReadReport)?;
+    let id = params::path_id(&req)?;
+    Ok(HttpResponse::Ok().json(reports::read(&state, &caller, id).await?))
+}
+
+/// `POST /api/v1/tracking`.
+pub async fn track(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    body: JsonBody<TrackingRequest>,
+) -> Result<HttpResponse, ApiError> {
+    state.limits.tracking(state.client_address(&req))?;
+    let view = tracking::track(&state, &body.value.reference, &body.value.receipt_code).await?;
+    Ok(HttpResponse::Ok().insert_header((CACHE_CONTROL, "no-store")).json(view))
+}
+
+/// `POST /api/v1/tracking/messages`.
+pub async fn track_message(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    body: JsonBody<TrackingMessageRequest>,
+) -> Result<HttpResponse, ApiError> {
+    state.limits.tracking(state.client_address(&req))?;
+    let b = body.value;
+    let message = tracking::add_message(&state, &b.reference, &b.receipt_code, &b.body).await?;
+    Ok(HttpResponse::Created().json(message))
+}
+
+fn own_id(caller: &Caller) -> Result<uuid::Uuid, ApiError> {
+    caller.account().map(|a| a.id).ok_or_else(|| ApiError::internal("the policy let a client follow own reports"))
+}
+
+/// `GET /api/v1/me/reports`.
+pub async fn mine(req: HttpRequest, state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ApiError> {
+    authorize(&caller, Action::FollowOwnReports)?;
+    let mut p = Params::query(&req);
+    let limit = p.optional("limit", params::limit).unwrap_or(DEFAULT_LIMIT);
+    let before = p.optional("cursor", params::uuid);
+    p.finish()?;
+    let (items, next) = tracking::mine(&state, own_id(&caller)?, before, limit).await?;
+    Ok(HttpResponse::Ok().json(Page { items, next_cursor: next.map(|id| id.to_string()) }))
+}
+
+/// `GET /api/v1/me/reports/{id}`.
+pub async fn one_of_mine(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    caller: Caller,
+) -> Result<HttpResponse, ApiError> {
+    authorize(&caller, Action::FollowOwnReports)?;
+    let id = params::path_id(&req)?;
+    Ok(HttpResponse::Ok().json(tracking::one_of_mine(&state, own_id(&caller)?, id).await?))
+}
+
+/// `POST /api/v1/me/reports/{id}/messages`.
+pub async fn my_message(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: JsonBody<MessageRequest>,
+) -> Result<HttpResponse, ApiError> {
+    authorize(&caller, Action::FollowOwnReports)?;
+    let id = params::path_id(&req)?;
+    let message = tracking::add_my_message(&state, own_id(&caller)?, id, &body.value.body).await?;
+    Ok(HttpResponse::Created().json(message))
+}

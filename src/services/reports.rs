@@ -1,0 +1,62 @@
+//! Reading one tip: its submitter, and staff whose jurisdiction holds it. Anyone else is
+//! told it does not exist.
+
+use uuid::Uuid;
+
+use crate::api::reports::{AuthorityRef, ReportView};
+use crate::auth::caller::{Caller, Principal};
+use crate::auth::policy::scope_covers;
+use crate::db::{admin_units, authorities, reports};
+use crate::domain::admin_unit::{Level, Scheme, UnitRef};
+use crate::domain::report::Tip;
+use crate::error::ApiError;
+use crate::i18n::Msg;
+use crate::state::AppState;
+
+fn not_found() -> ApiError {
+    ApiError::not_found(Msg::new("There is no tip with this id.", "Không có tin báo nào có mã này."))
+}
+
+/// One tip, if the caller may see it.
+pub async fn read(state: &AppState, caller: &Caller, id: Uuid) -> Result<ReportView, ApiError> {
+    let caller = caller.clone();
+    state
+        .db
+        .run(move |conn| {
+            let detail = reports::detail(conn, id)?.ok_or_else(not_found)?;
+            let scheme = Scheme::parse(&detail.unit_scheme).ok_or_else(|| ApiError::internal("stored scheme"))?;
+            let commune = UnitRef { scheme, level: Level::Commune, code: detail.unit_code };
+            let authority_id =
+                Uuid::parse_str(&detail.authority_id).map_err(|_| ApiError::internal("stored authority"))?;
+            let (visible, staff) = match &caller.principal {
+                Principal::User(account) => {
+                    let own = detail.report.submitted_by_user.as_deref() == Some(&account.id.to_string());
+                    let chain = admin_units::self_and_ancestors(conn, commune)?;
+                    let staff = account.role.is_staff()
+                        && scope_covers(account.role, account.scope, &chain, Some(authority_id));
+                    (own || staff, staff)
+                }
+                Principal::Client(client) => {
+                    (detail.submitted_by_client.as_deref() == Some(&client.id.to_string()), false)
+                }
+            };
+            if !visible {
+                return Err(not_found());
+            }
+            let authority =
+                authorities::find(conn, authority_id)?.ok_or_else(|| ApiError::internal("case authority"))?;
+            let tip: Tip = serde_json::from_str(&detail.content).map_err(ApiError::internal)?;
+            Ok(ReportView {
+                id: detail.report.id,
+                reference: detail.report.reference,
+                status: detail.report.case_status,
+                authority: AuthorityRef { id: authority.id, name: authority.name },
+                routing_explanation: staff.then_some(detail.routing_explanation),
+                location_flagged: detail.location_flagged,
+                reporter_left_contact: detail.has_contact,
+                submitted_at: detail.report.created_at.and_utc(),
+                tip,
+            })
+        })
+        .await
+}

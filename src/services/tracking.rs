@@ -1,0 +1,154 @@
+//! Following a tip: by reference and receipt code (no account needed), or as the citizen
+//! who submitted it. Reporters see a coarse status and the messages staff wrote to them,
+//! and can add information.
+
+use uuid::Uuid;
+
+use crate::api::reports::{MessageView, TrackingView};
+use crate::auth::secrets;
+use crate::clock::now;
+use crate::db::reports::{self, StoredReport};
+use crate::domain::codes;
+use crate::error::{ApiError, FieldError};
+use crate::i18n::Msg;
+use crate::state::AppState;
+
+/// The longest message a reporter may add.
+pub const MAX_MESSAGE_CHARS: usize = 2_000;
+
+/// A wrong code and an unknown reference get this same answer.
+fn not_found() -> ApiError {
+    ApiError::not_found(Msg::new(
+        "No tip matches this reference and receipt code. Check both and try again.",
+        "Không có tin báo nào khớp mã tham chiếu và mã biên nhận này. Vui lòng kiểm tra lại cả hai.",
+    ))
+}
+
+/// What the reporter is told of the case's state: received, being handled, or closed.
+pub fn coarse_status(case_status: &str) -> &'static str {
+    match case_status {
+        "new" => "received",
+        "resolved" | "closed" | "rejected" => "closed",
+        _ => "being_handled",
+    }
+}
+
+/// Finds the tip whose reference and receipt code match, or 404 for any mismatch.
+async fn authenticate(state: &AppState, reference: &str, receipt_code: &str) -> Result<StoredReport, ApiError> {
+    if !codes::is_reference(reference) || receipt_code.len() > 64 {
+        return Err(not_found());
+    }
+    let reference = codes::canonical_reference(reference);
+    let digest = secrets::digest(&format!("receipt:{}", codes::normalize(receipt_code)));
+    let found = state.db.run(move |conn| reports::find_by_reference(conn, &reference)).await?;
+    match found {
+        Some(report)
+            if report
+                .receipt_hash
+                .as_deref()
+                .is_some_and(|h| secrets::constant_time_eq(h.as_bytes(), digest.as_bytes())) =>
+        {
+            Ok(report)
+        }
+        _ => Err(not_found()),
+    }
+}
+
+/// The tip as its reporter sees it.
+pub async fn view(state: &AppState, report: StoredReport) -> Result<TrackingView, ApiError> {
+    let id = report.id;
+    let messages = state.db.run(move |conn| reports::messages(conn, id)).await?;
+    Ok(TrackingView {
+        id: report.id,
+        reference: report.reference,
+        status: coarse_status(&report.case_status),
+        matter: report.matter,
+        submitted_at: report.created_at.and_utc(),
+        messages: messages.into_iter().map(message_view).collect(),
+    })
+}
+
+fn message_view(m: reports::Message) -> MessageView {
+    MessageView {
+        id: m.id,
+        from: if m.author == "staff" { "staff" } else { "reporter" },
+        body: m.body,
+        created_at: m.created_at.and_utc(),
+    }
+}
+
+/// `POST /api/v1/tracking`.
+pub async fn track(state: &AppState, reference: &str, receipt_code: &str) -> Result<TrackingView, ApiError> {
+    let report = authenticate(state, reference, receipt_code).await?;
+    view(state, report).await
+}
+
+fn checked_body(body: &str) -> Result<String, ApiError> {
+    let body = body.trim();
+    let chars = body.chars().count();
+    if chars == 0 || chars > MAX_MESSAGE_CHARS {
+        return Err(ApiError::validation(vec![FieldError::new(
+            "body",
+            "length",
+            Msg::new(
+                format!("must have 1 to {MAX_MESSAGE_CHARS} characters"),
+                format!("phải có từ 1 đến {MAX_MESSAGE_CHARS} ký tự"),
+            ),
+        )]));
+    }
+    Ok(body.to_owned())
+}
+
+/// `POST /api/v1/tracking/messages`: the reporter adds information.
+pub async fn add_message(
+    state: &AppState,
+    reference: &str,
+    receipt_code: &str,
+    body: &str,
+) -> Result<MessageView, ApiError> {
+    let body = checked_body(body)?;
+    let report = authenticate(state, reference, receipt_code).await?;
+    append(state, report.id, body).await
+}
+
+async fn append(state: &AppState, report_id: Uuid, body: String) -> Result<MessageView, ApiError> {
+    let message =
+        state.db.transaction(move |conn| reports::add_message(conn, report_id, "reporter", &body, now())).await?;
+    Ok(message_view(message))
+}
+
+fn not_yours() -> ApiError {
+    ApiError::not_found(Msg::new("You have no tip with this id.", "Bạn không có tin báo nào với mã này."))
+}
+
+/// A citizen's own tips, newest first.
+pub async fn mine(
+    state: &AppState,
+    user: Uuid,
+    before: Option<Uuid>,
+    limit: u32,
+) -> Result<(Vec<TrackingView>, Option<Uuid>), ApiError> {
+    let rows = state.db.run(move |conn| reports::list_for_user(conn, user, before, i64::from(limit) + 1)).await?;
+    let (rows, next) = super::take_page(rows, limit, |r| r.id);
+    let mut views = Vec::with_capacity(rows.len());
+    for row in rows {
+        views.push(view(state, row).await?);
+    }
+    Ok((views, next))
+}
+
+/// One of a citizen's own tips; another's answers like a missing one.
+pub async fn one_of_mine(state: &AppState, user: Uuid, id: Uuid) -> Result<TrackingView, ApiError> {
+    let found = state.db.run(move |conn| reports::find(conn, id)).await?;
+    match found {
+        Some(report) if report.submitted_by_user.as_deref() == Some(&user.to_string()) => view(state, report).await,
+        _ => Err(not_yours()),
+    }
+}
+
+/// A citizen adds information to one of their tips.
+pub async fn add_my_message(state: &AppState, user: Uuid, id: Uuid, body: &str) -> Result<MessageView, ApiError> {
+    let body = checked_body(body)?;
+    one_of_mine(state, user, id).await?;
+    append(state, id, body).await
+}
