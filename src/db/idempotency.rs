@@ -11,6 +11,9 @@ use crate::error::ApiError;
 /// A request still running after this long is taken to have died with its instance.
 const ABANDONED_AFTER: TimeDelta = TimeDelta::seconds(60);
 
+/// (request digest, state, answer status, sealed answer, last update)
+type StoredKey = (String, String, Option<i32>, Option<String>, NaiveDateTime);
+
 /// What the key says about a request.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Reservation {
@@ -45,7 +48,7 @@ pub fn reserve(
     if inserted.is_ok() {
         return Ok(Reservation::Reserved);
     }
-    let row: Option<(String, String, Option<i32>, Option<String>, NaiveDateTime)> = idempotency_keys::table
+    let row: Option<StoredKey> = idempotency_keys::table
         .select((
             idempotency_keys::request_hash,
             idempotency_keys::state,

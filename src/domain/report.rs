@@ -29,6 +29,7 @@ pub const CHANNELS: [&str; 4] = ["hotline", "in_person", "letter", "other"];
 pub const NARRATIVE_CHARS: (usize, usize) = (20, 5_000);
 pub const MAX_SUBJECTS: usize = 50;
 pub const MAX_PERSONS: i64 = 1_000;
+pub const MAX_HEALTH_FLAGS: usize = 20;
 /// Viet Nam's bounds, islands included (Trường Sa reaches 117.8° E, 6.5° N).
 pub const LATITUDE: (f64, f64) = (6.0, 23.5);
 pub const LONGITUDE: (f64, f64) = (102.0, 118.0);
@@ -117,11 +118,13 @@ impl Check {
     }
 
     fn text(&mut self, field: &str, value: &Option<String>, max: usize) -> Option<String> {
-        let value = value.as_deref()?.trim();
-        if value.is_empty() {
+        // The limit applies to what was sent, spaces included, as the contract says.
+        let sent = value.as_deref()?;
+        let value = sent.trim();
+        if value.is_empty() && sent.chars().count() <= max {
             return None;
         }
-        if value.chars().count() > max {
+        if sent.chars().count() > max {
             self.bad(field, "length", format!("must have at most {max} characters"), format!("tối đa {max} ký tự"));
             return None;
         }
@@ -256,7 +259,16 @@ pub fn check(input: &ReportRequest, now: DateTime<Utc>) -> Result<(Tip, Contact)
     let current_whereabouts = c.text("current_whereabouts", &input.current_whereabouts, 1_000);
     let facilitator_info = c.text("facilitator_info", &input.facilitator_info, 1_000);
     let mut health_flags = Vec::new();
-    for (i, flag) in input.health_flags.as_deref().unwrap_or_default().iter().enumerate() {
+    let flags = input.health_flags.as_deref().unwrap_or_default();
+    if flags.len() > MAX_HEALTH_FLAGS {
+        c.bad(
+            "health_flags",
+            "too_many",
+            format!("at most {MAX_HEALTH_FLAGS} flags"),
+            format!("tối đa {MAX_HEALTH_FLAGS} mục"),
+        );
+    }
+    for (i, flag) in flags.iter().take(MAX_HEALTH_FLAGS).enumerate() {
         if let Some(flag) = c.one_of(&format!("health_flags[{i}]"), flag, &HEALTH_FLAGS)
             && !health_flags.contains(&flag)
         {
@@ -268,8 +280,8 @@ pub fn check(input: &ReportRequest, now: DateTime<Utc>) -> Result<(Tip, Contact)
     let urgency = c.opt_one_of("urgency", &input.urgency, &URGENCIES);
 
     let narrative = input.narrative.trim().to_owned();
-    let chars = narrative.chars().count();
-    if chars < NARRATIVE_CHARS.0 || chars > NARRATIVE_CHARS.1 {
+    let (chars, sent) = (narrative.chars().count(), input.narrative.chars().count());
+    if chars < NARRATIVE_CHARS.0 || sent > NARRATIVE_CHARS.1 {
         c.bad(
             "narrative",
             "length",

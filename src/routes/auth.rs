@@ -5,6 +5,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 
+use super::body::JsonBody;
 use crate::api::accounts::{LoginRequest, RefreshRequest, RegisterRequest, UserView};
 use crate::api::clients::ClientCredentialsForm;
 use crate::api::validate::check;
@@ -22,9 +23,9 @@ fn no_store(mut res: HttpResponse) -> HttpResponse {
 }
 
 /// `POST /api/v1/auth/register`.
-pub async fn register(state: web::Data<AppState>, body: web::Json<RegisterRequest>) -> Result<HttpResponse, ApiError> {
-    check(&*body)?;
-    let account = sessions::register(&state, body.into_inner()).await?;
+pub async fn register(state: web::Data<AppState>, body: JsonBody<RegisterRequest>) -> Result<HttpResponse, ApiError> {
+    check(&body.value)?;
+    let account = sessions::register(&state, body.value).await?;
     Ok(HttpResponse::Created().insert_header((LOCATION, "/api/v1/me")).json(UserView::from(account)))
 }
 
@@ -32,17 +33,17 @@ pub async fn register(state: web::Data<AppState>, body: web::Json<RegisterReques
 pub async fn login(
     req: HttpRequest,
     state: web::Data<AppState>,
-    body: web::Json<LoginRequest>,
+    body: JsonBody<LoginRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    check(&*body)?;
-    let tokens = sessions::login(&state, body.into_inner(), state.client_address(&req)).await?;
+    check(&body.value)?;
+    let tokens = sessions::login(&state, body.value, state.client_address(&req)).await?;
     Ok(no_store(HttpResponse::Ok().json(tokens)))
 }
 
 /// `POST /api/v1/auth/refresh`.
-pub async fn refresh(state: web::Data<AppState>, body: web::Json<RefreshRequest>) -> Result<HttpResponse, ApiError> {
-    check(&*body)?;
-    let tokens = sessions::refresh(&state, body.into_inner().refresh_token).await?;
+pub async fn refresh(state: web::Data<AppState>, body: JsonBody<RefreshRequest>) -> Result<HttpResponse, ApiError> {
+    check(&body.value)?;
+    let tokens = sessions::refresh(&state, body.value.refresh_token).await?;
     Ok(no_store(HttpResponse::Ok().json(tokens)))
 }
 

@@ -59,10 +59,38 @@ impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
                     ),
                 )
             })?;
+            if let Some(field) = nul_character(&value, "") {
+                return Err(ApiError::validation(vec![FieldError::new(
+                    field,
+                    "invalid_character",
+                    Msg::new(
+                        "contains a NUL character, which no text may hold",
+                        "chứa ký tự NUL, không văn bản nào được phép có",
+                    ),
+                )]));
+            }
             let digest = secrets::digest(&value.to_string());
             let value = serde_path_to_error::deserialize(value).map_err(|e| shape_error(&e))?;
             Ok(JsonBody { value, digest })
         })
+    }
+}
+
+/// The first field whose text holds U+0000: PostgreSQL cannot store it, and no person
+/// types it.
+fn nul_character(value: &serde_json::Value, path: &str) -> Option<String> {
+    let field = |key: &str| if path.is_empty() { key.to_owned() } else { format!("{path}.{key}") };
+    match value {
+        serde_json::Value::String(s) if s.contains('\0') => {
+            Some(if path.is_empty() { "body".to_owned() } else { path.to_owned() })
+        }
+        serde_json::Value::Array(items) => {
+            items.iter().enumerate().find_map(|(i, v)| nul_character(v, &format!("{path}[{i}]")))
+        }
+        serde_json::Value::Object(map) => {
+            map.iter().find_map(|(k, v)| if k.contains('\0') { Some(field(k)) } else { nul_character(v, &field(k)) })
+        }
+        _ => None,
     }
 }
 
@@ -75,8 +103,9 @@ fn shape_error(e: &serde_path_to_error::Error<serde_json::Error>) -> ApiError {
         |prefix: &str| text.strip_prefix(prefix).and_then(|r| r.strip_prefix('`')).and_then(|r| r.split('`').next());
     let join = |name: &str| if path == "." || path.is_empty() { name.to_owned() } else { format!("{path}.{name}") };
     let error = if let Some(name) = quoted("unknown field ") {
+        // The path already ends at the unknown field.
         FieldError::new(
-            join(name),
+            if path.ends_with(name) { path.clone() } else { join(name) },
             "unknown",
             Msg::new("is not a field of this request", "không phải trường của yêu cầu này"),
         )

@@ -3,6 +3,7 @@
 use actix_web::http::header::{CACHE_CONTROL, LOCATION};
 use actix_web::{HttpRequest, HttpResponse, web};
 
+use super::body::JsonBody;
 use super::params::{self, Params};
 use crate::api::clients::{ClientView, CreateClientRequest};
 use crate::api::page::{DEFAULT_LIMIT, Page};
@@ -31,11 +32,11 @@ pub async fn list(req: HttpRequest, state: web::Data<AppState>, caller: Caller) 
 pub async fn create(
     state: web::Data<AppState>,
     caller: Caller,
-    body: web::Json<CreateClientRequest>,
+    body: JsonBody<CreateClientRequest>,
 ) -> Result<HttpResponse, ApiError> {
     authorize(&caller, Action::ManageClients)?;
-    check(&*body)?;
-    let (client, secret) = clients::create(&state, body.into_inner()).await?;
+    check(&body.value)?;
+    let (client, secret) = clients::create(&state, body.value).await?;
     let location = format!("/api/v1/clients/{}", client.id);
     let mut view = ClientView::from(client);
     view.client_secret = Some(secret);

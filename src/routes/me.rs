@@ -2,6 +2,7 @@
 
 use actix_web::{HttpResponse, web};
 
+use super::body::JsonBody;
 use crate::api::accounts::{ChangePasswordRequest, TotpConfirmRequest, UserView};
 use crate::api::validate::check;
 use crate::auth::caller::Caller;
@@ -21,11 +22,11 @@ pub async fn profile(caller: Caller) -> Result<HttpResponse, ApiError> {
 pub async fn change_password(
     state: web::Data<AppState>,
     caller: Caller,
-    body: web::Json<ChangePasswordRequest>,
+    body: JsonBody<ChangePasswordRequest>,
 ) -> Result<HttpResponse, ApiError> {
     authorize(&caller, Action::ChangeOwnPassword)?;
-    check(&*body)?;
-    me::change_password(&state, &caller, body.into_inner()).await?;
+    check(&body.value)?;
+    me::change_password(&state, &caller, body.value).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -40,10 +41,10 @@ pub async fn enrol_totp(state: web::Data<AppState>, caller: Caller) -> Result<Ht
 pub async fn confirm_totp(
     state: web::Data<AppState>,
     caller: Caller,
-    body: web::Json<TotpConfirmRequest>,
+    body: JsonBody<TotpConfirmRequest>,
 ) -> Result<HttpResponse, ApiError> {
     authorize(&caller, Action::EnrolMfa)?;
-    check(&*body)?;
-    me::confirm_totp(&state, &caller, body.into_inner().code).await?;
+    check(&body.value)?;
+    me::confirm_totp(&state, &caller, body.value.code).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -50,14 +50,14 @@ pub async fn create(
             )]));
         }
     };
-    let note = body.note.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty());
-    if note.as_ref().is_some_and(|n| n.chars().count() > 500) {
+    if body.note.as_ref().is_some_and(|n| n.chars().count() > 500) {
         return Err(ApiError::validation(vec![FieldError::new(
             "note",
             "length",
             Msg::new("must have at most 500 characters", "tối đa 500 ký tự"),
         )]));
     }
+    let note = body.note.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty());
     let rule =
         routing::create(&state, RuleInput { matter: body.matter, unit, authority_id: body.authority_id, note }).await?;
     Ok(HttpResponse::Created()

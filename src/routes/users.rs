@@ -3,6 +3,7 @@
 use actix_web::http::header::LOCATION;
 use actix_web::{HttpRequest, HttpResponse, web};
 
+use super::body::JsonBody;
 use super::params::{self, Params};
 use crate::api::accounts::{CreateUserRequest, UpdateUserRequest, UserView};
 use crate::api::page::{DEFAULT_LIMIT, Page};
@@ -39,11 +40,11 @@ fn role_message() -> Msg {
 pub async fn create(
     state: web::Data<AppState>,
     caller: Caller,
-    body: web::Json<CreateUserRequest>,
+    body: JsonBody<CreateUserRequest>,
 ) -> Result<HttpResponse, ApiError> {
     authorize(&caller, Action::ManageAccounts)?;
-    check(&*body)?;
-    let account = accounts::create(&state, body.into_inner()).await?;
+    check(&body.value)?;
+    let account = accounts::create(&state, body.value).await?;
     Ok(HttpResponse::Created()
         .insert_header((LOCATION, format!("/api/v1/users/{}", account.id)))
         .json(UserView::from(account)))
@@ -61,11 +62,11 @@ pub async fn update(
     req: HttpRequest,
     state: web::Data<AppState>,
     caller: Caller,
-    body: web::Json<UpdateUserRequest>,
+    body: JsonBody<UpdateUserRequest>,
 ) -> Result<HttpResponse, ApiError> {
     authorize(&caller, Action::ManageAccounts)?;
     let id = params::path_id(&req)?;
-    check(&*body)?;
-    let account = accounts::update(&state, &caller, id, body.into_inner()).await?;
+    check(&body.value)?;
+    let account = accounts::update(&state, &caller, id, body.value).await?;
     Ok(HttpResponse::Ok().json(UserView::from(account)))
 }

@@ -83,11 +83,13 @@ pub async fn submit(
             ),
         )]));
     }
-    if matches!(who, Submitter::Anonymous) {
-        state.limits.anonymous_report(address)?;
-    }
-
-    let Some(key) = key else { return store(state, who, tip, contact).await };
+    // Anonymous tips count against the address's allowance; a retry that replays an
+    // earlier answer does not.
+    let limit = || if matches!(who, Submitter::Anonymous) { state.limits.anonymous_report(address) } else { Ok(()) };
+    let Some(key) = key else {
+        limit()?;
+        return store(state, who, tip, contact).await;
+    };
     let scope = match who {
         Submitter::Anonymous => "anonymous".to_owned(),
         Submitter::Citizen(id) | Submitter::CommuneOfficial(id) | Submitter::Client(id) => id.to_string(),
@@ -122,7 +124,11 @@ pub async fn submit(
             return Ok((StatusCode::from_u16(status).unwrap_or(StatusCode::CREATED), answer));
         }
     }
-    match store(state, who, tip, contact).await {
+    let stored = match limit() {
+        Ok(()) => store(state, who, tip, contact).await,
+        Err(limited) => Err(limited),
+    };
+    match stored {
         Ok((status, answer)) => {
             let json = serde_json::to_string(&answer).map_err(ApiError::internal)?;
             let sealed = state.sealer.seal(&json).map_err(ApiError::internal)?;

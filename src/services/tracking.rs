@@ -83,10 +83,9 @@ pub async fn track(state: &AppState, reference: &str, receipt_code: &str) -> Res
     view(state, report).await
 }
 
-fn checked_body(body: &str) -> Result<String, ApiError> {
-    let body = body.trim();
-    let chars = body.chars().count();
-    if chars == 0 || chars > MAX_MESSAGE_CHARS {
+fn checked_body(sent: &str) -> Result<String, ApiError> {
+    let body = sent.trim();
+    if body.is_empty() || sent.chars().count() > MAX_MESSAGE_CHARS {
         return Err(ApiError::validation(vec![FieldError::new(
             "body",
             "length",

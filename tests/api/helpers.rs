@@ -293,3 +293,22 @@ pub async fn ok_json(res: Response, status: u16) -> Value {
     assert_eq!(actual, status, "{text}");
     serde_json::from_str(&text).expect("JSON")
 }
+
+/// The smallest valid tip, from `commune` (2024 scheme), anonymous.
+pub fn tip(commune: i64) -> Value {
+    serde_json::json!({
+        "matter": "illegal_entry",
+        "observed_at": "2026-11-20T21:30:00+07:00",
+        "location": {"scheme": "2024", "commune_code": commune},
+        "narrative": "Khoảng 21 giờ tôi thấy năm người đi bộ theo đường mòn từ phía Campuchia sang.",
+        "reporter": {"identity_mode": "anonymous"},
+        "acknowledged_false_report_warning": true
+    })
+}
+
+impl TestApp {
+    /// Submits a tip, as `token`'s holder or anonymously.
+    pub async fn submit(&self, token: Option<&str>, body: &Value) -> Response {
+        self.post_json("/api/v1/reports", token, body).await
+    }
+}

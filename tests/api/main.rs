@@ -13,6 +13,7 @@ mod clients;
 mod contract;
 mod errors;
 mod forged_tokens;
+mod intake;
 mod matrix;
 mod mfa;
 mod operations;
