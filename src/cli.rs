@@ -44,6 +44,11 @@ enum Command {
         #[command(subcommand)]
         action: AuthoritiesAction,
     },
+    /// Routing rules.
+    RoutingRules {
+        #[command(subcommand)]
+        action: RulesAction,
+    },
     /// Accounts.
     Users {
         #[command(subcommand)]
@@ -64,6 +69,13 @@ enum UnitsAction {
         scheme: String,
         file: PathBuf,
     },
+}
+
+#[derive(Subcommand)]
+enum RulesAction {
+    /// Import rules: matter,unit,authority_code,note (matter * for any; unit as
+    /// SCHEME:LEVEL:CODE). Idempotent; all or nothing.
+    Import { file: PathBuf },
 }
 
 #[derive(Subcommand)]
@@ -105,6 +117,9 @@ pub async fn run() -> ExitCode {
         }
         Command::Authorities { action: AuthoritiesAction::Import { file } } => {
             blocking(move || import_authorities(&config, &file)).await
+        }
+        Command::RoutingRules { action: RulesAction::Import { file } } => {
+            blocking(move || import_rules(&config, &file)).await
         }
         Command::Users { action: UsersAction::CreateAdmin { login } } => {
             let password = env.get("TINBAO_ADMIN_PASSWORD").cloned();
@@ -177,6 +192,21 @@ fn import_authorities(config: &Config, file: &Path) -> Result<(), String> {
     let counts = imports::import_authorities(&mut conn, input).map_err(|e| import_failed(file, e))?;
     println!(
         "{}: {} authorities added, {} changed, {} unchanged",
+        file.display(),
+        counts.inserted,
+        counts.updated,
+        counts.unchanged
+    );
+    Ok(())
+}
+
+fn import_rules(config: &Config, file: &Path) -> Result<(), String> {
+    let input = open(file)?;
+    let db = open_migrated(config)?;
+    let mut conn = db.get().map_err(|e| e.detail.en.into_owned())?;
+    let counts = crate::services::routing::import(&mut conn, input).map_err(|e| import_failed(file, e))?;
+    println!(
+        "{}: {} rules added, {} changed, {} unchanged",
         file.display(),
         counts.inserted,
         counts.updated,

@@ -91,7 +91,7 @@ mod tests {
         assert_eq!(normalize(&code).len(), 26, "26 x 5 = 130 bits");
         assert_eq!(code.matches('-').count(), 5);
         assert_ne!(new_receipt_code(), code);
-        assert_eq!(normalize("abcde-fghij o-il"), "ABCDEFGH1J01");
+        assert_eq!(normalize("abcde-fghij o-il"), "ABCDEFGH1J011");
         assert_eq!(encode(&[0xFF, 0xFF], 4), "ZZZW");
     }
 }

@@ -180,22 +180,31 @@ async fn serve_says_where_it_listens_and_stops_gracefully_on_sigterm(backend: Ba
         .spawn()
         .unwrap();
     let stdout = child.stdout.take().unwrap();
-    let lines = std::thread::spawn(move || {
-        let mut lines = BufReader::new(stdout).lines().map_while(Result::ok);
-        let key = lines.next();
-        (key, lines.next())
+    // The first start generates its keys and says so, then says where it listens.
+    let (generated, line) = std::thread::spawn(move || {
+        let mut generated = Vec::new();
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if line.starts_with("tinbao listening") {
+                return (generated, Some(line));
+            }
+            generated.push(line);
+        }
+        (generated, None)
     })
     .join()
     .unwrap();
-    let key_line = lines.0.expect("tinbao says it generated a key");
-    let key_path = tinbao::auth::tokens::default_key_path(dir.path());
-    assert!(
-        key_line.contains("generated a signing key") && key_line.contains(&*key_path.to_string_lossy()),
-        "{key_line}"
-    );
-    let mode = std::os::unix::fs::PermissionsExt::mode(&std::fs::metadata(&key_path).unwrap().permissions());
-    assert_eq!(mode & 0o777, 0o600, "the key is readable by its owner only");
-    let line = lines.1.expect("tinbao prints where it listens");
+    for (what, path) in [
+        ("a signing key for access tokens", tinbao::auth::tokens::default_key_path(dir.path())),
+        ("the key that seals reporters' contacts", tinbao::auth::crypto::default_key_path(dir.path())),
+    ] {
+        assert!(
+            generated.iter().any(|l| l.contains(what) && l.contains(&*path.to_string_lossy())),
+            "{what}: {generated:?}"
+        );
+        let mode = std::os::unix::fs::PermissionsExt::mode(&std::fs::metadata(&path).unwrap().permissions());
+        assert_eq!(mode & 0o777, 0o600, "{what} is readable by its owner only");
+    }
+    let line = line.expect("tinbao prints where it listens");
     assert!(line.starts_with("tinbao listening on http://127.0.0.1:"), "{line}");
     let expected_backend =
         if backend == Backend::Sqlite { "(database: SQLite " } else { "(database: PostgreSQL postgres://" };
@@ -213,6 +222,18 @@ async fn serve_says_where_it_listens_and_stops_gracefully_on_sigterm(backend: Ba
     assert_eq!(units["items"].as_array().unwrap().len(), 15, "a first start is seeded");
     let typed = reqwest::get(format!("{address}/api/v1/admin-units?q=Nguyen%20Van%20A%200912345678")).await.unwrap();
     assert_eq!(typed.status().as_u16(), 200);
+    let communes = reqwest::get(format!("{address}/api/v1/admin-units?scheme=2024&level=commune&parent=902&limit=1"))
+        .await
+        .unwrap()
+        .json::<serde_json::Value>()
+        .await
+        .unwrap();
+    let mut body = crate::helpers::tip(communes["items"][0]["code"].as_i64().unwrap());
+    body["reporter"] =
+        serde_json::json!({"identity_mode": "confidential", "name": "Trần Thị Bích", "phone": "0987 654 321"});
+    let submitted = reqwest::Client::new().post(format!("{address}/api/v1/reports")).json(&body).send().await.unwrap();
+    assert_eq!(submitted.status().as_u16(), 201);
+    let receipt = submitted.json::<serde_json::Value>().await.unwrap()["receipt_code"].as_str().unwrap().to_owned();
 
     let killed = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
     assert!(killed.success());
@@ -233,8 +254,11 @@ async fn serve_says_where_it_listens_and_stops_gracefully_on_sigterm(backend: Ba
         .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
         .filter(|e| e["message"] == "request finished")
         .collect();
-    assert_eq!(finished.len(), 3, "{log}");
-    assert!(finished.iter().all(|e| e["span"]["request_id"].is_string() && e["status"] == 200), "{log}");
+    assert_eq!(finished.len(), 5, "{log}");
+    assert!(finished.iter().all(|e| e["span"]["request_id"].is_string()), "{log}");
+    for secret in ["0987654321", "987 654 321", "Trần Thị Bích", "Khoảng 21 giờ", receipt.as_str()] {
+        assert!(!log.contains(secret), "`{secret}` reached the log: {log}");
+    }
     assert!(!log.contains("0912345678") && !log.contains("Nguyen"), "what the caller typed reached the log: {log}");
 }
 
@@ -272,6 +296,38 @@ async fn create_admin_reads_the_password_from_stdin_and_refuses_a_weak_one(backe
     assert_eq!(again.status.code(), Some(1), "the login is taken");
 }
 
+async fn routing_rules_import_is_idempotent_and_names_the_bad_line(backend: Backend) {
+    let app = crate::helpers::spawn_app(backend).await;
+    let file = app.data_dir.join("rules.csv");
+    let run =
+        |path: &Path| tinbao(&app.database_url, &app.data_dir, &["routing-rules", "import", path.to_str().unwrap()]);
+    std::fs::write(&file, "matter,unit,authority_code,note\nfacilitation,2024:district:902,2024-D900,boat landings\n*,2024:province:91,2024-D899,\n").unwrap();
+    let first = run(&file);
+    assert!(first.status.success(), "{}", text(&first.stderr));
+    assert!(text(&first.stdout).contains("2 rules added, 0 changed, 0 unchanged"), "{}", text(&first.stdout));
+    let again = run(&file);
+    assert!(text(&again.stdout).contains("0 rules added, 0 changed, 2 unchanged"), "{}", text(&again.stdout));
+
+    let mut body = crate::helpers::tip(app.first_commune(902).await);
+    body["matter"] = serde_json::json!("facilitation");
+    let routed = crate::helpers::ok_json(app.submit(None, &body).await, 201).await;
+    assert_eq!(routed["authority"]["name"], "Công an Thành phố Hà Tiên", "the imported rule routes");
+
+    std::fs::write(&file, "matter,unit,authority_code,note\nharbouring,2024:district:903,2024-D900,\nsmuggling,2024:district:902,2024-D900,\n").unwrap();
+    let failed = run(&file);
+    assert_eq!(failed.status.code(), Some(1));
+    assert!(
+        text(&failed.stderr).contains("line 3") && text(&failed.stderr).contains("smuggling"),
+        "{}",
+        text(&failed.stderr)
+    );
+    let admin = app.admin().await;
+    let rules =
+        crate::helpers::ok_json(app.call("GET", "/api/v1/routing-rules", Some(&admin.access_token), None).await, 200)
+            .await;
+    assert_eq!(rules["items"].as_array().unwrap().len(), 2, "line 2 of the failed file was not kept");
+}
+
 #[test]
 fn bad_configuration_is_reported_value_by_value() {
     let dir = tempfile::tempdir().unwrap();
@@ -297,4 +353,5 @@ crate::on_both_backends!(
     migrate_applies_migrations_once,
     serve_says_where_it_listens_and_stops_gracefully_on_sigterm,
     create_admin_reads_the_password_from_stdin_and_refuses_a_weak_one,
+    routing_rules_import_is_idempotent_and_names_the_bad_line,
 );

@@ -375,7 +375,78 @@ async fn a_phones_position_finds_its_commune(backend: Backend) {
     assert_eq!(read["location_flagged"], true);
 }
 
+#[derive(diesel::QueryableByName)]
+struct Row {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    text: String,
+}
+
+/// Everything the database holds, as bytes: the SQLite files (WAL included), or every
+/// row of every PostgreSQL table as text.
+async fn everything_stored(app: &crate::helpers::TestApp, backend: Backend) -> Vec<u8> {
+    use diesel::RunQueryDsl;
+    match backend {
+        Backend::Sqlite => {
+            let path = app.database_url.trim_start_matches("sqlite://").to_owned();
+            let mut bytes = std::fs::read(&path).unwrap();
+            bytes.extend(std::fs::read(format!("{path}-wal")).unwrap_or_default());
+            bytes
+        }
+        Backend::Postgres => {
+            let url = tinbao::db::DatabaseUrl::parse(&app.database_url).unwrap();
+            actix_web::web::block(move || {
+                let db = tinbao::db::Db::open(&url, 1).unwrap();
+                let mut conn = db.get().unwrap();
+                let tables = diesel::sql_query(
+                    "SELECT table_name::text AS text FROM information_schema.tables WHERE table_schema = 'public'",
+                )
+                .load::<Row>(&mut *conn)
+                .unwrap();
+                assert!(tables.len() >= 10, "every table is read");
+                let mut bytes = Vec::new();
+                for table in tables {
+                    let rows = diesel::sql_query(format!("SELECT CAST(t AS TEXT) AS text FROM \"{}\" t", table.text))
+                        .load::<Row>(&mut *conn)
+                        .unwrap();
+                    rows.into_iter().for_each(|r| bytes.extend(r.text.into_bytes()));
+                }
+                bytes
+            })
+            .await
+            .unwrap()
+        }
+    }
+}
+
+fn holds(haystack: &[u8], needle: &str) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle.as_bytes())
+}
+
+async fn a_reporters_phone_name_and_receipt_code_are_nowhere_in_clear(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let mut body = tip(app.first_commune(902).await);
+    body["reporter"] = json!({"identity_mode": "confidential", "name": "Trần Thị Bích", "phone": "0912 345 678"});
+    let res = app
+        .client
+        .post(format!("{}/api/v1/reports", app.address))
+        .header("Idempotency-Key", "safety-check")
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    let created = ok_json(res, 201).await;
+    let code = created["receipt_code"].as_str().unwrap().to_owned();
+    let stored = everything_stored(&app, backend).await;
+    assert!(holds(&stored, created["reference"].as_str().unwrap()), "control: the scan sees stored text");
+    assert!(holds(&stored, "Khoảng 21 giờ"), "control: the scan sees the narrative");
+    for secret in ["0912345678", "912345678", "912 345 678", "Trần Thị Bích", code.as_str(), &code.replace('-', "")]
+    {
+        assert!(!holds(&stored, secret), "`{secret}` is stored in clear");
+    }
+}
+
 crate::on_both_backends!(
+    a_reporters_phone_name_and_receipt_code_are_nowhere_in_clear,
     tips_from_kien_giang_reach_their_districts_authority,
     a_more_specific_rule_wins_and_existing_cases_stay,
     a_commune_no_authority_covers_goes_to_the_province_triage_queue,

@@ -12,13 +12,19 @@ const CALLERS: [&str; 8] =
     ["anonymous", "citizen", "commune_official", "district_officer", "supervisor", "auditor", "admin", "client"];
 
 /// The body each writing route gets: valid, so that only the policy decides.
-fn body_for(method: &str, path: &str, caller: &str) -> Option<Value> {
+fn body_for(method: &str, path: &str, caller: &str, rule_authority: &str) -> Option<Value> {
     match (method, path) {
         ("PATCH", p) if p.starts_with("/api/v1/users/") => Some(json!({"display_name": "Tên mới"})),
         ("POST", "/api/v1/users") => {
             Some(json!({"login": format!("matrix.{caller}"), "password": crate::helpers::PASSWORD, "role": "auditor"}))
         }
         ("POST", "/api/v1/clients") => Some(json!({"name": format!("matrix {caller}"), "scopes": ["cases:read"]})),
+        ("POST", "/api/v1/reports") => Some(crate::helpers::tip(30316)),
+        ("POST", "/api/v1/tracking") => Some(json!({"reference": "TB-0000-0000", "receipt_code": "WRONG"})),
+        ("POST", "/api/v1/routing-rules") => Some(json!({
+            "unit": {"scheme": "2024", "level": "province", "code": 91},
+            "authority_id": rule_authority,
+        })),
         _ => None,
     }
 }
@@ -56,7 +62,7 @@ async fn the_authorization_matrix_holds(backend: Backend) {
         app.post_json(
             "/api/v1/clients",
             Some(&admin.access_token),
-            &json!({"name": "matrix", "scopes": ["cases:read"]}),
+            &json!({"name": "matrix", "scopes": ["cases:read", "reports:submit"]}),
         )
         .await,
         201,
@@ -79,6 +85,18 @@ async fn the_authorization_matrix_holds(backend: Backend) {
     let stranger = app.create_staff(&admin, "m.stranger", "district_officer", json!({"authority_id": ha_tien})).await;
     let missing = uuid::Uuid::now_v7().to_string();
 
+    // Tips: one of each submitting caller's own, one in the commune official's commune,
+    // one from Châu Đốc (An Giang), outside every scoped caller's jurisdiction.
+    let mut own_tip: HashMap<&str, String> = HashMap::new();
+    for caller in ["citizen", "commune_official", "client"] {
+        let created = ok_json(app.submit(tokens[caller].as_deref(), &crate::helpers::tip(commune)).await, 201).await;
+        own_tip.insert(caller, created["id"].as_str().unwrap().to_owned());
+    }
+    let same_tip =
+        ok_json(app.submit(None, &crate::helpers::tip(commune)).await, 201).await["id"].as_str().unwrap().to_owned();
+    let foreign_tip =
+        ok_json(app.submit(None, &crate::helpers::tip(30316)).await, 201).await["id"].as_str().unwrap().to_owned();
+
     let table = include_str!("../authorization_matrix.csv");
     let mut rows = table.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty());
     let header: Vec<&str> = rows.next().unwrap().split(',').collect();
@@ -100,17 +118,20 @@ async fn the_authorization_matrix_holds(backend: Backend) {
                     ("authority", "same") => kien_luong.clone(),
                     ("authority", "foreign") => ha_tien.clone(),
                     ("client", "same") => client_id.clone(),
+                    ("report", "own") => own_tip[caller].clone(),
+                    ("report", "same") => same_tip.clone(),
+                    ("report", "foreign") => foreign_tip.clone(),
                     _ => missing.clone(),
                 }
             };
             let mut path = template.to_owned();
-            for kind in ["user", "authority", "client"] {
+            for kind in ["user", "authority", "client", "report", "rule"] {
                 let placeholder = format!("{{{kind}}}");
                 if path.contains(&placeholder) {
                     path = path.replace(&placeholder, &id(kind));
                 }
             }
-            let body = body_for(method, template, caller);
+            let body = body_for(method, template, caller, &kien_luong);
             let res = app.call(method, &path, tokens[caller].as_deref(), body.as_ref()).await;
             let status = res.status().as_u16().to_string();
             checked += 1;
