@@ -92,6 +92,6 @@ mod tests {
         assert_eq!(code.matches('-').count(), 5);
         assert_ne!(new_receipt_code(), code);
         assert_eq!(normalize("abcde-fghij o-il"), "ABCDEFGH1J011");
-        assert_eq!(encode(&[0xFF, 0xFF], 4), "ZZZW");
+        assert_eq!(encode(&[0xFF, 0xFF], 4), "ZZZG", "the last bit, padded: 10000");
     }
 }
