@@ -1,0 +1,70 @@
+//! The raw database limit for tip intake: the rows one tip writes (its case, the tip, the
+//! sealed contact), one transaction per tip, through tinbao's own database layer, with no
+//! HTTP, no checking and no routing. Usage:
+//! `cargo run --release --example raw_intake -- DATABASE_URL SECONDS THREADS`
+
+use std::time::{Duration, Instant};
+
+use tinbao::db::reports::{NewCase, NewReport, insert_case, insert_contact, insert_report};
+use tinbao::db::{Db, DatabaseUrl, migrations};
+
+fn main() -> Result<(), String> {
+    let mut args = std::env::args().skip(1);
+    let url = DatabaseUrl::parse(&args.next().ok_or("DATABASE_URL")?)?;
+    let seconds: u64 = args.next().and_then(|s| s.parse().ok()).unwrap_or(10);
+    let threads: usize = args.next().and_then(|s| s.parse().ok()).unwrap_or(2);
+    let db = Db::open(&url, threads as u32)?;
+    let mut conn = db.get().map_err(|e| e.detail.en.into_owned())?;
+    migrations::run_pending(&mut conn).map_err(|e| e.detail.en.into_owned())?;
+    tinbao::services::seed::seed_if_empty(&mut conn).map_err(|e| e.detail.en.into_owned())?;
+    let authority = tinbao::db::authorities::find_by_code(&mut conn, "2024-D902")
+        .map_err(|e| e.detail.en.into_owned())?
+        .ok_or("seeded authority")?
+        .id;
+    drop(conn);
+    let content = r#"{"matter":"illegal_entry","narrative":"Khoảng 21 giờ tôi thấy năm người đi bộ theo đường mòn từ phía Campuchia sang."}"#;
+    let sealed = "00000000:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+    let deadline = Instant::now() + Duration::from_secs(seconds);
+    let started = Instant::now();
+    let handles: Vec<_> = (0..threads)
+        .map(|_| {
+            let db = db.clone();
+            std::thread::spawn(move || -> Result<u64, String> {
+                let mut conn = db.get().map_err(|e| e.detail.en.into_owned())?;
+                let mut n = 0;
+                while Instant::now() < deadline {
+                    diesel::Connection::transaction::<_, tinbao::error::ApiError, _>(&mut *conn, |conn| {
+                        let now = tinbao::clock::now();
+                        let case = NewCase { authority_id: authority, rule_id: None, explanation: "raw", location_flagged: false };
+                        let case_id = insert_case(conn, &case, now)?;
+                        let report = NewReport {
+                            case_id,
+                            matter: "illegal_entry",
+                            unit_scheme: "2024",
+                            unit_code: 30880,
+                            observed_from: now,
+                            observed_to: now,
+                            identity_mode: "confidential",
+                            content,
+                            receipt_hash: Some(&uuid::Uuid::now_v7().to_string()),
+                            submitted_by_user: None,
+                            submitted_by_client: None,
+                        };
+                        let (id, _) = insert_report(conn, &report, now)?;
+                        insert_contact(conn, id, Some(sealed), Some(sealed), None, now)
+                    })
+                    .map_err(|e| e.detail.en.into_owned())?;
+                    n += 1;
+                }
+                Ok(n)
+            })
+        })
+        .collect();
+    let mut total = 0;
+    for handle in handles {
+        total += handle.join().map_err(|_| "a thread panicked")??;
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    println!("raw intake: {total} tips in {elapsed:.1} s on {threads} threads = {:.0} per second", total as f64 / elapsed);
+    Ok(())
+}
