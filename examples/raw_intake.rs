@@ -6,7 +6,7 @@
 use std::time::{Duration, Instant};
 
 use tinbao::db::reports::{NewCase, NewReport, insert_case, insert_contact, insert_report};
-use tinbao::db::{Db, DatabaseUrl, migrations};
+use tinbao::db::{DatabaseUrl, Db, migrations};
 
 fn main() -> Result<(), String> {
     let mut args = std::env::args().skip(1);
@@ -33,9 +33,14 @@ fn main() -> Result<(), String> {
                 let mut conn = db.get().map_err(|e| e.detail.en.into_owned())?;
                 let mut n = 0;
                 while Instant::now() < deadline {
-                    diesel::Connection::transaction::<_, tinbao::error::ApiError, _>(&mut *conn, |conn| {
+                    tinbao::db::pool::in_transaction(&mut conn, |conn| {
                         let now = tinbao::clock::now();
-                        let case = NewCase { authority_id: authority, rule_id: None, explanation: "raw", location_flagged: false };
+                        let case = NewCase {
+                            authority_id: authority,
+                            rule_id: None,
+                            explanation: "raw",
+                            location_flagged: false,
+                        };
                         let case_id = insert_case(conn, &case, now)?;
                         let report = NewReport {
                             case_id,
@@ -65,6 +70,9 @@ fn main() -> Result<(), String> {
         total += handle.join().map_err(|_| "a thread panicked")??;
     }
     let elapsed = started.elapsed().as_secs_f64();
-    println!("raw intake: {total} tips in {elapsed:.1} s on {threads} threads = {:.0} per second", total as f64 / elapsed);
+    println!(
+        "raw intake: {total} tips in {elapsed:.1} s on {threads} threads = {:.0} per second",
+        total as f64 / elapsed
+    );
     Ok(())
 }

@@ -60,6 +60,7 @@ impl Application {
             sealer: Arc::new(sealer),
             limits: Arc::new(Limits::new(config.rate_anon_reports, config.rate_tracking)),
             trusted_proxies: config.trusted_proxies.clone(),
+            unit_chains: Default::default(),
         });
         let max_body = config.max_body_bytes;
         let server = HttpServer::new(move || {

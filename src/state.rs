@@ -24,6 +24,8 @@ pub struct AppState {
     pub limits: Arc<Limits>,
     /// Peers whose `X-Forwarded-For` is believed.
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Communes' chains of units, for routing.
+    pub unit_chains: crate::db::admin_units::ChainCache,
 }
 
 impl AppState {

@@ -210,3 +210,33 @@ fn new_row(unit: &AdminUnit) -> NewUnit<'_> {
         parent_code: unit.parent.map(|p| p.code),
     }
 }
+
+/// The unit and every unit above it, nearest first; `None` when the unit does not exist.
+pub fn chain(conn: &mut DbConnection, unit: UnitRef) -> Result<Option<Vec<UnitRef>>, ApiError> {
+    if find(conn, unit)?.is_none() {
+        return Ok(None);
+    }
+    self_and_ancestors(conn, unit).map(Some)
+}
+
+/// Chains of units, remembered by this process: every tip needs its commune's chain, and
+/// units change only by import (restart the service after importing units).
+#[derive(Clone, Default)]
+pub struct ChainCache {
+    known: std::sync::Arc<std::sync::RwLock<HashMap<UnitRef, Vec<UnitRef>>>>,
+}
+
+impl ChainCache {
+    /// The unit's chain, or `None` when the unit does not exist (never remembered, so a
+    /// unit imported later is found).
+    pub fn get(&self, conn: &mut DbConnection, unit: UnitRef) -> Result<Option<Vec<UnitRef>>, ApiError> {
+        if let Some(found) = self.known.read().ok().and_then(|known| known.get(&unit).cloned()) {
+            return Ok(Some(found));
+        }
+        let found = chain(conn, unit)?;
+        if let (Some(found), Ok(mut known)) = (&found, self.known.write()) {
+            known.insert(unit, found.clone());
+        }
+        Ok(found)
+    }
+}

@@ -113,16 +113,27 @@ fn authority_ids_covering(conn: &mut DbConnection, units: &[UnitRef]) -> Result<
     if units.is_empty() {
         return Ok(Vec::new());
     }
-    let mut query = authority_units::table.select(authority_units::authority_id).distinct().into_boxed();
-    for unit in units {
-        query = query.or_filter(
-            authority_units::unit_scheme
-                .eq(unit.scheme.as_str())
-                .and(authority_units::unit_level.eq(unit.level.as_str()))
-                .and(authority_units::unit_code.eq(unit.code)),
-        );
-    }
-    Ok(query.load::<String>(conn)?)
+    // One fixed statement (codes as a list, units matched here): PostgreSQL prepares it once.
+    let codes: Vec<i32> = units.iter().map(|u| u.code).collect();
+    let rows: Vec<(String, String, String, i32)> = authority_units::table
+        .select((
+            authority_units::authority_id,
+            authority_units::unit_scheme,
+            authority_units::unit_level,
+            authority_units::unit_code,
+        ))
+        .filter(authority_units::unit_code.eq_any(codes))
+        .load(conn)?;
+    let mut ids: Vec<String> = rows
+        .into_iter()
+        .filter(|(_, scheme, level, code)| {
+            units.iter().any(|u| u.scheme.as_str() == scheme && u.level.as_str() == level && u.code == *code)
+        })
+        .map(|(id, ..)| id)
+        .collect();
+    ids.sort();
+    ids.dedup();
+    Ok(ids)
 }
 
 fn with_jurisdictions(conn: &mut DbConnection, rows: Vec<AuthorityRow>) -> Result<Vec<Authority>, ApiError> {
@@ -263,4 +274,30 @@ pub fn find_by_code(conn: &mut DbConnection, code: &str) -> Result<Option<Author
         .filter(authorities::code.eq(code))
         .load::<AuthorityRow>(conn)?;
     Ok(with_jurisdictions(conn, rows)?.into_iter().next())
+}
+
+/// The first authority, by code, of `kind` whose jurisdiction names one of `units`: id,
+/// code and name only (the routing default, on every tip).
+pub fn first_holder(
+    conn: &mut DbConnection,
+    kind: AuthorityKind,
+    units: &[UnitRef],
+) -> Result<Option<(Uuid, String, String)>, ApiError> {
+    let ids = authority_ids_covering(conn, units)?;
+    if ids.is_empty() {
+        return Ok(None);
+    }
+    let row: Option<(String, String, String)> = authorities::table
+        .select((authorities::id, authorities::code, authorities::name))
+        .filter(authorities::id.eq_any(ids))
+        .filter(authorities::kind.eq(kind.as_str()))
+        .order(authorities::code)
+        .first(conn)
+        .optional()?;
+    row.map(|(id, code, name)| {
+        Uuid::parse_str(&id)
+            .map(|id| (id, code, name))
+            .map_err(|_| ApiError::internal("stored authority id is not a UUID"))
+    })
+    .transpose()
 }

@@ -48,8 +48,10 @@ impl ManageConnection for Manager {
         diesel::sql_query("SELECT 1").execute(conn).map(|_| ()).map_err(DbError::QueryError)
     }
 
-    fn has_broken(&self, _conn: &mut DbConnection) -> bool {
-        false
+    fn has_broken(&self, conn: &mut DbConnection) -> bool {
+        // A connection whose transaction was left open by a failure, or whose server
+        // went away, is dropped rather than handed to the next request.
+        diesel::r2d2::R2D2Connection::is_broken(conn)
     }
 }
 
@@ -58,6 +60,9 @@ impl ManageConnection for Manager {
 pub struct Db {
     pool: r2d2::Pool<Manager>,
     url: DatabaseUrl,
+    /// SQLite has one writer at a time: writers queue here, in order, instead of
+    /// sleeping in SQLite's busy handler (which makes the slowest wait seconds).
+    write_gate: Option<std::sync::Arc<std::sync::Mutex<()>>>,
 }
 
 impl Db {
@@ -79,9 +84,13 @@ impl Db {
             .max_size(max_size)
             .min_idle(Some(1))
             .connection_timeout(Duration::from_secs(10))
+            // No `SELECT 1` before every use: a broken connection fails its statement,
+            // the request answers 503, and r2d2 replaces the connection.
+            .test_on_check_out(false)
             .build(Manager { url: url.clone() })
             .map_err(|e| format!("cannot connect to {url}: {e}"))?;
-        Ok(Db { pool, url: url.clone() })
+        let write_gate = matches!(url, DatabaseUrl::Sqlite(_)).then(Default::default);
+        Ok(Db { pool, url: url.clone(), write_gate })
     }
 
     /// The database this pool talks to.
@@ -118,6 +127,36 @@ impl Db {
         F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
         T: Send + 'static,
     {
-        self.run(move |conn| conn.transaction(f)).await
+        let gate = self.write_gate.clone();
+        self.run(move |conn| {
+            let _turn = gate.as_ref().map(|g| g.lock().unwrap_or_else(std::sync::PoisonError::into_inner));
+            in_transaction(conn, f)
+        })
+        .await
+    }
+}
+
+/// Runs `f` in a transaction. On SQLite the transaction takes the write lock at once
+/// (`BEGIN IMMEDIATE`), waiting up to the busy timeout for it: a deferred transaction
+/// that reads first and writes later fails with "database is locked" as soon as another
+/// connection has written in between, which concurrent tips do all the time.
+pub fn in_transaction<T>(
+    conn: &mut DbConnection,
+    f: impl FnOnce(&mut DbConnection) -> Result<T, ApiError>,
+) -> Result<T, ApiError> {
+    use diesel::connection::{AnsiTransactionManager, TransactionManager};
+    let DbConnection::Sqlite(sqlite) = conn else { return conn.transaction(f) };
+    AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE")?;
+    let result = f(conn);
+    let DbConnection::Sqlite(sqlite) = conn else { return Err(ApiError::internal("the connection changed backend")) };
+    match result {
+        Ok(value) => {
+            <AnsiTransactionManager as TransactionManager<SqliteConnection>>::commit_transaction(sqlite)?;
+            Ok(value)
+        }
+        Err(err) => {
+            let _ = <AnsiTransactionManager as TransactionManager<SqliteConnection>>::rollback_transaction(sqlite);
+            Err(err)
+        }
     }
 }

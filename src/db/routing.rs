@@ -40,18 +40,16 @@ impl RuleRow {
     }
 }
 
-/// The rules on any unit of `chain`.
+/// The rules on any unit of `chain`. One fixed statement (codes as a list, units matched
+/// here), so that PostgreSQL prepares it once for every tip.
 pub fn covering(conn: &mut DbConnection, chain: &[UnitRef]) -> Result<Vec<Rule>, ApiError> {
-    let mut query = routing_rules::table.select(RuleRow::as_select()).into_boxed();
-    for unit in chain {
-        query = query.or_filter(
-            routing_rules::unit_scheme
-                .eq(unit.scheme.as_str())
-                .and(routing_rules::unit_level.eq(unit.level.as_str()))
-                .and(routing_rules::unit_code.eq(unit.code)),
-        );
-    }
-    query.load::<RuleRow>(conn)?.into_iter().map(RuleRow::into_domain).collect()
+    let codes: Vec<i32> = chain.iter().map(|u| u.code).collect();
+    let rows = routing_rules::table
+        .select(RuleRow::as_select())
+        .filter(routing_rules::unit_code.eq_any(codes))
+        .load::<RuleRow>(conn)?;
+    let rules = rows.into_iter().map(RuleRow::into_domain).collect::<Result<Vec<_>, _>>()?;
+    Ok(rules.into_iter().filter(|r| chain.contains(&r.unit)).collect())
 }
 
 /// Rules by id (creation order), after `after`.

@@ -9,9 +9,9 @@ use crate::api::reports::{AuthorityRef, ReportCreated, ReportRequest};
 use crate::auth::caller::{Caller, Principal};
 use crate::auth::secrets;
 use crate::clock::now;
+use crate::db::commune_boxes;
 use crate::db::idempotency::{self, Reservation};
 use crate::db::reports::{self, NewCase, NewReport};
-use crate::db::{admin_units, commune_boxes};
 use crate::domain::account::Role;
 use crate::domain::client::ClientScope;
 use crate::domain::codes;
@@ -155,11 +155,12 @@ async fn store(state: &AppState, who: Submitter, tip: Tip, contact: Contact) -> 
         Submitter::Client(id) => (None, Some(id)),
         Submitter::Anonymous => (None, None),
     };
+    let chains = state.unit_chains.clone();
     let (id, reference, authority) = state
         .db
         .transaction(move |conn| {
             let commune = tip.commune_unit();
-            if admin_units::find(conn, commune)?.is_none() {
+            let Some(chain) = chains.get(conn, commune)? else {
                 return Err(ApiError::validation(vec![FieldError::new(
                     "location.commune_code",
                     "unknown",
@@ -168,7 +169,7 @@ async fn store(state: &AppState, who: Submitter, tip: Tip, contact: Contact) -> 
                         format!("không có xã mã {} trong danh mục {}", commune.code, commune.scheme),
                     ),
                 )]));
-            }
+            };
             let flagged = match (tip.latitude_e6, tip.longitude_e6) {
                 (Some(lat), Some(lon)) => commune_boxes::find(conn, commune.scheme, commune.code)?.is_some_and(|b| {
                     lat < b.min_lat_e6 - BOX_TOLERANCE_E6
@@ -178,10 +179,10 @@ async fn store(state: &AppState, who: Submitter, tip: Tip, contact: Contact) -> 
                 }),
                 _ => false,
             };
-            let decision = decide(conn, &tip.matter, commune)?;
+            let decision = decide(conn, &tip.matter, &chain)?;
             let now = now();
             let case = NewCase {
-                authority_id: decision.authority.id,
+                authority_id: decision.authority_id,
                 rule_id: decision.rule_id,
                 explanation: &decision.explanation,
                 location_flagged: flagged,
@@ -204,14 +205,14 @@ async fn store(state: &AppState, who: Submitter, tip: Tip, contact: Contact) -> 
             if sealed.0.is_some() || sealed.1.is_some() || sealed.2.is_some() {
                 reports::insert_contact(conn, id, sealed.0.as_deref(), sealed.1.as_deref(), sealed.2.as_deref(), now)?;
             }
-            Ok((id, reference, decision.authority))
+            Ok((id, reference, (decision.authority_id, decision.authority_name)))
         })
         .await?;
     let answer = ReportCreated {
         id,
         reference,
         status: "received".to_owned(),
-        authority: AuthorityRef { id: authority.id, name: authority.name },
+        authority: AuthorityRef { id: authority.0, name: authority.1 },
         receipt_code: receipt,
     };
     Ok((StatusCode::CREATED, answer))

@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use super::take_page;
 use crate::clock::now;
-use crate::db::authorities::{self, AuthorityFilter, AuthorityInput};
+use crate::db::authorities::{self, AuthorityInput};
 use crate::db::{DbConnection, admin_units, routing};
 use crate::domain::admin_unit::{Level, UnitRef};
 use crate::domain::authority::{Authority, AuthorityKind};
@@ -26,37 +26,38 @@ use crate::state::AppState;
 /// Where a tip goes, and why.
 #[derive(Debug, Clone)]
 pub struct Decision {
-    pub authority: Authority,
+    pub authority_id: Uuid,
+    pub authority_name: String,
     pub rule_id: Option<Uuid>,
     pub explanation: String,
 }
 
-/// Routes a tip about `matter` from `commune` (which must exist).
-pub fn decide(conn: &mut DbConnection, matter: &str, commune: UnitRef) -> Result<Decision, ApiError> {
-    let chain = admin_units::self_and_ancestors(conn, commune)?;
-    let rules = routing::covering(conn, &chain)?;
-    if let Some(rule) = choose(&rules, matter, &chain) {
+/// Routes a tip about `matter` from the commune whose chain of units (the commune, then
+/// each unit above it) is `chain`.
+pub fn decide(conn: &mut DbConnection, matter: &str, chain: &[UnitRef]) -> Result<Decision, ApiError> {
+    let commune = *chain.first().ok_or_else(|| ApiError::internal("an empty chain of units"))?;
+    let rules = routing::covering(conn, chain)?;
+    if let Some(rule) = choose(&rules, matter, chain) {
         let authority = authorities::find(conn, rule.authority_id)?
             .ok_or_else(|| ApiError::internal("a routing rule names a missing authority"))?;
-        return Ok(Decision { authority, rule_id: Some(rule.id), explanation: explain_rule(rule, commune) });
+        return Ok(Decision {
+            authority_id: authority.id,
+            authority_name: authority.name,
+            rule_id: Some(rule.id),
+            explanation: explain_rule(rule, commune),
+        });
     }
-    let filter = AuthorityFilter {
-        kind: Some(AuthorityKind::District),
-        covering_any: Some(chain.clone()),
-        ..Default::default()
-    };
-    if let Some(authority) = authorities::list(conn, &filter, None, 1)?.into_iter().next() {
+    if let Some((id, code, name)) = authorities::first_holder(conn, AuthorityKind::District, chain)? {
         let explanation = format!(
-            "no routing rule covers {commune}; default: the district authority {} holds it in its jurisdiction",
-            authority.code
+            "no routing rule covers {commune}; default: the district authority {code} holds it in its jurisdiction"
         );
-        return Ok(Decision { authority, rule_id: None, explanation });
+        return Ok(Decision { authority_id: id, authority_name: name, rule_id: None, explanation });
     }
     let province = chain.iter().copied().find(|u| u.level == Level::Province).unwrap_or(commune);
     let authority = triage_queue(conn, province)?;
     let explanation =
         format!("no routing rule and no district authority covers {commune}; sent to the triage queue of {province}");
-    Ok(Decision { authority, rule_id: None, explanation })
+    Ok(Decision { authority_id: authority.id, authority_name: authority.name, rule_id: None, explanation })
 }
 
 /// The province's triage queue, created the first time a tip needs it.
