@@ -2,8 +2,6 @@
 //! names and phone numbers, and stored answers that hold receipt codes. AES-256-GCM with
 //! a random 96-bit nonce per value; the key lives in a file, outside the database.
 
-use std::io::Write;
-use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
 use aes_gcm::aead::{Aead, KeyInit, OsRng};
@@ -12,7 +10,7 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use sha2::{Digest, Sha256};
 
-use super::secrets::hex;
+use super::secrets::{hex, write_private_file};
 
 /// The key that seals values.
 pub struct Sealer {
@@ -82,17 +80,8 @@ impl Sealer {
 }
 
 fn generate(path: &Path) -> Result<(), String> {
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-    }
     let key = Aes256Gcm::generate_key(&mut OsRng);
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(path)
-        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-    writeln!(file, "{}", STANDARD.encode(key)).map_err(|e| format!("cannot write {}: {e}", path.display()))
+    write_private_file(path, format!("{}\n", STANDARD.encode(key)).as_bytes())
 }
 
 #[cfg(test)]

@@ -5,8 +5,6 @@
 //! until they expire. Each key's `kid` is derived from its public key.
 
 use std::collections::HashMap;
-use std::io::Write;
-use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
 use base64::Engine;
@@ -18,7 +16,7 @@ use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::secrets::hex;
+use super::secrets::{hex, write_private_file};
 
 /// Who issues tokens.
 pub const ISSUER: &str = "tinbao";
@@ -136,18 +134,9 @@ impl Keys {
 
 /// Writes a new Ed25519 key, readable by its owner only.
 pub fn generate(path: &Path) -> Result<(), String> {
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-    }
     let key = SigningKey::generate(&mut rand::rngs::OsRng);
     let pem = key.to_pkcs8_pem(LineEnding::LF).map_err(|e| format!("cannot encode a key: {e}"))?;
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(path)
-        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-    file.write_all(pem.as_bytes()).map_err(|e| format!("cannot write {}: {e}", path.display()))
+    write_private_file(path, pem.as_bytes())
 }
 
 #[cfg(test)]

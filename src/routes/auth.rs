@@ -29,21 +29,23 @@ pub async fn register(state: web::Data<AppState>, body: JsonBody<RegisterRequest
     Ok(HttpResponse::Created().insert_header((LOCATION, "/api/v1/me")).json(UserView::from(account)))
 }
 
-/// `POST /api/v1/auth/login`.
+/// `POST /api/v1/auth/login`. Read with actix's JSON extractor, not `JsonBody`: a NUL in
+/// a login or password is simply a wrong credential (401), and never reaches the
+/// database (no valid login holds one; the password is only hashed).
 pub async fn login(
     req: HttpRequest,
     state: web::Data<AppState>,
-    body: JsonBody<LoginRequest>,
+    body: web::Json<LoginRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    check(&body.value)?;
-    let tokens = sessions::login(&state, body.value, state.client_address(&req)).await?;
+    check(&*body)?;
+    let tokens = sessions::login(&state, body.into_inner(), state.client_address(&req)).await?;
     Ok(no_store(HttpResponse::Ok().json(tokens)))
 }
 
 /// `POST /api/v1/auth/refresh`.
-pub async fn refresh(state: web::Data<AppState>, body: JsonBody<RefreshRequest>) -> Result<HttpResponse, ApiError> {
-    check(&body.value)?;
-    let tokens = sessions::refresh(&state, body.value.refresh_token).await?;
+pub async fn refresh(state: web::Data<AppState>, body: web::Json<RefreshRequest>) -> Result<HttpResponse, ApiError> {
+    check(&*body)?;
+    let tokens = sessions::refresh(&state, body.into_inner().refresh_token).await?;
     Ok(no_store(HttpResponse::Ok().json(tokens)))
 }
 

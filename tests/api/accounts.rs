@@ -133,6 +133,11 @@ async fn unknown_logins_and_wrong_passwords_get_the_same_answer(backend: Backend
     app.citizen("0911222333").await;
     let wrong_password = app.login("0911222333", "a wrong but long password", None).await;
     let unknown_login = app.login("0911999888", "a wrong but long password", None).await;
+    // A NUL (which PostgreSQL cannot store) is just a wrong credential.
+    let nul = app.login("0911222333\u{0}", "a wrong\u{0} password", None).await;
+    assert_problem(nul, 401, "invalid_credentials").await;
+    let refresh = app.post_json("/api/v1/auth/refresh", None, &json!({"refresh_token": "rt_\u{0}"})).await;
+    assert_problem(refresh, 401, "invalid_refresh_token").await;
     let a = assert_problem(wrong_password, 401, "invalid_credentials").await;
     let b = assert_problem(unknown_login, 401, "invalid_credentials").await;
     assert_eq!(a["detail"], b["detail"]);

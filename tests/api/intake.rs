@@ -339,6 +339,17 @@ async fn anonymous_tips_are_limited_per_address(backend: Backend) {
     );
 }
 
+async fn tracking_lookups_are_limited_per_address(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let guess = json!({"reference": "TB-0000-0000", "receipt_code": "AAAAA-AAAAA-AAAAA-AAAAA-AAAAA-A"});
+    for _ in 0..20 {
+        assert_problem(app.post_json("/api/v1/tracking", None, &guess).await, 404, "not_found").await;
+    }
+    let limited = app.post_json("/api/v1/tracking", None, &guess).await;
+    assert!(limited.headers().contains_key("retry-after"));
+    assert_problem(limited, 429, "too_many_requests").await;
+}
+
 async fn a_phones_position_finds_its_commune(backend: Backend) {
     let app = spawn_app(backend).await;
     let found = app.get_json("/api/v1/admin-units/locate?latitude=10.38&longitude=104.49&limit=3", 200).await;
@@ -456,5 +467,6 @@ crate::on_both_backends!(
     citizens_follow_their_own_tips_and_no_one_elses,
     staff_read_tips_of_their_jurisdiction_only,
     anonymous_tips_are_limited_per_address,
+    tracking_lookups_are_limited_per_address,
     a_phones_position_finds_its_commune,
 );
