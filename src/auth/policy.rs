@@ -98,6 +98,27 @@ pub fn scope_covers(role: Role, scope: Scope, chain: &[UnitRef], holding_authori
     }
 }
 
+/// Whether `caller` may read one tip: its submitter (an account or a client), and staff
+/// whose scope covers it. Returns whether the caller reads it as staff (who also see why
+/// it was routed). `None`: not visible, to be answered like a missing tip.
+pub fn tip_visibility(
+    caller: &Caller,
+    submitted_by_user: Option<&str>,
+    submitted_by_client: Option<&str>,
+    chain: &[UnitRef],
+    holding_authority: Uuid,
+) -> Option<bool> {
+    match &caller.principal {
+        Principal::User(account) => {
+            let staff =
+                account.role.is_staff() && scope_covers(account.role, account.scope, chain, Some(holding_authority));
+            let own = submitted_by_user == Some(account.id.to_string().as_str());
+            (own || staff).then_some(staff)
+        }
+        Principal::Client(client) => (submitted_by_client == Some(client.id.to_string().as_str())).then_some(false),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -84,7 +84,8 @@ pub async fn enrol_totp(state: &AppState, caller: &Caller) -> Result<TotpEnrollm
     let secret = totp::new_secret();
     let otpauth_uri = totp::provisioning_uri(&secret, &account.login)
         .ok_or_else(|| ApiError::internal("cannot build the otpauth URI"))?;
-    let stored = secret.clone();
+    // Sealed like reporters' contacts: a stolen database must not yield second factors.
+    let stored = state.sealer.seal(&secret).map_err(ApiError::internal)?;
     state.db.transaction(move |conn| users::set_pending_totp(conn, account.id, &stored, now())).await?;
     Ok(TotpEnrollment { secret, otpauth_uri })
 }
@@ -96,7 +97,8 @@ pub async fn confirm_totp(state: &AppState, caller: &Caller, code: String) -> Re
     let bucket = secrets::bucket_key("acct", &account.login);
     let id = account.id;
     let credentials = credentials_unless_throttled(state, id, bucket.clone()).await?;
-    let Some(secret) = credentials.totp_secret.filter(|_| !account.mfa_enabled) else {
+    let secret = credentials.totp_secret.as_deref().map(|sealed| state.sealer.open(sealed)).transpose();
+    let Some(secret) = secret.map_err(ApiError::internal)?.filter(|_| !account.mfa_enabled) else {
         return Err(ApiError::new(
             StatusCode::CONFLICT,
             "mfa_not_started",

@@ -4,8 +4,8 @@
 use uuid::Uuid;
 
 use crate::api::reports::{AuthorityRef, ReportView};
-use crate::auth::caller::{Caller, Principal};
-use crate::auth::policy::scope_covers;
+use crate::auth::caller::Caller;
+use crate::auth::policy::tip_visibility;
 use crate::db::{admin_units, authorities, reports};
 use crate::domain::admin_unit::{Level, Scheme, UnitRef};
 use crate::domain::report::Tip;
@@ -28,21 +28,15 @@ pub async fn read(state: &AppState, caller: &Caller, id: Uuid) -> Result<ReportV
             let commune = UnitRef { scheme, level: Level::Commune, code: detail.unit_code };
             let authority_id =
                 Uuid::parse_str(&detail.authority_id).map_err(|_| ApiError::internal("stored authority"))?;
-            let (visible, staff) = match &caller.principal {
-                Principal::User(account) => {
-                    let own = detail.report.submitted_by_user.as_deref() == Some(&account.id.to_string());
-                    let chain = admin_units::self_and_ancestors(conn, commune)?;
-                    let staff = account.role.is_staff()
-                        && scope_covers(account.role, account.scope, &chain, Some(authority_id));
-                    (own || staff, staff)
-                }
-                Principal::Client(client) => {
-                    (detail.submitted_by_client.as_deref() == Some(&client.id.to_string()), false)
-                }
-            };
-            if !visible {
-                return Err(not_found());
-            }
+            let chain = admin_units::self_and_ancestors(conn, commune)?;
+            let staff = tip_visibility(
+                &caller,
+                detail.report.submitted_by_user.as_deref(),
+                detail.submitted_by_client.as_deref(),
+                &chain,
+                authority_id,
+            )
+            .ok_or_else(not_found)?;
             let authority =
                 authorities::find(conn, authority_id)?.ok_or_else(|| ApiError::internal("case authority"))?;
             let tip: Tip = serde_json::from_str(&detail.content).map_err(ApiError::internal)?;

@@ -193,9 +193,11 @@ async fn accept_totp(
     credentials: &Credentials,
     code: &str,
 ) -> Result<bool, ApiError> {
-    let Some(secret) = credentials.totp_secret.as_deref() else {
+    let Some(sealed) = credentials.totp_secret.as_deref() else {
         return Ok(false);
     };
+    let secret = state.sealer.open(sealed).map_err(ApiError::internal)?;
+    let secret = secret.as_str();
     let unix = chrono::Utc::now().timestamp().max(0) as u64;
     let Some(step) = totp::verify(secret, code, unix, credentials.totp_last_step) else {
         return Ok(false);

@@ -10,7 +10,7 @@ CREATE TABLE users (
     scope_scheme TEXT,
     scope_level TEXT,
     scope_code INTEGER,
-    -- base32 TOTP secret; pending until totp_enabled
+    -- TOTP secret (base32), sealed with AES-256-GCM; pending until totp_enabled
     totp_secret TEXT,
     totp_enabled BOOLEAN NOT NULL DEFAULT FALSE,
     -- the 30-second step of the last accepted code, so that no code is used twice
