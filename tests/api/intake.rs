@@ -433,6 +433,7 @@ fn holds(haystack: &[u8], needle: &str) -> bool {
     haystack.windows(needle.len()).any(|w| w == needle.as_bytes())
 }
 
+/// And neither is a staff member's TOTP secret.
 async fn a_reporters_phone_name_and_receipt_code_are_nowhere_in_clear(backend: Backend) {
     let app = spawn_app(backend).await;
     let mut body = tip(app.first_commune(902).await);
@@ -447,11 +448,21 @@ async fn a_reporters_phone_name_and_receipt_code_are_nowhere_in_clear(backend: B
         .unwrap();
     let created = ok_json(res, 201).await;
     let code = created["receipt_code"].as_str().unwrap().to_owned();
+    let admin = app.admin().await;
+    let totp_secret = admin.totp_secret.clone().unwrap();
     let stored = everything_stored(&app, backend).await;
     assert!(holds(&stored, created["reference"].as_str().unwrap()), "control: the scan sees stored text");
     assert!(holds(&stored, "Khoảng 21 giờ"), "control: the scan sees the narrative");
-    for secret in ["0912345678", "912345678", "912 345 678", "Trần Thị Bích", code.as_str(), &code.replace('-', "")]
-    {
+    let secrets = [
+        "0912345678",
+        "912345678",
+        "912 345 678",
+        "Trần Thị Bích",
+        code.as_str(),
+        &code.replace('-', ""),
+        &totp_secret,
+    ];
+    for secret in secrets {
         assert!(!holds(&stored, secret), "`{secret}` is stored in clear");
     }
 }
