@@ -219,11 +219,16 @@ pub fn chain(conn: &mut DbConnection, unit: UnitRef) -> Result<Option<Vec<UnitRe
     self_and_ancestors(conn, unit).map(Some)
 }
 
-/// Chains of units, remembered by this process: every tip needs its commune's chain, and
-/// units change only by import (restart the service after importing units).
+/// An authority as routing needs it: id, code, name.
+pub type Holder = (uuid::Uuid, String, String);
+
+/// Reference data every tip needs, remembered by this process: each commune's chain of
+/// units and its default (district) authority. Units and authorities change only by
+/// import on the command line: restart the service after importing them.
 #[derive(Clone, Default)]
 pub struct ChainCache {
     known: std::sync::Arc<std::sync::RwLock<HashMap<UnitRef, Vec<UnitRef>>>>,
+    holders: std::sync::Arc<std::sync::RwLock<HashMap<UnitRef, Option<Holder>>>>,
 }
 
 impl ChainCache {
@@ -236,6 +241,25 @@ impl ChainCache {
         let found = chain(conn, unit)?;
         if let (Some(found), Ok(mut known)) = (&found, self.known.write()) {
             known.insert(unit, found.clone());
+        }
+        Ok(found)
+    }
+
+    /// The first authority of `kind` whose jurisdiction holds the commune of `chain`
+    /// (id, code, name), remembered.
+    pub fn holder(
+        &self,
+        conn: &mut DbConnection,
+        kind: crate::domain::authority::AuthorityKind,
+        chain: &[UnitRef],
+    ) -> Result<Option<Holder>, ApiError> {
+        let Some(commune) = chain.first().copied() else { return Ok(None) };
+        if let Some(found) = self.holders.read().ok().and_then(|h| h.get(&commune).cloned()) {
+            return Ok(found);
+        }
+        let found = super::authorities::first_holder(conn, kind, chain)?;
+        if let Ok(mut holders) = self.holders.write() {
+            holders.insert(commune, found.clone());
         }
         Ok(found)
     }

@@ -2,11 +2,10 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use uuid::Uuid;
 
-use super::DbConnection;
 use super::schema::{cases, report_messages, reporter_contacts, reports};
+use super::{DbConnection, on_backend};
 use crate::domain::codes::new_reference;
 use crate::error::ApiError;
 
@@ -61,30 +60,30 @@ pub fn insert_report(
     let id = Uuid::now_v7();
     for _ in 0..5 {
         let reference = new_reference();
-        let inserted = conn.transaction::<_, DieselError, _>(|conn| {
-            diesel::insert_into(reports::table)
-                .values((
-                    reports::id.eq(id.to_string()),
-                    reports::reference.eq(&reference),
-                    reports::case_id.eq(new.case_id.to_string()),
-                    reports::matter.eq(new.matter),
-                    reports::unit_scheme.eq(new.unit_scheme),
-                    reports::unit_code.eq(new.unit_code),
-                    reports::observed_from.eq(new.observed_from),
-                    reports::observed_to.eq(new.observed_to),
-                    reports::identity_mode.eq(new.identity_mode),
-                    reports::content.eq(new.content),
-                    reports::receipt_hash.eq(new.receipt_hash),
-                    reports::submitted_by_user.eq(new.submitted_by_user.map(|u| u.to_string())),
-                    reports::submitted_by_client.eq(new.submitted_by_client.map(|c| c.to_string())),
-                    reports::created_at.eq(now),
-                ))
-                .execute(conn)
-        });
-        match inserted {
-            Ok(_) => return Ok((id, reference)),
-            Err(DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _)) => continue,
-            Err(e) => return Err(e.into()),
+        // ON CONFLICT on the reference only: a drawn reference that exists already
+        // inserts nothing, and another is drawn. (No savepoint round trips per tip.)
+        let inserted = on_backend!(conn, |c| diesel::insert_into(reports::table)
+            .values((
+                reports::id.eq(id.to_string()),
+                reports::reference.eq(&reference),
+                reports::case_id.eq(new.case_id.to_string()),
+                reports::matter.eq(new.matter),
+                reports::unit_scheme.eq(new.unit_scheme),
+                reports::unit_code.eq(new.unit_code),
+                reports::observed_from.eq(new.observed_from),
+                reports::observed_to.eq(new.observed_to),
+                reports::identity_mode.eq(new.identity_mode),
+                reports::content.eq(new.content),
+                reports::receipt_hash.eq(new.receipt_hash),
+                reports::submitted_by_user.eq(new.submitted_by_user.map(|u| u.to_string())),
+                reports::submitted_by_client.eq(new.submitted_by_client.map(|c| c.to_string())),
+                reports::created_at.eq(now),
+            ))
+            .on_conflict(reports::reference)
+            .do_nothing()
+            .execute(c))?;
+        if inserted == 1 {
+            return Ok((id, reference));
         }
     }
     Err(ApiError::internal("no free tip reference after five draws"))

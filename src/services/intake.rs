@@ -179,7 +179,7 @@ async fn store(state: &AppState, who: Submitter, tip: Tip, contact: Contact) -> 
                 }),
                 _ => false,
             };
-            let decision = decide(conn, &tip.matter, &chain)?;
+            let decision = decide(conn, &chains, &tip.matter, &chain)?;
             let now = now();
             let case = NewCase {
                 authority_id: decision.authority_id,

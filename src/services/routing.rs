@@ -11,6 +11,7 @@ use uuid::Uuid;
 
 use super::take_page;
 use crate::clock::now;
+use crate::db::admin_units::ChainCache;
 use crate::db::authorities::{self, AuthorityInput};
 use crate::db::{DbConnection, admin_units, routing};
 use crate::domain::admin_unit::{Level, UnitRef};
@@ -33,8 +34,14 @@ pub struct Decision {
 }
 
 /// Routes a tip about `matter` from the commune whose chain of units (the commune, then
-/// each unit above it) is `chain`.
-pub fn decide(conn: &mut DbConnection, matter: &str, chain: &[UnitRef]) -> Result<Decision, ApiError> {
+/// each unit above it) is `chain`. Rules are read on every tip (admins change them at
+/// any time); the default authority comes from `cache`.
+pub fn decide(
+    conn: &mut DbConnection,
+    cache: &ChainCache,
+    matter: &str,
+    chain: &[UnitRef],
+) -> Result<Decision, ApiError> {
     let commune = *chain.first().ok_or_else(|| ApiError::internal("an empty chain of units"))?;
     let rules = routing::covering(conn, chain)?;
     if let Some(rule) = choose(&rules, matter, chain) {
@@ -47,7 +54,7 @@ pub fn decide(conn: &mut DbConnection, matter: &str, chain: &[UnitRef]) -> Resul
             explanation: explain_rule(rule, commune),
         });
     }
-    if let Some((id, code, name)) = authorities::first_holder(conn, AuthorityKind::District, chain)? {
+    if let Some((id, code, name)) = cache.holder(conn, AuthorityKind::District, chain)? {
         let explanation = format!(
             "no routing rule covers {commune}; default: the district authority {code} holds it in its jurisdiction"
         );
