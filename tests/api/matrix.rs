@@ -21,6 +21,16 @@ fn body_for(method: &str, path: &str, caller: &str, rule_authority: &str) -> Opt
         ("POST", "/api/v1/clients") => Some(json!({"name": format!("matrix {caller}"), "scopes": ["cases:read"]})),
         ("POST", "/api/v1/reports") => Some(crate::helpers::tip(30316)),
         ("POST", "/api/v1/tracking") => Some(json!({"reference": "TB-0000-0000", "receipt_code": "WRONG"})),
+        ("POST", "/api/v1/tracking/messages") => {
+            Some(json!({"reference": "TB-0000-0000", "receipt_code": "WRONG", "body": "Thêm thông tin."}))
+        }
+        ("POST", "/api/v1/auth/register") => Some(json!({"login": "matrix@example.vn", "password": "short"})),
+        ("POST", "/api/v1/auth/refresh") => Some(json!({"refresh_token": "rt_matrix"})),
+        ("POST", "/api/v1/me/password") => {
+            Some(json!({"current_password": "not the password", "new_password": "orchid tractor seventy lakes"}))
+        }
+        ("POST", "/api/v1/me/mfa/totp/confirm") => Some(json!({"code": "000000"})),
+        ("POST", p) if p.ends_with("/messages") => Some(json!({"body": "Thêm thông tin."})),
         ("POST", "/api/v1/routing-rules") => Some(json!({
             "unit": {"scheme": "2024", "level": "province", "code": 91},
             "authority_id": rule_authority,
