@@ -6,6 +6,9 @@
       TOTP, confirms it, and signs in again with the next code, as a new admin would.
   session_token.py citizen BASE_URL PHONE PASSWORD
       Registers a citizen and signs in.
+  session_token.py district_officer|auditor BASE_URL LOGIN PASSWORD ADMIN_TOKEN
+      Has the admin create the account (an officer of Kiên Lương, authority 2024-D902),
+      then signs it in with a second factor like an admin.
 """
 
 import base64
@@ -16,6 +19,13 @@ import struct
 import sys
 import time
 import urllib.request
+
+
+def get(base, path, token):
+    request = urllib.request.Request(base + path)
+    request.add_header("Authorization", "Bearer " + token)
+    with urllib.request.urlopen(request) as response:
+        return json.loads(response.read())
 
 
 def post(base, path, body, token=None):
@@ -51,6 +61,21 @@ def admin(base, login, password):
     return full["access_token"]
 
 
+def staff(role):
+    def sign_in(base, login, password, admin_token):
+        body = {"login": login, "password": password, "role": role}
+        if role == "district_officer":
+            page = get(base, "/api/v1/authorities?q=2024-D902", admin_token)
+            body["authority_id"] = next(a["id"] for a in page["items"] if a["code"] == "2024-D902")
+        post(base, "/api/v1/users", body, admin_token)
+        return admin(base, login, password)
+    return sign_in
+
+
 if __name__ == "__main__":
     kind, base, login, password = sys.argv[1:5]
-    print({"admin": admin, "citizen": citizen}[kind](base, login, password))
+    kinds = {"admin": admin, "citizen": citizen}
+    if kind in ("district_officer", "auditor"):
+        print(staff(kind)(base, login, password, sys.argv[5]))
+    else:
+        print(kinds[kind](base, login, password))

@@ -3,10 +3,11 @@
 # release build, on SQLite and on PostgreSQL, each beside its raw limit measured in the
 # same run (examples/raw_intake.rs: the same rows, one transaction per tip, no HTTP).
 # PostgreSQL runs with its default durability (fsync on). Loopback only; needs wrk.
-# Usage: bench/intake.sh [SECONDS]
+# Usage: bench/intake.sh [SECONDS]   (BENCH_BACKENDS="postgres" to run one backend only)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-30}"
+backends=" ${BENCH_BACKENDS:-sqlite postgres} "
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/tinbao/target}"
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
 echo "== machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -r); $(date -u +%Y-%m-%dT%H:%MZ)"
@@ -39,9 +40,12 @@ serve_and_load() { # name database_url
     kill "$server"
 }
 
-echo "== SQLite raw limit (same rows, one transaction per tip, 1 thread: SQLite has one writer, 10 s)"
-"$CARGO_TARGET_DIR/release/examples/raw_intake" "sqlite://$work/raw.db" 10 1
-serve_and_load sqlite "sqlite://$work/tinbao.db"
+if [[ "$backends" == *" sqlite "* ]]; then
+    echo "== SQLite raw limit (same rows, one transaction per tip, 1 thread: SQLite has one writer, 10 s)"
+    "$CARGO_TARGET_DIR/release/examples/raw_intake" "sqlite://$work/raw.db" 10 1
+    serve_and_load sqlite "sqlite://$work/tinbao.db"
+fi
+[[ "$backends" == *" postgres "* ]] || exit 0
 
 bindir="$(pg_config --bindir 2>/dev/null || ls -d /usr/lib/postgresql/*/bin | sort | tail -n 1)"
 mkdir -p "$work/pg" && chown postgres:postgres "$work/pg"

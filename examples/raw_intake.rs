@@ -1,12 +1,14 @@
 //! The raw database limit for tip intake: the rows one tip writes (its case, the tip, the
-//! sealed contact), one transaction per tip, through tinbao's own database layer, with no
+//! sealed contact, the case's first audit event), one transaction per tip, through tinbao's own database layer, with no
 //! HTTP, no checking and no routing. Usage:
 //! `cargo run --release --example raw_intake -- DATABASE_URL SECONDS THREADS`
 
 use std::time::{Duration, Instant};
 
-use tinbao::db::reports::{NewCase, NewReport, insert_case, insert_contact, insert_report};
+use tinbao::db::audit::first_event;
+use tinbao::db::reports::{NewCase, NewReport, SealedContact, open_case};
 use tinbao::db::{DatabaseUrl, Db, migrations};
+use tinbao::domain::audit::{ObjectType, Origin};
 
 fn main() -> Result<(), String> {
     let mut args = std::env::args().skip(1);
@@ -29,24 +31,35 @@ fn main() -> Result<(), String> {
     let handles: Vec<_> = (0..threads)
         .map(|_| {
             let db = db.clone();
+            let origin = Origin::anonymous(None);
             std::thread::spawn(move || -> Result<u64, String> {
                 let mut conn = db.get().map_err(|e| e.detail.en.into_owned())?;
                 let mut n = 0;
                 while Instant::now() < deadline {
-                    tinbao::db::pool::in_transaction(&mut conn, |conn| {
+                    // One transaction per tip: on PostgreSQL the single statement is one.
+                    let write = |conn: &mut tinbao::db::DbConnection| {
                         let now = tinbao::clock::now();
+                        let id = uuid::Uuid::now_v7();
                         let case = NewCase {
+                            id,
                             authority_id: authority,
                             rule_id: None,
                             explanation: "raw",
                             location_flagged: false,
-                        };
-                        let case_id = insert_case(conn, &case, now)?;
-                        let report = NewReport {
-                            case_id,
                             matter: "illegal_entry",
                             unit_scheme: "2024",
-                            unit_code: 30880,
+                            commune_code: 30787,
+                            district_code: Some(902),
+                            province_code: Some(91),
+                            priority: "normal",
+                            priority_rank: 2,
+                            accept_due_at: now,
+                            resolve_due_at: now,
+                            search_text: content,
+                        };
+                        let report = NewReport {
+                            id: uuid::Uuid::now_v7(),
+                            reference: &tinbao::domain::codes::new_reference(),
                             observed_from: now,
                             observed_to: now,
                             identity_mode: "confidential",
@@ -55,9 +68,16 @@ fn main() -> Result<(), String> {
                             submitted_by_user: None,
                             submitted_by_client: None,
                         };
-                        let (id, _) = insert_report(conn, &report, now)?;
-                        insert_contact(conn, id, Some(sealed), Some(sealed), None, now)
-                    })
+                        let contact =
+                            SealedContact { name: Some(sealed.into()), phone: Some(sealed.into()), acting_as: None };
+                        let event =
+                            first_event(ObjectType::Case, &id.to_string(), &origin, "case.opened", "{}".into(), now);
+                        open_case(conn, &case, &report, &contact, &event)
+                    };
+                    match &mut *conn {
+                        tinbao::db::DbConnection::Postgres(_) => write(&mut conn),
+                        tinbao::db::DbConnection::Sqlite(_) => tinbao::db::pool::in_transaction(&mut conn, write),
+                    }
                     .map_err(|e| e.detail.en.into_owned())?;
                     n += 1;
                 }

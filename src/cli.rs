@@ -14,6 +14,8 @@ use clap::{Parser, Subcommand};
 use crate::config::Config;
 use crate::db::{Db, migrations};
 use crate::domain::admin_unit::Scheme;
+use crate::domain::audit::Checkpoint;
+use crate::services::audit;
 use crate::services::imports::{self, ImportError};
 use crate::startup::Application;
 use crate::telemetry;
@@ -54,6 +56,11 @@ enum Command {
         #[command(subcommand)]
         action: UsersAction,
     },
+    /// The audit trail.
+    Audit {
+        #[command(subcommand)]
+        action: AuditAction,
+    },
     /// Exit 0 when the server at URL answers /healthz with 200 (for container health checks).
     Healthcheck {
         #[arg(long, default_value = "http://127.0.0.1:8080/healthz")]
@@ -86,6 +93,21 @@ enum UsersAction {
         #[arg(long)]
         login: String,
     },
+}
+
+#[derive(Subcommand)]
+enum AuditAction {
+    /// Recompute every hash chain. Exit 0 and print the number of events checked when
+    /// every chain is whole (and matches DIGEST); else exit 1 naming the first damaged event.
+    Verify {
+        /// A digest printed earlier by `tinbao audit checkpoint`: also detects deleted
+        /// chains and cut tails up to that point.
+        #[arg(long, value_name = "DIGEST")]
+        checkpoint: Option<String>,
+    },
+    /// Print one digest over every chain's head (and the event count), to keep outside
+    /// the database for a later `verify --checkpoint`.
+    Checkpoint,
 }
 
 #[derive(Subcommand)]
@@ -125,6 +147,10 @@ pub async fn run() -> ExitCode {
             let password = env.get("TINBAO_ADMIN_PASSWORD").cloned();
             blocking(move || create_admin(&config, &login, password)).await
         }
+        Command::Audit { action: AuditAction::Verify { checkpoint } } => {
+            blocking(move || verify_audit(&config, checkpoint.as_deref())).await
+        }
+        Command::Audit { action: AuditAction::Checkpoint } => blocking(move || checkpoint_audit(&config)).await,
         Command::Healthcheck { url } => healthcheck(&url),
     };
     match result {
@@ -212,6 +238,49 @@ fn import_rules(config: &Config, file: &Path) -> Result<(), String> {
         counts.updated,
         counts.unchanged
     );
+    Ok(())
+}
+
+fn verify_audit(config: &Config, checkpoint: Option<&str>) -> Result<(), String> {
+    let checkpoint = checkpoint
+        .map(|text| Checkpoint::parse(text).ok_or("--checkpoint is not a digest printed by `tinbao audit checkpoint`"))
+        .transpose()?;
+    let db = open_migrated(config)?;
+    let mut conn = db.get().map_err(|e| e.detail.en.into_owned())?;
+    let found = audit::verify(&mut conn, checkpoint.as_ref()).map_err(|e| e.detail.en.into_owned())?;
+    if let Some((stored, damage)) = &found.first_damaged {
+        let e = &stored.event;
+        return Err(format!(
+            "the audit trail is damaged: event {} ({} {}, position {}): {}; {} events checked",
+            stored.seq,
+            e.object_type,
+            e.object_id,
+            e.position,
+            damage.as_str(),
+            found.checked
+        ));
+    }
+    if found.checkpoint_matches == Some(false) {
+        return Err(format!(
+            "the audit trail does not match the checkpoint: events up to it were deleted or changed \
+             (a whole chain, or the tail of one); {} events checked",
+            found.checked
+        ));
+    }
+    let against = if checkpoint.is_some() { " and matches the checkpoint" } else { "" };
+    println!("{} events checked: every chain is whole{against}", found.checked);
+    Ok(())
+}
+
+fn checkpoint_audit(config: &Config) -> Result<(), String> {
+    let db = open_migrated(config)?;
+    let mut conn = db.get().map_err(|e| e.detail.en.into_owned())?;
+    let checkpoint = audit::checkpoint(&mut conn).map_err(|e| e.detail.en.into_owned())?;
+    eprintln!(
+        "{} events up to sequence {}; keep this digest outside the database:",
+        checkpoint.events, checkpoint.upto_seq
+    );
+    println!("{}", checkpoint.token());
     Ok(())
 }
 

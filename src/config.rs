@@ -7,6 +7,7 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
 use crate::db::DatabaseUrl;
+use crate::domain::case::{Deadlines, DuplicateRule};
 
 /// How logs are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,6 +47,10 @@ pub struct Config {
     pub rate_anon_reports: u32,
     /// Tracking calls accepted per client address per minute.
     pub rate_tracking: u32,
+    /// Time to accept and to resolve a case, per priority.
+    pub deadlines: Deadlines,
+    /// Which cases are suggested as possible duplicates of one another.
+    pub duplicates: DuplicateRule,
 }
 
 /// One setting: its key in the TOML file, its environment variable, its default.
@@ -77,6 +82,13 @@ const SETTINGS: &[Setting] = &[
     Setting { key: "trusted_proxies", env: "TINBAO_TRUSTED_PROXIES", default: || Some(String::new()) },
     Setting { key: "rate_anon_reports", env: "TINBAO_RATE_ANON_REPORTS", default: || Some("10".into()) },
     Setting { key: "rate_tracking", env: "TINBAO_RATE_TRACKING", default: || Some("20".into()) },
+    Setting { key: "duplicate_units", env: "TINBAO_DUPLICATE_UNITS", default: || Some("district".into()) },
+    Setting { key: "duplicate_window_hours", env: "TINBAO_DUPLICATE_WINDOW_HOURS", default: || Some("72".into()) },
+    Setting {
+        key: "deadlines",
+        env: "TINBAO_DEADLINES",
+        default: || Some("urgent=2h/48h,high=8h/7d,normal=24h/14d,low=72h/30d".into()),
+    },
 ];
 
 /// A raw value and where it came from, for messages.
@@ -165,6 +177,12 @@ impl Config {
         });
         let rate_anon_reports = take("rate_anon_reports", &|v| number_in(v, 1, 1_000_000));
         let rate_tracking = take("rate_tracking", &|v| number_in(v, 1, 1_000_000));
+        let deadlines = take("deadlines", &|v| Deadlines::parse(v).map(drop));
+        let duplicate_units = take("duplicate_units", &|v| match v {
+            "district" | "commune" => Ok(()),
+            _ => Err(format!("`{v}` is not district or commune")),
+        });
+        let duplicate_window = take("duplicate_window_hours", &|v| number_in(v, 1, 24 * 365));
         let seed = take("seed_admin_units", &|v| match v {
             "true" | "false" => Ok(()),
             _ => Err(format!("`{v}` is not true or false")),
@@ -200,6 +218,11 @@ impl Config {
                 .collect(),
             rate_anon_reports: rate_anon_reports?.parse().ok()?,
             rate_tracking: rate_tracking?.parse().ok()?,
+            deadlines: Deadlines::parse(&deadlines?).ok()?,
+            duplicates: DuplicateRule {
+                same_district: duplicate_units? == "district",
+                window_hours: duplicate_window?.parse().ok()?,
+            },
             jwt_key_files: raw
                 .get("jwt_key_files")
                 .map(|r| r.value.split(',').map(str::trim).filter(|p| !p.is_empty()).map(PathBuf::from).collect())

@@ -42,16 +42,24 @@ pub struct ApiError {
     /// Headers the answer needs: `Allow` for 405, `Retry-After` for 429 and 503,
     /// `WWW-Authenticate` for 401.
     pub headers: Vec<(HeaderName, String)>,
+    /// For a case action that cannot be taken: the actions the caller may take instead.
+    pub allowed_actions: Option<Vec<&'static str>>,
 }
 
 impl ApiError {
     pub fn new(status: StatusCode, code: &'static str, detail: Msg) -> Self {
-        ApiError { status, code, detail, errors: Vec::new(), headers: Vec::new() }
+        ApiError { status, code, detail, errors: Vec::new(), headers: Vec::new(), allowed_actions: None }
     }
 
     /// Adds a header to the answer.
     pub fn with_header(mut self, name: HeaderName, value: impl Into<String>) -> Self {
         self.headers.push((name, value.into()));
+        self
+    }
+
+    /// Lists the actions the caller may take instead.
+    pub fn with_allowed_actions(mut self, actions: Vec<&'static str>) -> Self {
+        self.allowed_actions = Some(actions);
         self
     }
 
@@ -178,6 +186,7 @@ impl ApiError {
                 .map(|e| ProblemField { field: &e.field, code: e.code, message: e.message.get(lang) })
                 .collect(),
             request_id,
+            allowed_actions: self.allowed_actions.as_deref(),
         };
         let mut response = HttpResponse::build(self.status);
         response
@@ -205,6 +214,8 @@ struct Problem<'a> {
     errors: Vec<ProblemField<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     request_id: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    allowed_actions: Option<&'a [&'static str]>,
 }
 
 #[derive(Serialize)]

@@ -33,6 +33,11 @@ pub struct RequestContext {
     pub lang: Lang,
 }
 
+/// The request's id (as logged and answered in `X-Request-Id`), for the audit trail.
+pub fn request_id(req: &actix_web::HttpRequest) -> Option<String> {
+    req.extensions().get::<RequestContext>().map(|c| c.request_id.clone())
+}
+
 /// The middleware itself, for `actix_web::middleware::from_fn`.
 pub async fn request_context(
     req: ServiceRequest,

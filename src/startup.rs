@@ -61,6 +61,8 @@ impl Application {
             limits: Arc::new(Limits::new(config.rate_anon_reports, config.rate_tracking)),
             trusted_proxies: config.trusted_proxies.clone(),
             unit_chains: Default::default(),
+            deadlines: config.deadlines,
+            duplicates: config.duplicates,
         });
         let max_body = config.max_body_bytes;
         let server = HttpServer::new(move || {

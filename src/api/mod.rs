@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod admin_units;
 pub mod authorities;
+pub mod cases;
 pub mod clients;
 pub mod page;
 pub mod reports;

@@ -33,6 +33,15 @@ pub enum Principal {
 }
 
 impl Caller {
+    /// Who this caller is in the audit trail, in the request `request_id`.
+    pub fn origin(&self, request_id: Option<String>) -> crate::domain::audit::Origin {
+        use crate::domain::audit::Origin;
+        match &self.principal {
+            Principal::User(account) => Origin::user(account.id, request_id),
+            Principal::Client(client) => Origin::client(client.id, request_id),
+        }
+    }
+
     /// The account, when a person calls.
     pub fn account(&self) -> Option<&Account> {
         match &self.principal {

@@ -33,6 +33,11 @@ pub enum Action {
     FollowOwnReports,
     /// Read one tip (the object's jurisdiction is checked by the service).
     ReadReport,
+    /// Read cases: the work list, one case, its audit events (each case's jurisdiction
+    /// is checked by [`case_access`]).
+    ReadCases,
+    /// Read and verify the whole audit trail.
+    ReadAuditTrail,
 }
 
 /// Whether `caller` may do `action` at all (role, client scope and session stage).
@@ -60,6 +65,10 @@ pub fn authorize(caller: &Caller, action: Action) -> Result<(), ApiError> {
             account.role == Role::Admin
         }
         (Principal::User(_), Action::FollowOwnReports | Action::ReadReport) => true,
+        (Principal::User(account), Action::ReadCases) => {
+            matches!(account.role, Role::DistrictOfficer | Role::Supervisor | Role::Auditor)
+        }
+        (Principal::User(account), Action::ReadAuditTrail) => account.role == Role::Auditor,
     };
     if allowed { Ok(()) } else { Err(forbidden()) }
 }
@@ -119,6 +128,61 @@ pub fn tip_visibility(
     }
 }
 
+/// Where a caller's case work lies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CaseScope {
+    /// A district officer: the cases their authority holds.
+    Authority(Uuid),
+    /// A supervisor: the cases that lie in their province.
+    Province(UnitRef),
+    /// An auditor: every case, to read.
+    Everywhere,
+}
+
+/// The cases a caller may list; `None` for callers who handle no cases.
+pub fn case_scope(caller: &Caller) -> Option<CaseScope> {
+    let Principal::User(account) = &caller.principal else { return None };
+    match (account.role, account.scope) {
+        (Role::DistrictOfficer, Scope::Authority(id)) => Some(CaseScope::Authority(id)),
+        (Role::Supervisor, Scope::Province(province)) => Some(CaseScope::Province(province)),
+        (Role::Auditor, _) => Some(CaseScope::Everywhere),
+        _ => None,
+    }
+}
+
+/// What a caller may do with one case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CaseAccess {
+    /// Read it and its audit events (auditors).
+    Read,
+    /// Read it to accept or decline the transfer proposed to the caller's authority.
+    ReviewTransfer,
+    /// Change it (officers of the holding authority; supervisors of its province).
+    Work,
+}
+
+/// Whether `caller` may see a case held by `holding_authority`, lying in `province`, and
+/// perhaps proposed for transfer to `transfer_target` (`None`: answer as if it did not
+/// exist).
+pub fn case_access(
+    caller: &Caller,
+    holding_authority: Uuid,
+    province: Option<UnitRef>,
+    transfer_target: Option<Uuid>,
+) -> Option<CaseAccess> {
+    match case_scope(caller)? {
+        CaseScope::Authority(id) if id == holding_authority => Some(CaseAccess::Work),
+        CaseScope::Authority(id) => (Some(id) == transfer_target).then_some(CaseAccess::ReviewTransfer),
+        CaseScope::Province(p) => (Some(p) == province).then_some(CaseAccess::Work),
+        CaseScope::Everywhere => Some(CaseAccess::Read),
+    }
+}
+
+/// Only an officer of the holding authority may see who reported (with a stated reason).
+pub fn may_reveal_reporter(caller: &Caller, holding_authority: Uuid) -> bool {
+    case_scope(caller) == Some(CaseScope::Authority(holding_authority))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -131,10 +195,10 @@ mod tests {
     #[test]
     fn each_staff_role_sees_its_own_territory_only() {
         // A commune of Kiên Lương (902), in Kiên Giang (91).
-        let chain = [unit(Level::Commune, 30880), unit(Level::District, 902), unit(Level::Province, 91)];
+        let chain = [unit(Level::Commune, 30787), unit(Level::District, 902), unit(Level::Province, 91)];
         let kien_luong = Uuid::now_v7();
         let ha_tien = Uuid::now_v7();
-        assert!(scope_covers(Role::CommuneOfficial, Scope::Commune(unit(Level::Commune, 30880)), &chain, None));
+        assert!(scope_covers(Role::CommuneOfficial, Scope::Commune(unit(Level::Commune, 30787)), &chain, None));
         assert!(!scope_covers(Role::CommuneOfficial, Scope::Commune(unit(Level::Commune, 30883)), &chain, None));
         assert!(scope_covers(Role::Supervisor, Scope::Province(unit(Level::Province, 91)), &chain, None));
         assert!(!scope_covers(Role::Supervisor, Scope::Province(unit(Level::Province, 89)), &chain, None));

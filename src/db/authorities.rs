@@ -9,7 +9,10 @@ use uuid::Uuid;
 use super::admin_units::unit_ref;
 use super::schema::{admin_units, authorities, authority_units};
 use super::{DbConnection, UpsertCounts, on_backend};
+use serde_json::json;
+
 use crate::domain::admin_unit::{AdminUnit, Level, Scheme, UnitRef};
+use crate::domain::audit::{ObjectType, Origin};
 use crate::domain::authority::{Authority, AuthorityKind, search_key};
 use crate::domain::text::{escape_like, fold};
 use crate::error::ApiError;
@@ -189,6 +192,7 @@ fn with_jurisdictions(conn: &mut DbConnection, rows: Vec<AuthorityRow>) -> Resul
 pub fn upsert(
     conn: &mut DbConnection,
     inputs: &[AuthorityInput],
+    origin: &Origin,
     now: NaiveDateTime,
 ) -> Result<UpsertCounts, ApiError> {
     let codes: Vec<&str> = inputs.iter().map(|i| i.code.as_str()).collect();
@@ -236,6 +240,10 @@ pub fn upsert(
                     .execute(conn)?;
                 diesel::delete(authority_units::table.filter(authority_units::authority_id.eq(&id))).execute(conn)?;
                 insert_jurisdiction(conn, &id, &input.units)?;
+                let before =
+                    json!({"name": known.name, "kind": known.kind.as_str(), "units": unit_names(&known_units)});
+                let summary = json!({"before": before, "after": state_of(input)});
+                super::audit::append(conn, ObjectType::Authority, &id, origin, "authority.changed", summary, now)?;
                 counts.updated += 1;
             }
         }
@@ -248,8 +256,28 @@ pub fn upsert(
     for chunk in jurisdiction.chunks(INSERT_CHUNK) {
         on_backend!(conn, |c| diesel::insert_into(authority_units::table).values(chunk).execute(c))?;
     }
+    for (id, input) in &new_ids {
+        let event = super::audit::first_event(
+            ObjectType::Authority,
+            id,
+            origin,
+            "authority.created",
+            state_of(input).to_string(),
+            now,
+        );
+        super::audit::insert(conn, &event)?;
+    }
     counts.inserted = new_rows.len();
     Ok(counts)
+}
+
+/// What the audit trail records of an authority.
+fn state_of(input: &AuthorityInput) -> serde_json::Value {
+    json!({"code": input.code, "name": input.name, "kind": input.kind.as_str(), "units": unit_names(&input.units)})
+}
+
+fn unit_names(units: &BTreeSet<UnitRef>) -> Vec<String> {
+    units.iter().map(ToString::to_string).collect()
 }
 
 fn insert_jurisdiction(conn: &mut DbConnection, id: &str, units: &BTreeSet<UnitRef>) -> Result<(), ApiError> {

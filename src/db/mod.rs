@@ -2,7 +2,9 @@
 //! the repositories. Everything above it sees plain domain values.
 
 pub mod admin_units;
+pub mod audit;
 pub mod authorities;
+pub mod cases;
 pub mod clients;
 pub mod commune_boxes;
 pub mod idempotency;

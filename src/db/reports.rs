@@ -4,43 +4,34 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use uuid::Uuid;
 
+use super::DbConnection;
 use super::schema::{cases, report_messages, reporter_contacts, reports};
-use super::{DbConnection, on_backend};
-use crate::domain::codes::new_reference;
+use crate::domain::audit::Event;
 use crate::error::ApiError;
 
-/// A new case, routed.
+/// A new case, routed, with where it lies and when it is due.
 pub struct NewCase<'a> {
+    pub id: Uuid,
     pub authority_id: Uuid,
     pub rule_id: Option<Uuid>,
     pub explanation: &'a str,
     pub location_flagged: bool,
-}
-
-/// Opens a case; returns its id.
-pub fn insert_case(conn: &mut DbConnection, case: &NewCase<'_>, now: NaiveDateTime) -> Result<Uuid, ApiError> {
-    let id = Uuid::now_v7();
-    diesel::insert_into(cases::table)
-        .values((
-            cases::id.eq(id.to_string()),
-            cases::authority_id.eq(case.authority_id.to_string()),
-            cases::status.eq("new"),
-            cases::routing_rule_id.eq(case.rule_id.map(|r| r.to_string())),
-            cases::routing_explanation.eq(case.explanation),
-            cases::location_flagged.eq(case.location_flagged),
-            cases::created_at.eq(now),
-            cases::updated_at.eq(now),
-        ))
-        .execute(conn)?;
-    Ok(id)
+    pub matter: &'a str,
+    pub unit_scheme: &'a str,
+    pub commune_code: i32,
+    pub district_code: Option<i32>,
+    pub province_code: Option<i32>,
+    pub priority: &'a str,
+    pub priority_rank: i32,
+    pub accept_due_at: NaiveDateTime,
+    pub resolve_due_at: NaiveDateTime,
+    pub search_text: &'a str,
 }
 
 /// A tip to store.
 pub struct NewReport<'a> {
-    pub case_id: Uuid,
-    pub matter: &'a str,
-    pub unit_scheme: &'a str,
-    pub unit_code: i32,
+    pub id: Uuid,
+    pub reference: &'a str,
     pub observed_from: NaiveDateTime,
     pub observed_to: NaiveDateTime,
     pub identity_mode: &'a str,
@@ -50,64 +41,228 @@ pub struct NewReport<'a> {
     pub submitted_by_client: Option<Uuid>,
 }
 
-/// Stores a tip under a fresh reference; returns its id and reference. A reference
-/// that happens to exist already (40 random bits) is drawn again.
-pub fn insert_report(
-    conn: &mut DbConnection,
-    new: &NewReport<'_>,
-    now: NaiveDateTime,
-) -> Result<(Uuid, String), ApiError> {
-    let id = Uuid::now_v7();
-    for _ in 0..5 {
-        let reference = new_reference();
-        // ON CONFLICT on the reference only: a drawn reference that exists already
-        // inserts nothing, and another is drawn. (No savepoint round trips per tip.)
-        let inserted = on_backend!(conn, |c| diesel::insert_into(reports::table)
-            .values((
-                reports::id.eq(id.to_string()),
-                reports::reference.eq(&reference),
-                reports::case_id.eq(new.case_id.to_string()),
-                reports::matter.eq(new.matter),
-                reports::unit_scheme.eq(new.unit_scheme),
-                reports::unit_code.eq(new.unit_code),
-                reports::observed_from.eq(new.observed_from),
-                reports::observed_to.eq(new.observed_to),
-                reports::identity_mode.eq(new.identity_mode),
-                reports::content.eq(new.content),
-                reports::receipt_hash.eq(new.receipt_hash),
-                reports::submitted_by_user.eq(new.submitted_by_user.map(|u| u.to_string())),
-                reports::submitted_by_client.eq(new.submitted_by_client.map(|c| c.to_string())),
-                reports::created_at.eq(now),
-            ))
-            .on_conflict(reports::reference)
-            .do_nothing()
-            .execute(c))?;
-        if inserted == 1 {
-            return Ok((id, reference));
-        }
-    }
-    Err(ApiError::internal("no free tip reference after five draws"))
+/// A reporter's details, sealed.
+#[derive(Default)]
+pub struct SealedContact {
+    pub name: Option<String>,
+    pub phone: Option<String>,
+    pub acting_as: Option<String>,
 }
 
-/// Stores a reporter's sealed details, apart from the tip.
-pub fn insert_contact(
+impl SealedContact {
+    fn is_empty(&self) -> bool {
+        self.name.is_none() && self.phone.is_none() && self.acting_as.is_none()
+    }
+}
+
+/// Whether [`open_case`] stored the tip, or found its reference taken (40 random bits:
+/// almost never; the caller rolls back and draws another).
+#[derive(Debug, PartialEq, Eq)]
+pub enum Opened {
+    Stored,
+    ReferenceTaken,
+}
+
+/// Opens a case with its first tip, the reporter's sealed contact and the case's first
+/// audit event. On PostgreSQL that is one statement (one round trip instead of four,
+/// atomic by itself); on SQLite, where statements cost no round trip, plain inserts, to
+/// be run in a transaction (see `Db::run_single_write`).
+pub fn open_case(
     conn: &mut DbConnection,
-    report_id: Uuid,
-    name: Option<&str>,
-    phone: Option<&str>,
-    acting_as: Option<&str>,
-    now: NaiveDateTime,
-) -> Result<(), ApiError> {
-    diesel::insert_into(reporter_contacts::table)
+    case: &NewCase<'_>,
+    report: &NewReport<'_>,
+    contact: &SealedContact,
+    opened: &Event,
+) -> Result<Opened, ApiError> {
+    let now = opened.at;
+    if let DbConnection::Postgres(pg) = conn {
+        return open_case_in_one_statement(pg, case, report, contact, opened);
+    }
+    // SQLite: the transaction holds the only write lock, so a check suffices.
+    let taken = reports::table.filter(reports::reference.eq(report.reference)).count().get_result::<i64>(conn)?;
+    if taken > 0 {
+        return Ok(Opened::ReferenceTaken);
+    }
+    diesel::insert_into(cases::table)
         .values((
-            reporter_contacts::report_id.eq(report_id.to_string()),
-            reporter_contacts::name_sealed.eq(name),
-            reporter_contacts::phone_sealed.eq(phone),
-            reporter_contacts::acting_as_sealed.eq(acting_as),
-            reporter_contacts::created_at.eq(now),
+            cases::id.eq(case.id.to_string()),
+            cases::authority_id.eq(case.authority_id.to_string()),
+            cases::status.eq("new"),
+            cases::routing_rule_id.eq(case.rule_id.map(|r| r.to_string())),
+            cases::routing_explanation.eq(case.explanation),
+            cases::location_flagged.eq(case.location_flagged),
+            cases::created_at.eq(now),
+            cases::updated_at.eq(now),
+            cases::reference.eq(report.reference),
+            cases::matter.eq(case.matter),
+            cases::unit_scheme.eq(case.unit_scheme),
+            cases::commune_code.eq(case.commune_code),
+            cases::district_code.eq(case.district_code),
+            cases::province_code.eq(case.province_code),
+            cases::priority.eq(case.priority),
+            cases::priority_rank.eq(case.priority_rank),
+            cases::accept_due_at.eq(case.accept_due_at),
+            cases::resolve_due_at.eq(case.resolve_due_at),
+            cases::search_text.eq(case.search_text),
         ))
         .execute(conn)?;
-    Ok(())
+    diesel::insert_into(reports::table)
+        .values((
+            reports::id.eq(report.id.to_string()),
+            reports::reference.eq(report.reference),
+            reports::case_id.eq(case.id.to_string()),
+            reports::matter.eq(case.matter),
+            reports::unit_scheme.eq(case.unit_scheme),
+            reports::unit_code.eq(case.commune_code),
+            reports::observed_from.eq(report.observed_from),
+            reports::observed_to.eq(report.observed_to),
+            reports::identity_mode.eq(report.identity_mode),
+            reports::content.eq(report.content),
+            reports::receipt_hash.eq(report.receipt_hash),
+            reports::submitted_by_user.eq(report.submitted_by_user.map(|u| u.to_string())),
+            reports::submitted_by_client.eq(report.submitted_by_client.map(|c| c.to_string())),
+            reports::created_at.eq(now),
+        ))
+        .execute(conn)?;
+    if !contact.is_empty() {
+        diesel::insert_into(reporter_contacts::table)
+            .values((
+                reporter_contacts::report_id.eq(report.id.to_string()),
+                reporter_contacts::name_sealed.eq(&contact.name),
+                reporter_contacts::phone_sealed.eq(&contact.phone),
+                reporter_contacts::acting_as_sealed.eq(&contact.acting_as),
+                reporter_contacts::created_at.eq(now),
+            ))
+            .execute(conn)?;
+    }
+    super::audit::insert(conn, opened)?;
+    Ok(Opened::Stored)
+}
+
+/// [`open_case`] on PostgreSQL: four inserts in one statement. When the reference is
+/// taken the report insert does nothing, the others insert from its (empty) result, and
+/// the statement says so (0 reports). Foreign keys are checked at the statement's end.
+fn open_case_in_one_statement(
+    pg: &mut diesel::PgConnection,
+    case: &NewCase<'_>,
+    report: &NewReport<'_>,
+    contact: &SealedContact,
+    opened: &Event,
+) -> Result<Opened, ApiError> {
+    let id = |u: Option<Uuid>| u.map(|u| u.to_string());
+    let statement = OpenCase {
+        case,
+        report,
+        contact,
+        opened,
+        case_id: case.id.to_string(),
+        authority_id: case.authority_id.to_string(),
+        rule_id: id(case.rule_id),
+        report_id: report.id.to_string(),
+        user: id(report.submitted_by_user),
+        client: id(report.submitted_by_client),
+        hash: opened.hash(),
+        has_contact: !contact.is_empty(),
+    };
+    let reports: i64 = statement.get_result(pg)?;
+    Ok(if reports == 1 { Opened::Stored } else { Opened::ReferenceTaken })
+}
+
+/// The statement of [`open_case_in_one_statement`]. A type of its own rather than
+/// `sql_query`, because diesel never caches a raw query's prepared statement: this one
+/// is parsed and planned once per connection instead of once per tip.
+struct OpenCase<'a> {
+    case: &'a NewCase<'a>,
+    report: &'a NewReport<'a>,
+    contact: &'a SealedContact,
+    opened: &'a Event,
+    case_id: String,
+    authority_id: String,
+    rule_id: Option<String>,
+    report_id: String,
+    user: Option<String>,
+    client: Option<String>,
+    hash: String,
+    has_contact: bool,
+}
+
+impl diesel::query_builder::QueryId for OpenCase<'_> {
+    type QueryId = OpenCase<'static>;
+    const HAS_STATIC_QUERY_ID: bool = true;
+}
+
+impl diesel::query_builder::Query for OpenCase<'_> {
+    type SqlType = diesel::sql_types::BigInt;
+}
+
+impl<Conn> RunQueryDsl<Conn> for OpenCase<'_> {}
+
+/// Pushes binds separated by commas.
+macro_rules! binds {
+    ($out:ident; $($ty:ty => $value:expr),+ $(,)?) => {{
+        let mut first = true;
+        $(
+            if !first {
+                $out.push_sql(", ");
+            }
+            first = false;
+            $out.push_bind_param::<$ty, _>($value)?;
+        )+
+        let _ = first;
+    }};
+}
+
+impl diesel::query_builder::QueryFragment<diesel::pg::Pg> for OpenCase<'_> {
+    fn walk_ast<'b>(&'b self, mut out: diesel::query_builder::AstPass<'_, 'b, diesel::pg::Pg>) -> QueryResult<()> {
+        use diesel::sql_types::{BigInt, Bool, Integer, Nullable, Text, Timestamp};
+        let (c, r, k, e) = (self.case, self.report, self.contact, self.opened);
+        out.push_sql(
+            "WITH r AS (INSERT INTO reports (id, reference, case_id, matter, unit_scheme, unit_code, observed_from, \
+             observed_to, identity_mode, content, receipt_hash, submitted_by_user, submitted_by_client, created_at) \
+             VALUES (",
+        );
+        binds!(out;
+            Text => &self.report_id, Text => &r.reference, Text => &self.case_id, Text => &c.matter,
+            Text => &c.unit_scheme, Integer => &c.commune_code, Timestamp => &r.observed_from,
+            Timestamp => &r.observed_to, Text => &r.identity_mode, Text => &r.content,
+            Nullable<Text> => &r.receipt_hash, Nullable<Text> => &self.user, Nullable<Text> => &self.client,
+            Timestamp => &e.at,
+        );
+        out.push_sql(
+            ") ON CONFLICT (reference) DO NOTHING RETURNING id), \
+             c AS (INSERT INTO cases (id, authority_id, status, routing_rule_id, routing_explanation, location_flagged, \
+             created_at, updated_at, matter, unit_scheme, commune_code, district_code, province_code, priority, \
+             priority_rank, accept_due_at, resolve_due_at, search_text, reference, version) SELECT ",
+        );
+        binds!(out;
+            Text => &self.case_id, Text => &self.authority_id, Text => &"new", Nullable<Text> => &self.rule_id,
+            Text => &c.explanation, Bool => &c.location_flagged, Timestamp => &e.at, Timestamp => &e.at,
+            Text => &c.matter, Text => &c.unit_scheme, Integer => &c.commune_code,
+            Nullable<Integer> => &c.district_code, Nullable<Integer> => &c.province_code, Text => &c.priority,
+            Integer => &c.priority_rank, Timestamp => &c.accept_due_at, Timestamp => &c.resolve_due_at,
+            Text => &c.search_text, Text => &r.reference, BigInt => &1_i64,
+        );
+        out.push_sql(
+            " FROM r), k AS (INSERT INTO reporter_contacts (report_id, name_sealed, phone_sealed, acting_as_sealed, \
+             created_at) SELECT r.id, ",
+        );
+        binds!(out;
+            Nullable<Text> => &k.name, Nullable<Text> => &k.phone, Nullable<Text> => &k.acting_as, Timestamp => &e.at,
+        );
+        out.push_sql(" FROM r WHERE ");
+        out.push_bind_param::<Bool, _>(&self.has_contact)?;
+        out.push_sql(
+            "), a AS (INSERT INTO audit_events (object_type, object_id, position, at, actor, action, summary, \
+             request_id, prev_hash, hash) SELECT ",
+        );
+        binds!(out;
+            Text => &e.object_type, Text => &e.object_id, BigInt => &e.position, Timestamp => &e.at,
+            Text => &e.actor, Text => &e.action, Text => &e.summary, Nullable<Text> => &e.request_id,
+            Nullable<Text> => &e.prev_hash, Text => &self.hash,
+        );
+        out.push_sql(" FROM r) SELECT count(*) FROM r");
+        Ok(())
+    }
 }
 
 /// A stored tip, as its reporter may follow it.
@@ -283,4 +438,21 @@ pub fn detail(conn: &mut DbConnection, id: Uuid) -> Result<Option<ReportDetail>,
         submitted_by_client,
         has_contact: contacts > 0,
     }))
+}
+
+/// A tip's sealed contact: report id, name, phone, and the resident filed for.
+pub type SealedContactRow = (String, Option<String>, Option<String>, Option<String>);
+
+/// The sealed contacts of tips.
+pub fn contacts_of(conn: &mut DbConnection, report_ids: &[String]) -> Result<Vec<SealedContactRow>, ApiError> {
+    Ok(reporter_contacts::table
+        .select((
+            reporter_contacts::report_id,
+            reporter_contacts::name_sealed,
+            reporter_contacts::phone_sealed,
+            reporter_contacts::acting_as_sealed,
+        ))
+        .filter(reporter_contacts::report_id.eq_any(report_ids))
+        .order(reporter_contacts::report_id)
+        .load(conn)?)
 }

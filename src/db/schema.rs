@@ -139,6 +139,66 @@ diesel::table! {
         location_flagged -> Bool,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        reference -> Nullable<Text>,
+        matter -> Nullable<Text>,
+        unit_scheme -> Nullable<Text>,
+        commune_code -> Nullable<Integer>,
+        district_code -> Nullable<Integer>,
+        province_code -> Nullable<Integer>,
+        priority -> Text,
+        priority_rank -> Integer,
+        assignee_id -> Nullable<Text>,
+        outcome -> Nullable<Text>,
+        version -> BigInt,
+        accept_due_at -> Nullable<Timestamp>,
+        resolve_due_at -> Nullable<Timestamp>,
+        accepted_at -> Nullable<Timestamp>,
+        resolved_at -> Nullable<Timestamp>,
+        merged_into -> Nullable<Text>,
+        escalated_at -> Nullable<Timestamp>,
+        search_text -> Text,
+    }
+}
+
+diesel::table! {
+    case_notes (id) {
+        id -> Text,
+        case_id -> Text,
+        author_id -> Text,
+        body -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    case_transfers (id) {
+        id -> Text,
+        case_id -> Text,
+        from_authority_id -> Text,
+        to_authority_id -> Text,
+        reason -> Text,
+        state -> Text,
+        proposed_by -> Text,
+        decided_by -> Nullable<Text>,
+        decision_note -> Nullable<Text>,
+        created_at -> Timestamp,
+        decided_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    audit_events (seq) {
+        seq -> BigInt,
+        object_type -> Text,
+        object_id -> Text,
+        position -> BigInt,
+        at -> Timestamp,
+        actor -> Text,
+        action -> Text,
+        summary -> Text,
+        request_id -> Nullable<Text>,
+        prev_hash -> Nullable<Text>,
+        hash -> Text,
     }
 }
 
@@ -201,3 +261,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     admin_units,
     commune_boxes
 );
+
+diesel::allow_tables_to_appear_in_same_query!(cases, case_notes, case_transfers, users);

@@ -2,8 +2,10 @@
 
 pub mod account;
 pub mod admin_unit;
+pub mod audit;
 pub mod authority;
 pub mod authority_csv;
+pub mod case;
 pub mod client;
 pub mod codes;
 pub mod csv_rows;

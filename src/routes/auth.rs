@@ -13,6 +13,7 @@ use crate::auth::caller::Caller;
 use crate::auth::policy::{Action, authorize};
 use crate::error::ApiError;
 use crate::i18n::Msg;
+use crate::middleware::request_id;
 use crate::services::sessions;
 use crate::state::AppState;
 
@@ -23,9 +24,14 @@ fn no_store(mut res: HttpResponse) -> HttpResponse {
 }
 
 /// `POST /api/v1/auth/register`.
-pub async fn register(state: web::Data<AppState>, body: JsonBody<RegisterRequest>) -> Result<HttpResponse, ApiError> {
+pub async fn register(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    body: JsonBody<RegisterRequest>,
+) -> Result<HttpResponse, ApiError> {
     check(&body.value)?;
-    let account = sessions::register(&state, body.value).await?;
+    let origin = crate::domain::audit::Origin::anonymous(request_id(&req));
+    let account = sessions::register(&state, origin, body.value).await?;
     Ok(HttpResponse::Created().insert_header((LOCATION, "/api/v1/me")).json(UserView::from(account)))
 }
 

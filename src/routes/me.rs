@@ -1,6 +1,6 @@
 //! `/api/v1/me*`: the caller's own account.
 
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::body::JsonBody;
 use crate::api::accounts::{ChangePasswordRequest, TotpConfirmRequest, UserView};
@@ -8,6 +8,7 @@ use crate::api::validate::check;
 use crate::auth::caller::Caller;
 use crate::auth::policy::{Action, authorize};
 use crate::error::ApiError;
+use crate::middleware::request_id;
 use crate::services::me;
 use crate::state::AppState;
 
@@ -20,13 +21,14 @@ pub async fn profile(caller: Caller) -> Result<HttpResponse, ApiError> {
 
 /// `POST /api/v1/me/password`.
 pub async fn change_password(
+    req: HttpRequest,
     state: web::Data<AppState>,
     caller: Caller,
     body: JsonBody<ChangePasswordRequest>,
 ) -> Result<HttpResponse, ApiError> {
     authorize(&caller, Action::ChangeOwnPassword)?;
     check(&body.value)?;
-    me::change_password(&state, &caller, body.value).await?;
+    me::change_password(&state, &caller, caller.origin(request_id(&req)), body.value).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -39,12 +41,13 @@ pub async fn enrol_totp(state: web::Data<AppState>, caller: Caller) -> Result<Ht
 
 /// `POST /api/v1/me/mfa/totp/confirm`.
 pub async fn confirm_totp(
+    req: HttpRequest,
     state: web::Data<AppState>,
     caller: Caller,
     body: JsonBody<TotpConfirmRequest>,
 ) -> Result<HttpResponse, ApiError> {
     authorize(&caller, Action::EnrolMfa)?;
     check(&body.value)?;
-    me::confirm_totp(&state, &caller, body.value.code).await?;
+    me::confirm_totp(&state, &caller, caller.origin(request_id(&req)), body.value.code).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -6,9 +6,11 @@
 
 pub mod address;
 pub mod admin_units;
+pub mod audit;
 pub mod auth;
 pub mod authorities;
 pub mod body;
+pub mod cases;
 pub mod clients;
 pub mod extract;
 pub mod me;
@@ -81,6 +83,20 @@ pub fn endpoints() -> Vec<Endpoint> {
         Endpoint::get("/api/v1/me/reports", |r| r.to(reports::mine)),
         Endpoint::get("/api/v1/me/reports/{id}", |r| r.to(reports::one_of_mine)),
         Endpoint::post("/api/v1/me/reports/{id}/messages", |r| r.to(reports::my_message)),
+        Endpoint::get("/api/v1/cases", |r| r.to(cases::list)),
+        Endpoint::get("/api/v1/cases/{id}", |r| r.to(cases::get)),
+        Endpoint::post("/api/v1/cases/{id}/transitions", |r| r.to(cases::transition)),
+        Endpoint::post("/api/v1/cases/{id}/assignment", |r| r.to(cases::assign)),
+        Endpoint::post("/api/v1/cases/{id}/notes", |r| r.to(cases::add_note)),
+        Endpoint::post("/api/v1/cases/{id}/messages", |r| r.to(cases::message)),
+        Endpoint::post("/api/v1/cases/{id}/reporter-contact", |r| r.to(cases::reveal)),
+        Endpoint::get("/api/v1/cases/{id}/audit", |r| r.to(cases::audit)),
+        Endpoint::post("/api/v1/cases/{id}/transfers", |r| r.to(cases::propose_transfer)),
+        Endpoint::post("/api/v1/cases/{id}/transfers/{transfer_id}/decision", |r| r.to(cases::decide_transfer)),
+        Endpoint::post("/api/v1/cases/{id}/merge", |r| r.to(cases::merge)),
+        Endpoint::get("/api/v1/transfers", |r| r.to(cases::transfers)),
+        Endpoint::get("/api/v1/audit", |r| r.to(audit::list)),
+        Endpoint::get("/api/v1/audit/verify", |r| r.to(audit::verify)),
         Endpoint::get("/api/v1/routing-rules", |r| r.to(routing_rules::list)),
         Endpoint::post("/api/v1/routing-rules", |r| r.to(routing_rules::create)),
         Endpoint::get("/api/v1/routing-rules/{id}", |r| r.to(routing_rules::get)),

@@ -12,6 +12,7 @@ use crate::auth::caller::{Caller, MaybeCaller};
 use crate::auth::policy::{Action, authorize};
 use crate::error::{ApiError, FieldError};
 use crate::i18n::Msg;
+use crate::middleware::request_id;
 use crate::services::{intake, reports, tracking};
 use crate::state::AppState;
 
@@ -44,7 +45,8 @@ pub async fn submit(
 ) -> Result<HttpResponse, ApiError> {
     let key = idempotency_key(&req)?;
     let address = state.client_address(&req);
-    let (status, created) = intake::submit(&state, caller.0.as_ref(), body.value, body.digest, key, address).await?;
+    let (status, created) =
+        intake::submit(&state, caller.0.as_ref(), body.value, body.digest, key, address, request_id(&req)).await?;
     Ok(HttpResponse::build(status)
         .insert_header((LOCATION, format!("/api/v1/reports/{}", created.id)))
         .insert_header((CACHE_CONTROL, "no-store"))

@@ -12,6 +12,7 @@ use crate::auth::policy::{Action, authorize};
 use crate::domain::admin_unit::{Level, Scheme, UnitRef};
 use crate::error::{ApiError, FieldError};
 use crate::i18n::Msg;
+use crate::middleware::request_id;
 use crate::services::routing::{self, RuleInput};
 use crate::state::AppState;
 
@@ -31,6 +32,7 @@ pub async fn list(req: HttpRequest, state: web::Data<AppState>, caller: Caller) 
 
 /// `POST /api/v1/routing-rules`.
 pub async fn create(
+    req: HttpRequest,
     state: web::Data<AppState>,
     caller: Caller,
     body: JsonBody<CreateRuleRequest>,
@@ -58,8 +60,12 @@ pub async fn create(
         )]));
     }
     let note = body.note.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty());
-    let rule =
-        routing::create(&state, RuleInput { matter: body.matter, unit, authority_id: body.authority_id, note }).await?;
+    let rule = routing::create(
+        &state,
+        caller.origin(request_id(&req)),
+        RuleInput { matter: body.matter, unit, authority_id: body.authority_id, note },
+    )
+    .await?;
     Ok(HttpResponse::Created()
         .insert_header((LOCATION, format!("/api/v1/routing-rules/{}", rule.id)))
         .json(RuleView::from(rule)))
@@ -76,6 +82,6 @@ pub async fn get(req: HttpRequest, state: web::Data<AppState>, caller: Caller) -
 pub async fn delete(req: HttpRequest, state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ApiError> {
     authorize(&caller, Action::ManageRoutingRules)?;
     let id = params::path_id(&req)?;
-    routing::delete(&state, id).await?;
+    routing::delete(&state, caller.origin(request_id(&req)), id).await?;
     Ok(HttpResponse::NoContent().finish())
 }

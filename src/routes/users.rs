@@ -13,6 +13,7 @@ use crate::auth::policy::{Action, authorize};
 use crate::domain::account::Role;
 use crate::error::ApiError;
 use crate::i18n::Msg;
+use crate::middleware::request_id;
 use crate::services::accounts;
 use crate::state::AppState;
 
@@ -38,13 +39,14 @@ fn role_message() -> Msg {
 
 /// `POST /api/v1/users`.
 pub async fn create(
+    req: HttpRequest,
     state: web::Data<AppState>,
     caller: Caller,
     body: JsonBody<CreateUserRequest>,
 ) -> Result<HttpResponse, ApiError> {
     authorize(&caller, Action::ManageAccounts)?;
     check(&body.value)?;
-    let account = accounts::create(&state, body.value).await?;
+    let account = accounts::create(&state, caller.origin(request_id(&req)), body.value).await?;
     Ok(HttpResponse::Created()
         .insert_header((LOCATION, format!("/api/v1/users/{}", account.id)))
         .json(UserView::from(account)))
@@ -67,6 +69,6 @@ pub async fn update(
     authorize(&caller, Action::ManageAccounts)?;
     let id = params::path_id(&req)?;
     check(&body.value)?;
-    let account = accounts::update(&state, &caller, id, body.value).await?;
+    let account = accounts::update(&state, &caller, caller.origin(request_id(&req)), id, body.value).await?;
     Ok(HttpResponse::Ok().json(UserView::from(account)))
 }

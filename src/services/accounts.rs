@@ -9,10 +9,12 @@ use crate::api::accounts::{CreateUserRequest, UnitCodeInput, UpdateUserRequest};
 use crate::auth::caller::Caller;
 use crate::auth::password;
 use crate::clock::now;
+use crate::db::audit;
 use crate::db::users::NewAccount;
 use crate::db::{DbConnection, admin_units, authorities, sessions, users};
 use crate::domain::account::{Account, Login, Role, Scope};
 use crate::domain::admin_unit::{Level, Scheme, UnitRef};
+use crate::domain::audit::{ObjectType, Origin, account_state};
 use crate::error::{ApiError, FieldError};
 use crate::i18n::Msg;
 use crate::state::AppState;
@@ -82,7 +84,7 @@ fn scope_for(conn: &mut DbConnection, role: Role, fields: &ScopeFields<'_>) -> R
 }
 
 /// Creates an account of any role (admins only).
-pub async fn create(state: &AppState, body: CreateUserRequest) -> Result<Account, ApiError> {
+pub async fn create(state: &AppState, origin: Origin, body: CreateUserRequest) -> Result<Account, ApiError> {
     let mut errors = Vec::new();
     let login = Login::parse(&body.login);
     if login.is_none() {
@@ -124,7 +126,11 @@ pub async fn create(state: &AppState, body: CreateUserRequest) -> Result<Account
                 role,
                 scope,
             };
-            users::insert(conn, &new, now())
+            let now = now();
+            let account = users::insert(conn, &new, now)?;
+            let id = account.id.to_string();
+            audit::append(conn, ObjectType::Account, &id, &origin, "account.created", account_state(&account), now)?;
+            Ok(account)
         })
         .await
 }
@@ -141,7 +147,22 @@ pub fn create_admin(conn: &mut DbConnection, login: &str, plain: &str) -> Result
         role: Role::Admin,
         scope: Scope::None,
     };
-    users::insert(conn, &new, now()).map_err(|e| e.detail.en.into_owned())
+    crate::db::pool::in_transaction(conn, |conn| {
+        let now = now();
+        let account = users::insert(conn, &new, now)?;
+        let origin = Origin::system("users create-admin");
+        audit::append(
+            conn,
+            ObjectType::Account,
+            &account.id.to_string(),
+            &origin,
+            "account.created",
+            account_state(&account),
+            now,
+        )?;
+        Ok(account)
+    })
+    .map_err(|e| e.detail.en.into_owned())
 }
 
 /// Lists accounts by login.
@@ -167,7 +188,13 @@ pub async fn get(state: &AppState, id: Uuid) -> Result<Account, ApiError> {
 
 /// Changes an account. Admins cannot demote or disable themselves: the last admin must
 /// not lock everyone out.
-pub async fn update(state: &AppState, caller: &Caller, id: Uuid, body: UpdateUserRequest) -> Result<Account, ApiError> {
+pub async fn update(
+    state: &AppState,
+    caller: &Caller,
+    origin: Origin,
+    id: Uuid,
+    body: UpdateUserRequest,
+) -> Result<Account, ApiError> {
     let role = body.role.as_deref().map(role_of).transpose().map_err(|e| ApiError::validation(vec![e]))?;
     let own = caller.account().is_some_and(|a| a.id == id);
     if own && (body.disabled == Some(true) || role.is_some_and(|r| r != Role::Admin)) {
@@ -204,7 +231,13 @@ pub async fn update(state: &AppState, caller: &Caller, id: Uuid, body: UpdateUse
             if role != current.role || scope != current.scope || (disabled && !current.disabled) {
                 sessions::revoke_all_of_user(conn, id, now)?;
             }
-            users::find(conn, id)?.map(|(a, _)| a).ok_or_else(not_found)
+            let account = users::find(conn, id)?.map(|(a, _)| a).ok_or_else(not_found)?;
+            let (before, after) = (account_state(&current), account_state(&account));
+            if before != after || account.display_name != current.display_name {
+                let summary = serde_json::json!({"before": before, "after": after});
+                audit::append(conn, ObjectType::Account, &id.to_string(), &origin, "account.changed", summary, now)?;
+            }
+            Ok(account)
         })
         .await
 }

@@ -12,6 +12,7 @@ use crate::db::UpsertCounts;
 use crate::db::admin_units;
 use crate::db::authorities::{self, AuthorityInput};
 use crate::domain::admin_unit::{Level, Scheme, UnitRef};
+use crate::domain::audit::Origin;
 use crate::domain::authority::default_district_authority;
 use crate::domain::authority_csv::parse_authorities;
 use crate::domain::unit_csv::{LineError, parse_units};
@@ -59,7 +60,7 @@ pub fn import_authorities(conn: &mut DbConnection, input: impl Read) -> Result<U
             .into_iter()
             .map(|r| AuthorityInput { code: r.code, name: r.name, kind: r.kind, units: r.units })
             .collect();
-        Ok(authorities::upsert(conn, &inputs, now())?)
+        Ok(authorities::upsert(conn, &inputs, &Origin::system("authorities import"), now())?)
     })
 }
 
@@ -76,5 +77,5 @@ pub fn default_district_authorities(conn: &mut DbConnection) -> Result<UpsertCou
             AuthorityInput { code, name, kind: crate::domain::authority::AuthorityKind::District, units }
         })
         .collect();
-    authorities::upsert(conn, &inputs, now())
+    authorities::upsert(conn, &inputs, &Origin::system("seed"), now())
 }

@@ -9,13 +9,18 @@ use crate::api::reports::{AuthorityRef, ReportCreated, ReportRequest};
 use crate::auth::caller::{Caller, Principal};
 use crate::auth::secrets;
 use crate::clock::now;
+use crate::db::audit::first_event;
 use crate::db::commune_boxes;
 use crate::db::idempotency::{self, Reservation};
-use crate::db::reports::{self, NewCase, NewReport};
+use crate::db::reports::{self, NewCase, NewReport, Opened, SealedContact};
 use crate::domain::account::Role;
+use crate::domain::admin_unit::Level;
+use crate::domain::audit::{ObjectType, Origin};
+use crate::domain::case::Priority;
 use crate::domain::client::ClientScope;
 use crate::domain::codes;
 use crate::domain::report::{Contact, Tip, check};
+use crate::domain::text::fold;
 use crate::error::{ApiError, FieldError};
 use crate::i18n::Msg;
 use crate::services::routing::decide;
@@ -70,8 +75,13 @@ pub async fn submit(
     body_digest: String,
     key: Option<String>,
     address: Option<std::net::IpAddr>,
+    request_id: Option<String>,
 ) -> Result<Submitted, ApiError> {
     let who = submitter(caller)?;
+    let origin = match (who, caller) {
+        (Submitter::Anonymous, _) | (_, None) => Origin::anonymous(request_id),
+        (_, Some(caller)) => caller.origin(request_id),
+    };
     let (tip, contact) = check(&body, chrono::Utc::now()).map_err(ApiError::validation)?;
     if !matches!(who, Submitter::CommuneOfficial(_)) && (contact.acting_as.is_some() || tip.channel.is_some()) {
         return Err(ApiError::validation(vec![FieldError::new(
@@ -88,7 +98,7 @@ pub async fn submit(
     let limit = || if matches!(who, Submitter::Anonymous) { state.limits.anonymous_report(address) } else { Ok(()) };
     let Some(key) = key else {
         limit()?;
-        return store(state, who, tip, contact).await;
+        return store(state, who, tip, contact, origin).await;
     };
     let scope = match who {
         Submitter::Anonymous => "anonymous".to_owned(),
@@ -125,7 +135,7 @@ pub async fn submit(
         }
     }
     let stored = match limit() {
-        Ok(()) => store(state, who, tip, contact).await,
+        Ok(()) => store(state, who, tip, contact, origin).await,
         Err(limited) => Err(limited),
     };
     match stored {
@@ -144,21 +154,46 @@ pub async fn submit(
 }
 
 /// Routes and stores a checked tip, opening its case, in one transaction.
-async fn store(state: &AppState, who: Submitter, tip: Tip, contact: Contact) -> Result<Submitted, ApiError> {
+async fn store(
+    state: &AppState,
+    who: Submitter,
+    tip: Tip,
+    contact: Contact,
+    origin: Origin,
+) -> Result<Submitted, ApiError> {
     let seal = |v: &Option<String>| v.as_deref().map(|v| state.sealer.seal(v)).transpose().map_err(ApiError::internal);
-    let sealed = (seal(&contact.name)?, seal(&contact.phone)?, seal(&contact.acting_as)?);
+    let sealed = SealedContact {
+        name: seal(&contact.name)?,
+        phone: seal(&contact.phone)?,
+        acting_as: seal(&contact.acting_as)?,
+    };
     let receipt = tip.needs_receipt().then(codes::new_receipt_code);
     let receipt_hash = receipt.as_deref().map(|r| secrets::digest(&format!("receipt:{}", codes::normalize(r))));
     let content = serde_json::to_string(&tip).map_err(ApiError::internal)?;
+    let search_text = fold(
+        &[
+            Some(&tip.narrative),
+            tip.address_text.as_ref(),
+            tip.crossing_point.as_ref(),
+            tip.current_whereabouts.as_ref(),
+        ]
+        .into_iter()
+        .flatten()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .join(" "),
+    );
     let (user, client) = match who {
         Submitter::Citizen(id) | Submitter::CommuneOfficial(id) => (Some(id), None),
         Submitter::Client(id) => (None, Some(id)),
         Submitter::Anonymous => (None, None),
     };
     let chains = state.unit_chains.clone();
+    let deadlines = state.deadlines;
+    // On PostgreSQL the tip's rows are one statement (see `reports::open_case`).
     let (id, reference, authority) = state
         .db
-        .transaction(move |conn| {
+        .run_single_write(move |conn| {
             let commune = tip.commune_unit();
             let Some(chain) = chains.get(conn, commune)? else {
                 return Err(ApiError::validation(vec![FieldError::new(
@@ -181,31 +216,62 @@ async fn store(state: &AppState, who: Submitter, tip: Tip, contact: Contact) -> 
             };
             let decision = decide(conn, &chains, &tip.matter, &chain)?;
             let now = now();
+            let priority = Priority::for_new_tip(tip.urgency.as_deref());
+            let (accept_due_at, resolve_due_at) = deadlines.due(priority, now);
+            let code_at = |level: Level| chain.iter().find(|u| u.level == level).map(|u| u.code);
             let case = NewCase {
+                id: Uuid::now_v7(),
                 authority_id: decision.authority_id,
                 rule_id: decision.rule_id,
                 explanation: &decision.explanation,
                 location_flagged: flagged,
-            };
-            let case_id = reports::insert_case(conn, &case, now)?;
-            let new = NewReport {
-                case_id,
                 matter: &tip.matter,
                 unit_scheme: commune.scheme.as_str(),
-                unit_code: commune.code,
-                observed_from: tip.observed_from.naive_utc(),
-                observed_to: tip.observed_to.naive_utc(),
-                identity_mode: &tip.identity_mode,
-                content: &content,
-                receipt_hash: receipt_hash.as_deref(),
-                submitted_by_user: user,
-                submitted_by_client: client,
+                commune_code: commune.code,
+                district_code: code_at(Level::District),
+                province_code: code_at(Level::Province),
+                priority: priority.as_str(),
+                priority_rank: priority.rank(),
+                accept_due_at,
+                resolve_due_at,
+                search_text: &search_text,
             };
-            let (id, reference) = reports::insert_report(conn, &new, now)?;
-            if sealed.0.is_some() || sealed.1.is_some() || sealed.2.is_some() {
-                reports::insert_contact(conn, id, sealed.0.as_deref(), sealed.1.as_deref(), sealed.2.as_deref(), now)?;
+            let id = Uuid::now_v7();
+            // A drawn reference that exists already (40 random bits) is drawn again.
+            for _ in 0..5 {
+                let reference = codes::new_reference();
+                let report = NewReport {
+                    id,
+                    reference: &reference,
+                    observed_from: tip.observed_from.naive_utc(),
+                    observed_to: tip.observed_to.naive_utc(),
+                    identity_mode: &tip.identity_mode,
+                    content: &content,
+                    receipt_hash: receipt_hash.as_deref(),
+                    submitted_by_user: user,
+                    submitted_by_client: client,
+                };
+                let summary = serde_json::json!({
+                    "status": "new",
+                    "authority_id": decision.authority_id,
+                    "routing_rule_id": decision.rule_id,
+                    "priority": priority.as_str(),
+                    "report": reference,
+                });
+                let opened = first_event(
+                    ObjectType::Case,
+                    &case.id.to_string(),
+                    &origin,
+                    "case.opened",
+                    summary.to_string(),
+                    now,
+                );
+                match reports::open_case(conn, &case, &report, &sealed, &opened)? {
+                    Opened::Stored => return Ok((id, reference, (decision.authority_id, decision.authority_name))),
+                    Opened::ReferenceTaken => {}
+                }
             }
-            Ok((id, reference, (decision.authority_id, decision.authority_name)))
+            Err(ApiError::internal("no free tip reference after five draws"))
         })
         .await?;
     let answer = ReportCreated {

@@ -2,13 +2,17 @@
 
 use actix_web::http::StatusCode;
 
+use serde_json::json;
+
 use crate::api::accounts::{ChangePasswordRequest, TotpEnrollment};
 use crate::auth::caller::Caller;
 use crate::auth::password::{self, Verdict};
 use crate::auth::{secrets, totp};
 use crate::clock::now;
+use crate::db::audit;
 use crate::db::{sessions, throttle, users};
 use crate::domain::account::Account;
+use crate::domain::audit::{ObjectType, Origin};
 use crate::error::{ApiError, FieldError};
 use crate::i18n::Msg;
 use crate::state::AppState;
@@ -37,7 +41,12 @@ async fn credentials_unless_throttled(
 }
 
 /// Changes the caller's password and ends every session of the account, this one too.
-pub async fn change_password(state: &AppState, caller: &Caller, body: ChangePasswordRequest) -> Result<(), ApiError> {
+pub async fn change_password(
+    state: &AppState,
+    caller: &Caller,
+    origin: Origin,
+    body: ChangePasswordRequest,
+) -> Result<(), ApiError> {
     let account = account(caller)?.clone();
     let bucket = secrets::bucket_key("acct", &account.login);
     let id = account.id;
@@ -63,6 +72,15 @@ pub async fn change_password(state: &AppState, caller: &Caller, body: ChangePass
         .transaction(move |conn| {
             let now = now();
             users::set_password(conn, id, &hash, now)?;
+            audit::append(
+                conn,
+                ObjectType::Account,
+                &id.to_string(),
+                &origin,
+                "account.password_changed",
+                json!({}),
+                now,
+            )?;
             sessions::revoke_all_of_user(conn, id, now)
         })
         .await
@@ -92,7 +110,7 @@ pub async fn enrol_totp(state: &AppState, caller: &Caller) -> Result<TotpEnrollm
 
 /// Confirms enrolment with a first code. Wrong codes count towards the account's
 /// sign-in throttle.
-pub async fn confirm_totp(state: &AppState, caller: &Caller, code: String) -> Result<(), ApiError> {
+pub async fn confirm_totp(state: &AppState, caller: &Caller, origin: Origin, code: String) -> Result<(), ApiError> {
     let account = account(caller)?.clone();
     let bucket = secrets::bucket_key("acct", &account.login);
     let id = account.id;
@@ -117,6 +135,15 @@ pub async fn confirm_totp(state: &AppState, caller: &Caller, code: String) -> Re
             match step {
                 Some(step) if users::claim_totp_step(conn, id, step)? => {
                     users::enable_totp(conn, id, now)?;
+                    audit::append(
+                        conn,
+                        ObjectType::Account,
+                        &id.to_string(),
+                        &origin,
+                        "account.mfa_enabled",
+                        json!({}),
+                        now,
+                    )?;
                     throttle::clear(conn, &bucket)?;
                     Ok(true)
                 }

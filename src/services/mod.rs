@@ -3,7 +3,10 @@
 
 pub mod accounts;
 pub mod admin_units;
+pub mod audit;
 pub mod authorities;
+pub mod case_moves;
+pub mod cases;
 pub mod clients;
 pub mod imports;
 pub mod intake;
@@ -14,6 +17,7 @@ pub mod routing;
 pub mod seed;
 pub mod sessions;
 pub mod tracking;
+pub mod work_list;
 
 /// Turns the `limit + 1` rows of a keyset query into one page, and the last item of that
 /// page when more rows follow (the position the next page starts after).

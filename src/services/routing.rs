@@ -13,8 +13,9 @@ use super::take_page;
 use crate::clock::now;
 use crate::db::admin_units::ChainCache;
 use crate::db::authorities::{self, AuthorityInput};
-use crate::db::{DbConnection, admin_units, routing};
+use crate::db::{DbConnection, admin_units, audit, routing};
 use crate::domain::admin_unit::{Level, UnitRef};
+use crate::domain::audit::{ObjectType, Origin};
 use crate::domain::authority::{Authority, AuthorityKind};
 use crate::domain::report::MATTERS;
 use crate::domain::routing::{Rule, choose, explain_rule};
@@ -81,7 +82,7 @@ fn triage_queue(conn: &mut DbConnection, province: UnitRef) -> Result<Authority,
         units: BTreeSet::from([province]),
     };
     // In a savepoint: another instance may create the same queue at the same moment.
-    let _ = conn.transaction(|conn| authorities::upsert(conn, &[input], now()));
+    let _ = conn.transaction(|conn| authorities::upsert(conn, &[input], &Origin::system("intake"), now()));
     authorities::find_by_code(conn, &code)?.ok_or_else(|| ApiError::internal("the triage queue could not be created"))
 }
 
@@ -115,7 +116,7 @@ fn rule_errors(conn: &mut DbConnection, input: &RuleInput) -> Result<Vec<FieldEr
 }
 
 /// Creates a rule; one rule per matter and unit.
-pub async fn create(state: &AppState, input: RuleInput) -> Result<Rule, ApiError> {
+pub async fn create(state: &AppState, origin: Origin, input: RuleInput) -> Result<Rule, ApiError> {
     state
         .db
         .transaction(move |conn| {
@@ -133,9 +134,37 @@ pub async fn create(state: &AppState, input: RuleInput) -> Result<Rule, ApiError
                     ),
                 ));
             }
-            routing::insert(conn, input.matter.as_deref(), input.unit, input.authority_id, input.note.as_deref(), now())
+            let now = now();
+            let rule = routing::insert(
+                conn,
+                input.matter.as_deref(),
+                input.unit,
+                input.authority_id,
+                input.note.as_deref(),
+                now,
+            )?;
+            audit::append(
+                conn,
+                ObjectType::RoutingRule,
+                &rule.id.to_string(),
+                &origin,
+                "routing_rule.created",
+                rule_state(&rule),
+                now,
+            )?;
+            Ok(rule)
         })
         .await
+}
+
+/// What the audit trail records of a rule.
+fn rule_state(rule: &Rule) -> serde_json::Value {
+    serde_json::json!({
+        "matter": rule.matter,
+        "unit": rule.unit.to_string(),
+        "authority_id": rule.authority_id,
+        "note": rule.note,
+    })
 }
 
 /// Rules by creation.
@@ -156,8 +185,26 @@ pub async fn get(state: &AppState, id: Uuid) -> Result<Rule, ApiError> {
 }
 
 /// Deletes a rule; existing cases keep their routing.
-pub async fn delete(state: &AppState, id: Uuid) -> Result<(), ApiError> {
-    state.db.transaction(move |conn| if routing::delete(conn, id)? { Ok(()) } else { Err(not_found()) }).await
+pub async fn delete(state: &AppState, origin: Origin, id: Uuid) -> Result<(), ApiError> {
+    state
+        .db
+        .transaction(move |conn| {
+            let rule = routing::find(conn, id)?.ok_or_else(not_found)?;
+            if !routing::delete(conn, id)? {
+                return Err(not_found());
+            }
+            let summary = serde_json::json!({"before": rule_state(&rule)});
+            audit::append(
+                conn,
+                ObjectType::RoutingRule,
+                &id.to_string(),
+                &origin,
+                "routing_rule.deleted",
+                summary,
+                now(),
+            )
+        })
+        .await
 }
 
 /// Imports rules from CSV (`matter,unit,authority_code,note`; matter `*` for any; unit as
@@ -165,6 +212,7 @@ pub async fn delete(state: &AppState, id: Uuid) -> Result<(), ApiError> {
 /// authority. All or nothing; errors name the line.
 pub fn import(conn: &mut DbConnection, input: impl std::io::Read) -> Result<crate::db::UpsertCounts, ImportError> {
     let rows = crate::domain::csv_rows::read_rows(input, &["matter", "unit", "authority_code", "note"])?;
+    let origin = Origin::system("routing-rules import");
     conn.transaction(|conn| {
         let mut counts = crate::db::UpsertCounts::default();
         for (line, fields) in rows {
@@ -188,11 +236,33 @@ pub fn import(conn: &mut DbConnection, input: impl std::io::Read) -> Result<crat
                     counts.unchanged += 1
                 }
                 Some(rule) => {
-                    routing::set_authority(conn, rule.id, authority.id, note, now())?;
+                    let at = now();
+                    routing::set_authority(conn, rule.id, authority.id, note, at)?;
+                    let after = routing::find(conn, rule.id)?.ok_or_else(|| fail("the rule vanished".into()))?;
+                    let summary = serde_json::json!({"before": rule_state(&rule), "after": rule_state(&after)});
+                    audit::append(
+                        conn,
+                        ObjectType::RoutingRule,
+                        &rule.id.to_string(),
+                        &origin,
+                        "routing_rule.changed",
+                        summary,
+                        at,
+                    )?;
                     counts.updated += 1;
                 }
                 None => {
-                    routing::insert(conn, matter.as_deref(), unit, authority.id, note, now())?;
+                    let at = now();
+                    let rule = routing::insert(conn, matter.as_deref(), unit, authority.id, note, at)?;
+                    audit::append(
+                        conn,
+                        ObjectType::RoutingRule,
+                        &rule.id.to_string(),
+                        &origin,
+                        "routing_rule.created",
+                        rule_state(&rule),
+                        at,
+                    )?;
                     counts.inserted += 1;
                 }
             }

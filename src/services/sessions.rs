@@ -13,10 +13,12 @@ use crate::auth::password::{self, Verdict};
 use crate::auth::tokens::ACCESS_TOKEN_SECS;
 use crate::auth::{secrets, totp};
 use crate::clock::now;
+use crate::db::audit;
 use crate::db::sessions::{self, Holder, Refresh};
 use crate::db::users::NewAccount;
 use crate::db::{clients, throttle, users};
 use crate::domain::account::{Account, Credentials, Login, Role, Scope, SessionStage};
+use crate::domain::audit::{ObjectType, Origin, account_state};
 use crate::domain::client::join_scopes;
 use crate::domain::throttle::wait_secs;
 use crate::error::{ApiError, FieldError};
@@ -36,7 +38,7 @@ pub fn invalid_credentials() -> ApiError {
 }
 
 /// Creates a citizen account.
-pub async fn register(state: &AppState, body: RegisterRequest) -> Result<Account, ApiError> {
+pub async fn register(state: &AppState, origin: Origin, body: RegisterRequest) -> Result<Account, ApiError> {
     let login = Login::parse(&body.login).filter(Login::is_contact).ok_or_else(|| {
         ApiError::validation(vec![FieldError::new(
             "login",
@@ -65,7 +67,11 @@ pub async fn register(state: &AppState, body: RegisterRequest) -> Result<Account
                 role: Role::Citizen,
                 scope: Scope::None,
             };
-            users::insert(conn, &new, now())
+            let now = now();
+            let account = users::insert(conn, &new, now)?;
+            let id = account.id.to_string();
+            audit::append(conn, ObjectType::Account, &id, &origin, "account.registered", account_state(&account), now)?;
+            Ok(account)
         })
         .await
 }

@@ -8,6 +8,7 @@ use crate::api::reports::{MessageView, TrackingView};
 use crate::auth::secrets;
 use crate::clock::now;
 use crate::db::reports::{self, StoredReport};
+use crate::domain::case::Status;
 use crate::domain::codes;
 use crate::error::{ApiError, FieldError};
 use crate::i18n::Msg;
@@ -26,11 +27,7 @@ fn not_found() -> ApiError {
 
 /// What the reporter is told of the case's state: received, being handled, or closed.
 pub fn coarse_status(case_status: &str) -> &'static str {
-    match case_status {
-        "new" => "received",
-        "resolved" | "closed" | "rejected" => "closed",
-        _ => "being_handled",
-    }
+    Status::parse(case_status).map_or("being_handled", Status::coarse)
 }
 
 /// Finds the tip whose reference and receipt code match, or 404 for any mismatch.

@@ -12,7 +12,7 @@ use tinbao::domain::admin_unit::{Level, Scheme, UnitRef};
 
 use crate::helpers::{Backend, fresh_database};
 
-fn tinbao(database_url: &str, data_dir: &Path, args: &[&str]) -> Output {
+pub(crate) fn tinbao(database_url: &str, data_dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_tinbao"))
         .args(args)
         .env("DATABASE_URL", database_url)
@@ -23,14 +23,17 @@ fn tinbao(database_url: &str, data_dir: &Path, args: &[&str]) -> Output {
         .expect("tinbao runs")
 }
 
-fn text(bytes: &[u8]) -> String {
+pub(crate) fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
 const UNITS_2025: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/data/admin-units-2025.csv");
 
 /// Reads the database directly, to check what a command left behind.
-fn with_db<T: Send + 'static>(url: &str, f: impl FnOnce(&mut tinbao::db::DbConnection) -> T + Send + 'static) -> T {
+pub(crate) fn with_db<T: Send + 'static>(
+    url: &str,
+    f: impl FnOnce(&mut tinbao::db::DbConnection) -> T + Send + 'static,
+) -> T {
     let url = DatabaseUrl::parse(url).unwrap();
     std::thread::spawn(move || {
         let db = Db::open(&url, 1).unwrap();

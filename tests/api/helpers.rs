@@ -312,3 +312,14 @@ impl TestApp {
         self.post_json("/api/v1/reports", token, body).await
     }
 }
+
+/// The id of the case a submitted tip opened, found in `staff_token`'s work list by the
+/// tip's reference.
+pub async fn case_of(app: &TestApp, staff_token: &str, created: &Value) -> String {
+    let reference = created["reference"].as_str().expect("reference");
+    let page = ok_json(app.call("GET", "/api/v1/cases?limit=100", Some(staff_token), None).await, 200).await;
+    page["items"].as_array().expect("items").iter().find(|c| c["reference"] == reference).expect("the tip's case")["id"]
+        .as_str()
+        .expect("id")
+        .to_owned()
+}

@@ -7,7 +7,9 @@ mod pg;
 
 mod accounts;
 mod admin_units;
+mod audit;
 mod authorities;
+mod cases;
 mod cli;
 mod clients;
 mod contract;

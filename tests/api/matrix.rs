@@ -31,6 +31,17 @@ fn body_for(method: &str, path: &str, caller: &str, rule_authority: &str) -> Opt
         }
         ("POST", "/api/v1/me/mfa/totp/confirm") => Some(json!({"code": "000000"})),
         ("POST", p) if p.ends_with("/messages") => Some(json!({"body": "Thêm thông tin."})),
+        ("POST", p) if p.ends_with("/transitions") => Some(json!({"action": "accept"})),
+        ("POST", p) if p.ends_with("/transfers") => {
+            Some(json!({"to_authority_id": rule_authority, "reason": "Địa bàn thuộc đơn vị khác quản lý."}))
+        }
+        ("POST", p) if p.ends_with("/decision") => Some(json!({"decision": "accept"})),
+        ("POST", p) if p.ends_with("/merge") => Some(json!({"into": uuid::Uuid::now_v7()})),
+        ("POST", p) if p.ends_with("/assignment") => Some(json!({"priority": "high"})),
+        ("POST", p) if p.ends_with("/notes") => Some(json!({"body": "Đã liên hệ công an xã."})),
+        ("POST", p) if p.ends_with("/reporter-contact") => {
+            Some(json!({"reason": "Cần gọi lại người báo tin để xác minh vị trí."}))
+        }
         ("POST", "/api/v1/routing-rules") => Some(json!({
             "unit": {"scheme": "2024", "level": "province", "code": 91},
             "authority_id": rule_authority,
@@ -104,8 +115,13 @@ async fn the_authorization_matrix_holds(backend: Backend) {
     }
     let same_tip =
         ok_json(app.submit(None, &crate::helpers::tip(commune)).await, 201).await["id"].as_str().unwrap().to_owned();
-    let foreign_tip =
-        ok_json(app.submit(None, &crate::helpers::tip(30316)).await, 201).await["id"].as_str().unwrap().to_owned();
+    let foreign_created = ok_json(app.submit(None, &crate::helpers::tip(30316)).await, 201).await;
+    let foreign_tip = foreign_created["id"].as_str().unwrap().to_owned();
+    // Cases: the case of a tip in Kiên Lương and the case of the tip from Châu Đốc.
+    let same_created = ok_json(app.submit(None, &crate::helpers::tip(commune)).await, 201).await;
+    let auditor = tokens["auditor"].clone();
+    let same_case = crate::helpers::case_of(&app, auditor.as_deref().unwrap(), &same_created).await;
+    let foreign_case = crate::helpers::case_of(&app, auditor.as_deref().unwrap(), &foreign_created).await;
 
     let table = include_str!("../authorization_matrix.csv");
     let mut rows = table.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty());
@@ -131,11 +147,13 @@ async fn the_authorization_matrix_holds(backend: Backend) {
                     ("report", "own") => own_tip[caller].clone(),
                     ("report", "same") => same_tip.clone(),
                     ("report", "foreign") => foreign_tip.clone(),
+                    ("case", "same") => same_case.clone(),
+                    ("case", "foreign") => foreign_case.clone(),
                     _ => missing.clone(),
                 }
             };
             let mut path = template.to_owned();
-            for kind in ["user", "authority", "client", "report", "rule"] {
+            for kind in ["user", "authority", "client", "report", "rule", "case", "transfer"] {
                 let placeholder = format!("{{{kind}}}");
                 if path.contains(&placeholder) {
                     path = path.replace(&placeholder, &id(kind));

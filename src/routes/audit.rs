@@ -1,0 +1,84 @@
+//! `/api/v1/audit*`: the whole audit trail, for auditors.
+
+use actix_web::http::header::CACHE_CONTROL;
+use actix_web::{HttpRequest, HttpResponse, web};
+
+use super::params::{self, Params};
+use crate::api::page::{DEFAULT_LIMIT, Page};
+use crate::auth::caller::Caller;
+use crate::auth::policy::{Action, authorize};
+use crate::db::audit::Filter;
+use crate::domain::audit::{Checkpoint, ObjectType};
+use crate::error::ApiError;
+use crate::i18n::Msg;
+use crate::services::audit;
+use crate::state::AppState;
+
+fn object_type(text: &str) -> Result<ObjectType, Msg> {
+    ObjectType::parse(text).ok_or_else(|| {
+        Msg::new(
+            "must be case, account, routing_rule or authority",
+            "phải là case, account, routing_rule hoặc authority",
+        )
+    })
+}
+
+/// Short plain text: an actor (`user:<id>`), an action (`case.accept`), an object id.
+fn token(text: &str) -> Result<String, Msg> {
+    if text.len() <= 100 && text.bytes().all(|b| b.is_ascii_graphic()) {
+        Ok(text.to_owned())
+    } else {
+        Err(Msg::new("must be at most 100 visible ASCII characters", "tối đa 100 ký tự ASCII nhìn thấy được"))
+    }
+}
+
+fn instant(text: &str) -> Result<chrono::NaiveDateTime, Msg> {
+    chrono::DateTime::parse_from_rfc3339(text).map(|t| t.naive_utc()).map_err(|_| {
+        Msg::new("must be a time like 2026-11-20T21:30:00+07:00", "phải là thời điểm dạng 2026-11-20T21:30:00+07:00")
+    })
+}
+
+fn sequence(text: &str) -> Result<i64, Msg> {
+    text.parse::<i64>().ok().filter(|n| *n >= 0).ok_or_else(|| {
+        Msg::new(
+            "is not a cursor of this list: pass next_cursor from the previous page unchanged",
+            "không phải con trỏ của danh sách này: hãy dùng nguyên giá trị next_cursor của trang trước",
+        )
+    })
+}
+
+/// `GET /api/v1/audit`.
+pub async fn list(req: HttpRequest, state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ApiError> {
+    authorize(&caller, Action::ReadAuditTrail)?;
+    let mut p = Params::query(&req);
+    let filter = Filter {
+        object_type: p.optional("object_type", object_type),
+        object_id: p.optional("object_id", token),
+        actor: p.optional("actor", token),
+        action: p.optional("action", token),
+        from: p.optional("from", instant),
+        to: p.optional("to", instant),
+    };
+    let after = p.optional("cursor", sequence);
+    let limit = p.optional("limit", params::limit).unwrap_or(DEFAULT_LIMIT);
+    p.finish()?;
+    let (items, next_cursor) = audit::list(&state, filter, after, limit).await?;
+    Ok(HttpResponse::Ok().insert_header((CACHE_CONTROL, "no-store")).json(Page { items, next_cursor }))
+}
+
+/// `GET /api/v1/audit/verify`.
+pub async fn verify(req: HttpRequest, state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ApiError> {
+    authorize(&caller, Action::ReadAuditTrail)?;
+    let mut p = Params::query(&req);
+    let checkpoint = p.optional("checkpoint", |text| {
+        Checkpoint::parse(text).ok_or_else(|| {
+            Msg::new(
+                "must be a checkpoint as `tinbao audit checkpoint` prints it (SEQ.EVENTS.SHA256)",
+                "phải là điểm kiểm tra như lệnh `tinbao audit checkpoint` in ra (SEQ.EVENTS.SHA256)",
+            )
+        })
+    });
+    p.finish()?;
+    let view = audit::verify_view(&state, checkpoint).await?;
+    Ok(HttpResponse::Ok().insert_header((CACHE_CONTROL, "no-store")).json(view))
+}

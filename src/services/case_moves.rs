@@ -1,0 +1,263 @@
+//! Moving cases: transfers between authorities (proposed by the holder, accepted or
+//! declined by the receiver, or decided at once by a supervisor) and merging a case
+//! into another. Each change locks the case(s), checks `If-Match`, and writes audit
+//! events in the same transaction.
+
+use actix_web::http::StatusCode;
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::api::cases::{CaseDetail, TransferView};
+use crate::auth::caller::Caller;
+use crate::auth::policy::{CaseAccess, CaseScope, case_scope};
+use crate::clock::now;
+use crate::db::cases::{self, Change, NewTransfer, TransferScope};
+use crate::db::{audit, authorities};
+use crate::domain::account::Role;
+use crate::domain::audit::{ObjectType, Origin};
+use crate::domain::case::{Priority, Status};
+use crate::error::{ApiError, FieldError};
+use crate::i18n::Msg;
+use crate::services::cases::{
+    AuthorityNames, change_case, detail, load, load_for_change, not_found, reload, require_open, role_of, transfer_view,
+};
+use crate::state::AppState;
+
+fn conflict(code: &'static str, en: &str, vi: &str) -> ApiError {
+    ApiError::new(StatusCode::CONFLICT, code, Msg::new(en.to_owned(), vi.to_owned()))
+}
+
+fn acting_user(caller: &Caller) -> Result<Uuid, ApiError> {
+    caller.account().map(|a| a.id).ok_or_else(not_found)
+}
+
+/// `POST /api/v1/cases/{id}/transfers`: the holding authority proposes; a supervisor's
+/// proposal is decided at once. Until accepted, the case stays where it is.
+pub async fn propose(
+    state: &AppState,
+    caller: &Caller,
+    origin: Origin,
+    id: Uuid,
+    if_match: Option<String>,
+    to: Uuid,
+    reason: String,
+) -> Result<CaseDetail, ApiError> {
+    let user = acting_user(caller)?;
+    let by_supervisor = role_of(caller) == Some(Role::Supervisor);
+    change_case(state, caller, origin, id, if_match, move |conn, case, at| {
+        require_open(case)?;
+        if case.transfers.iter().any(|t| t.state == "proposed") {
+            return Err(conflict(
+                "transfer_pending",
+                "A transfer of this case awaits an answer; it must be accepted or declined first.",
+                "Vụ việc đang chờ trả lời một đề nghị chuyển; cần chấp nhận hoặc từ chối trước.",
+            ));
+        }
+        let target = authorities::find(conn, to)?.filter(|a| a.id != case.authority_id).ok_or_else(|| {
+            ApiError::validation(vec![FieldError::new(
+                "to_authority_id",
+                "invalid",
+                Msg::new(
+                    "must be another existing authority than the one that holds the case",
+                    "phải là một cơ quan khác, đang tồn tại, không phải cơ quan đang thụ lý",
+                ),
+            )])
+        })?;
+        let (from, to_text) = (case.authority_id.to_string(), target.id.to_string());
+        let new = NewTransfer {
+            case_id: &case.row.id,
+            from: &from,
+            to: &to_text,
+            reason: reason.trim(),
+            proposed_by: user,
+            decided: by_supervisor.then_some(("accepted", user)),
+        };
+        let transfer = cases::insert_transfer(conn, &new, at)?;
+        let mut change = Change::default();
+        if by_supervisor {
+            change.authority_id = Some(to_text.clone());
+            change.assignee_id = Some(None);
+        }
+        let action = if by_supervisor { "case.transferred" } else { "case.transfer_proposed" };
+        let summary = json!({"transfer_id": transfer, "from": from, "to": to_text, "reason": reason.trim()});
+        Ok((change, action.to_owned(), summary))
+    })
+    .await
+}
+
+/// `POST /api/v1/cases/{id}/transfers/{transfer_id}/decision`: an officer of the receiving
+/// authority, or a supervisor of the case's province, accepts or declines.
+#[allow(clippy::too_many_arguments)]
+pub async fn decide(
+    state: &AppState,
+    caller: &Caller,
+    origin: Origin,
+    id: Uuid,
+    transfer_id: Uuid,
+    if_match: Option<String>,
+    accept: bool,
+    note: Option<String>,
+) -> Result<CaseDetail, ApiError> {
+    let caller = caller.clone();
+    let rule = state.duplicates;
+    state
+        .db
+        .transaction(move |conn| {
+            let case = load(conn, &caller, id, true)?;
+            let transfer =
+                case.transfers.iter().find(|t| t.id == transfer_id.to_string()).cloned().ok_or_else(|| {
+                    ApiError::not_found(Msg::new(
+                        "This case has no such transfer.",
+                        "Vụ việc không có đề nghị chuyển này.",
+                    ))
+                })?;
+            if transfer.state != "proposed" {
+                return Err(conflict(
+                    "transfer_decided",
+                    "This transfer was answered already.",
+                    "Đề nghị chuyển này đã được trả lời.",
+                ));
+            }
+            let supervisor = role_of(&caller) == Some(Role::Supervisor) && case.access == CaseAccess::Work;
+            let receiver = case.access == CaseAccess::ReviewTransfer;
+            if !supervisor && !receiver {
+                return Err(ApiError::forbidden(Msg::new(
+                    "Only the receiving authority's officers, or the province's supervisor, answer a transfer.",
+                    "Chỉ cán bộ của cơ quan nhận, hoặc giám sát viên của tỉnh, được trả lời đề nghị chuyển.",
+                )));
+            }
+            crate::services::cases::check_version(&case.row, if_match.as_deref())?;
+            let user = acting_user(&caller)?;
+            let at = now();
+            let state_text = if accept { "accepted" } else { "declined" };
+            let note = note.as_deref().map(str::trim).filter(|n| !n.is_empty());
+            cases::decide_transfer(conn, &transfer.id, state_text, user, note, at)?;
+            let mut change = Change::default();
+            if accept {
+                change.authority_id = Some(transfer.to_authority_id.clone());
+                change.assignee_id = Some(None);
+            }
+            cases::apply(conn, &case.row.id, case.row.version, change, at)?;
+            let summary = json!({
+                "transfer_id": transfer.id,
+                "from": transfer.from_authority_id,
+                "to": transfer.to_authority_id,
+                "note": note,
+            });
+            let action = if accept { "case.transfer_accepted" } else { "case.transfer_declined" };
+            audit::append(conn, ObjectType::Case, &case.row.id, &origin, action, summary, at)?;
+            // Whoever declined may no longer see the case; they get it as they saw it.
+            let case = if accept { load(conn, &caller, id, false)? } else { reload(conn, case)? };
+            detail(conn, &caller, &case, rule)
+        })
+        .await
+}
+
+/// `GET /api/v1/transfers`: transfers to or from the caller's authority (officers), of
+/// the cases in the province (supervisors), or all (auditors).
+pub async fn list(
+    state: &AppState,
+    caller: &Caller,
+    incoming: Option<bool>,
+    pending_only: bool,
+    before: Option<Uuid>,
+    limit: u32,
+) -> Result<(Vec<TransferView>, Option<String>), ApiError> {
+    let scope = match case_scope(caller) {
+        Some(CaseScope::Authority(id)) => TransferScope::Authority(id.to_string()),
+        Some(CaseScope::Province(p)) => TransferScope::Province { scheme: p.scheme.as_str().to_owned(), code: p.code },
+        Some(CaseScope::Everywhere) => TransferScope::Everywhere,
+        None => {
+            return Err(ApiError::forbidden(Msg::new(
+                "Your account does not handle cases.",
+                "Tài khoản của bạn không xử lý vụ việc.",
+            )));
+        }
+    };
+    state
+        .db
+        .run(move |conn| {
+            let state_filter = pending_only.then_some("proposed");
+            let before = before.map(|b| b.to_string());
+            let rows =
+                cases::list_transfers(conn, &scope, incoming, state_filter, before.as_deref(), i64::from(limit) + 1)?;
+            let (rows, next) = crate::services::take_page(rows, limit, |t| t.id.clone());
+            let mut names = AuthorityNames::default();
+            let items = rows.iter().map(|t| transfer_view(conn, &mut names, t)).collect::<Result<Vec<_>, _>>()?;
+            Ok((items, next))
+        })
+        .await
+}
+
+/// `POST /api/v1/cases/{id}/merge`: the case's tips join `into`, which keeps them all;
+/// the case becomes `merged`. The caller must work both cases.
+pub async fn merge(
+    state: &AppState,
+    caller: &Caller,
+    origin: Origin,
+    id: Uuid,
+    if_match: Option<String>,
+    into: Uuid,
+) -> Result<CaseDetail, ApiError> {
+    let caller = caller.clone();
+    let (rule, deadlines) = (state.duplicates, state.deadlines);
+    state
+        .db
+        .transaction(move |conn| {
+            if into == id {
+                return Err(ApiError::validation(vec![FieldError::new(
+                    "into",
+                    "same_case",
+                    Msg::new("must be another case", "phải là một vụ việc khác"),
+                )]));
+            }
+            let source = load_for_change(conn, &caller, id, if_match.as_deref())?;
+            let target = load(conn, &caller, into, true).map_err(|_| {
+                ApiError::validation(vec![FieldError::new(
+                    "into",
+                    "unknown",
+                    Msg::new("is not a case you work on", "không phải vụ việc bạn đang xử lý"),
+                )])
+            })?;
+            if target.access != CaseAccess::Work {
+                return Err(ApiError::validation(vec![FieldError::new(
+                    "into",
+                    "not_yours",
+                    Msg::new("is not a case you work on", "không phải vụ việc bạn đang xử lý"),
+                )]));
+            }
+            if source.status == Status::Merged || target.status == Status::Merged {
+                return Err(conflict(
+                    "case_merged",
+                    "A merged case cannot be merged again; use the case it was merged into.",
+                    "Vụ việc đã gộp không thể gộp lần nữa; hãy dùng vụ việc đã gộp vào.",
+                ));
+            }
+            let at = now();
+            let moved = cases::move_reports(conn, &source.row.id, &target.row.id)?;
+            let merged = Change {
+                status: Some(Status::Merged.as_str().to_owned()),
+                merged_into: Some(target.row.id.clone()),
+                ..Change::default()
+            };
+            cases::apply(conn, &source.row.id, source.row.version, merged, at)?;
+            // The surviving case takes the higher of the two priorities.
+            let mut gained = Change::default();
+            let (mine, theirs) = (Priority::parse(&source.row.priority), Priority::parse(&target.row.priority));
+            if let (Some(mine), Some(theirs)) = (mine, theirs)
+                && mine < theirs
+            {
+                gained.priority = Some((mine.as_str().to_owned(), mine.rank()));
+                gained.due = Some(deadlines.due(mine, target.row.created_at));
+            }
+            cases::apply(conn, &target.row.id, target.row.version, gained, at)?;
+            let summary =
+                json!({"into": target.row.id, "reports_moved": moved, "before": {"status": source.status.as_str()}});
+            audit::append(conn, ObjectType::Case, &source.row.id, &origin, "case.merged_into", summary, at)?;
+            let summary = json!({"from": source.row.id, "reports_moved": moved});
+            audit::append(conn, ObjectType::Case, &target.row.id, &origin, "case.merged_in", summary, at)?;
+            let target = load(conn, &caller, into, false)?;
+            detail(conn, &caller, &target, rule)
+        })
+        .await
+}

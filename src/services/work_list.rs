@@ -1,0 +1,145 @@
+//! The staff's work list: `GET /api/v1/cases`, always within the caller's jurisdiction,
+//! with filters, four orders and keyset pages.
+
+use chrono::NaiveDateTime;
+
+use crate::api::cases::CaseSummary;
+use crate::auth::caller::Caller;
+use crate::auth::policy::{CaseScope, case_scope};
+use crate::clock::now;
+use crate::db::cases::{self, CaseRow, Cursor, Jurisdiction, ListFilter, Sort, UnitFilter};
+use crate::domain::admin_unit::{Level, UnitRef};
+use crate::domain::text::fold;
+use crate::error::ApiError;
+use crate::i18n::Msg;
+use crate::services::cases::{AuthorityNames, summary};
+use crate::state::AppState;
+
+/// The filters as asked (already parsed from the query).
+#[derive(Debug, Clone, Default)]
+pub struct Query {
+    pub statuses: Vec<String>,
+    pub priority: Option<String>,
+    pub authority_id: Option<uuid::Uuid>,
+    pub unit: Option<UnitRef>,
+    pub assignee_id: Option<uuid::Uuid>,
+    pub matter: Option<String>,
+    pub overdue: bool,
+    pub created_from: Option<NaiveDateTime>,
+    pub created_to: Option<NaiveDateTime>,
+    pub text: Option<String>,
+    pub sort: Option<Sort>,
+    pub cursor: Option<String>,
+    pub limit: u32,
+}
+
+/// Parses a cursor: `KEY.ID`, the last case's sort key and id. The key is the due time
+/// in microseconds for due_soonest, the priority's rank (0 urgent … 3 low) for priority,
+/// and 0 (unused) for the orders by id. Any such cursor is a valid position, whatever the
+/// order, so that no client is ever stuck with a cursor the server refuses.
+pub fn parse_cursor(sort: Sort, text: &str) -> Option<Cursor> {
+    let (key, id) = text.split_once('.')?;
+    let key: i64 = key.parse().ok().filter(|k| (0..=9_999_999_999_999_999).contains(k))?;
+    let id = uuid::Uuid::try_parse(id).ok().filter(|_| id.len() == 36)?.to_string();
+    Some(match sort {
+        Sort::Newest | Sort::Oldest => Cursor::Id(id),
+        Sort::DueSoonest => Cursor::Due(chrono::DateTime::from_timestamp_micros(key)?.naive_utc(), id),
+        Sort::Priority => Cursor::Rank(key.min(4) as i32, id),
+    })
+}
+
+fn cursor_after(sort: Sort, row: &CaseRow) -> String {
+    let key = match sort {
+        Sort::Newest | Sort::Oldest => 0,
+        Sort::DueSoonest => row.resolve_due_at.unwrap_or(row.created_at).and_utc().timestamp_micros().max(0),
+        Sort::Priority => i64::from(row.priority_rank),
+    };
+    format!("{key}.{}", row.id)
+}
+
+/// One page of the caller's work list.
+pub async fn list(
+    state: &AppState,
+    caller: &Caller,
+    query: Query,
+) -> Result<(Vec<CaseSummary>, Option<String>), ApiError> {
+    let within = match case_scope(caller) {
+        Some(CaseScope::Authority(id)) => Jurisdiction::Authority(id.to_string()),
+        Some(CaseScope::Province(p)) => Jurisdiction::Province { scheme: p.scheme.as_str().to_owned(), code: p.code },
+        Some(CaseScope::Everywhere) => Jurisdiction::Everywhere,
+        None => {
+            return Err(ApiError::forbidden(Msg::new(
+                "Your account does not handle cases.",
+                "Tài khoản của bạn không xử lý vụ việc.",
+            )));
+        }
+    };
+    let sort = query.sort.unwrap_or(Sort::Newest);
+    let after = match query.cursor.as_deref() {
+        None => None,
+        Some(text) => Some(parse_cursor(sort, text).ok_or_else(|| {
+            ApiError::invalid_parameters(vec![crate::error::FieldError::new(
+                "cursor",
+                "invalid",
+                Msg::new(
+                    "is not a cursor of this list and order: pass next_cursor from the previous page unchanged",
+                    "không phải con trỏ của danh sách và thứ tự này: hãy dùng nguyên giá trị next_cursor của trang trước",
+                ),
+            )])
+        })?),
+    };
+    let filter = ListFilter {
+        statuses: query.statuses,
+        priority: query.priority,
+        authority_id: query.authority_id.map(|a| a.to_string()),
+        unit: query.unit.map(|u| {
+            let level = match u.level {
+                Level::Province => UnitFilter::Province(u.code),
+                Level::District => UnitFilter::District(u.code),
+                Level::Commune => UnitFilter::Commune(u.code),
+            };
+            (u.scheme.as_str().to_owned(), level)
+        }),
+        assignee_id: query.assignee_id.map(|a| a.to_string()),
+        matter: query.matter,
+        overdue_at: query.overdue.then(now),
+        created_from: query.created_from,
+        created_to: query.created_to,
+        words: query.text.as_deref().map(fold).unwrap_or_default().split_whitespace().map(str::to_owned).collect(),
+    };
+    let limit = i64::from(query.limit);
+    state
+        .db
+        .run(move |conn| {
+            let mut rows = cases::list(conn, &within, &filter, sort, after.as_ref(), limit + 1)?;
+            let next = if rows.len() as i64 > limit {
+                rows.truncate(limit as usize);
+                rows.last().map(|r| cursor_after(sort, r))
+            } else {
+                None
+            };
+            let mut names = AuthorityNames::default();
+            let items = rows.iter().map(|row| summary(conn, &mut names, row)).collect::<Result<Vec<_>, _>>()?;
+            Ok((items, next))
+        })
+        .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursors_belong_to_their_order() {
+        let id = "019abcde-0000-7000-8000-000000000000";
+        assert!(matches!(parse_cursor(Sort::Newest, &format!("0.{id}")), Some(Cursor::Id(_))));
+        assert!(parse_cursor(Sort::Newest, id).is_none());
+        assert!(matches!(parse_cursor(Sort::Priority, &format!("2.{id}")), Some(Cursor::Rank(2, _))));
+        assert!(matches!(parse_cursor(Sort::Priority, &format!("99.{id}")), Some(Cursor::Rank(4, _))));
+        assert!(matches!(parse_cursor(Sort::DueSoonest, &format!("1764000000000000.{id}")), Some(Cursor::Due(..))));
+        assert!(matches!(parse_cursor(Sort::DueSoonest, &format!("9999999999999999.{id}")), Some(Cursor::Due(..))));
+        assert!(parse_cursor(Sort::DueSoonest, &format!("{}.{id}", i64::MAX)).is_none());
+        assert!(parse_cursor(Sort::Oldest, "x").is_none());
+        assert!(parse_cursor(Sort::Oldest, &format!("-1.{id}")).is_none());
+    }
+}
