@@ -6,9 +6,9 @@
       TOTP, confirms it, and signs in again with the next code, as a new admin would.
   session_token.py citizen BASE_URL PHONE PASSWORD
       Registers a citizen and signs in.
-  session_token.py district_officer|auditor BASE_URL LOGIN PASSWORD ADMIN_TOKEN
-      Has the admin create the account (an officer of Kiên Lương, authority 2024-D902),
-      then signs it in with a second factor like an admin.
+  session_token.py district_officer|supervisor|auditor BASE_URL LOGIN PASSWORD ADMIN_TOKEN
+      Has the admin create the account (an officer of Kiên Lương, authority 2024-D902; a
+      supervisor of Kiên Giang, province 91), then signs it in with a second factor.
 """
 
 import base64
@@ -67,6 +67,8 @@ def staff(role):
         if role == "district_officer":
             page = get(base, "/api/v1/authorities?q=2024-D902", admin_token)
             body["authority_id"] = next(a["id"] for a in page["items"] if a["code"] == "2024-D902")
+        if role == "supervisor":
+            body["province_code"] = 91
         post(base, "/api/v1/users", body, admin_token)
         return admin(base, login, password)
     return sign_in
@@ -75,7 +77,7 @@ def staff(role):
 if __name__ == "__main__":
     kind, base, login, password = sys.argv[1:5]
     kinds = {"admin": admin, "citizen": citizen}
-    if kind in ("district_officer", "auditor"):
+    if kind in ("district_officer", "supervisor", "auditor"):
         print(staff(kind)(base, login, password, sys.argv[5]))
     else:
         print(kinds[kind](base, login, password))

@@ -56,6 +56,11 @@ enum Command {
         #[command(subcommand)]
         action: UsersAction,
     },
+    /// Cases.
+    Cases {
+        #[command(subcommand)]
+        action: CasesAction,
+    },
     /// The audit trail.
     Audit {
         #[command(subcommand)]
@@ -92,6 +97,16 @@ enum UsersAction {
     CreateAdmin {
         #[arg(long)]
         login: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum CasesAction {
+    /// Write COUNT sample cases (one tip each, across Viet Nam, over the past year) for
+    /// benchmarks. Sample data only: never on a database that holds real tips.
+    SeedSample {
+        #[arg(long, value_parser = clap::value_parser!(u64).range(1..=10_000_000))]
+        count: u64,
     },
 }
 
@@ -149,6 +164,9 @@ pub async fn run() -> ExitCode {
         }
         Command::Audit { action: AuditAction::Verify { checkpoint } } => {
             blocking(move || verify_audit(&config, checkpoint.as_deref())).await
+        }
+        Command::Cases { action: CasesAction::SeedSample { count } } => {
+            blocking(move || seed_sample_cases(&config, count)).await
         }
         Command::Audit { action: AuditAction::Checkpoint } => blocking(move || checkpoint_audit(&config)).await,
         Command::Healthcheck { url } => healthcheck(&url),
@@ -237,6 +255,22 @@ fn import_rules(config: &Config, file: &Path) -> Result<(), String> {
         counts.inserted,
         counts.updated,
         counts.unchanged
+    );
+    Ok(())
+}
+
+fn seed_sample_cases(config: &Config, count: u64) -> Result<(), String> {
+    let db = open_migrated(config)?;
+    let mut conn = db.get().map_err(|e| e.detail.en.into_owned())?;
+    crate::services::seed::seed_if_empty(&mut conn).map_err(|e| e.detail.en.into_owned())?;
+    let existing = crate::db::cases::count(&mut conn).map_err(|e| e.detail.en.into_owned())?;
+    let started = std::time::Instant::now();
+    let written =
+        crate::services::sample_cases::seed(&mut conn, count, existing).map_err(|e| e.detail.en.into_owned())?;
+    println!(
+        "wrote {written} sample cases in {:.1} s ({} cases now)",
+        started.elapsed().as_secs_f64(),
+        existing + written
     );
     Ok(())
 }

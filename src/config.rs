@@ -51,6 +51,8 @@ pub struct Config {
     pub deadlines: Deadlines,
     /// Which cases are suggested as possible duplicates of one another.
     pub duplicates: DuplicateRule,
+    /// How often each instance looks for overdue cases to escalate.
+    pub escalation_interval_secs: u64,
 }
 
 /// One setting: its key in the TOML file, its environment variable, its default.
@@ -82,6 +84,7 @@ const SETTINGS: &[Setting] = &[
     Setting { key: "trusted_proxies", env: "TINBAO_TRUSTED_PROXIES", default: || Some(String::new()) },
     Setting { key: "rate_anon_reports", env: "TINBAO_RATE_ANON_REPORTS", default: || Some("10".into()) },
     Setting { key: "rate_tracking", env: "TINBAO_RATE_TRACKING", default: || Some("20".into()) },
+    Setting { key: "escalation_interval_secs", env: "TINBAO_ESCALATION_INTERVAL_SECS", default: || Some("60".into()) },
     Setting { key: "duplicate_units", env: "TINBAO_DUPLICATE_UNITS", default: || Some("district".into()) },
     Setting { key: "duplicate_window_hours", env: "TINBAO_DUPLICATE_WINDOW_HOURS", default: || Some("72".into()) },
     Setting {
@@ -183,6 +186,7 @@ impl Config {
             _ => Err(format!("`{v}` is not district or commune")),
         });
         let duplicate_window = take("duplicate_window_hours", &|v| number_in(v, 1, 24 * 365));
+        let escalation_interval = take("escalation_interval_secs", &|v| number_in(v, 1, 86_400));
         let seed = take("seed_admin_units", &|v| match v {
             "true" | "false" => Ok(()),
             _ => Err(format!("`{v}` is not true or false")),
@@ -219,6 +223,7 @@ impl Config {
             rate_anon_reports: rate_anon_reports?.parse().ok()?,
             rate_tracking: rate_tracking?.parse().ok()?,
             deadlines: Deadlines::parse(&deadlines?).ok()?,
+            escalation_interval_secs: escalation_interval?.parse().ok()?,
             duplicates: DuplicateRule {
                 same_district: duplicate_units? == "district",
                 window_hours: duplicate_window?.parse().ok()?,

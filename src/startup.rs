@@ -27,6 +27,7 @@ pub struct Application {
     server: Server,
     db: Db,
     generated_keys: Vec<(&'static str, std::path::PathBuf)>,
+    escalation_interval: std::time::Duration,
 }
 
 impl Application {
@@ -79,7 +80,8 @@ impl Application {
         .shutdown_timeout(config.shutdown_timeout_secs)
         .listen(listener)?
         .run();
-        Ok(Application { port, server, db, generated_keys })
+        let escalation_interval = std::time::Duration::from_secs(config.escalation_interval_secs);
+        Ok(Application { port, server, db, generated_keys, escalation_interval })
     }
 
     /// The port the server listens on.
@@ -100,7 +102,10 @@ impl Application {
     /// Serves until SIGTERM or SIGINT, then finishes the requests in flight (graceful
     /// shutdown, up to `shutdown_timeout_secs`).
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let sweeper = actix_web::rt::spawn(crate::services::escalation::run(self.db.clone(), self.escalation_interval));
+        let result = self.server.await;
+        sweeper.abort();
+        result
     }
 }
 

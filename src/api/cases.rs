@@ -67,6 +67,8 @@ pub struct CaseSummary {
     pub unit: Option<CaseUnit>,
     pub outcome: Option<String>,
     pub overdue: bool,
+    /// When the case was last escalated for a missed deadline.
+    pub escalated_at: Option<DateTime<Utc>>,
     pub accept_due_at: Option<DateTime<Utc>>,
     pub resolve_due_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
@@ -253,4 +255,33 @@ pub struct DamagedView {
     pub object_id: String,
     pub position: i64,
     pub problem: &'static str,
+}
+
+/// `GET /api/v1/stats/cases`.
+#[derive(Debug, Serialize)]
+pub struct CaseStats {
+    pub from: Option<DateTime<Utc>>,
+    pub to: Option<DateTime<Utc>>,
+    pub total: u64,
+    /// Every status, with 0 where there is none.
+    pub by_status: std::collections::BTreeMap<String, u64>,
+    pub by_authority: Vec<AuthorityCount>,
+    pub by_unit: Vec<UnitCount>,
+    pub overdue: u64,
+    pub median_seconds_to_accept: Option<i64>,
+    pub median_seconds_to_resolve: Option<i64>,
+}
+
+/// Cases held by one authority.
+#[derive(Debug, Serialize)]
+pub struct AuthorityCount {
+    pub authority: AuthorityRef,
+    pub count: u64,
+}
+
+/// Cases in one district (or commune, where there are no districts).
+#[derive(Debug, Serialize)]
+pub struct UnitCount {
+    pub unit: String,
+    pub count: u64,
 }

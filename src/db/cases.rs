@@ -123,6 +123,31 @@ pub fn apply(
     Ok(version + 1)
 }
 
+/// Open cases past a deadline that may still need escalating (checked one by one under
+/// their lock, see `domain::case::missed_deadline`), oldest first.
+pub fn escalation_candidates(conn: &mut DbConnection, now: NaiveDateTime, limit: i64) -> Result<Vec<String>, ApiError> {
+    Ok(cases::table
+        .select(cases::id)
+        .filter(
+            cases::status.eq("new").and(cases::accept_due_at.lt(now)).and(cases::escalated_at.is_null()).or(
+                cases::status
+                    .eq_any(["new", "accepted", "investigating"])
+                    .and(cases::resolve_due_at.lt(now))
+                    .and(cases::escalated_at.is_null().or(cases::escalated_at.lt(cases::resolve_due_at.nullable()))),
+            ),
+        )
+        .order(cases::id)
+        .limit(limit)
+        .load(conn)?)
+}
+
+/// Marks a locked case escalated. Not a change officers make: the version stays, so no
+/// one's `If-Match` goes stale because a deadline passed.
+pub fn mark_escalated(conn: &mut DbConnection, id: &str, at: NaiveDateTime) -> Result<(), ApiError> {
+    diesel::update(cases::table.find(id)).set(cases::escalated_at.eq(at)).execute(conn)?;
+    Ok(())
+}
+
 /// A tip of a case.
 #[derive(Debug, Clone)]
 pub struct CaseReport {
@@ -253,6 +278,8 @@ pub struct ListFilter {
     pub matter: Option<String>,
     /// Cases past a due time at this moment.
     pub overdue_at: Option<NaiveDateTime>,
+    /// Cases escalated for a missed deadline.
+    pub escalated: bool,
     pub created_from: Option<NaiveDateTime>,
     pub created_to: Option<NaiveDateTime>,
     /// Lower-case ASCII words, all of which must appear.
@@ -306,6 +333,9 @@ pub fn list(
                 .and(cases::accept_due_at.lt(now))
                 .or(cases::status.eq_any(["new", "accepted", "investigating"]).and(cases::resolve_due_at.lt(now))),
         );
+    }
+    if filter.escalated {
+        query = query.filter(cases::escalated_at.is_not_null());
     }
     if let Some(from) = filter.created_from {
         query = query.filter(cases::created_at.ge(from));
@@ -419,23 +449,11 @@ pub fn transfers_of(conn: &mut DbConnection, case_id: &str) -> Result<Vec<Transf
         .load(conn)?)
 }
 
-/// Which transfers a list shows.
-#[derive(Debug, Clone)]
-pub enum TransferScope {
-    /// To or from this authority.
-    Authority(String),
-    /// Of the cases that lie in this province.
-    Province {
-        scheme: String,
-        code: i32,
-    },
-    Everywhere,
-}
-
-/// Transfers in `state` (any when `None`), newest first, after `before` (an id).
+/// Transfers in `state` (any when `None`), newest first, after `before` (an id): to or
+/// from an authority (`incoming_only` picks a direction), or of the cases in a province.
 pub fn list_transfers(
     conn: &mut DbConnection,
-    scope: &TransferScope,
+    scope: &Jurisdiction,
     incoming_only: Option<bool>,
     state: Option<&str>,
     before: Option<&str>,
@@ -446,15 +464,15 @@ pub fn list_transfers(
         .select(TransferRow::as_select())
         .into_boxed();
     query = match (scope, incoming_only) {
-        (TransferScope::Authority(id), Some(true)) => query.filter(case_transfers::to_authority_id.eq(id.clone())),
-        (TransferScope::Authority(id), Some(false)) => query.filter(case_transfers::from_authority_id.eq(id.clone())),
-        (TransferScope::Authority(id), None) => query.filter(
+        (Jurisdiction::Authority(id), Some(true)) => query.filter(case_transfers::to_authority_id.eq(id.clone())),
+        (Jurisdiction::Authority(id), Some(false)) => query.filter(case_transfers::from_authority_id.eq(id.clone())),
+        (Jurisdiction::Authority(id), None) => query.filter(
             case_transfers::to_authority_id.eq(id.clone()).or(case_transfers::from_authority_id.eq(id.clone())),
         ),
-        (TransferScope::Province { scheme, code }, _) => {
+        (Jurisdiction::Province { scheme, code }, _) => {
             query.filter(cases::unit_scheme.eq(scheme.clone())).filter(cases::province_code.eq(*code))
         }
-        (TransferScope::Everywhere, _) => query,
+        (Jurisdiction::Everywhere, _) => query,
     };
     if let Some(state) = state {
         query = query.filter(case_transfers::state.eq(state.to_owned()));
@@ -500,4 +518,58 @@ pub fn near(
         _ => return Ok(Vec::new()),
     };
     Ok(query.order(cases::id.desc()).limit(limit).load(conn)?)
+}
+
+/// What case statistics need of one case.
+#[derive(Debug, Clone, Queryable)]
+pub struct StatsRow {
+    pub authority_id: String,
+    pub status: String,
+    pub unit_scheme: Option<String>,
+    pub district_code: Option<i32>,
+    pub commune_code: Option<i32>,
+    pub created_at: NaiveDateTime,
+    pub accepted_at: Option<NaiveDateTime>,
+    pub resolved_at: Option<NaiveDateTime>,
+    pub accept_due_at: Option<NaiveDateTime>,
+    pub resolve_due_at: Option<NaiveDateTime>,
+}
+
+/// The cases of a jurisdiction opened in `[from, to)`, for statistics.
+pub fn stats_rows(
+    conn: &mut DbConnection,
+    within: &Jurisdiction,
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+) -> Result<Vec<StatsRow>, ApiError> {
+    let mut query = cases::table
+        .select((
+            cases::authority_id,
+            cases::status,
+            cases::unit_scheme,
+            cases::district_code,
+            cases::commune_code,
+            cases::created_at,
+            cases::accepted_at,
+            cases::resolved_at,
+            cases::accept_due_at,
+            cases::resolve_due_at,
+        ))
+        .filter(cases::created_at.ge(from))
+        .filter(cases::created_at.lt(to))
+        .into_boxed();
+    query = match within {
+        Jurisdiction::Authority(id) => query.filter(cases::authority_id.eq(id.clone())),
+        Jurisdiction::Province { scheme, code } => {
+            query.filter(cases::unit_scheme.eq(scheme.clone())).filter(cases::province_code.eq(*code))
+        }
+        Jurisdiction::Everywhere => query,
+    };
+    Ok(query.load(conn)?)
+}
+
+/// How many cases there are.
+pub fn count(conn: &mut DbConnection) -> Result<u64, ApiError> {
+    let n: i64 = cases::table.count().get_result(conn)?;
+    Ok(u64::try_from(n).unwrap_or(0))
 }

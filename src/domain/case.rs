@@ -145,6 +145,25 @@ pub fn if_match_holds(if_match: &str, version: i64) -> bool {
 /// How a case was resolved.
 pub const OUTCOMES: [&str; 5] = ["located_and_handled", "not_found", "unfounded", "duplicate", "referred"];
 
+/// Which deadline a case has missed and not yet been escalated for: `resolve` when it is
+/// open past its time to resolve and was last escalated before that time (or never);
+/// else `accept` when it is still new past its time to accept and was never escalated.
+pub fn missed_deadline(
+    status: Status,
+    accept_due: Option<NaiveDateTime>,
+    resolve_due: Option<NaiveDateTime>,
+    escalated_at: Option<NaiveDateTime>,
+    now: NaiveDateTime,
+) -> Option<&'static str> {
+    if let Some(resolve_due) = resolve_due.filter(|due| status.is_open() && *due < now)
+        && escalated_at.is_none_or(|e| e < resolve_due)
+    {
+        return Some("resolve");
+    }
+    let accept_missed = accept_due.is_some_and(|due| status == Status::New && due < now);
+    (accept_missed && escalated_at.is_none()).then_some("accept")
+}
+
 /// The priorities' names, most urgent first.
 pub const PRIORITIES: [&str; 4] = ["urgent", "high", "normal", "low"];
 
@@ -215,7 +234,7 @@ impl Deadlines {
     }
 
     /// Reads `urgent=2h/48h,high=8h/7d,normal=24h/14d,low=72h/30d` (any subset; others
-    /// keep their default). Units: m, h, d.
+    /// keep their default). Units: s (for drills and tests), m, h, d.
     pub fn parse(text: &str) -> Result<Self, String> {
         let mut deadlines = Deadlines::default();
         for item in text.split(',').map(str::trim).filter(|s| !s.is_empty()) {
@@ -243,6 +262,7 @@ fn span(text: &str) -> Result<Duration, String> {
         return Err(format!("`{text}` is out of range"));
     }
     match unit {
+        "s" => Ok(Duration::seconds(n)),
         "m" => Ok(Duration::minutes(n)),
         "h" => Ok(Duration::hours(n)),
         "d" => Ok(Duration::days(n)),
@@ -309,6 +329,19 @@ mod tests {
         ] {
             assert!(Deadlines::parse(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn each_missed_deadline_escalates_once() {
+        let t = |h: i64| chrono::DateTime::from_timestamp(1_764_000_000 + h * 3600, 0).map(|d| d.naive_utc());
+        let (accept, resolve) = (t(2), t(48));
+        assert_eq!(missed_deadline(Status::New, accept, resolve, None, t(1).unwrap()), None);
+        assert_eq!(missed_deadline(Status::New, accept, resolve, None, t(3).unwrap()), Some("accept"));
+        assert_eq!(missed_deadline(Status::New, accept, resolve, t(3), t(4).unwrap()), None, "once");
+        assert_eq!(missed_deadline(Status::Accepted, accept, resolve, None, t(3).unwrap()), None, "accepted in time");
+        assert_eq!(missed_deadline(Status::Investigating, accept, resolve, t(3), t(49).unwrap()), Some("resolve"));
+        assert_eq!(missed_deadline(Status::Investigating, accept, resolve, t(49), t(50).unwrap()), None);
+        assert_eq!(missed_deadline(Status::Resolved, accept, resolve, None, t(50).unwrap()), None, "done");
     }
 
     #[test]

@@ -36,6 +36,12 @@ pub fn new_reference() -> String {
     format!("TB-{}", group(&encode(&bytes, 8), 4))
 }
 
+/// The reference numbered `n` (its low 40 bits), for sample data that must not collide.
+pub fn numbered_reference(n: u64) -> String {
+    let bytes = n.to_be_bytes();
+    format!("TB-{}", group(&encode(&bytes[3..], 8), 4))
+}
+
 /// A new receipt code: 130 random bits as 26 characters in groups of five, e.g.
 /// `7K3MQ-9XAB2-...`. Shown once; only its digest is stored.
 pub fn new_receipt_code() -> String {

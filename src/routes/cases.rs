@@ -116,6 +116,7 @@ pub async fn list(req: HttpRequest, state: web::Data<AppState>, caller: Caller) 
         assignee_id: p.optional("assignee_id", params::uuid),
         matter: p.optional("matter", one_of(&MATTERS)),
         overdue: p.optional("overdue", boolean).unwrap_or(false),
+        escalated: p.optional("escalated", boolean).unwrap_or(false),
         created_from: p.optional("created_from", instant),
         created_to: p.optional("created_to", instant),
         text: p.optional("q", params::search_text).filter(|q| !q.is_empty()),
@@ -309,4 +310,28 @@ pub async fn transfers(req: HttpRequest, state: web::Data<AppState>, caller: Cal
     let (items, next_cursor) =
         case_moves::list(&state, &caller, incoming, pending.unwrap_or(true), before, limit).await?;
     Ok(HttpResponse::Ok().insert_header((CACHE_CONTROL, "no-store")).json(Page { items, next_cursor }))
+}
+
+/// `GET /api/v1/stats/cases`: cases opened from `created_from` (default: 30 days ago) to
+/// `created_to` (default: now), at most 366 days.
+pub async fn stats(req: HttpRequest, state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ApiError> {
+    authorize(&caller, Action::ReadCases)?;
+    let mut p = Params::query(&req);
+    let from = p.optional("created_from", instant);
+    let to = p.optional("created_to", instant);
+    let to = to.unwrap_or_else(crate::clock::now);
+    let from = from.unwrap_or(to - chrono::Duration::days(30));
+    if from >= to || to - from > chrono::Duration::days(366) {
+        p.reject(
+            "created_from",
+            "invalid_window",
+            Msg::new(
+                "must come before created_to, at most 366 days before it",
+                "phải trước created_to, không quá 366 ngày",
+            ),
+        );
+    }
+    p.finish()?;
+    let stats = crate::services::stats::cases(&state, &caller, from, to).await?;
+    Ok(HttpResponse::Ok().insert_header((CACHE_CONTROL, "no-store")).json(stats))
 }

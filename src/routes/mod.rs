@@ -95,6 +95,7 @@ pub fn endpoints() -> Vec<Endpoint> {
         Endpoint::post("/api/v1/cases/{id}/transfers/{transfer_id}/decision", |r| r.to(cases::decide_transfer)),
         Endpoint::post("/api/v1/cases/{id}/merge", |r| r.to(cases::merge)),
         Endpoint::get("/api/v1/transfers", |r| r.to(cases::transfers)),
+        Endpoint::get("/api/v1/stats/cases", |r| r.to(cases::stats)),
         Endpoint::get("/api/v1/audit", |r| r.to(audit::list)),
         Endpoint::get("/api/v1/audit/verify", |r| r.to(audit::verify)),
         Endpoint::get("/api/v1/routing-rules", |r| r.to(routing_rules::list)),

@@ -9,9 +9,9 @@ use uuid::Uuid;
 
 use crate::api::cases::{CaseDetail, TransferView};
 use crate::auth::caller::Caller;
-use crate::auth::policy::{CaseAccess, CaseScope, case_scope};
+use crate::auth::policy::CaseAccess;
 use crate::clock::now;
-use crate::db::cases::{self, Change, NewTransfer, TransferScope};
+use crate::db::cases::{self, Change, NewTransfer};
 use crate::db::{audit, authorities};
 use crate::domain::account::Role;
 use crate::domain::audit::{ObjectType, Origin};
@@ -163,17 +163,7 @@ pub async fn list(
     before: Option<Uuid>,
     limit: u32,
 ) -> Result<(Vec<TransferView>, Option<String>), ApiError> {
-    let scope = match case_scope(caller) {
-        Some(CaseScope::Authority(id)) => TransferScope::Authority(id.to_string()),
-        Some(CaseScope::Province(p)) => TransferScope::Province { scheme: p.scheme.as_str().to_owned(), code: p.code },
-        Some(CaseScope::Everywhere) => TransferScope::Everywhere,
-        None => {
-            return Err(ApiError::forbidden(Msg::new(
-                "Your account does not handle cases.",
-                "Tài khoản của bạn không xử lý vụ việc.",
-            )));
-        }
-    };
+    let scope = crate::services::work_list::jurisdiction(caller)?;
     state
         .db
         .run(move |conn| {

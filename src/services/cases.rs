@@ -131,7 +131,7 @@ pub(crate) fn role_of(caller: &Caller) -> Option<Role> {
 pub struct AuthorityNames(HashMap<String, String>);
 
 impl AuthorityNames {
-    fn get(&mut self, conn: &mut DbConnection, id: &str) -> Result<AuthorityRef, ApiError> {
+    pub(crate) fn get(&mut self, conn: &mut DbConnection, id: &str) -> Result<AuthorityRef, ApiError> {
         let uuid = stored_id(id)?;
         if let Some(name) = self.0.get(id) {
             return Ok(AuthorityRef { id: uuid, name: name.clone() });
@@ -167,6 +167,7 @@ pub fn summary(conn: &mut DbConnection, names: &mut AuthorityNames, row: &CaseRo
         }),
         outcome: row.outcome.clone(),
         overdue: is_overdue(row, status, now()),
+        escalated_at: row.escalated_at.map(|t| t.and_utc()),
         accept_due_at: row.accept_due_at.map(|t| t.and_utc()),
         resolve_due_at: row.resolve_due_at.map(|t| t.and_utc()),
         created_at: row.created_at.and_utc(),

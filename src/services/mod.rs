@@ -8,14 +8,17 @@ pub mod authorities;
 pub mod case_moves;
 pub mod cases;
 pub mod clients;
+pub mod escalation;
 pub mod imports;
 pub mod intake;
 pub mod locate;
 pub mod me;
 pub mod reports;
 pub mod routing;
+pub mod sample_cases;
 pub mod seed;
 pub mod sessions;
+pub mod stats;
 pub mod tracking;
 pub mod work_list;
 

@@ -25,6 +25,7 @@ pub struct Query {
     pub assignee_id: Option<uuid::Uuid>,
     pub matter: Option<String>,
     pub overdue: bool,
+    pub escalated: bool,
     pub created_from: Option<NaiveDateTime>,
     pub created_to: Option<NaiveDateTime>,
     pub text: Option<String>,
@@ -57,23 +58,29 @@ fn cursor_after(sort: Sort, row: &CaseRow) -> String {
     format!("{key}.{}", row.id)
 }
 
+/// Where the caller's case work lies, as the database filters it; 403 for callers who
+/// handle no cases.
+pub fn jurisdiction(caller: &Caller) -> Result<Jurisdiction, ApiError> {
+    match case_scope(caller) {
+        Some(CaseScope::Authority(id)) => Ok(Jurisdiction::Authority(id.to_string())),
+        Some(CaseScope::Province(p)) => {
+            Ok(Jurisdiction::Province { scheme: p.scheme.as_str().to_owned(), code: p.code })
+        }
+        Some(CaseScope::Everywhere) => Ok(Jurisdiction::Everywhere),
+        None => Err(ApiError::forbidden(Msg::new(
+            "Your account does not handle cases.",
+            "Tài khoản của bạn không xử lý vụ việc.",
+        ))),
+    }
+}
+
 /// One page of the caller's work list.
 pub async fn list(
     state: &AppState,
     caller: &Caller,
     query: Query,
 ) -> Result<(Vec<CaseSummary>, Option<String>), ApiError> {
-    let within = match case_scope(caller) {
-        Some(CaseScope::Authority(id)) => Jurisdiction::Authority(id.to_string()),
-        Some(CaseScope::Province(p)) => Jurisdiction::Province { scheme: p.scheme.as_str().to_owned(), code: p.code },
-        Some(CaseScope::Everywhere) => Jurisdiction::Everywhere,
-        None => {
-            return Err(ApiError::forbidden(Msg::new(
-                "Your account does not handle cases.",
-                "Tài khoản của bạn không xử lý vụ việc.",
-            )));
-        }
-    };
+    let within = jurisdiction(caller)?;
     let sort = query.sort.unwrap_or(Sort::Newest);
     let after = match query.cursor.as_deref() {
         None => None,
@@ -103,6 +110,7 @@ pub async fn list(
         assignee_id: query.assignee_id.map(|a| a.to_string()),
         matter: query.matter,
         overdue_at: query.overdue.then(now),
+        escalated: query.escalated,
         created_from: query.created_from,
         created_to: query.created_to,
         words: query.text.as_deref().map(fold).unwrap_or_default().split_whitespace().map(str::to_owned).collect(),

@@ -3,7 +3,9 @@
 
 use serde_json::{Value, json};
 
-use crate::helpers::{Backend, Session, TestApp, assert_problem, case_of, error_fields, ok_json, spawn_app, tip};
+use crate::helpers::{
+    Backend, Session, TestApp, assert_problem, case_of, error_fields, ok_json, spawn_app, spawn_app_with, tip,
+};
 
 /// The staff of Kiên Giang (91): an officer and a colleague of Kiên Lương (902), an
 /// officer of Hà Tiên (900), the province's supervisor, and an auditor.
@@ -632,6 +634,115 @@ async fn merging_keeps_every_tip_and_every_reporter_follows_their_own(backend: B
     assert!(history(&survivor).contains(&"case.merged_in".to_owned()));
 }
 
+async fn overdue_cases_are_escalated_once_per_missed_deadline(backend: Backend) {
+    let app = spawn_app_with(backend, |config| {
+        config.deadlines = tinbao::domain::case::Deadlines::parse("normal=1s/8s").unwrap();
+        config.escalation_interval_secs = 1;
+    })
+    .await;
+    let s = staff(&app).await;
+    let (_, case) = new_case(&app, &s, &tip(30787)).await;
+    let sup = &s.supervisor.access_token;
+    let escalations = |case: Value| -> Vec<String> {
+        case["history"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["action"] == "case.escalated")
+            .map(|e| e["summary"]["deadline"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    // Not accepted within a second: escalated for the time to accept.
+    let mut seen = Vec::new();
+    for _ in 0..40 {
+        let (detail, _) = read(&app, sup, &case).await;
+        seen = escalations(detail);
+        if !seen.is_empty() {
+            break;
+        }
+        actix_web::rt::time::sleep(std::time::Duration::from_millis(250)).await;
+    }
+    assert_eq!(seen, vec!["accept"]);
+    let watch = ok_json(app.call("GET", "/api/v1/cases?escalated=true", Some(sup), None).await, 200).await;
+    assert_eq!(watch["items"][0]["id"], case.as_str());
+    assert!(watch["items"][0]["escalated_at"].is_string());
+    assert_eq!(watch["items"][0]["overdue"], true);
+    let (detail, etag) = read(&app, &s.officer.access_token, &case).await;
+    assert_eq!(detail["history"].as_array().unwrap().iter().filter(|e| e["actor"] == "system:deadlines").count(), 1);
+    // An escalation changes no one's ETag: accepting still works with the ETag read before.
+    assert_eq!(etag, format!("\"{}\"", 1));
+    ok_json(
+        change(&app, &s.officer.access_token, &case, "transitions", &etag, &json!({"action": "accept"})).await,
+        200,
+    )
+    .await;
+    // Not resolved within eight seconds: escalated again, for the time to resolve, once.
+    for _ in 0..60 {
+        let (detail, _) = read(&app, sup, &case).await;
+        seen = escalations(detail);
+        if seen.len() > 1 {
+            break;
+        }
+        actix_web::rt::time::sleep(std::time::Duration::from_millis(250)).await;
+    }
+    assert_eq!(seen, vec!["accept", "resolve"]);
+    actix_web::rt::time::sleep(std::time::Duration::from_millis(2500)).await;
+    let (detail, _) = read(&app, sup, &case).await;
+    assert_eq!(escalations(detail), vec!["accept", "resolve"], "each missed deadline once");
+    let ht =
+        ok_json(app.call("GET", "/api/v1/cases?escalated=true", Some(&s.ha_tien.access_token), None).await, 200).await;
+    assert_eq!(ht["items"], json!([]), "another district's officers see nothing of it");
+}
+
+async fn statistics_count_the_callers_cases_only(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let s = staff(&app).await;
+    let mut ours = Vec::new();
+    for _ in 0..3 {
+        ours.push(new_case(&app, &s, &tip(30787)).await.1);
+    }
+    new_case(&app, &s, &tip(app.first_commune(900).await)).await;
+    new_case(&app, &s, &tip(30316)).await;
+    drive(&app, &s, &ours[1], "accepted").await;
+    drive(&app, &s, &ours[2], "resolved").await;
+
+    let stats = |token: String, query: &'static str| {
+        let app = &app;
+        async move { ok_json(app.call("GET", &format!("/api/v1/stats/cases{query}"), Some(&token), None).await, 200).await }
+    };
+    let officer = stats(s.officer.access_token.clone(), "").await;
+    assert_eq!(officer["total"], 3);
+    assert_eq!(officer["by_status"]["new"], 1);
+    assert_eq!(officer["by_status"]["accepted"], 1);
+    assert_eq!(officer["by_status"]["resolved"], 1);
+    assert_eq!(officer["by_status"]["closed"], 0);
+    assert_eq!(
+        officer["by_authority"],
+        json!([{"authority": {"id": app.authority_id("2024-D902").await, "name": "Công an Huyện Kiên Lương"}, "count": 3}])
+    );
+    assert!(officer["median_seconds_to_accept"].as_i64().unwrap() >= 0);
+    assert!(officer["median_seconds_to_resolve"].as_i64().unwrap() >= 0);
+    assert_eq!(officer["overdue"], 0);
+
+    let supervisor = stats(s.supervisor.access_token.clone(), "").await;
+    assert_eq!(supervisor["total"], 4, "Kiên Giang's cases, not An Giang's");
+    assert_eq!(
+        supervisor["by_unit"],
+        json!([{"unit": "2024.district.902", "count": 3}, {"unit": "2024.district.900", "count": 1}])
+    );
+    let auditor = stats(s.auditor.access_token.clone(), "").await;
+    assert_eq!(auditor["total"], 5);
+    let before = stats(s.auditor.access_token.clone(), "?created_to=2020-01-01T00:00:00Z").await;
+    assert_eq!(before["total"], 0);
+    assert_eq!(before["median_seconds_to_accept"], Value::Null);
+
+    let citizen = app.call("GET", "/api/v1/stats/cases", Some(&s.citizen.access_token), None).await;
+    assert_problem(citizen, 403, "forbidden").await;
+    let window = "/api/v1/stats/cases?created_from=2026-01-01T00:00:00Z&created_to=2025-01-01T00:00:00Z";
+    let bad = app.call("GET", window, Some(&s.officer.access_token), None).await;
+    assert_eq!(error_fields(&assert_problem(bad, 400, "invalid_parameter").await), vec!["created_from"]);
+}
+
 crate::on_both_backends!(
     every_transition_is_allowed_or_refused_for_every_role,
     a_resolution_needs_an_outcome_and_a_note,
@@ -642,4 +753,6 @@ crate::on_both_backends!(
     a_reporters_identity_is_revealed_only_with_a_reason_and_always_audited,
     a_transfer_waits_for_the_receiver_and_a_supervisor_decides_at_once,
     merging_keeps_every_tip_and_every_reporter_follows_their_own,
+    overdue_cases_are_escalated_once_per_missed_deadline,
+    statistics_count_the_callers_cases_only,
 );

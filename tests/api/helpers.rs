@@ -90,6 +90,11 @@ pub struct TestApp {
 
 /// Starts tinbao on a fresh database (migrated and seeded, as on a first start).
 pub async fn spawn_app(backend: Backend) -> TestApp {
+    spawn_app_with(backend, |_| {}).await
+}
+
+/// Starts tinbao with a configuration changed by `tweak`.
+pub async fn spawn_app_with(backend: Backend, tweak: impl FnOnce(&mut Config)) -> TestApp {
     let (database_url, dir) = fresh_database(backend);
     let mut config = Config::with_data_dir(dir.path());
     config.listen = "127.0.0.1:0".parse().expect("address");
@@ -97,6 +102,7 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
     config.workers = 1;
     config.db_pool_size = 4;
     config.shutdown_timeout_secs = 1;
+    tweak(&mut config);
     let app = Application::build(config).await.expect("the application starts");
     let address = format!("http://127.0.0.1:{}", app.port());
     actix_web::rt::spawn(app.run_until_stopped());

@@ -1,0 +1,141 @@
+#!/usr/bin/env bash
+# The staff's work list at 10,000 and at 1,000,000 cases, on SQLite and PostgreSQL:
+# GET /api/v1/cases for a district officer (Kiên Lương) and a supervisor (Kiên Giang) with
+# the common filters, then case transitions per second; and the query plans of the list.
+# Sample cases come from `tinbao cases seed-sample` (multi-row inserts). Release build,
+# loopback, wrk with 8 connections for 15 s per scenario. Needs wrk.
+# Usage: bench/cases.sh [LARGE_COUNT]   (BENCH_BACKENDS="postgres" to run one backend)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+large="${1:-1000000}"
+small=10000
+backends=" ${BENCH_BACKENDS:-sqlite postgres} "
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/tinbao/target}"
+command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
+echo "== machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -r); $(date -u +%Y-%m-%dT%H:%MZ)"
+cargo build --release --quiet --bin tinbao
+bin="$CARGO_TARGET_DIR/release/tinbao"
+work="$(mktemp -d)"
+chmod 755 "$work"
+server=""
+bindir=""
+cleanup() {
+    [ -n "$server" ] && kill "$server" 2>/dev/null || true
+    [ -d "$work/pg" ] && runuser -u postgres -- "$bindir/pg_ctl" -D "$work/pg" stop -m fast >/dev/null 2>&1 || true
+    rm -rf "$work"
+}
+trap cleanup EXIT
+password="benchmark tulip garage seventy"
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+
+start() { # database_url data_dir
+    port="$(free_port)"
+    DATABASE_URL="$1" TINBAO_LISTEN="127.0.0.1:$port" TINBAO_DATA_DIR="$2" TINBAO_LOG=warn "$bin" serve >"$2.log" 2>&1 &
+    server=$!
+    for _ in $(seq 1 240); do curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break; sleep 0.5; done
+    base="http://127.0.0.1:$port"
+}
+
+stop() { kill "$server"; wait "$server" 2>/dev/null || true; server=""; }
+
+measure() { # label token path
+    printf '%-44s ' "$1"
+    wrk -t2 -c8 -d15s --timeout 10s -H "Authorization: Bearer $2" -s bench/latency.lua "$base$3" | tail -n 1
+}
+
+run_backend() { # name database_url plan_command
+    local name="$1" url="$2" data="$work/data-$1"
+    mkdir -p "$data"
+    echo "== $name: seeding $small sample cases"
+    DATABASE_URL="$url" TINBAO_DATA_DIR="$data" TINBAO_LOG=warn "$bin" cases seed-sample --count "$small"
+    DATABASE_URL="$url" TINBAO_DATA_DIR="$data" TINBAO_LOG=warn TINBAO_ADMIN_PASSWORD="$password" \
+        "$bin" users create-admin --login bench.admin >/dev/null
+    start "$url" "$data"
+    admin="$(python3 .ci/session_token.py admin "$base" bench.admin "$password")"
+    officer="$(python3 .ci/session_token.py district_officer "$base" bench.officer "$password" "$admin")"
+    supervisor="$(python3 .ci/session_token.py supervisor "$base" bench.supervisor "$password" "$admin")"
+    for count in "$small" "$large"; do
+        if [ "$count" != "$small" ]; then
+            stop
+            echo "== $name: seeding up to $count sample cases"
+            DATABASE_URL="$url" TINBAO_DATA_DIR="$data" TINBAO_LOG=warn "$bin" cases seed-sample --count "$((count - small))"
+            start "$url" "$data"
+        fi
+        echo "== $name, $count cases: GET /api/v1/cases (8 connections, 15 s each)"
+        measure "officer, newest" "$officer" "/api/v1/cases?limit=50"
+        measure "officer, status=new" "$officer" "/api/v1/cases?status=new&limit=50"
+        measure "officer, status=new,accepted" "$officer" "/api/v1/cases?status=new,accepted&limit=50"
+        measure "supervisor, newest" "$supervisor" "/api/v1/cases?limit=50"
+        measure "supervisor, status=new" "$supervisor" "/api/v1/cases?status=new&limit=50"
+        measure "supervisor, district 902, status=new" "$supervisor" "/api/v1/cases?unit=2024.district.902&status=new&limit=50"
+        next="$(curl -fsS -H "Authorization: Bearer $supervisor" "$base/api/v1/cases?limit=50" |
+            python3 -c 'import json, sys; print(json.load(sys.stdin)["next_cursor"])')"
+        measure "supervisor, newest, page 2 (keyset)" "$supervisor" "/api/v1/cases?limit=50&cursor=$next"
+    done
+    echo "== $name, $count cases: plans"
+    "$3"
+    echo "== $name, $count cases: transitions (supervisor accepts new cases of Kiên Giang, 4 connections, 10 s)"
+    curl -fsS -H "Authorization: Bearer $supervisor" "$base/api/v1/cases?status=new&limit=100" >/dev/null
+    python3 - "$base" "$supervisor" >"$work/new-cases.txt" <<'PY'
+import json, sys, urllib.request
+base, token = sys.argv[1:3]
+cursor, ids = None, []
+while len(ids) < 20000:
+    path = "/api/v1/cases?status=new&limit=100" + (f"&cursor={cursor}" if cursor else "")
+    request = urllib.request.Request(base + path, headers={"Authorization": "Bearer " + token})
+    page = json.load(urllib.request.urlopen(request))
+    ids += [c["id"] for c in page["items"] if c["version"] == 1]
+    cursor = page["next_cursor"]
+    if not cursor:
+        break
+print("\n".join(ids))
+PY
+    echo "$(wc -l <"$work/new-cases.txt") new cases to accept"
+    wrk -t2 -c4 -d10s --timeout 10s -H "Authorization: Bearer $supervisor" -s bench/transitions.lua "$base" -- "$work/new-cases.txt" | tail -n 1
+    echo "$name: peak RSS $(awk '/VmHWM/ {printf "%.0f MB", $2 / 1024}' "/proc/$server/status")"
+    stop
+}
+
+sqlite_plans() {
+    python3 - "$work/data-sqlite/tinbao.db" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+authority = db.execute("SELECT id FROM authorities WHERE code = '2024-D902'").fetchone()[0]
+queries = {
+    "officer, status=new": ("SELECT * FROM cases WHERE authority_id = ? AND status IN ('new') ORDER BY id DESC LIMIT 51", (authority,)),
+    "officer, newest": ("SELECT * FROM cases WHERE authority_id = ? ORDER BY id DESC LIMIT 51", (authority,)),
+    "supervisor, status=new": ("SELECT * FROM cases WHERE unit_scheme = '2024' AND province_code = 91 AND status IN ('new') ORDER BY id DESC LIMIT 51", ()),
+    "supervisor, newest": ("SELECT * FROM cases WHERE unit_scheme = '2024' AND province_code = 91 ORDER BY id DESC LIMIT 51", ()),
+}
+for name, (sql, args) in queries.items():
+    plan = " | ".join(row[3] for row in db.execute("EXPLAIN QUERY PLAN " + sql, args))
+    print(f"  {name}: {plan}")
+PY
+}
+
+postgres_plans() {
+    local q="SELECT * FROM cases WHERE"
+    local kl="(SELECT id FROM authorities WHERE code = '2024-D902')"
+    for sql in \
+        "$q authority_id = $kl AND status IN ('new') ORDER BY id DESC LIMIT 51" \
+        "$q unit_scheme = '2024' AND province_code = 91 AND status IN ('new') ORDER BY id DESC LIMIT 51" \
+        "$q unit_scheme = '2024' AND province_code = 91 ORDER BY id DESC LIMIT 51"; do
+        echo "  $sql"
+        runuser -u postgres -- psql -h 127.0.0.1 -p "$pgport" -U postgres -d tinbao -X -A -t \
+            -c "EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY ON) $sql" | sed 's/^/    /'
+    done
+}
+
+if [[ "$backends" == *" sqlite "* ]]; then
+    run_backend sqlite "sqlite://$work/data-sqlite/tinbao.db" sqlite_plans
+fi
+if [[ "$backends" == *" postgres "* ]]; then
+    bindir="$(pg_config --bindir 2>/dev/null || ls -d /usr/lib/postgresql/*/bin | sort | tail -n 1)"
+    mkdir -p "$work/pg" && chown postgres:postgres "$work/pg"
+    pgport="$(free_port)"
+    runuser -u postgres -- "$bindir/initdb" -D "$work/pg" -U postgres -A trust -E UTF8 --locale=C >/dev/null
+    runuser -u postgres -- "$bindir/pg_ctl" -D "$work/pg" -l "$work/pg/log" -w \
+        -o "-p $pgport -k $work/pg -c listen_addresses=127.0.0.1" start >/dev/null
+    runuser -u postgres -- "$bindir/createdb" -h 127.0.0.1 -p "$pgport" -U postgres tinbao
+    run_backend postgres "postgres://postgres@127.0.0.1:$pgport/tinbao" postgres_plans
+fi

@@ -1,0 +1,12 @@
+-- wrk script: prints the rate, p50/p99 latency and the statuses of whatever it was given.
+local statuses = {}
+response = function(status, headers, body)
+  statuses[status] = (statuses[status] or 0) + 1
+end
+
+done = function(summary, latency, requests)
+  local text = ""
+  for status, n in pairs(statuses) do text = text .. status .. ":" .. n .. " " end
+  io.write(string.format("%.0f per second, p50 %.2f ms, p99 %.2f ms, statuses %s\n",
+    summary.requests / (summary.duration / 1e6), latency:percentile(50) / 1000, latency:percentile(99) / 1000, text))
+end

@@ -1,0 +1,60 @@
+//! Escalating overdue cases: every instance sweeps now and then; each case that missed a
+//! deadline gets one `case.escalated` event per missed deadline, which the province's
+//! supervisor sees in the case's history and with `GET /api/v1/cases?escalated=true`.
+//! Several instances may sweep at once: each case is re-checked under its lock.
+
+use std::time::Duration;
+
+use serde_json::json;
+
+use crate::clock::now;
+use crate::db::{Db, audit, cases};
+use crate::domain::audit::{ObjectType, Origin};
+use crate::domain::case::{Status, missed_deadline};
+use crate::error::ApiError;
+
+/// How many cases one sweep looks at; the next sweep takes the rest.
+const BATCH: i64 = 500;
+
+/// Escalates the cases that missed a deadline; returns how many it escalated.
+pub async fn sweep(db: &Db) -> Result<usize, ApiError> {
+    let at = now();
+    let candidates = db.run(move |conn| cases::escalation_candidates(conn, at, BATCH)).await?;
+    let mut escalated = 0;
+    for id in candidates {
+        let done = db
+            .transaction(move |conn| {
+                let Some(row) = cases::lock(conn, uuid::Uuid::parse_str(&id).map_err(ApiError::internal)?)? else {
+                    return Ok(false);
+                };
+                let status = Status::parse(&row.status).ok_or_else(|| ApiError::internal("a stored case status"))?;
+                let at = now();
+                let Some(deadline) =
+                    missed_deadline(status, row.accept_due_at, row.resolve_due_at, row.escalated_at, at)
+                else {
+                    return Ok(false);
+                };
+                cases::mark_escalated(conn, &row.id, at)?;
+                let due = if deadline == "accept" { row.accept_due_at } else { row.resolve_due_at };
+                let summary = json!({"deadline": deadline, "due_at": due.map(|d| d.and_utc()), "status": row.status});
+                let origin = Origin::system("deadlines");
+                audit::append(conn, ObjectType::Case, &row.id, &origin, "case.escalated", summary, at)?;
+                Ok(true)
+            })
+            .await?;
+        escalated += usize::from(done);
+    }
+    Ok(escalated)
+}
+
+/// Sweeps every `interval` until the process ends.
+pub async fn run(db: Db, interval: Duration) {
+    loop {
+        actix_web::rt::time::sleep(interval).await;
+        match sweep(&db).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(cases = n, "escalated overdue cases"),
+            Err(e) => tracing::warn!(code = e.code, "the escalation sweep failed; it runs again later"),
+        }
+    }
+}

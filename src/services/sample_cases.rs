@@ -1,0 +1,219 @@
+//! Sample cases for benchmarks: `tinbao cases seed-sample --count N` writes N cases, each
+//! with one tip, spread over every 2024 commune of Viet Nam and over the past year, in
+//! realistic states, by multi-row inserts. Sample data only: they have no audit events and
+//! no reporters; never run it on a database that holds real tips.
+
+use std::collections::HashMap;
+
+use chrono::{Duration, NaiveDateTime};
+use diesel::prelude::*;
+use rand::Rng;
+use uuid::Uuid;
+
+use crate::clock::now;
+use crate::db::schema::{authorities, cases, reports};
+use crate::db::{DbConnection, admin_units, on_backend};
+use crate::domain::admin_unit::{Level, Scheme};
+use crate::domain::case::{Deadlines, Priority};
+use crate::domain::codes::numbered_reference;
+use crate::error::ApiError;
+
+/// Rows per INSERT: well under both backends' limits on bound values.
+const CHUNK: usize = 1_000;
+
+/// (status, share in percent) of sample cases.
+const STATUSES: [(&str, u32); 6] =
+    [("new", 20), ("accepted", 15), ("investigating", 15), ("resolved", 20), ("closed", 25), ("rejected", 5)];
+
+/// A commune with the units above it and its district's authority.
+struct Place {
+    commune: i32,
+    district: i32,
+    province: i32,
+    authority: String,
+}
+
+fn places(conn: &mut DbConnection) -> Result<Vec<Place>, ApiError> {
+    let units =
+        |level| admin_units::UnitFilter { scheme: Some(Scheme::S2024), level: Some(level), ..Default::default() };
+    let districts = admin_units::list(conn, &units(Level::District), None, i64::MAX)?;
+    let province_of: HashMap<i32, i32> =
+        districts.iter().filter_map(|d| d.parent.map(|p| (d.unit.code, p.code))).collect();
+    let holders: HashMap<String, String> = authorities::table
+        .select((authorities::code, authorities::id))
+        .load::<(String, String)>(conn)?
+        .into_iter()
+        .collect();
+    let communes = admin_units::list(conn, &units(Level::Commune), None, i64::MAX)?;
+    Ok(communes
+        .into_iter()
+        .filter_map(|c| {
+            let district = c.parent?.code;
+            Some(Place {
+                commune: c.unit.code,
+                district,
+                province: *province_of.get(&district)?,
+                authority: holders.get(&format!("2024-D{district}"))?.clone(),
+            })
+        })
+        .collect())
+}
+
+type CaseValues = (
+    diesel::dsl::Eq<cases::id, String>,
+    diesel::dsl::Eq<cases::authority_id, String>,
+    diesel::dsl::Eq<cases::status, &'static str>,
+    diesel::dsl::Eq<cases::routing_explanation, &'static str>,
+    diesel::dsl::Eq<cases::location_flagged, bool>,
+    diesel::dsl::Eq<cases::created_at, NaiveDateTime>,
+    diesel::dsl::Eq<cases::updated_at, NaiveDateTime>,
+    diesel::dsl::Eq<cases::reference, String>,
+    diesel::dsl::Eq<cases::matter, &'static str>,
+    diesel::dsl::Eq<cases::unit_scheme, &'static str>,
+    diesel::dsl::Eq<cases::commune_code, i32>,
+    diesel::dsl::Eq<cases::district_code, i32>,
+    diesel::dsl::Eq<cases::province_code, i32>,
+    diesel::dsl::Eq<cases::priority, &'static str>,
+    diesel::dsl::Eq<cases::priority_rank, i32>,
+    diesel::dsl::Eq<cases::accept_due_at, NaiveDateTime>,
+    diesel::dsl::Eq<cases::resolve_due_at, NaiveDateTime>,
+    diesel::dsl::Eq<cases::accepted_at, Option<NaiveDateTime>>,
+    diesel::dsl::Eq<cases::resolved_at, Option<NaiveDateTime>>,
+    diesel::dsl::Eq<cases::search_text, &'static str>,
+);
+
+type ReportValues = (
+    diesel::dsl::Eq<reports::id, String>,
+    diesel::dsl::Eq<reports::reference, String>,
+    diesel::dsl::Eq<reports::case_id, String>,
+    diesel::dsl::Eq<reports::matter, &'static str>,
+    diesel::dsl::Eq<reports::unit_scheme, &'static str>,
+    diesel::dsl::Eq<reports::unit_code, i32>,
+    diesel::dsl::Eq<reports::observed_from, NaiveDateTime>,
+    diesel::dsl::Eq<reports::observed_to, NaiveDateTime>,
+    diesel::dsl::Eq<reports::identity_mode, &'static str>,
+    diesel::dsl::Eq<reports::content, &'static str>,
+    diesel::dsl::Eq<reports::created_at, NaiveDateTime>,
+);
+
+const NARRATIVE: &str = "khoang 21 gio toi thay nam nguoi di bo theo duong mon tu phia campuchia sang";
+const CONTENT: &str = r#"{"matter":"illegal_entry","narrative":"Mẫu dữ liệu cho đo hiệu năng."}"#;
+
+/// Writes `count` sample cases (numbered from `first`, so that runs add up); returns how
+/// many it wrote.
+pub fn seed(conn: &mut DbConnection, count: u64, first: u64) -> Result<u64, ApiError> {
+    let places = places(conn)?;
+    if places.is_empty() {
+        return Err(ApiError::internal("no 2024 communes with district authorities: start tinbao once to seed them"));
+    }
+    let deadlines = Deadlines::default();
+    let mut rng = rand::thread_rng();
+    let end = now();
+    let mut written = 0;
+    while written < count {
+        let n = (count - written).min(CHUNK as u64);
+        let mut case_rows: Vec<CaseValues> = Vec::with_capacity(n as usize);
+        let mut report_rows: Vec<ReportValues> = Vec::with_capacity(n as usize);
+        for i in 0..n {
+            let place = &places[rng.gen_range(0..places.len())];
+            let opened = end - Duration::seconds(rng.gen_range(0..365 * 24 * 3600));
+            let id = uuid_at(opened, &mut rng);
+            let status = pick_status(rng.gen_range(0..100));
+            let priority = [Priority::Urgent, Priority::High, Priority::Normal, Priority::Normal, Priority::Low]
+                [rng.gen_range(0..5)];
+            let (accept_due, resolve_due) = deadlines.due(priority, opened);
+            let accepted = (status != "new").then(|| opened + Duration::minutes(rng.gen_range(5..600)));
+            let resolved =
+                matches!(status, "resolved" | "closed").then(|| opened + Duration::hours(rng.gen_range(2..400)));
+            let reference = numbered_reference(first + written + i);
+            let matter =
+                ["illegal_entry", "illegal_entry", "facilitation", "harbouring", "health_risk"][rng.gen_range(0..5)];
+            case_rows.push((
+                cases::id.eq(id.to_string()),
+                cases::authority_id.eq(place.authority.clone()),
+                cases::status.eq(status),
+                cases::routing_explanation.eq("sample data"),
+                cases::location_flagged.eq(false),
+                cases::created_at.eq(opened),
+                cases::updated_at.eq(resolved.or(accepted).unwrap_or(opened)),
+                cases::reference.eq(reference.clone()),
+                cases::matter.eq(matter),
+                cases::unit_scheme.eq("2024"),
+                cases::commune_code.eq(place.commune),
+                cases::district_code.eq(place.district),
+                cases::province_code.eq(place.province),
+                cases::priority.eq(priority.as_str()),
+                cases::priority_rank.eq(priority.rank()),
+                cases::accept_due_at.eq(accept_due),
+                cases::resolve_due_at.eq(resolve_due),
+                cases::accepted_at.eq(accepted),
+                cases::resolved_at.eq(resolved),
+                cases::search_text.eq(NARRATIVE),
+            ));
+            report_rows.push((
+                reports::id.eq(uuid_at(opened, &mut rng).to_string()),
+                reports::reference.eq(reference),
+                reports::case_id.eq(id.to_string()),
+                reports::matter.eq(matter),
+                reports::unit_scheme.eq("2024"),
+                reports::unit_code.eq(place.commune),
+                reports::observed_from.eq(opened - Duration::hours(2)),
+                reports::observed_to.eq(opened - Duration::hours(2)),
+                reports::identity_mode.eq("anonymous"),
+                reports::content.eq(CONTENT),
+                reports::created_at.eq(opened),
+            ));
+        }
+        crate::db::pool::in_transaction(conn, |conn| {
+            on_backend!(conn, |c| diesel::insert_into(cases::table).values(case_rows).execute(c))?;
+            on_backend!(conn, |c| diesel::insert_into(reports::table).values(report_rows).execute(c))?;
+            Ok(())
+        })?;
+        written += n;
+    }
+    Ok(written)
+}
+
+/// The status whose share of 100 holds `roll`.
+fn pick_status(mut roll: u32) -> &'static str {
+    for (status, share) in STATUSES {
+        if roll < share {
+            return status;
+        }
+        roll -= share;
+    }
+    "new"
+}
+
+/// A UUIDv7 of a past moment, so that ids sort like the times the cases were opened.
+fn uuid_at(at: NaiveDateTime, rng: &mut impl Rng) -> Uuid {
+    let utc = at.and_utc();
+    let ms = u64::try_from(utc.timestamp_millis()).unwrap_or(0);
+    let mut bytes: [u8; 16] = rng.r#gen();
+    bytes[..6].copy_from_slice(&ms.to_be_bytes()[2..]);
+    bytes[6] = (bytes[6] & 0x0f) | 0x70;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    Uuid::from_bytes(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sample_ids_sort_by_time_and_are_version_7() {
+        let mut rng = rand::thread_rng();
+        let early = uuid_at(now() - Duration::days(2), &mut rng);
+        let late = uuid_at(now() - Duration::days(1), &mut rng);
+        assert!(early.to_string() < late.to_string());
+        assert_eq!(late.get_version_num(), 7);
+    }
+
+    #[test]
+    fn statuses_follow_their_shares() {
+        assert_eq!(pick_status(0), "new");
+        assert_eq!(pick_status(19), "new");
+        assert_eq!(pick_status(20), "accepted");
+        assert_eq!(pick_status(99), "rejected");
+    }
+}
