@@ -329,3 +329,11 @@ pub fn first_holder(
     })
     .transpose()
 }
+
+/// The names of authorities, by id (one query for a page of cases).
+pub fn names(conn: &mut DbConnection, ids: &[String]) -> Result<Vec<(String, String)>, ApiError> {
+    Ok(authorities::table
+        .select((authorities::id, authorities::name))
+        .filter(authorities::id.eq_any(ids))
+        .load(conn)?)
+}

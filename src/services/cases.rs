@@ -131,6 +131,21 @@ pub(crate) fn role_of(caller: &Caller) -> Option<Role> {
 pub struct AuthorityNames(HashMap<String, String>);
 
 impl AuthorityNames {
+    /// Looks up, in one query, the names not known yet among `ids`.
+    pub(crate) fn preload<'a>(
+        &mut self,
+        conn: &mut DbConnection,
+        ids: impl IntoIterator<Item = &'a String>,
+    ) -> Result<(), ApiError> {
+        let mut missing: Vec<String> = ids.into_iter().filter(|id| !self.0.contains_key(*id)).cloned().collect();
+        missing.sort_unstable();
+        missing.dedup();
+        if !missing.is_empty() {
+            self.0.extend(authorities::names(conn, &missing)?);
+        }
+        Ok(())
+    }
+
     pub(crate) fn get(&mut self, conn: &mut DbConnection, id: &str) -> Result<AuthorityRef, ApiError> {
         let uuid = stored_id(id)?;
         if let Some(name) = self.0.get(id) {

@@ -16,6 +16,7 @@ use crate::db::{DbConnection, admin_units, on_backend};
 use crate::domain::admin_unit::{Level, Scheme};
 use crate::domain::case::{Deadlines, Priority};
 use crate::domain::codes::numbered_reference;
+use crate::domain::report::Tip;
 use crate::error::ApiError;
 
 /// Rows per INSERT: well under both backends' limits on bound values.
@@ -92,12 +93,39 @@ type ReportValues = (
     diesel::dsl::Eq<reports::observed_from, NaiveDateTime>,
     diesel::dsl::Eq<reports::observed_to, NaiveDateTime>,
     diesel::dsl::Eq<reports::identity_mode, &'static str>,
-    diesel::dsl::Eq<reports::content, &'static str>,
+    diesel::dsl::Eq<reports::content, String>,
     diesel::dsl::Eq<reports::created_at, NaiveDateTime>,
 );
 
 const NARRATIVE: &str = "khoang 21 gio toi thay nam nguoi di bo theo duong mon tu phia campuchia sang";
-const CONTENT: &str = r#"{"matter":"illegal_entry","narrative":"Mẫu dữ liệu cho đo hiệu năng."}"#;
+
+/// A sample tip as `reports.content` holds it: a real `Tip`, so that case pages read it.
+fn content(matter: &str, commune: i32, seen: NaiveDateTime) -> Result<String, ApiError> {
+    let tip = Tip {
+        matter: matter.to_owned(),
+        observed_from: seen.and_utc(),
+        observed_to: seen.and_utc(),
+        commune: (Scheme::S2024, commune),
+        address_text: None,
+        latitude_e6: None,
+        longitude_e6: None,
+        crossing_mode: Some("land_trail".to_owned()),
+        crossing_point: None,
+        vessel_or_vehicle: None,
+        persons_count: Some(5),
+        children_count: None,
+        subjects: Vec::new(),
+        current_whereabouts: None,
+        facilitator_info: None,
+        health_flags: Vec::new(),
+        relationship_to_subjects: None,
+        urgency: None,
+        narrative: "Khoảng 21 giờ tôi thấy năm người đi bộ theo đường mòn từ phía Campuchia sang (dữ liệu mẫu).".to_owned(),
+        identity_mode: "anonymous".to_owned(),
+        channel: None,
+    };
+    serde_json::to_string(&tip).map_err(ApiError::internal)
+}
 
 /// Writes `count` sample cases (numbered from `first`, so that runs add up); returns how
 /// many it wrote.
@@ -160,7 +188,7 @@ pub fn seed(conn: &mut DbConnection, count: u64, first: u64) -> Result<u64, ApiE
                 reports::observed_from.eq(opened - Duration::hours(2)),
                 reports::observed_to.eq(opened - Duration::hours(2)),
                 reports::identity_mode.eq("anonymous"),
-                reports::content.eq(CONTENT),
+                reports::content.eq(content(matter, place.commune, opened - Duration::hours(2))?),
                 reports::created_at.eq(opened),
             ));
         }

@@ -127,6 +127,7 @@ pub async fn list(
                 None
             };
             let mut names = AuthorityNames::default();
+            names.preload(conn, rows.iter().map(|r| &r.authority_id))?;
             let items = rows.iter().map(|row| summary(conn, &mut names, row)).collect::<Result<Vec<_>, _>>()?;
             Ok((items, next))
         })

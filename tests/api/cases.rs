@@ -743,6 +743,28 @@ async fn statistics_count_the_callers_cases_only(backend: Backend) {
     assert_eq!(error_fields(&assert_problem(bad, 400, "invalid_parameter").await), vec!["created_from"]);
 }
 
+async fn sample_cases_read_like_real_ones(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let s = staff(&app).await;
+    let seeded = crate::cli::tinbao(&app.database_url, &app.data_dir, &["cases", "seed-sample", "--count", "300"]);
+    assert!(seeded.status.success(), "{}", crate::cli::text(&seeded.stderr));
+    assert!(crate::cli::text(&seeded.stdout).contains("wrote 300 sample cases"));
+    let page = ok_json(app.call("GET", "/api/v1/cases?limit=100", Some(&s.auditor.access_token), None).await, 200).await;
+    let items = page["items"].as_array().unwrap();
+    assert_eq!(items.len(), 100);
+    assert!(page["next_cursor"].is_string());
+    for item in items.iter().take(20) {
+        let (case, _) = read(&app, &s.auditor.access_token, item["id"].as_str().unwrap()).await;
+        assert_eq!(case["reports"][0]["reference"], item["reference"]);
+        assert_eq!(case["reports"][0]["tip"]["commune"][1], item["unit"]["commune_code"]);
+    }
+    // Ids sort like opening times, as real ones do.
+    let times: Vec<&str> = items.iter().map(|c| c["created_at"].as_str().unwrap()).collect();
+    let mut sorted = times.clone();
+    sorted.sort_unstable_by(|a, b| b.cmp(a));
+    assert_eq!(times, sorted);
+}
+
 crate::on_both_backends!(
     every_transition_is_allowed_or_refused_for_every_role,
     a_resolution_needs_an_outcome_and_a_note,
@@ -755,4 +777,5 @@ crate::on_both_backends!(
     merging_keeps_every_tip_and_every_reporter_follows_their_own,
     overdue_cases_are_escalated_once_per_missed_deadline,
     statistics_count_the_callers_cases_only,
+    sample_cases_read_like_real_ones,
 );
