@@ -23,6 +23,7 @@ fn main() -> Result<(), String> {
         .map_err(|e| e.detail.en.into_owned())?
         .ok_or("seeded authority")?
         .id;
+    let rules_version = tinbao::db::routing::version(&mut conn).map_err(|e| e.detail.en.into_owned())?;
     drop(conn);
     let content = r#"{"matter":"illegal_entry","narrative":"Khoảng 21 giờ tôi thấy năm người đi bộ theo đường mòn từ phía Campuchia sang."}"#;
     let sealed = "00000000:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
@@ -56,6 +57,7 @@ fn main() -> Result<(), String> {
                             accept_due_at: now,
                             resolve_due_at: now,
                             search_text: content,
+                            rules_version,
                         };
                         let report = NewReport {
                             id: uuid::Uuid::now_v7(),

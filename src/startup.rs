@@ -62,6 +62,7 @@ impl Application {
             limits: Arc::new(Limits::new(config.rate_anon_reports, config.rate_tracking)),
             trusted_proxies: config.trusted_proxies.clone(),
             unit_chains: Default::default(),
+            routing_rules: Default::default(),
             deadlines: config.deadlines,
             duplicates: config.duplicates,
         });

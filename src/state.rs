@@ -26,6 +26,8 @@ pub struct AppState {
     pub trusted_proxies: Vec<std::net::IpAddr>,
     /// Communes' chains of units, for routing.
     pub unit_chains: crate::db::admin_units::ChainCache,
+    /// The routing rules and their version, for routing.
+    pub routing_rules: crate::services::routing::RulesCache,
     /// Time to accept and to resolve a case, per priority.
     pub deadlines: crate::domain::case::Deadlines,
     /// Which cases are suggested as possible duplicates.

@@ -165,6 +165,8 @@ pub struct CaseReportView {
     pub submitted_at: DateTime<Utc>,
     pub reporter_left_contact: bool,
     pub tip: crate::domain::report::Tip,
+    /// Messages between staff and this tip's reporter, oldest first.
+    pub messages: Vec<crate::api::reports::MessageView>,
 }
 
 /// An internal note.

@@ -26,6 +26,8 @@ pub struct NewCase<'a> {
     pub accept_due_at: NaiveDateTime,
     pub resolve_due_at: NaiveDateTime,
     pub search_text: &'a str,
+    /// The version of the routing rules the case was routed by.
+    pub rules_version: i64,
 }
 
 /// A tip to store.
@@ -55,12 +57,14 @@ impl SealedContact {
     }
 }
 
-/// Whether [`open_case`] stored the tip, or found its reference taken (40 random bits:
-/// almost never; the caller rolls back and draws another).
+/// Whether [`open_case`] stored the tip, found its reference taken (40 random bits:
+/// almost never; the caller draws another), or found that the routing rules changed
+/// since the caller read them (the caller reads them again and routes anew).
 #[derive(Debug, PartialEq, Eq)]
 pub enum Opened {
     Stored,
     ReferenceTaken,
+    RulesChanged,
 }
 
 /// Opens a case with its first tip, the reporter's sealed contact and the case's first
@@ -77,6 +81,9 @@ pub fn open_case(
     let now = opened.at;
     if let DbConnection::Postgres(pg) = conn {
         return open_case_in_one_statement(pg, case, report, contact, opened);
+    }
+    if super::routing::version(conn)? != case.rules_version {
+        return Ok(Opened::RulesChanged);
     }
     // SQLite: the transaction holds the only write lock, so a check suffices.
     let taken = reports::table.filter(reports::reference.eq(report.reference)).count().get_result::<i64>(conn)?;
@@ -139,9 +146,10 @@ pub fn open_case(
     Ok(Opened::Stored)
 }
 
-/// [`open_case`] on PostgreSQL: four inserts in one statement. When the reference is
-/// taken the report insert does nothing, the others insert from its (empty) result, and
-/// the statement says so (0 reports). Foreign keys are checked at the statement's end.
+/// [`open_case`] on PostgreSQL: four inserts in one statement. When the rules' version
+/// moved on, or the reference is taken, the report insert does nothing, the others insert
+/// from its (empty) result, and the statement says which. Foreign keys are checked at the
+/// statement's end.
 fn open_case_in_one_statement(
     pg: &mut diesel::PgConnection,
     case: &NewCase<'_>,
@@ -164,8 +172,12 @@ fn open_case_in_one_statement(
         hash: opened.hash(),
         has_contact: !contact.is_empty(),
     };
-    let reports: i64 = statement.get_result(pg)?;
-    Ok(if reports == 1 { Opened::Stored } else { Opened::ReferenceTaken })
+    let (rules_current, reports): (i64, i64) = statement.get_result(pg)?;
+    Ok(match (rules_current, reports) {
+        (0, _) => Opened::RulesChanged,
+        (_, 1) => Opened::Stored,
+        _ => Opened::ReferenceTaken,
+    })
 }
 
 /// The statement of [`open_case_in_one_statement`]. A type of its own rather than
@@ -192,7 +204,7 @@ impl diesel::query_builder::QueryId for OpenCase<'_> {
 }
 
 impl diesel::query_builder::Query for OpenCase<'_> {
-    type SqlType = diesel::sql_types::BigInt;
+    type SqlType = (diesel::sql_types::BigInt, diesel::sql_types::BigInt);
 }
 
 impl<Conn> RunQueryDsl<Conn> for OpenCase<'_> {}
@@ -216,10 +228,14 @@ impl diesel::query_builder::QueryFragment<diesel::pg::Pg> for OpenCase<'_> {
     fn walk_ast<'b>(&'b self, mut out: diesel::query_builder::AstPass<'_, 'b, diesel::pg::Pg>) -> QueryResult<()> {
         use diesel::sql_types::{BigInt, Bool, Integer, Nullable, Text, Timestamp};
         let (c, r, k, e) = (self.case, self.report, self.contact, self.opened);
+        // `v` holds a row only while the rules are as the tip was routed by; every insert
+        // selects from it (through `r`), so a stale routing writes nothing.
+        out.push_sql("WITH v AS (SELECT 1 FROM routing_state WHERE id = 1 AND version = ");
+        out.push_bind_param::<BigInt, _>(&c.rules_version)?;
         out.push_sql(
-            "WITH r AS (INSERT INTO reports (id, reference, case_id, matter, unit_scheme, unit_code, observed_from, \
+            "), r AS (INSERT INTO reports (id, reference, case_id, matter, unit_scheme, unit_code, observed_from, \
              observed_to, identity_mode, content, receipt_hash, submitted_by_user, submitted_by_client, created_at) \
-             VALUES (",
+             SELECT ",
         );
         binds!(out;
             Text => &self.report_id, Text => &r.reference, Text => &self.case_id, Text => &c.matter,
@@ -229,7 +245,7 @@ impl diesel::query_builder::QueryFragment<diesel::pg::Pg> for OpenCase<'_> {
             Timestamp => &e.at,
         );
         out.push_sql(
-            ") ON CONFLICT (reference) DO NOTHING RETURNING id), \
+            " FROM v ON CONFLICT (reference) DO NOTHING RETURNING id), \
              c AS (INSERT INTO cases (id, authority_id, status, routing_rule_id, routing_explanation, location_flagged, \
              created_at, updated_at, matter, unit_scheme, commune_code, district_code, province_code, priority, \
              priority_rank, accept_due_at, resolve_due_at, search_text, reference, version) SELECT ",
@@ -260,7 +276,7 @@ impl diesel::query_builder::QueryFragment<diesel::pg::Pg> for OpenCase<'_> {
             Text => &e.actor, Text => &e.action, Text => &e.summary, Nullable<Text> => &e.request_id,
             Nullable<Text> => &e.prev_hash, Text => &self.hash,
         );
-        out.push_sql(" FROM r) SELECT count(*) FROM r");
+        out.push_sql(" FROM r) SELECT (SELECT count(*) FROM v), (SELECT count(*) FROM r)");
         Ok(())
     }
 }

@@ -6,7 +6,7 @@ use uuid::Uuid;
 
 use super::DbConnection;
 use super::admin_units::unit_ref;
-use super::schema::routing_rules;
+use super::schema::{routing_rules, routing_state};
 use crate::domain::admin_unit::UnitRef;
 use crate::domain::routing::Rule;
 use crate::error::ApiError;
@@ -38,18 +38,6 @@ impl RuleRow {
             updated_at: self.updated_at,
         })
     }
-}
-
-/// The rules on any unit of `chain`. One fixed statement (codes as a list, units matched
-/// here), so that PostgreSQL prepares it once for every tip.
-pub fn covering(conn: &mut DbConnection, chain: &[UnitRef]) -> Result<Vec<Rule>, ApiError> {
-    let codes: Vec<i32> = chain.iter().map(|u| u.code).collect();
-    let rows = routing_rules::table
-        .select(RuleRow::as_select())
-        .filter(routing_rules::unit_code.eq_any(codes))
-        .load::<RuleRow>(conn)?;
-    let rules = rows.into_iter().map(RuleRow::into_domain).collect::<Result<Vec<_>, _>>()?;
-    Ok(rules.into_iter().filter(|r| chain.contains(&r.unit)).collect())
 }
 
 /// Rules by id (creation order), after `after`.
@@ -108,6 +96,7 @@ pub fn insert(
         updated_at: now,
     };
     diesel::insert_into(routing_rules::table).values(&row).execute(conn)?;
+    bump_version(conn)?;
     row.into_domain()
 }
 
@@ -126,10 +115,33 @@ pub fn set_authority(
             routing_rules::updated_at.eq(now),
         ))
         .execute(conn)?;
-    Ok(())
+    bump_version(conn)
 }
 
 /// Deletes a rule. Cases keep the decision they were routed by.
 pub fn delete(conn: &mut DbConnection, id: Uuid) -> Result<bool, ApiError> {
-    Ok(diesel::delete(routing_rules::table.find(id.to_string())).execute(conn)? == 1)
+    let deleted = diesel::delete(routing_rules::table.find(id.to_string())).execute(conn)? == 1;
+    if deleted {
+        bump_version(conn)?;
+    }
+    Ok(deleted)
+}
+
+/// Raises the rules' version: called by every change of a rule, in its transaction.
+fn bump_version(conn: &mut DbConnection) -> Result<(), ApiError> {
+    diesel::update(routing_state::table).set(routing_state::version.eq(routing_state::version + 1)).execute(conn)?;
+    Ok(())
+}
+
+/// The rules' current version.
+pub fn version(conn: &mut DbConnection) -> Result<i64, ApiError> {
+    Ok(routing_state::table.select(routing_state::version).filter(routing_state::id.eq(1)).first(conn)?)
+}
+
+/// Every rule, with the version they make up (read in that order: a change in between
+/// leaves the version older than the rules, which only costs a reload later).
+pub fn all(conn: &mut DbConnection) -> Result<(i64, Vec<Rule>), ApiError> {
+    let version = version(conn)?;
+    let rows = routing_rules::table.select(RuleRow::as_select()).load::<RuleRow>(conn)?;
+    Ok((version, rows.into_iter().map(RuleRow::into_domain).collect::<Result<Vec<_>, _>>()?))
 }

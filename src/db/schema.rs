@@ -187,6 +187,13 @@ diesel::table! {
 }
 
 diesel::table! {
+    routing_state (id) {
+        id -> Integer,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
     audit_events (seq) {
         seq -> BigInt,
         object_type -> Text,

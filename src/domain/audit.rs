@@ -39,7 +39,7 @@ impl ObjectType {
 }
 
 /// Who caused an event, and in which request: `user:<id>`, `client:<id>`, `anonymous`
-/// or `system:<command>`.
+/// or `system:<command>` (one word, e.g. `system:routing-rules-import`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Origin {
     pub actor: String,

@@ -150,7 +150,7 @@ pub fn create_admin(conn: &mut DbConnection, login: &str, plain: &str) -> Result
     crate::db::pool::in_transaction(conn, |conn| {
         let now = now();
         let account = users::insert(conn, &new, now)?;
-        let origin = Origin::system("users create-admin");
+        let origin = Origin::system("users-create-admin");
         audit::append(
             conn,
             ObjectType::Account,

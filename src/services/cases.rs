@@ -14,7 +14,7 @@ use crate::api::cases::{
     Added, CaseDetail, CaseReportView, CaseSummary, CaseUnit, EventView, NoteView, RevealView, RevealedContact,
     RoutingView, TransferView,
 };
-use crate::api::reports::AuthorityRef;
+use crate::api::reports::{AuthorityRef, MessageView};
 use crate::auth::caller::Caller;
 use crate::auth::policy::{CaseAccess, case_access, may_reveal_reporter};
 use crate::auth::secrets;
@@ -246,13 +246,24 @@ pub(crate) fn detail(
     let reports = cases::reports_of(conn, &case.row.id)?
         .into_iter()
         .map(|r| {
+            let id = stored_id(&r.id)?;
+            let messages = reports::messages(conn, id)?
+                .into_iter()
+                .map(|m| MessageView {
+                    id: m.id,
+                    from: if m.author == "staff" { "staff" } else { "reporter" },
+                    body: m.body,
+                    created_at: m.created_at.and_utc(),
+                })
+                .collect();
             Ok(CaseReportView {
-                id: stored_id(&r.id)?,
+                id,
                 reference: r.reference,
                 matter: r.matter,
                 submitted_at: r.created_at.and_utc(),
                 reporter_left_contact: r.has_contact,
                 tip: serde_json::from_str(&r.content).map_err(ApiError::internal)?,
+                messages,
             })
         })
         .collect::<Result<Vec<_>, ApiError>>()?;

@@ -60,7 +60,7 @@ pub fn import_authorities(conn: &mut DbConnection, input: impl Read) -> Result<U
             .into_iter()
             .map(|r| AuthorityInput { code: r.code, name: r.name, kind: r.kind, units: r.units })
             .collect();
-        Ok(authorities::upsert(conn, &inputs, &Origin::system("authorities import"), now())?)
+        Ok(authorities::upsert(conn, &inputs, &Origin::system("authorities-import"), now())?)
     })
 }
 

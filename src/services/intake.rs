@@ -189,6 +189,7 @@ async fn store(
         Submitter::Anonymous => (None, None),
     };
     let chains = state.unit_chains.clone();
+    let rules_cache = state.routing_rules.clone();
     let deadlines = state.deadlines;
     // On PostgreSQL the tip's rows are one statement (see `reports::open_case`).
     let (id, reference, authority) = state
@@ -214,31 +215,35 @@ async fn store(
                 }),
                 _ => false,
             };
-            let decision = decide(conn, &chains, &tip.matter, &chain)?;
             let now = now();
             let priority = Priority::for_new_tip(tip.urgency.as_deref());
             let (accept_due_at, resolve_due_at) = deadlines.due(priority, now);
             let code_at = |level: Level| chain.iter().find(|u| u.level == level).map(|u| u.code);
-            let case = NewCase {
-                id: Uuid::now_v7(),
-                authority_id: decision.authority_id,
-                rule_id: decision.rule_id,
-                explanation: &decision.explanation,
-                location_flagged: flagged,
-                matter: &tip.matter,
-                unit_scheme: commune.scheme.as_str(),
-                commune_code: commune.code,
-                district_code: code_at(Level::District),
-                province_code: code_at(Level::Province),
-                priority: priority.as_str(),
-                priority_rank: priority.rank(),
-                accept_due_at,
-                resolve_due_at,
-                search_text: &search_text,
-            };
-            let id = Uuid::now_v7();
-            // A drawn reference that exists already (40 random bits) is drawn again.
+            let (case_id, id) = (Uuid::now_v7(), Uuid::now_v7());
+            // Routed by the cached rules; written only while they are current (else read
+            // them again and route anew). A drawn reference that exists already (40 random
+            // bits) is drawn again.
             for _ in 0..5 {
+                let (rules_version, rules) = rules_cache.get(conn)?;
+                let decision = decide(conn, &chains, &rules, &tip.matter, &chain)?;
+                let case = NewCase {
+                    id: case_id,
+                    authority_id: decision.authority_id,
+                    rule_id: decision.rule_id,
+                    explanation: &decision.explanation,
+                    location_flagged: flagged,
+                    matter: &tip.matter,
+                    unit_scheme: commune.scheme.as_str(),
+                    commune_code: commune.code,
+                    district_code: code_at(Level::District),
+                    province_code: code_at(Level::Province),
+                    priority: priority.as_str(),
+                    priority_rank: priority.rank(),
+                    accept_due_at,
+                    resolve_due_at,
+                    search_text: &search_text,
+                    rules_version,
+                };
                 let reference = codes::new_reference();
                 let report = NewReport {
                     id,
@@ -260,7 +265,7 @@ async fn store(
                 });
                 let opened = first_event(
                     ObjectType::Case,
-                    &case.id.to_string(),
+                    &case_id.to_string(),
                     &origin,
                     "case.opened",
                     summary.to_string(),
@@ -269,9 +274,10 @@ async fn store(
                 match reports::open_case(conn, &case, &report, &sealed, &opened)? {
                     Opened::Stored => return Ok((id, reference, (decision.authority_id, decision.authority_name))),
                     Opened::ReferenceTaken => {}
+                    Opened::RulesChanged => rules_cache.forget(),
                 }
             }
-            Err(ApiError::internal("no free tip reference after five draws"))
+            Err(ApiError::internal("no tip written after five attempts (references taken or rules changing)"))
         })
         .await?;
     let answer = ReportCreated {

@@ -4,6 +4,7 @@
 //! never move existing cases.
 
 use std::collections::BTreeSet;
+use std::sync::{Arc, RwLock};
 
 use actix_web::http::StatusCode;
 use diesel::Connection;
@@ -34,18 +35,51 @@ pub struct Decision {
     pub explanation: String,
 }
 
+/// The routing rules as this process last read them, with their version. A tip is
+/// written only while that version is current (the check is part of the tip's write),
+/// so a rule changed on any instance takes effect for the very next tip everywhere.
+#[derive(Clone, Default)]
+pub struct RulesCache {
+    known: Arc<RwLock<Option<VersionedRules>>>,
+}
+
+/// Every rule, and the version they make up.
+pub type VersionedRules = (i64, Arc<Vec<Rule>>);
+
+impl RulesCache {
+    /// The cached rules and their version, read from the database when not known.
+    pub fn get(&self, conn: &mut DbConnection) -> Result<VersionedRules, ApiError> {
+        if let Some(known) = self.known.read().ok().and_then(|k| k.clone()) {
+            return Ok(known);
+        }
+        let (version, rules) = routing::all(conn)?;
+        let known = (version, Arc::new(rules));
+        if let Ok(mut slot) = self.known.write() {
+            *slot = Some(known.clone());
+        }
+        Ok(known)
+    }
+
+    /// Forgets the rules: the version moved on.
+    pub fn forget(&self) {
+        if let Ok(mut slot) = self.known.write() {
+            *slot = None;
+        }
+    }
+}
+
 /// Routes a tip about `matter` from the commune whose chain of units (the commune, then
-/// each unit above it) is `chain`. Rules are read on every tip (admins change them at
-/// any time); the default authority comes from `cache`.
+/// each unit above it) is `chain`, by `rules` (all of them; those on the chain count);
+/// the default authority comes from `cache`.
 pub fn decide(
     conn: &mut DbConnection,
     cache: &ChainCache,
+    rules: &[Rule],
     matter: &str,
     chain: &[UnitRef],
 ) -> Result<Decision, ApiError> {
     let commune = *chain.first().ok_or_else(|| ApiError::internal("an empty chain of units"))?;
-    let rules = routing::covering(conn, chain)?;
-    if let Some(rule) = choose(&rules, matter, chain) {
+    if let Some(rule) = choose(rules, matter, chain) {
         let authority = authorities::find(conn, rule.authority_id)?
             .ok_or_else(|| ApiError::internal("a routing rule names a missing authority"))?;
         return Ok(Decision {
@@ -212,7 +246,7 @@ pub async fn delete(state: &AppState, origin: Origin, id: Uuid) -> Result<(), Ap
 /// authority. All or nothing; errors name the line.
 pub fn import(conn: &mut DbConnection, input: impl std::io::Read) -> Result<crate::db::UpsertCounts, ImportError> {
     let rows = crate::domain::csv_rows::read_rows(input, &["matter", "unit", "authority_code", "note"])?;
-    let origin = Origin::system("routing-rules import");
+    let origin = Origin::system("routing-rules-import");
     conn.transaction(|conn| {
         let mut counts = crate::db::UpsertCounts::default();
         for (line, fields) in rows {

@@ -120,7 +120,8 @@ fn content(matter: &str, commune: i32, seen: NaiveDateTime) -> Result<String, Ap
         health_flags: Vec::new(),
         relationship_to_subjects: None,
         urgency: None,
-        narrative: "Khoảng 21 giờ tôi thấy năm người đi bộ theo đường mòn từ phía Campuchia sang (dữ liệu mẫu).".to_owned(),
+        narrative: "Khoảng 21 giờ tôi thấy năm người đi bộ theo đường mòn từ phía Campuchia sang (dữ liệu mẫu)."
+            .to_owned(),
         identity_mode: "anonymous".to_owned(),
         channel: None,
     };
@@ -130,6 +131,12 @@ fn content(matter: &str, commune: i32, seen: NaiveDateTime) -> Result<String, Ap
 /// Writes `count` sample cases (numbered from `first`, so that runs add up); returns how
 /// many it wrote.
 pub fn seed(conn: &mut DbConnection, count: u64, first: u64) -> Result<u64, ApiError> {
+    // A million rows go into indexes in random order: give this one connection a cache
+    // that holds them, instead of SQLite's 2 MiB default.
+    if let DbConnection::Sqlite(sqlite) = conn {
+        use diesel::connection::SimpleConnection;
+        sqlite.batch_execute("PRAGMA cache_size = -524288")?;
+    }
     let places = places(conn)?;
     if places.is_empty() {
         return Err(ApiError::internal("no 2024 communes with district authorities: start tinbao once to seed them"));

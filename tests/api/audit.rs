@@ -236,7 +236,78 @@ async fn a_deleted_chain_is_revealed_by_the_checkpoint(backend: Backend) {
     assert_eq!(ok.status.code(), Some(1), "a malformed checkpoint is refused");
 }
 
+async fn every_kind_of_change_writes_its_event(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let admin = app.admin().await;
+    app.create_staff(&admin, "the.auditor", "auditor", json!({})).await;
+    let auditor = app.full_session("the.auditor").await;
+    let token = auditor.access_token.as_str();
+    let actions = |events: Vec<Value>| -> Vec<String> {
+        events.iter().map(|e| e["action"].as_str().unwrap().to_owned()).collect()
+    };
+
+    // Accounts: registered, changed by an admin, password changed by its holder.
+    let citizen = app.citizen("0916000333").await;
+    let patch = json!({"display_name": "Nguyễn Văn A", "disabled": false});
+    let path = format!("/api/v1/users/{}", citizen.user_id);
+    ok_json(app.call("PATCH", &path, Some(&admin.access_token), Some(&patch)).await, 200).await;
+    let citizen = app.full_session("0916000333").await;
+    let change = json!({"current_password": crate::helpers::PASSWORD, "new_password": "orchid tractor seventy lakes"});
+    let res = app.post_json("/api/v1/me/password", Some(&citizen.access_token), &change).await;
+    assert_eq!(res.status().as_u16(), 204);
+    let events = chain(&app, token, &citizen.user_id).await;
+    assert_eq!(actions(events.clone()), vec!["account.registered", "account.changed", "account.password_changed"]);
+    assert_eq!(events[0]["actor"], "anonymous");
+    assert_eq!(events[1]["actor"], format!("user:{}", admin.user_id));
+    assert_eq!(events[2]["actor"], format!("user:{}", citizen.user_id));
+    assert!(!events.iter().any(|e| e.to_string().contains("0916000333") || e.to_string().contains("orchid")));
+
+    // Routing rules: created and deleted through the API; created and changed by import.
+    let kien_luong = app.authority_id("2024-D902").await;
+    let body = json!({"unit": {"scheme": "2024", "level": "district", "code": 900}, "authority_id": kien_luong});
+    let rule = ok_json(app.post_json("/api/v1/routing-rules", Some(&admin.access_token), &body).await, 201).await;
+    let rule_id = rule["id"].as_str().unwrap();
+    let deleted =
+        app.call("DELETE", &format!("/api/v1/routing-rules/{rule_id}"), Some(&admin.access_token), None).await;
+    assert_eq!(deleted.status().as_u16(), 204);
+    assert_eq!(actions(chain(&app, token, rule_id).await), vec!["routing_rule.created", "routing_rule.deleted"]);
+    let file = app.data_dir.join("rules.csv");
+    let import = |note: &str| {
+        std::fs::write(&file, format!("matter,unit,authority_code,note\n*,2024:district:900,2024-D902,{note}\n"))
+            .unwrap();
+        let out = tinbao(&app.database_url, &app.data_dir, &["routing-rules", "import", file.to_str().unwrap()]);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+    };
+    import("first");
+    import("second");
+    let imported =
+        ok_json(app.call("GET", "/api/v1/audit?actor=system:routing-rules-import", Some(token), None).await, 200).await;
+    assert_eq!(
+        actions(imported["items"].as_array().unwrap().clone()),
+        vec!["routing_rule.created", "routing_rule.changed"]
+    );
+    let changed = &imported["items"][1];
+    assert_eq!(changed["summary"]["before"]["note"], "first");
+    assert_eq!(changed["summary"]["after"]["note"], "second");
+
+    // Authorities: seeded, then changed by import.
+    let file = app.data_dir.join("authorities.csv");
+    std::fs::write(
+        &file,
+        "code,name,kind,units\n2024-D902,Công an huyện Kiên Lương (mới),district,2024:district:902\n",
+    )
+    .unwrap();
+    let out = tinbao(&app.database_url, &app.data_dir, &["authorities", "import", file.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let events = chain(&app, token, &kien_luong).await;
+    assert_eq!(actions(events.clone()), vec!["authority.created", "authority.changed"]);
+    assert_eq!(events[1]["actor"], "system:authorities-import");
+    assert_eq!(events[1]["summary"]["after"]["name"], "Công an huyện Kiên Lương (mới)");
+    assert_eq!(verify(&app, token, None).await["intact"], true);
+}
+
 crate::on_both_backends!(
     every_change_is_recorded_and_verify_names_the_first_damaged_event,
     a_deleted_chain_is_revealed_by_the_checkpoint,
+    every_kind_of_change_writes_its_event,
 );

@@ -424,6 +424,8 @@ async fn notes_and_messages_reach_staff_and_reporters(backend: Backend) {
     let (detail, _) = read(&app, &s.supervisor.access_token, &case).await;
     assert_eq!(detail["notes"][0]["id"], added["id"]);
     assert_eq!(detail["notes"][0]["body"], "Đã phối hợp công an xã kiểm tra bến đò.");
+    assert_eq!(detail["reports"][0]["messages"][0]["body"], "Cảm ơn bạn. Chúng tôi đang xác minh.");
+    assert_eq!(detail["reports"][0]["messages"][0]["from"], "staff");
     let actions: Vec<&str> =
         detail["history"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
     assert_eq!(actions, vec!["case.opened", "case.note_added", "case.message_sent"]);
@@ -749,7 +751,8 @@ async fn sample_cases_read_like_real_ones(backend: Backend) {
     let seeded = crate::cli::tinbao(&app.database_url, &app.data_dir, &["cases", "seed-sample", "--count", "300"]);
     assert!(seeded.status.success(), "{}", crate::cli::text(&seeded.stderr));
     assert!(crate::cli::text(&seeded.stdout).contains("wrote 300 sample cases"));
-    let page = ok_json(app.call("GET", "/api/v1/cases?limit=100", Some(&s.auditor.access_token), None).await, 200).await;
+    let page =
+        ok_json(app.call("GET", "/api/v1/cases?limit=100", Some(&s.auditor.access_token), None).await, 200).await;
     let items = page["items"].as_array().unwrap();
     assert_eq!(items.len(), 100);
     assert!(page["next_cursor"].is_string());

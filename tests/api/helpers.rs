@@ -85,7 +85,8 @@ pub struct TestApp {
     pub client: reqwest::Client,
     /// The server's data directory (its generated signing key is in `keys/`).
     pub data_dir: std::path::PathBuf,
-    _dir: TempDir,
+    /// The directory, removed when the first instance on it goes (siblings share it).
+    _dir: Option<TempDir>,
 }
 
 /// Starts tinbao on a fresh database (migrated and seeded, as on a first start).
@@ -96,9 +97,15 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
 /// Starts tinbao with a configuration changed by `tweak`.
 pub async fn spawn_app_with(backend: Backend, tweak: impl FnOnce(&mut Config)) -> TestApp {
     let (database_url, dir) = fresh_database(backend);
-    let mut config = Config::with_data_dir(dir.path());
+    let mut app = start(&database_url, dir.path(), tweak).await;
+    app._dir = Some(dir);
+    app
+}
+
+async fn start(database_url: &str, data_dir: &std::path::Path, tweak: impl FnOnce(&mut Config)) -> TestApp {
+    let mut config = Config::with_data_dir(data_dir);
     config.listen = "127.0.0.1:0".parse().expect("address");
-    config.database = DatabaseUrl::parse(&database_url).expect("test URL");
+    config.database = DatabaseUrl::parse(database_url).expect("test URL");
     config.workers = 1;
     config.db_pool_size = 4;
     config.shutdown_timeout_secs = 1;
@@ -106,7 +113,20 @@ pub async fn spawn_app_with(backend: Backend, tweak: impl FnOnce(&mut Config)) -
     let app = Application::build(config).await.expect("the application starts");
     let address = format!("http://127.0.0.1:{}", app.port());
     actix_web::rt::spawn(app.run_until_stopped());
-    TestApp { address, database_url, client: reqwest::Client::new(), data_dir: dir.path().to_owned(), _dir: dir }
+    TestApp {
+        address,
+        database_url: database_url.to_owned(),
+        client: reqwest::Client::new(),
+        data_dir: data_dir.to_owned(),
+        _dir: None,
+    }
+}
+
+impl TestApp {
+    /// A second instance on the same database and keys, as behind a load balancer.
+    pub async fn sibling(&self) -> TestApp {
+        start(&self.database_url, &self.data_dir, |_| {}).await
+    }
 }
 
 impl TestApp {

@@ -467,6 +467,27 @@ async fn a_reporters_phone_name_and_receipt_code_are_nowhere_in_clear(backend: B
     }
 }
 
+async fn a_rule_changed_on_one_instance_routes_the_next_tip_on_another(backend: Backend) {
+    let first = spawn_app(backend).await;
+    let second = first.sibling().await;
+    let admin = first.admin().await;
+    let (kien_luong, ha_tien) = (first.authority_id("2024-D902").await, first.authority_id("2024-D900").await);
+    let mut body = tip(first.first_commune(902).await);
+    body["matter"] = json!("facilitation");
+    let before = ok_json(second.submit(None, &body).await, 201).await;
+    assert_eq!(before["authority"]["id"], kien_luong.as_str(), "the second instance has read the rules now");
+
+    let rule = json!({"matter": "facilitation", "unit": {"scheme": "2024", "level": "district", "code": 902}, "authority_id": ha_tien});
+    let created = ok_json(first.post_json("/api/v1/routing-rules", Some(&admin.access_token), &rule).await, 201).await;
+    let routed = ok_json(second.submit(None, &body).await, 201).await;
+    assert_eq!(routed["authority"]["id"], ha_tien.as_str(), "the rule made on the first instance routes at once");
+
+    let path = format!("/api/v1/routing-rules/{}", created["id"].as_str().unwrap());
+    assert_eq!(first.call("DELETE", &path, Some(&admin.access_token), None).await.status().as_u16(), 204);
+    let after = ok_json(second.submit(None, &body).await, 201).await;
+    assert_eq!(after["authority"]["id"], kien_luong.as_str(), "and its deletion too");
+}
+
 crate::on_both_backends!(
     a_reporters_phone_name_and_receipt_code_are_nowhere_in_clear,
     tips_from_kien_giang_reach_their_districts_authority,
@@ -480,4 +501,5 @@ crate::on_both_backends!(
     anonymous_tips_are_limited_per_address,
     tracking_lookups_are_limited_per_address,
     a_phones_position_finds_its_commune,
+    a_rule_changed_on_one_instance_routes_the_next_tip_on_another,
 );

@@ -1,3 +1,4 @@
+DROP TABLE routing_state;
 DROP TABLE audit_events;
 DROP FUNCTION audit_events_append_only();
 DROP TABLE case_transfers;

@@ -1,3 +1,4 @@
+DROP TABLE routing_state;
 DROP TABLE audit_events;
 DROP TABLE case_transfers;
 DROP TABLE case_notes;

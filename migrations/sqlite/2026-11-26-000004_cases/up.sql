@@ -102,3 +102,12 @@ CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events
 BEGIN
     SELECT RAISE(ABORT, 'audit events are append-only');
 END;
+
+-- The version of the routing rules: every change of a rule raises it in the same
+-- transaction. Instances cache the rules and write a tip only while the version they
+-- routed by is still current (see db::reports::open_case).
+CREATE TABLE routing_state (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    version BIGINT NOT NULL
+);
+INSERT INTO routing_state (id, version) VALUES (1, 1);
