@@ -108,6 +108,7 @@ queries = {
     "officer, newest": ("SELECT * FROM cases WHERE authority_id = ? ORDER BY id DESC LIMIT 51", (authority,)),
     "supervisor, status=new": ("SELECT * FROM cases WHERE unit_scheme = '2024' AND province_code = 91 AND status IN ('new') ORDER BY id DESC LIMIT 51", ()),
     "supervisor, newest": ("SELECT * FROM cases WHERE unit_scheme = '2024' AND province_code = 91 ORDER BY id DESC LIMIT 51", ()),
+    "supervisor, district 902, status=new": ("SELECT * FROM cases WHERE unit_scheme = '2024' AND province_code = 91 AND status IN ('new') AND unit_scheme = '2024' AND district_code = 902 ORDER BY id DESC LIMIT 51", ()),
 }
 for name, (sql, args) in queries.items():
     plan = " | ".join(row[3] for row in db.execute("EXPLAIN QUERY PLAN " + sql, args))
@@ -121,7 +122,8 @@ postgres_plans() {
     for sql in \
         "$q authority_id = $kl AND status IN ('new') ORDER BY id DESC LIMIT 51" \
         "$q unit_scheme = '2024' AND province_code = 91 AND status IN ('new') ORDER BY id DESC LIMIT 51" \
-        "$q unit_scheme = '2024' AND province_code = 91 ORDER BY id DESC LIMIT 51"; do
+        "$q unit_scheme = '2024' AND province_code = 91 ORDER BY id DESC LIMIT 51" \
+        "$q unit_scheme = '2024' AND province_code = 91 AND status IN ('new') AND district_code = 902 ORDER BY id DESC LIMIT 51"; do
         echo "  $sql"
         runuser -u postgres -- psql -h 127.0.0.1 -p "$pgport" -U postgres -d tinbao -X -A -t \
             -c "EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY ON) $sql" | sed 's/^/    /'

@@ -137,6 +137,20 @@ impl Db {
 }
 
 impl Db {
+    /// Keeps the query planner's statistics fresh: SQLite's `PRAGMA optimize` analyzes
+    /// the tables whose contents changed enough (usually it does nothing). PostgreSQL's
+    /// autovacuum does this itself.
+    pub async fn refresh_statistics(&self) -> Result<(), ApiError> {
+        if let DatabaseUrl::Postgres(_) = self.url() {
+            return Ok(());
+        }
+        self.run(|conn| {
+            diesel::sql_query("PRAGMA optimize = 0x10002").execute(conn)?;
+            Ok(())
+        })
+        .await
+    }
+
     /// Runs `f`, whose writes are all one statement on PostgreSQL (atomic by itself), so
     /// that no BEGIN and COMMIT round trips are spent there; on SQLite, where `f` writes
     /// with several statements (which cost no round trip), in a transaction as usual.

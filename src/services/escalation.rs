@@ -47,10 +47,17 @@ pub async fn sweep(db: &Db) -> Result<usize, ApiError> {
     Ok(escalated)
 }
 
-/// Sweeps every `interval` until the process ends.
+/// Sweeps every `interval` until the process ends (and keeps the planner's statistics
+/// fresh, which needs the same rhythm).
 pub async fn run(db: Db, interval: Duration) {
+    if let Err(e) = db.refresh_statistics().await {
+        tracing::warn!(code = e.code, "refreshing the query planner's statistics failed");
+    }
     loop {
         actix_web::rt::time::sleep(interval).await;
+        if let Err(e) = db.refresh_statistics().await {
+            tracing::warn!(code = e.code, "refreshing the query planner's statistics failed");
+        }
         match sweep(&db).await {
             Ok(0) => {}
             Ok(n) => tracing::info!(cases = n, "escalated overdue cases"),

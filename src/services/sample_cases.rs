@@ -219,6 +219,8 @@ pub fn seed(conn: &mut DbConnection, count: u64, first: u64) -> Result<u64, ApiE
             Ok(())
         })?;
     }
+    // The planner should know the new rows at once, not at the next automatic analysis.
+    diesel::sql_query("ANALYZE").execute(conn)?;
     Ok(written)
 }
 

@@ -5,6 +5,7 @@ DROP TABLE case_transfers;
 DROP TABLE case_notes;
 DROP INDEX cases_by_authority_id;
 DROP INDEX cases_by_authority_status_id;
+DROP INDEX cases_by_district_status_id;
 CREATE INDEX cases_by_authority ON cases (authority_id, status);
 ALTER TABLE cases DROP COLUMN reference, DROP COLUMN matter, DROP COLUMN unit_scheme, DROP COLUMN commune_code,
     DROP COLUMN district_code, DROP COLUMN province_code, DROP COLUMN priority,

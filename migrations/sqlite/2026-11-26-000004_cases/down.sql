@@ -6,6 +6,7 @@ DROP INDEX cases_by_authority_id;
 DROP INDEX cases_by_authority_status_id;
 DROP INDEX cases_by_province_id;
 DROP INDEX cases_by_province_status_id;
+DROP INDEX cases_by_district_status_id;
 DROP INDEX cases_by_assignee_id;
 CREATE INDEX cases_by_authority ON cases (authority_id, status);
 ALTER TABLE cases DROP COLUMN reference;

@@ -47,6 +47,9 @@ CREATE INDEX cases_by_authority_id ON cases (authority_id, id);
 CREATE INDEX cases_by_authority_status_id ON cases (authority_id, status, id);
 CREATE INDEX cases_by_province_id ON cases (unit_scheme, province_code, id);
 CREATE INDEX cases_by_province_status_id ON cases (unit_scheme, province_code, status, id);
+-- Supervisors narrow their province to a district: without this, a small district's new
+-- cases are found by reading every new case of the province.
+CREATE INDEX cases_by_district_status_id ON cases (unit_scheme, district_code, status, id);
 CREATE INDEX cases_by_assignee_id ON cases (assignee_id, id) WHERE assignee_id IS NOT NULL;
 
 -- Internal notes; staff only, append-only.
