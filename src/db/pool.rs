@@ -170,16 +170,24 @@ impl Db {
 /// Runs `f` in a transaction. On SQLite the transaction takes the write lock at once
 /// (`BEGIN IMMEDIATE`), waiting up to the busy timeout for it: a deferred transaction
 /// that reads first and writes later fails with "database is locked" as soon as another
-/// connection has written in between, which concurrent tips do all the time.
-pub fn in_transaction<T>(
+/// connection has written in between, which concurrent tips do all the time (and a
+/// command-line import while a server runs, or the server's own `PRAGMA optimize`).
+pub fn in_transaction<T, E: From<diesel::result::Error>>(
     conn: &mut DbConnection,
-    f: impl FnOnce(&mut DbConnection) -> Result<T, ApiError>,
-) -> Result<T, ApiError> {
+    f: impl FnOnce(&mut DbConnection) -> Result<T, E>,
+) -> Result<T, E> {
     use diesel::connection::{AnsiTransactionManager, TransactionManager};
     let DbConnection::Sqlite(sqlite) = conn else { return conn.transaction(f) };
+    // Inside a transaction already (the start-up lock, say): a savepoint, as diesel does.
+    let depth =
+        <AnsiTransactionManager as TransactionManager<SqliteConnection>>::transaction_manager_status_mut(sqlite)
+            .transaction_depth()?;
+    if depth.is_some() {
+        return conn.transaction(f);
+    }
     AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE")?;
     let result = f(conn);
-    let DbConnection::Sqlite(sqlite) = conn else { return Err(ApiError::internal("the connection changed backend")) };
+    let DbConnection::Sqlite(sqlite) = conn else { unreachable!("a connection never changes its backend") };
     match result {
         Ok(value) => {
             <AnsiTransactionManager as TransactionManager<SqliteConnection>>::commit_transaction(sqlite)?;

@@ -162,7 +162,7 @@ pub fn create_admin(conn: &mut DbConnection, login: &str, plain: &str) -> Result
         )?;
         Ok(account)
     })
-    .map_err(|e| e.detail.en.into_owned())
+    .map_err(|e: ApiError| e.detail.en.into_owned())
 }
 
 /// Lists accounts by login.

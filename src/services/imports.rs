@@ -4,8 +4,6 @@
 use std::collections::BTreeSet;
 use std::io::Read;
 
-use diesel::Connection;
-
 use crate::clock::now;
 use crate::db::DbConnection;
 use crate::db::UpsertCounts;
@@ -38,13 +36,13 @@ impl From<diesel::result::Error> for ImportError {
 /// Imports a units file of `scheme`.
 pub fn import_units(conn: &mut DbConnection, scheme: Scheme, input: impl Read) -> Result<UpsertCounts, ImportError> {
     let units = parse_units(scheme, input)?;
-    conn.transaction(|conn| Ok(admin_units::upsert(conn, &units)?))
+    crate::db::pool::in_transaction(conn, |conn| Ok(admin_units::upsert(conn, &units)?))
 }
 
 /// Imports an authorities file. Every unit it names must already exist.
 pub fn import_authorities(conn: &mut DbConnection, input: impl Read) -> Result<UpsertCounts, ImportError> {
     let records = parse_authorities(input)?;
-    conn.transaction(|conn| {
+    crate::db::pool::in_transaction(conn, |conn| {
         for record in &records {
             for unit in &record.units {
                 if admin_units::find(conn, *unit)?.is_none() {

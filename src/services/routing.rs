@@ -247,7 +247,7 @@ pub async fn delete(state: &AppState, origin: Origin, id: Uuid) -> Result<(), Ap
 pub fn import(conn: &mut DbConnection, input: impl std::io::Read) -> Result<crate::db::UpsertCounts, ImportError> {
     let rows = crate::domain::csv_rows::read_rows(input, &["matter", "unit", "authority_code", "note"])?;
     let origin = Origin::system("routing-rules-import");
-    conn.transaction(|conn| {
+    crate::db::pool::in_transaction(conn, |conn| {
         let mut counts = crate::db::UpsertCounts::default();
         for (line, fields) in rows {
             let fail = |m: String| ImportError::Line(LineError::new(line, m));

@@ -216,7 +216,7 @@ pub fn seed(conn: &mut DbConnection, count: u64, first: u64) -> Result<u64, ApiE
                 on_backend!(conn, |c| diesel::insert_into(reports::table).values(report_rows).execute(c))?;
                 written += n;
             }
-            Ok(())
+            Ok::<(), ApiError>(())
         })?;
     }
     // The planner should know the new rows at once, not at the next automatic analysis.

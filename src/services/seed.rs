@@ -1,8 +1,6 @@
 //! First start: an empty database gets the 2024 units shipped with tinbao and one district
 //! authority per district, so that a fresh `cargo run` can route a tip anywhere in Viet Nam.
 
-use diesel::Connection;
-
 use crate::db::DbConnection;
 use crate::db::admin_units::{self, UnitFilter};
 use crate::db::commune_boxes::{self, CommuneBox};
@@ -44,7 +42,7 @@ pub fn seed_boxes_if_empty(conn: &mut DbConnection) -> Result<usize, ApiError> {
             })
         })
         .collect();
-    conn.transaction(|conn| commune_boxes::insert_all(conn, Scheme::S2024, &boxes))
+    crate::db::pool::in_transaction(conn, |conn| commune_boxes::insert_all(conn, Scheme::S2024, &boxes))
 }
 
 /// What seeding did.
@@ -60,7 +58,7 @@ pub fn seed_if_empty(conn: &mut DbConnection) -> Result<Option<SeedSummary>, Api
     if !admin_units::list(conn, &filter, None, 1)?.is_empty() {
         return Ok(None);
     }
-    conn.transaction(|conn| {
+    crate::db::pool::in_transaction(conn, |conn| {
         let units = import_units(conn, Scheme::S2024, UNITS_2024.as_bytes()).map_err(|e| match e {
             ImportError::Line(line) => ApiError::internal(format!("shipped units file: {line}")),
             ImportError::Storage(err) => err,
