@@ -151,7 +151,7 @@ impl AuthorityNames {
         if let Some(name) = self.0.get(id) {
             return Ok(AuthorityRef { id: uuid, name: name.clone() });
         }
-        let name = authorities::find(conn, uuid)?.map(|a| a.name).unwrap_or_default();
+        let name = authorities::names(conn, &[id.to_owned()])?.pop().map(|(_, name)| name).unwrap_or_default();
         self.0.insert(id.to_owned(), name.clone());
         Ok(AuthorityRef { id: uuid, name })
     }

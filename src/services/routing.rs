@@ -168,27 +168,40 @@ pub async fn create(state: &AppState, origin: Origin, input: RuleInput) -> Resul
                     ),
                 ));
             }
-            let now = now();
-            let rule = routing::insert(
+            insert_audited(
                 conn,
+                &origin,
                 input.matter.as_deref(),
                 input.unit,
                 input.authority_id,
                 input.note.as_deref(),
-                now,
-            )?;
-            audit::append(
-                conn,
-                ObjectType::RoutingRule,
-                &rule.id.to_string(),
-                &origin,
-                "routing_rule.created",
-                rule_state(&rule),
-                now,
-            )?;
-            Ok(rule)
+                now(),
+            )
         })
         .await
+}
+
+/// Creates a rule and records it in the audit trail: the API and the import both do.
+fn insert_audited(
+    conn: &mut DbConnection,
+    origin: &Origin,
+    matter: Option<&str>,
+    unit: UnitRef,
+    authority_id: Uuid,
+    note: Option<&str>,
+    at: chrono::NaiveDateTime,
+) -> Result<Rule, ApiError> {
+    let rule = routing::insert(conn, matter, unit, authority_id, note, at)?;
+    audit::append(
+        conn,
+        ObjectType::RoutingRule,
+        &rule.id.to_string(),
+        origin,
+        "routing_rule.created",
+        rule_state(&rule),
+        at,
+    )?;
+    Ok(rule)
 }
 
 /// What the audit trail records of a rule.
@@ -286,17 +299,7 @@ pub fn import(conn: &mut DbConnection, input: impl std::io::Read) -> Result<crat
                     counts.updated += 1;
                 }
                 None => {
-                    let at = now();
-                    let rule = routing::insert(conn, matter.as_deref(), unit, authority.id, note, at)?;
-                    audit::append(
-                        conn,
-                        ObjectType::RoutingRule,
-                        &rule.id.to_string(),
-                        &origin,
-                        "routing_rule.created",
-                        rule_state(&rule),
-                        at,
-                    )?;
+                    insert_audited(conn, &origin, matter.as_deref(), unit, authority.id, note, now())?;
                     counts.inserted += 1;
                 }
             }
