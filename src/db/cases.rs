@@ -6,19 +6,17 @@ use diesel::prelude::*;
 use uuid::Uuid;
 
 use super::DbConnection;
-use super::schema::{case_notes, case_transfers, cases, reports, users};
+use super::schema::{authorities, case_notes, case_transfers, cases, reports, users};
 use crate::error::ApiError;
 
-/// A case as stored.
+/// What a work list shows of a case: fewer columns than a whole [`CaseRow`], because
+/// every column of 50 cases is decoded on each page.
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = cases)]
-pub struct CaseRow {
+pub struct SummaryRow {
     pub id: String,
     pub authority_id: String,
     pub status: String,
-    pub routing_rule_id: Option<String>,
-    pub routing_explanation: String,
-    pub location_flagged: bool,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub reference: Option<String>,
@@ -34,10 +32,30 @@ pub struct CaseRow {
     pub version: i64,
     pub accept_due_at: Option<NaiveDateTime>,
     pub resolve_due_at: Option<NaiveDateTime>,
+    pub escalated_at: Option<NaiveDateTime>,
+}
+
+/// A case as stored: its summary's columns and the rest. It reads as a [`SummaryRow`]
+/// too (`row.status`), through `Deref`.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = cases)]
+pub struct CaseRow {
+    #[diesel(embed)]
+    pub summary: SummaryRow,
+    pub routing_rule_id: Option<String>,
+    pub routing_explanation: String,
+    pub location_flagged: bool,
     pub accepted_at: Option<NaiveDateTime>,
     pub resolved_at: Option<NaiveDateTime>,
     pub merged_into: Option<String>,
-    pub escalated_at: Option<NaiveDateTime>,
+}
+
+impl std::ops::Deref for CaseRow {
+    type Target = SummaryRow;
+
+    fn deref(&self) -> &SummaryRow {
+        &self.summary
+    }
 }
 
 /// One case.
@@ -286,7 +304,7 @@ pub struct ListFilter {
     pub words: Vec<String>,
 }
 
-/// One page of a work list.
+/// One page of a work list: each case with its authority's name.
 pub fn list(
     conn: &mut DbConnection,
     within: &Jurisdiction,
@@ -294,8 +312,11 @@ pub fn list(
     sort: Sort,
     after: Option<&Cursor>,
     limit: i64,
-) -> Result<Vec<CaseRow>, ApiError> {
-    let mut query = cases::table.select(CaseRow::as_select()).into_boxed();
+) -> Result<Vec<(SummaryRow, String)>, ApiError> {
+    let mut query = cases::table
+        .inner_join(authorities::table.on(authorities::id.eq(cases::authority_id)))
+        .select((SummaryRow::as_select(), authorities::name))
+        .into_boxed();
     query = match within {
         Jurisdiction::Authority(id) => query.filter(cases::authority_id.eq(id.clone())),
         Jurisdiction::Province { scheme, code } => {
@@ -303,8 +324,12 @@ pub fn list(
         }
         Jurisdiction::Everywhere => query,
     };
-    if !filter.statuses.is_empty() {
-        query = query.filter(cases::status.eq_any(filter.statuses.clone()));
+    // One status is `=`, not `IN (…)`: SQLite prepares a statement with `IN` anew each
+    // time (diesel cannot cache it), and one status is the common case.
+    match filter.statuses.as_slice() {
+        [] => {}
+        [status] => query = query.filter(cases::status.eq(status.clone())),
+        many => query = query.filter(cases::status.eq_any(many.to_vec())),
     }
     if let Some(priority) = &filter.priority {
         query = query.filter(cases::priority.eq(priority.clone()));

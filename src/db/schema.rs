@@ -270,3 +270,4 @@ diesel::allow_tables_to_appear_in_same_query!(
 );
 
 diesel::allow_tables_to_appear_in_same_query!(cases, case_notes, case_transfers, users);
+diesel::allow_tables_to_appear_in_same_query!(cases, authorities);

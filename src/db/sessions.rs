@@ -5,7 +5,7 @@ use chrono::{NaiveDateTime, TimeDelta};
 use diesel::prelude::*;
 use uuid::Uuid;
 
-use super::schema::{refresh_tokens, sessions};
+use super::schema::{refresh_tokens, sessions, users as users_table};
 use super::{DbConnection, clients, users};
 use crate::auth::secrets;
 use crate::domain::account::{Account, SessionStage};
@@ -171,22 +171,24 @@ pub fn revoke_all_of_client(conn: &mut DbConnection, client_id: Uuid, now: Naive
 
 /// The session, if it is still good at `now`.
 pub fn active(conn: &mut DbConnection, id: Uuid, now: NaiveDateTime) -> Result<Option<ActiveSession>, ApiError> {
-    let row = sessions::table
-        .select(SessionRow::as_select())
+    // The session and its user in one query: this runs before every signed request.
+    let found = sessions::table
+        .left_join(users_table::table.on(users_table::id.nullable().eq(sessions::user_id)))
+        .select((SessionRow::as_select(), Option::<users::UserRow>::as_select()))
         .filter(sessions::id.eq(id.to_string()))
-        .first::<SessionRow>(conn)
+        .first::<(SessionRow, Option<users::UserRow>)>(conn)
         .optional()?;
-    let Some(row) = row.filter(|r| r.revoked_at.is_none() && r.expires_at > now) else {
+    let Some((row, user)) = found.filter(|(r, _)| r.revoked_at.is_none() && r.expires_at > now) else {
         return Ok(None);
     };
     let stage = SessionStage::parse(&row.stage).ok_or_else(|| ApiError::internal("stored session stage"))?;
     let parse = |text: &str| Uuid::parse_str(text).map_err(|_| ApiError::internal("stored session holder"));
-    let holder = match (&row.user_id, &row.client_id) {
-        (Some(user), None) => match users::find(conn, parse(user)?)? {
-            Some((account, _)) if !account.disabled => Holder::User(account),
+    let holder = match (user, &row.client_id) {
+        (Some(user), None) => match user.into_domain()? {
+            (account, _) if !account.disabled => Holder::User(account),
             _ => return Ok(None),
         },
-        (None, Some(client)) => match clients::find(conn, parse(client)?)? {
+        (None, Some(client)) if row.user_id.is_none() => match clients::find(conn, parse(client)?)? {
             Some((client, _)) if !client.revoked => Holder::Client(client),
             _ => return Ok(None),
         },

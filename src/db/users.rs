@@ -15,7 +15,7 @@ use crate::i18n::Msg;
 
 #[derive(Queryable, Selectable, Insertable)]
 #[diesel(table_name = users)]
-struct UserRow {
+pub(crate) struct UserRow {
     id: String,
     login: String,
     display_name: Option<String>,
@@ -46,7 +46,7 @@ fn scope_columns(scope: Scope) -> ScopeColumns {
 }
 
 impl UserRow {
-    fn into_domain(self) -> Result<(Account, Credentials), ApiError> {
+    pub(crate) fn into_domain(self) -> Result<(Account, Credentials), ApiError> {
         let broken = || ApiError::internal("a stored account is not valid");
         let role = Role::parse(&self.role).ok_or_else(broken)?;
         let scope = match (role, &self.authority_id, &self.scope_scheme, &self.scope_level, self.scope_code) {

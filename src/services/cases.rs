@@ -19,7 +19,7 @@ use crate::auth::caller::Caller;
 use crate::auth::policy::{CaseAccess, case_access, may_reveal_reporter};
 use crate::auth::secrets;
 use crate::clock::now;
-use crate::db::cases::{self, CaseRow, Change};
+use crate::db::cases::{self, CaseRow, Change, SummaryRow};
 use crate::db::{DbConnection, audit, authorities, reports, users};
 use crate::domain::account::{Role, Scope};
 use crate::domain::admin_unit::{Level, Scheme, UnitRef};
@@ -126,26 +126,11 @@ pub(crate) fn role_of(caller: &Caller) -> Option<Role> {
     caller.account().map(|a| a.role)
 }
 
-/// Names of authorities, looked up once per page.
+/// Names of authorities, each looked up once per answer.
 #[derive(Default)]
 pub struct AuthorityNames(HashMap<String, String>);
 
 impl AuthorityNames {
-    /// Looks up, in one query, the names not known yet among `ids`.
-    pub(crate) fn preload<'a>(
-        &mut self,
-        conn: &mut DbConnection,
-        ids: impl IntoIterator<Item = &'a String>,
-    ) -> Result<(), ApiError> {
-        let mut missing: Vec<String> = ids.into_iter().filter(|id| !self.0.contains_key(*id)).cloned().collect();
-        missing.sort_unstable();
-        missing.dedup();
-        if !missing.is_empty() {
-            self.0.extend(authorities::names(conn, &missing)?);
-        }
-        Ok(())
-    }
-
     pub(crate) fn get(&mut self, conn: &mut DbConnection, id: &str) -> Result<AuthorityRef, ApiError> {
         let uuid = stored_id(id)?;
         if let Some(name) = self.0.get(id) {
@@ -158,13 +143,13 @@ impl AuthorityNames {
 }
 
 /// Whether a case is past a due time at `at`.
-pub fn is_overdue(row: &CaseRow, status: Status, at: NaiveDateTime) -> bool {
+pub fn is_overdue(row: &SummaryRow, status: Status, at: NaiveDateTime) -> bool {
     let past = |due: Option<NaiveDateTime>| due.is_some_and(|d| d < at);
     (status == Status::New && past(row.accept_due_at)) || (status.is_open() && past(row.resolve_due_at))
 }
 
-/// A case as a work list shows it.
-pub fn summary(conn: &mut DbConnection, names: &mut AuthorityNames, row: &CaseRow) -> Result<CaseSummary, ApiError> {
+/// A case as a work list shows it, held by `authority`.
+pub fn summary(row: &SummaryRow, authority: AuthorityRef) -> Result<CaseSummary, ApiError> {
     let status = Status::parse(&row.status).ok_or_else(|| ApiError::internal("a stored case status is not valid"))?;
     Ok(CaseSummary {
         id: stored_id(&row.id)?,
@@ -172,7 +157,7 @@ pub fn summary(conn: &mut DbConnection, names: &mut AuthorityNames, row: &CaseRo
         status: row.status.clone(),
         priority: row.priority.clone(),
         matter: row.matter.clone(),
-        authority: names.get(conn, &row.authority_id)?,
+        authority,
         assignee_id: row.assignee_id.as_deref().map(stored_id).transpose()?,
         unit: row.unit_scheme.as_ref().zip(row.commune_code).map(|(scheme, commune_code)| CaseUnit {
             scheme: scheme.clone(),
@@ -189,6 +174,11 @@ pub fn summary(conn: &mut DbConnection, names: &mut AuthorityNames, row: &CaseRo
         updated_at: row.updated_at.and_utc(),
         version: row.version,
     })
+}
+
+/// The summary of a whole case row, naming its authority through `names`.
+fn summary_of(conn: &mut DbConnection, names: &mut AuthorityNames, row: &CaseRow) -> Result<CaseSummary, ApiError> {
+    summary(&row.summary, names.get(conn, &row.authority_id)?)
 }
 
 /// A transfer as staff read it.
@@ -229,7 +219,7 @@ fn possible_duplicates(
     for row in near {
         let holder = stored_id(&row.authority_id)?;
         if case_access(caller, holder, province_of(&row), None).is_some() {
-            found.push(summary(conn, names, &row)?);
+            found.push(summary_of(conn, names, &row)?);
         }
     }
     Ok(found)
@@ -288,7 +278,7 @@ pub(crate) fn detail(
         _ => Vec::new(),
     };
     Ok(CaseDetail {
-        summary: summary(conn, &mut names, &case.row)?,
+        summary: summary_of(conn, &mut names, &case.row)?,
         merged_into: case.row.merged_into.as_deref().map(stored_id).transpose()?,
         location_flagged: case.row.location_flagged,
         routing: RoutingView {

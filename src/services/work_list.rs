@@ -4,15 +4,16 @@
 use chrono::NaiveDateTime;
 
 use crate::api::cases::CaseSummary;
+use crate::api::reports::AuthorityRef;
 use crate::auth::caller::Caller;
 use crate::auth::policy::{CaseScope, case_scope};
 use crate::clock::now;
-use crate::db::cases::{self, CaseRow, Cursor, Jurisdiction, ListFilter, Sort, UnitFilter};
+use crate::db::cases::{self, Cursor, Jurisdiction, ListFilter, Sort, SummaryRow, UnitFilter};
 use crate::domain::admin_unit::{Level, UnitRef};
 use crate::domain::text::fold;
 use crate::error::ApiError;
 use crate::i18n::Msg;
-use crate::services::cases::{AuthorityNames, summary};
+use crate::services::cases::{stored_id, summary};
 use crate::state::AppState;
 
 /// The filters as asked (already parsed from the query).
@@ -49,7 +50,7 @@ pub fn parse_cursor(sort: Sort, text: &str) -> Option<Cursor> {
     })
 }
 
-fn cursor_after(sort: Sort, row: &CaseRow) -> String {
+fn cursor_after(sort: Sort, row: &SummaryRow) -> String {
     let key = match sort {
         Sort::Newest | Sort::Oldest => 0,
         Sort::DueSoonest => row.resolve_due_at.unwrap_or(row.created_at).and_utc().timestamp_micros().max(0),
@@ -122,13 +123,14 @@ pub async fn list(
             let mut rows = cases::list(conn, &within, &filter, sort, after.as_ref(), limit + 1)?;
             let next = if rows.len() as i64 > limit {
                 rows.truncate(limit as usize);
-                rows.last().map(|r| cursor_after(sort, r))
+                rows.last().map(|(r, _)| cursor_after(sort, r))
             } else {
                 None
             };
-            let mut names = AuthorityNames::default();
-            names.preload(conn, rows.iter().map(|r| &r.authority_id))?;
-            let items = rows.iter().map(|row| summary(conn, &mut names, row)).collect::<Result<Vec<_>, _>>()?;
+            let items = rows
+                .into_iter()
+                .map(|(row, name)| summary(&row, AuthorityRef { id: stored_id(&row.authority_id)?, name }))
+                .collect::<Result<Vec<_>, _>>()?;
             Ok((items, next))
         })
         .await
