@@ -17,8 +17,9 @@ use crate::i18n::Msg;
 pub struct JsonBody<T> {
     pub value: T,
     /// SHA-256 of the body's canonical JSON (keys sorted), so that a retry with the same
-    /// content matches whatever its formatting.
-    pub digest: String,
+    /// content matches whatever its formatting. Computed only for a request that carries
+    /// an `Idempotency-Key`, the one use of it.
+    pub digest: Option<String>,
 }
 
 impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
@@ -30,6 +31,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
             m.type_() == "application" && (m.subtype() == "json" || m.suffix().is_some_and(|s| s == "json"))
         });
         let bytes = web::Bytes::from_request(req, payload);
+        let wants_digest = req.headers().contains_key(IDEMPOTENCY_KEY);
         Box::pin(async move {
             if !json {
                 return Err(crate::routes::extract::json_error(&actix_web::error::JsonPayloadError::ContentType, 0));
@@ -49,6 +51,18 @@ impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
                     )
                 }
             })?;
+            // The common case in one pass: straight into `T`. Any error, a possible NUL
+            // character, or a wanted digest takes the careful path below, which parses the
+            // whole document first so that malformed JSON is reported before a misplaced
+            // field, exactly as it always was.
+            if !wants_digest && !may_hold_nul(&bytes) {
+                let mut de = serde_json::Deserializer::from_slice(&bytes);
+                if let Ok(value) = serde_path_to_error::deserialize::<_, T>(&mut de)
+                    && de.end().is_ok()
+                {
+                    return Ok(JsonBody { value, digest: None });
+                }
+            }
             let value: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| {
                 ApiError::new(
                     StatusCode::BAD_REQUEST,
@@ -69,11 +83,20 @@ impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
                     ),
                 )]));
             }
-            let digest = secrets::digest(&value.to_string());
+            let digest = wants_digest.then(|| secrets::digest(&value.to_string()));
             let value = serde_path_to_error::deserialize(value).map_err(|e| shape_error(&e))?;
             Ok(JsonBody { value, digest })
         })
     }
+}
+
+/// The header whose retries [`JsonBody::digest`] serves.
+pub const IDEMPOTENCY_KEY: &str = "idempotency-key";
+
+/// Whether a JSON text may hold U+0000: inside a JSON string it can only be written as
+/// the escape `\u0000` (a raw control character is a syntax error).
+fn may_hold_nul(bytes: &[u8]) -> bool {
+    bytes.windows(6).any(|w| w == b"\\u0000")
 }
 
 /// The first field whose text holds U+0000: PostgreSQL cannot store it, and no person
@@ -119,4 +142,64 @@ fn shape_error(e: &serde_path_to_error::Error<serde_json::Error>) -> ApiError {
         )
     };
     ApiError::validation(vec![error])
+}
+
+#[cfg(test)]
+mod tests {
+    use actix_web::{App, HttpResponse, test, web};
+    use serde::Deserialize;
+
+    use super::*;
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Probe {
+        name: String,
+        count: u32,
+    }
+
+    /// Posts `body` and answers the status with, on success, `name|count|digest`.
+    async fn post(body: &'static str, idempotency_key: Option<&str>) -> (u16, String) {
+        let app = test::init_service(App::new().route(
+            "/",
+            web::post().to(|b: JsonBody<Probe>| async move {
+                HttpResponse::Ok().body(format!("{}|{}|{}", b.value.name, b.value.count, b.digest.unwrap_or_default()))
+            }),
+        ))
+        .await;
+        let mut req = test::TestRequest::post().uri("/").insert_header(("content-type", "application/json"));
+        if let Some(key) = idempotency_key {
+            req = req.insert_header(("Idempotency-Key", key));
+        }
+        let res = test::call_service(&app, req.set_payload(body).to_request()).await;
+        let status = res.status().as_u16();
+        (status, String::from_utf8(test::read_body(res).await.to_vec()).unwrap())
+    }
+
+    #[actix_web::test]
+    async fn a_digest_is_made_only_for_an_idempotent_request_and_ignores_formatting() {
+        assert_eq!(post(r#"{"name": "a", "count": 1}"#, None).await, (200, "a|1|".to_owned()));
+        let (status, first) = post(r#"{"name": "a", "count": 1}"#, Some("k1")).await;
+        let (_, reordered) = post(r#"{ "count":1,"name":"a" }"#, Some("k1")).await;
+        assert_eq!(status, 200);
+        assert_eq!(first.len(), "a|1|".len() + 64, "{first}");
+        assert_eq!(first, reordered);
+    }
+
+    #[actix_web::test]
+    async fn malformed_json_is_named_before_a_field_and_nul_is_refused() {
+        // An unknown field ahead of a syntax error: the syntax error is what is reported.
+        let (status, body) = post(r#"{"role": "admin", "name": "#, None).await;
+        assert_eq!(status, 400, "{body}");
+        assert!(body.contains("malformed_json"), "{body}");
+        let (status, body) = post(r#"{"name": "a", "count": 1} trailing"#, None).await;
+        assert_eq!(status, 400, "{body}");
+        let (status, body) = post(r#"{"name": "a\u0000", "count": 1}"#, None).await;
+        assert_eq!(status, 422, "{body}");
+        assert!(body.contains("invalid_character") && body.contains("\"field\":\"name\""), "{body}");
+        // A backslash followed by the text u0000 is no NUL.
+        assert_eq!(post(r#"{"name": "a\\u0000", "count": 1}"#, None).await, (200, r"a\u0000|1|".to_owned()));
+        // Duplicate keys: the last one counts, on either path.
+        assert_eq!(post(r#"{"name": "a", "name": "b", "count": 1}"#, None).await, (200, "b|1|".to_owned()));
+    }
 }

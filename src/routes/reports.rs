@@ -4,7 +4,7 @@
 use actix_web::http::header::{CACHE_CONTROL, LOCATION};
 use actix_web::{HttpRequest, HttpResponse, web};
 
-use super::body::JsonBody;
+use super::body::{IDEMPOTENCY_KEY, JsonBody};
 use super::params::{self, Params};
 use crate::api::page::{DEFAULT_LIMIT, Page};
 use crate::api::reports::{MessageRequest, ReportRequest, TrackingMessageRequest, TrackingRequest};
@@ -20,7 +20,7 @@ use crate::state::AppState;
 const MAX_KEY_CHARS: usize = 255;
 
 fn idempotency_key(req: &HttpRequest) -> Result<Option<String>, ApiError> {
-    let Some(value) = req.headers().get("idempotency-key") else { return Ok(None) };
+    let Some(value) = req.headers().get(IDEMPOTENCY_KEY) else { return Ok(None) };
     match value.to_str() {
         Ok(key) if !key.is_empty() && key.len() <= MAX_KEY_CHARS && key.bytes().all(|b| b.is_ascii_graphic()) => {
             Ok(Some(key.to_owned()))

@@ -67,12 +67,13 @@ fn submitter(caller: Option<&Caller>) -> Result<Submitter, ApiError> {
 /// The answer to a submission, and its status.
 pub type Submitted = (StatusCode, ReportCreated);
 
-/// Submits a tip. `key` is the `Idempotency-Key`, if sent.
+/// Submits a tip. `key` is the `Idempotency-Key`, if sent; `body_digest` is present
+/// whenever it is.
 pub async fn submit(
     state: &AppState,
     caller: Option<&Caller>,
     body: ReportRequest,
-    body_digest: String,
+    body_digest: Option<String>,
     key: Option<String>,
     address: Option<std::net::IpAddr>,
     request_id: Option<String>,
@@ -105,7 +106,8 @@ pub async fn submit(
         Submitter::Citizen(id) | Submitter::CommuneOfficial(id) | Submitter::Client(id) => id.to_string(),
     };
     let key_hash = secrets::digest(&format!("idempotency:{scope}:{key}"));
-    let (reserved_key, digest) = (key_hash.clone(), body_digest);
+    let digest = body_digest.ok_or_else(|| ApiError::internal("a body with an Idempotency-Key has no digest"))?;
+    let reserved_key = key_hash.clone();
     match state.db.transaction(move |conn| idempotency::reserve(conn, &reserved_key, &digest, now())).await? {
         Reservation::Reserved => {}
         Reservation::Running => {
