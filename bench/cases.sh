@@ -3,7 +3,8 @@
 # GET /api/v1/cases for a district officer (Kiên Lương) and a supervisor (Kiên Giang) with
 # the common filters, then case transitions per second; and the query plans of the list.
 # Sample cases come from `tinbao cases seed-sample` (multi-row inserts). Release build,
-# loopback, wrk with 8 connections for 15 s per scenario. Needs wrk.
+# loopback, wrk with 8 connections for 15 s per scenario. Needs wrk. Each line shows, in
+# brackets, how many cases its page held.
 # Usage: bench/cases.sh [LARGE_COUNT]   (BENCH_BACKENDS="postgres" to run one backend)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -38,8 +39,13 @@ start() { # database_url data_dir
 
 stop() { kill "$server"; wait "$server" 2>/dev/null || true; server=""; }
 
-measure() { # label token path
-    printf '%-44s ' "$1"
+# How many cases a page holds (token path).
+page_size() {
+    curl -fsS -H "Authorization: Bearer $1" "$base$2" | python3 -c 'import json, sys; print(len(json.load(sys.stdin)["items"]))'
+}
+
+run_wrk() { # label token path
+    printf '%-58s ' "$1"
     local out
     out="$(wrk -t2 -c8 -d15s --timeout 10s -H "Authorization: Bearer $2" -s bench/latency.lua "$base$3" | tail -n 1)"
     echo "$out"
@@ -47,8 +53,24 @@ measure() { # label token path
     [[ "$out" =~ statuses\ 200:[0-9]+\ $ ]] || echo "  !! not every answer was 200"
 }
 
+# Measures a list and remembers how many cases its page held at the small size. At the
+# large size, a list whose small page was not full is measured again asking for that many
+# cases (limit=N): growth is then compared for the same work, not for 50 cases against 3.
+declare -A small_pages=()
+measure() { # label token path
+    local n
+    n="$(page_size "$2" "$3")"
+    run_wrk "$1 [$n]" "$2" "$3"
+    if [ "$count" = "$small" ]; then
+        small_pages["$1"]="$n"
+    elif [ "${small_pages[$1]:-0}" -gt 0 ] && [ "${small_pages[$1]}" -lt "$n" ]; then
+        run_wrk "$1, limit=${small_pages[$1]} [as at $small]" "$2" "${3/limit=50/limit=${small_pages[$1]}}"
+    fi
+}
+
 run_backend() { # name database_url plan_command
     local name="$1" url="$2" data="$work/data-$1"
+    small_pages=()
     mkdir -p "$data"
     echo "== $name: seeding $small sample cases"
     DATABASE_URL="$url" TINBAO_DATA_DIR="$data" TINBAO_LOG=warn "$bin" cases seed-sample --count "$small"
