@@ -2,7 +2,8 @@
 # Tip intake throughput (POST /api/v1/reports with varied tips, 32 connections) against a
 # release build, on SQLite and on PostgreSQL, each beside its raw limit measured in the
 # same run (examples/raw_intake.rs: the same rows, one transaction per tip, no HTTP).
-# PostgreSQL runs with its default durability (fsync on). Loopback only; needs wrk.
+# PostgreSQL runs with its default durability (fsync on) and shared_buffers sized for this
+# machine (2 GB of 24, as docs/deploy.md advises). Loopback only; needs wrk.
 # Usage: bench/intake.sh [SECONDS]   (BENCH_BACKENDS="postgres" to run one backend only)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -52,7 +53,7 @@ mkdir -p "$work/pg" && chown postgres:postgres "$work/pg"
 pgport="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 runuser -u postgres -- "$bindir/initdb" -D "$work/pg" -U postgres -A trust -E UTF8 --locale=C >/dev/null
 runuser -u postgres -- "$bindir/pg_ctl" -D "$work/pg" -l "$work/pg/log" -w \
-    -o "-p $pgport -k $work/pg -c listen_addresses=127.0.0.1 -c max_connections=100" start >/dev/null
+    -o "-p $pgport -k $work/pg -c listen_addresses=127.0.0.1 -c shared_buffers=2GB -c max_connections=100" start >/dev/null
 for db in raw tinbao; do runuser -u postgres -- "$bindir/createdb" -h 127.0.0.1 -p "$pgport" -U postgres "$db"; done
 echo "== PostgreSQL raw limit (same rows, one transaction per tip, 8 threads, 10 s)"
 "$CARGO_TARGET_DIR/release/examples/raw_intake" "postgres://postgres@127.0.0.1:$pgport/raw" 10 8

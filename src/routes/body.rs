@@ -57,7 +57,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
             // field, exactly as it always was.
             if !wants_digest && !may_hold_nul(&bytes) {
                 let mut de = serde_json::Deserializer::from_slice(&bytes);
-                if let Ok(value) = serde_path_to_error::deserialize::<_, T>(&mut de)
+                if let Ok(value) = T::deserialize(&mut de)
                     && de.end().is_ok()
                 {
                     return Ok(JsonBody { value, digest: None });
