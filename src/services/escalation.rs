@@ -50,18 +50,21 @@ pub async fn sweep(db: &Db) -> Result<usize, ApiError> {
 /// Sweeps every `interval` until the process ends (and keeps the planner's statistics
 /// fresh, which needs the same rhythm).
 pub async fn run(db: Db, interval: Duration) {
-    if let Err(e) = db.refresh_statistics().await {
-        tracing::warn!(code = e.code, "refreshing the query planner's statistics failed");
-    }
+    refresh_statistics(&db).await;
     loop {
         actix_web::rt::time::sleep(interval).await;
-        if let Err(e) = db.refresh_statistics().await {
-            tracing::warn!(code = e.code, "refreshing the query planner's statistics failed");
-        }
+        refresh_statistics(&db).await;
         match sweep(&db).await {
             Ok(0) => {}
             Ok(n) => tracing::info!(cases = n, "escalated overdue cases"),
             Err(e) => tracing::warn!(code = e.code, "the escalation sweep failed; it runs again later"),
         }
+    }
+}
+
+/// Refreshes the planner's statistics; a failure is logged, and the next round tries again.
+async fn refresh_statistics(db: &Db) {
+    if let Err(e) = db.refresh_statistics().await {
+        tracing::warn!(code = e.code, "refreshing the query planner's statistics failed");
     }
 }

@@ -133,6 +133,60 @@ fn content(matter: &str, commune: i32, seen: NaiveDateTime) -> Result<String, Ap
     serde_json::to_string(&tip).map_err(ApiError::internal)
 }
 
+/// One sample case opened at `opened`, with its one tip.
+fn sample_case(
+    rng: &mut impl Rng,
+    place: &Place,
+    deadlines: &Deadlines,
+    opened: NaiveDateTime,
+    reference: String,
+) -> Result<(CaseValues, ReportValues), ApiError> {
+    let id = uuid_at(opened, rng);
+    let status = pick_status(rng.gen_range(0..100));
+    let priority =
+        [Priority::Urgent, Priority::High, Priority::Normal, Priority::Normal, Priority::Low][rng.gen_range(0..5)];
+    let (accept_due, resolve_due) = deadlines.due(priority, opened);
+    let accepted = (status != "new").then(|| opened + Duration::minutes(rng.gen_range(5..600)));
+    let resolved = matches!(status, "resolved" | "closed").then(|| opened + Duration::hours(rng.gen_range(2..400)));
+    let matter = ["illegal_entry", "illegal_entry", "facilitation", "harbouring", "health_risk"][rng.gen_range(0..5)];
+    let case = (
+        cases::id.eq(id.to_string()),
+        cases::authority_id.eq(place.authority.clone()),
+        cases::status.eq(status),
+        cases::routing_explanation.eq("sample data"),
+        cases::location_flagged.eq(false),
+        cases::created_at.eq(opened),
+        cases::updated_at.eq(resolved.or(accepted).unwrap_or(opened)),
+        cases::reference.eq(reference.clone()),
+        cases::matter.eq(matter),
+        cases::unit_scheme.eq("2024"),
+        cases::commune_code.eq(place.commune),
+        cases::district_code.eq(place.district),
+        cases::province_code.eq(place.province),
+        cases::priority.eq(priority.as_str()),
+        cases::priority_rank.eq(priority.rank()),
+        cases::accept_due_at.eq(accept_due),
+        cases::resolve_due_at.eq(resolve_due),
+        cases::accepted_at.eq(accepted),
+        cases::resolved_at.eq(resolved),
+        cases::search_text.eq(NARRATIVE),
+    );
+    let report = (
+        reports::id.eq(uuid_at(opened, rng).to_string()),
+        reports::reference.eq(reference),
+        reports::case_id.eq(id.to_string()),
+        reports::matter.eq(matter),
+        reports::unit_scheme.eq("2024"),
+        reports::unit_code.eq(place.commune),
+        reports::observed_from.eq(opened - Duration::hours(2)),
+        reports::observed_to.eq(opened - Duration::hours(2)),
+        reports::identity_mode.eq("anonymous"),
+        reports::content.eq(content(matter, place.commune, opened - Duration::hours(2))?),
+        reports::created_at.eq(opened),
+    );
+    Ok((case, report))
+}
+
 /// Writes `count` sample cases (numbered from `first`, so that runs add up); returns how
 /// many it wrote.
 pub fn seed(conn: &mut DbConnection, count: u64, first: u64) -> Result<u64, ApiError> {
@@ -157,60 +211,17 @@ pub fn seed(conn: &mut DbConnection, count: u64, first: u64) -> Result<u64, ApiE
                 let n = (batch_end - written).min(CHUNK as u64);
                 let mut case_rows: Vec<CaseValues> = Vec::with_capacity(n as usize);
                 let mut report_rows: Vec<ReportValues> = Vec::with_capacity(n as usize);
+                // Opened in time order over the past year, as real cases arrive: ids and every
+                // index then grow at their ends instead of at random places.
+                let step = YEAR_SECONDS / count.max(1) as f64;
                 for i in 0..n {
                     let place = &places[rng.gen_range(0..places.len())];
-                    // Opened in time order over the past year, as real cases arrive: ids and every
-                    // index then grow at their ends instead of at random places.
-                    let step = YEAR_SECONDS / count.max(1) as f64;
                     let offset = ((written + i) as f64 * step + rng.gen_range(0.0..step.max(1.0))) as i64;
                     let opened = end - Duration::seconds(YEAR_SECONDS as i64) + Duration::seconds(offset);
-                    let id = uuid_at(opened, &mut rng);
-                    let status = pick_status(rng.gen_range(0..100));
-                    let priority =
-                        [Priority::Urgent, Priority::High, Priority::Normal, Priority::Normal, Priority::Low]
-                            [rng.gen_range(0..5)];
-                    let (accept_due, resolve_due) = deadlines.due(priority, opened);
-                    let accepted = (status != "new").then(|| opened + Duration::minutes(rng.gen_range(5..600)));
-                    let resolved = matches!(status, "resolved" | "closed")
-                        .then(|| opened + Duration::hours(rng.gen_range(2..400)));
                     let reference = numbered_reference(first + written + i);
-                    let matter = ["illegal_entry", "illegal_entry", "facilitation", "harbouring", "health_risk"]
-                        [rng.gen_range(0..5)];
-                    case_rows.push((
-                        cases::id.eq(id.to_string()),
-                        cases::authority_id.eq(place.authority.clone()),
-                        cases::status.eq(status),
-                        cases::routing_explanation.eq("sample data"),
-                        cases::location_flagged.eq(false),
-                        cases::created_at.eq(opened),
-                        cases::updated_at.eq(resolved.or(accepted).unwrap_or(opened)),
-                        cases::reference.eq(reference.clone()),
-                        cases::matter.eq(matter),
-                        cases::unit_scheme.eq("2024"),
-                        cases::commune_code.eq(place.commune),
-                        cases::district_code.eq(place.district),
-                        cases::province_code.eq(place.province),
-                        cases::priority.eq(priority.as_str()),
-                        cases::priority_rank.eq(priority.rank()),
-                        cases::accept_due_at.eq(accept_due),
-                        cases::resolve_due_at.eq(resolve_due),
-                        cases::accepted_at.eq(accepted),
-                        cases::resolved_at.eq(resolved),
-                        cases::search_text.eq(NARRATIVE),
-                    ));
-                    report_rows.push((
-                        reports::id.eq(uuid_at(opened, &mut rng).to_string()),
-                        reports::reference.eq(reference),
-                        reports::case_id.eq(id.to_string()),
-                        reports::matter.eq(matter),
-                        reports::unit_scheme.eq("2024"),
-                        reports::unit_code.eq(place.commune),
-                        reports::observed_from.eq(opened - Duration::hours(2)),
-                        reports::observed_to.eq(opened - Duration::hours(2)),
-                        reports::identity_mode.eq("anonymous"),
-                        reports::content.eq(content(matter, place.commune, opened - Duration::hours(2))?),
-                        reports::created_at.eq(opened),
-                    ));
+                    let (case, report) = sample_case(&mut rng, place, &deadlines, opened, reference)?;
+                    case_rows.push(case);
+                    report_rows.push(report);
                 }
                 on_backend!(conn, |c| diesel::insert_into(cases::table).values(case_rows).execute(c))?;
                 on_backend!(conn, |c| diesel::insert_into(reports::table).values(report_rows).execute(c))?;
