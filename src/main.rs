@@ -2,6 +2,10 @@
 
 use std::process::ExitCode;
 
+/// mimalloc rather than the system allocator: see docs/decisions.md.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[actix_web::main]
 async fn main() -> ExitCode {
     tinbao::cli::run().await

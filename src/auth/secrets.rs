@@ -22,7 +22,7 @@ pub fn digest(secret: &str) -> String {
 
 /// Lower-case hex.
 pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    base16ct::lower::encode_string(bytes)
 }
 
 /// Writes a new key file, readable by its owner only (mode 0600), creating its directory;

@@ -63,6 +63,12 @@ pub struct Db {
     /// SQLite has one writer at a time: writers queue here, in order, instead of
     /// sleeping in SQLite's busy handler (which makes the slowest wait seconds).
     write_gate: Option<std::sync::Arc<std::sync::Mutex<()>>>,
+    /// One permit per pooled connection, taken before a request goes to the blocking
+    /// thread pool: requests beyond the pool's size wait here, in order and without a
+    /// thread each, instead of as blocked threads woken at random by r2d2 (which cost a
+    /// thread, its memory and context switches per waiting request, and made the slowest
+    /// request wait longest under load).
+    permits: std::sync::Arc<tokio::sync::Semaphore>,
 }
 
 impl Db {
@@ -90,7 +96,8 @@ impl Db {
             .build(Manager { url: url.clone() })
             .map_err(|e| format!("cannot connect to {url}: {e}"))?;
         let write_gate = matches!(url, DatabaseUrl::Sqlite(_)).then(Default::default);
-        Ok(Db { pool, url: url.clone(), write_gate })
+        let permits = std::sync::Arc::new(tokio::sync::Semaphore::new(max_size as usize));
+        Ok(Db { pool, url: url.clone(), write_gate, permits })
     }
 
     /// The database this pool talks to.
@@ -109,9 +116,16 @@ impl Db {
         F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
         T: Send + 'static,
     {
+        let permit = self
+            .permits
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(|_| ApiError::internal("the database pool is closed"))?;
         let pool = self.pool.clone();
         let span = tracing::Span::current();
         actix_web::web::block(move || {
+            let _permit = permit;
             span.in_scope(|| {
                 let mut conn = pool.get()?;
                 f(&mut conn)

@@ -115,6 +115,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             paths.push(endpoint.path);
         }
     }
+    // Fixed paths first: actix tries resources in order, and each path with a `{…}`
+    // segment costs a regular-expression match, on every request that reaches it.
+    paths.sort_by_key(|path| path.contains('{'));
     for path in paths {
         let on_path: Vec<&Endpoint> = endpoints.iter().filter(|e| e.path == path).collect();
         let allow = on_path.iter().map(|e| e.method.as_str()).collect::<Vec<_>>().join(", ");
