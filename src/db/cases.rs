@@ -2,11 +2,13 @@
 //! version, and the staff's work list (keyset pages on indexed columns, never OFFSET).
 
 use chrono::NaiveDateTime;
+use diesel::dsl::sql;
 use diesel::prelude::*;
+use diesel::sql_types::{Bool, Integer, Text, Timestamp};
 use uuid::Uuid;
 
-use super::DbConnection;
 use super::schema::{authorities, case_notes, case_transfers, cases, reports, users};
+use super::{DbConnection, page_limit};
 use crate::error::ApiError;
 
 /// What a work list shows of a case: fewer columns than a whole [`CaseRow`], because
@@ -272,7 +274,9 @@ pub enum UnitFilter {
 pub enum Sort {
     Newest,
     Oldest,
+    /// The earliest time to resolve first.
     DueSoonest,
+    /// The most urgent first; within a priority, the longest waiting first (a queue).
     Priority,
 }
 
@@ -304,7 +308,7 @@ pub struct ListFilter {
     pub words: Vec<String>,
 }
 
-/// One page of a work list: each case with its authority's name.
+/// One page of a work list (at most `limit` cases): each case with its authority's name.
 pub fn list(
     conn: &mut DbConnection,
     within: &Jurisdiction,
@@ -374,19 +378,36 @@ pub fn list(
     query = match (sort, after) {
         (Sort::Newest, Some(Cursor::Id(id))) => query.filter(cases::id.lt(id.clone())),
         (Sort::Oldest, Some(Cursor::Id(id))) => query.filter(cases::id.gt(id.clone())),
-        (Sort::DueSoonest, Some(Cursor::Due(due, id))) => query
-            .filter(cases::resolve_due_at.gt(*due).or(cases::resolve_due_at.eq(*due).and(cases::id.gt(id.clone())))),
-        (Sort::Priority, Some(Cursor::Rank(rank, id))) => query
-            .filter(cases::priority_rank.gt(*rank).or(cases::priority_rank.eq(*rank).and(cases::id.lt(id.clone())))),
+        // Row values, not `a > x OR (a = x AND id > y)`: both backends start an index range
+        // scan at a row value, but only filter with the OR (reading every earlier entry).
+        (Sort::DueSoonest, Some(Cursor::Due(due, id))) => query.filter(
+            sql::<Bool>("(cases.resolve_due_at, cases.id) > (")
+                .bind::<Timestamp, _>(*due)
+                .sql(", ")
+                .bind::<Text, _>(id.clone())
+                .sql(")"),
+        ),
+        (Sort::Priority, Some(Cursor::Rank(rank, id))) => query.filter(
+            sql::<Bool>("(cases.priority_rank, cases.id) > (")
+                .bind::<Integer, _>(*rank)
+                .sql(", ")
+                .bind::<Text, _>(id.clone())
+                .sql(")"),
+        ),
         _ => query,
     };
+    // Each order is an index's order within an authority and within a province (migrations
+    // 000004 to 000006), so that a page reads its rows and no more.
     query = match sort {
         Sort::Newest => query.order(cases::id.desc()),
         Sort::Oldest => query.order(cases::id.asc()),
         Sort::DueSoonest => query.order((cases::resolve_due_at.asc(), cases::id.asc())),
-        Sort::Priority => query.order((cases::priority_rank.asc(), cases::id.desc())),
+        Sort::Priority => query.order((cases::priority_rank.asc(), cases::id.asc())),
     };
-    Ok(query.limit(limit).load(conn)?)
+    // The limit as a number in the SQL: see `page_limit` (PostgreSQL planned every page anew).
+    let mut rows: Vec<(SummaryRow, String)> = page_limit::at_least(query, limit).load(conn)?;
+    rows.truncate(usize::try_from(limit).unwrap_or(0));
+    Ok(rows)
 }
 
 /// `%` and `_` in a search word are plain characters.

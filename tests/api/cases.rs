@@ -350,6 +350,7 @@ async fn the_work_list_never_shows_another_jurisdictions_case(backend: Backend) 
             for sort in ["newest", "oldest", "due_soonest", "priority"] {
                 // Walk every page, one case at a time.
                 let mut seen: Vec<String> = Vec::new();
+                let mut keys: Vec<(i64, String)> = Vec::new();
                 let mut cursor: Option<String> = None;
                 loop {
                     let mut path = format!("/api/v1/cases?limit=1&sort={sort}&{filter}");
@@ -358,7 +359,9 @@ async fn the_work_list_never_shows_another_jurisdictions_case(backend: Backend) 
                     }
                     let page = ok_json(app.call("GET", &path, Some(token), None).await, 200).await;
                     for item in page["items"].as_array().unwrap() {
-                        seen.push(item["id"].as_str().unwrap().to_owned());
+                        let id = item["id"].as_str().unwrap().to_owned();
+                        keys.push((sort_key(sort, item), id.clone()));
+                        seen.push(id);
                     }
                     match page["next_cursor"].as_str() {
                         Some(next) => cursor = Some(next.to_owned()),
@@ -373,6 +376,12 @@ async fn the_work_list_never_shows_another_jurisdictions_case(backend: Backend) 
                 unique.sort();
                 unique.dedup();
                 assert_eq!(unique.len(), seen.len(), "{who} {filter} {sort}: a case on two pages");
+                let mut ordered = keys.clone();
+                ordered.sort();
+                if sort == "newest" {
+                    ordered.reverse();
+                }
+                assert_eq!(keys, ordered, "{who} {filter}: the pages are not in {sort} order");
                 if filter.is_empty() {
                     assert_eq!(seen.len(), visible.len(), "{who} sees all their cases sorted {sort}");
                 }
@@ -782,3 +791,15 @@ crate::on_both_backends!(
     statistics_count_the_callers_cases_only,
     sample_cases_read_like_real_ones,
 );
+
+/// What a work list sorted by `sort` orders by, before the id (ascending; `newest` is
+/// the reverse of `oldest`).
+fn sort_key(sort: &str, item: &Value) -> i64 {
+    match sort {
+        "due_soonest" => {
+            chrono::DateTime::parse_from_rfc3339(item["resolve_due_at"].as_str().unwrap()).unwrap().timestamp_micros()
+        }
+        "priority" => ["urgent", "high", "normal", "low"].iter().position(|p| item["priority"] == *p).unwrap() as i64,
+        _ => 0,
+    }
+}
