@@ -105,6 +105,8 @@ run_backend() { # name database_url plan_command
         measure "supervisor, newest" "$supervisor" "/api/v1/cases?limit=50"
         measure "supervisor, status=new" "$supervisor" "/api/v1/cases?status=new&limit=50"
         measure "supervisor, district 902, status=new" "$supervisor" "/api/v1/cases?unit=2024.district.902&status=new&limit=50"
+        measure "supervisor, due soonest" "$supervisor" "/api/v1/cases?sort=due_soonest&limit=50"
+        measure "supervisor, priority" "$supervisor" "/api/v1/cases?sort=priority&limit=50"
         next="$(curl -fsS -H "Authorization: Bearer $supervisor" "$base/api/v1/cases?limit=50" |
             python3 -c 'import json, sys; print(json.load(sys.stdin)["next_cursor"])')"
         measure "supervisor, newest, page 2 (keyset)" "$supervisor" "/api/v1/cases?limit=50&cursor=$next"
@@ -142,6 +144,8 @@ queries = {
     "supervisor, status=new": ("SELECT * FROM cases WHERE unit_scheme = '2024' AND province_code = 91 AND status IN ('new') ORDER BY id DESC LIMIT 51", ()),
     "supervisor, newest": ("SELECT * FROM cases WHERE unit_scheme = '2024' AND province_code = 91 ORDER BY id DESC LIMIT 51", ()),
     "supervisor, district 902, status=new": ("SELECT * FROM cases WHERE unit_scheme = '2024' AND province_code = 91 AND status IN ('new') AND unit_scheme = '2024' AND district_code = 902 ORDER BY id DESC LIMIT 51", ()),
+    "supervisor, due soonest": ("SELECT * FROM cases WHERE unit_scheme = '2024' AND province_code = 91 ORDER BY resolve_due_at, id LIMIT 51", ()),
+    "supervisor, priority, page 2": ("SELECT * FROM cases WHERE unit_scheme = '2024' AND province_code = 91 AND (priority_rank, id) > (1, '0') ORDER BY priority_rank, id LIMIT 51", ()),
 }
 for name, (sql, args) in queries.items():
     plan = " | ".join(row[3] for row in db.execute("EXPLAIN QUERY PLAN " + sql, args))
@@ -156,7 +160,9 @@ postgres_plans() {
         "$q authority_id = $kl AND status IN ('new') ORDER BY id DESC LIMIT 51" \
         "$q unit_scheme = '2024' AND province_code = 91 AND status IN ('new') ORDER BY id DESC LIMIT 51" \
         "$q unit_scheme = '2024' AND province_code = 91 ORDER BY id DESC LIMIT 51" \
-        "$q unit_scheme = '2024' AND province_code = 91 AND status IN ('new') AND district_code = 902 ORDER BY id DESC LIMIT 51"; do
+        "$q unit_scheme = '2024' AND province_code = 91 AND status IN ('new') AND district_code = 902 ORDER BY id DESC LIMIT 51" \
+        "$q unit_scheme = '2024' AND province_code = 91 ORDER BY resolve_due_at, id LIMIT 51" \
+        "$q unit_scheme = '2024' AND province_code = 91 AND (priority_rank, id) > (1, '0') ORDER BY priority_rank, id LIMIT 51"; do
         echo "  $sql"
         runuser -u postgres -- psql -h 127.0.0.1 -p "$pgport" -U postgres -d tinbao -X -A -t \
             -c "EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY ON) $sql" | sed 's/^/    /'

@@ -55,6 +55,9 @@ impl ManageConnection for Manager {
     }
 }
 
+/// How long a request waits for a database connection before it is answered 503.
+const CONNECTION_TIMEOUT: Duration = Duration::from_secs(10);
+
 /// The shared pool. Cheap to clone.
 #[derive(Clone)]
 pub struct Db {
@@ -89,7 +92,7 @@ impl Db {
         let pool = r2d2::Pool::builder()
             .max_size(max_size)
             .min_idle(Some(1))
-            .connection_timeout(Duration::from_secs(10))
+            .connection_timeout(CONNECTION_TIMEOUT)
             // No `SELECT 1` before every use: a broken connection fails its statement,
             // the request answers 503, and r2d2 replaces the connection.
             .test_on_check_out(false)
@@ -116,12 +119,15 @@ impl Db {
         F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
         T: Send + 'static,
     {
-        let permit = self
-            .permits
-            .clone()
-            .acquire_owned()
-            .await
-            .map_err(|_| ApiError::internal("the database pool is closed"))?;
+        // As long as r2d2 would have waited for a connection, then the same 503.
+        let permit = match tokio::time::timeout(CONNECTION_TIMEOUT, self.permits.clone().acquire_owned()).await {
+            Ok(Ok(permit)) => permit,
+            Ok(Err(_closed)) => return Err(ApiError::internal("the database pool is closed")),
+            Err(_elapsed) => {
+                tracing::error!("no database connection within {CONNECTION_TIMEOUT:?}");
+                return Err(ApiError::unavailable());
+            }
+        };
         let pool = self.pool.clone();
         let span = tracing::Span::current();
         actix_web::web::block(move || {
