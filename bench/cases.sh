@@ -143,7 +143,7 @@ queries = {
     "officer, newest": ("SELECT * FROM cases WHERE authority_id = ? ORDER BY id DESC LIMIT 51", (authority,)),
     "supervisor, status=new": ("SELECT * FROM cases WHERE unit_scheme = '2024' AND province_code = 91 AND status IN ('new') ORDER BY id DESC LIMIT 51", ()),
     "supervisor, newest": ("SELECT * FROM cases WHERE unit_scheme = '2024' AND province_code = 91 ORDER BY id DESC LIMIT 51", ()),
-    "supervisor, district 902, status=new": ("SELECT * FROM cases WHERE unit_scheme = '2024' AND province_code = 91 AND status IN ('new') AND unit_scheme = '2024' AND district_code = 902 ORDER BY id DESC LIMIT 51", ()),
+    "supervisor, district 902, status=new": ("SELECT * FROM cases WHERE unit_scheme = '2024' AND province_code = 91 AND status IN ('new') AND district_code = 902 ORDER BY id DESC LIMIT 51", ()),
     "supervisor, due soonest": ("SELECT * FROM cases WHERE unit_scheme = '2024' AND province_code = 91 ORDER BY resolve_due_at, id LIMIT 51", ()),
     "supervisor, priority, page 2": ("SELECT * FROM cases WHERE unit_scheme = '2024' AND province_code = 91 AND (priority_rank, id) > (1, '0') ORDER BY priority_rank, id LIMIT 51", ()),
 }
@@ -153,20 +153,29 @@ for name, (sql, args) in queries.items():
 PY
 }
 
+# The server's statements are prepared with their values as parameters, and PostgreSQL
+# runs such a statement with one generic plan after a few executions: the plans shown are
+# those generic plans (estimated without the values), not the ones psql would make for
+# the same SQL with the values written in. The join is the server's: each case's
+# authority's name.
 postgres_plans() {
-    local q="SELECT * FROM cases WHERE"
-    local kl="(SELECT id FROM authorities WHERE code = '2024-D902')"
-    for sql in \
-        "$q authority_id = $kl AND status IN ('new') ORDER BY id DESC LIMIT 51" \
-        "$q unit_scheme = '2024' AND province_code = 91 AND status IN ('new') ORDER BY id DESC LIMIT 51" \
-        "$q unit_scheme = '2024' AND province_code = 91 ORDER BY id DESC LIMIT 51" \
-        "$q unit_scheme = '2024' AND province_code = 91 AND status IN ('new') AND district_code = 902 ORDER BY id DESC LIMIT 51" \
-        "$q unit_scheme = '2024' AND province_code = 91 ORDER BY resolve_due_at, id LIMIT 51" \
-        "$q unit_scheme = '2024' AND province_code = 91 AND (priority_rank, id) > (1, '0') ORDER BY priority_rank, id LIMIT 51"; do
-        echo "  $sql"
-        runuser -u postgres -- psql -h 127.0.0.1 -p "$pgport" -U postgres -d tinbao -X -A -t \
-            -c "EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY ON) $sql" | sed 's/^/    /'
-    done
+    local q="SELECT cases.*, authorities.name FROM cases JOIN authorities ON authorities.id = cases.authority_id WHERE"
+    local kl sql args
+    kl="'$(runuser -u postgres -- psql -h 127.0.0.1 -p "$pgport" -U postgres -d tinbao -X -A -t \
+        -c "SELECT id FROM authorities WHERE code = '2024-D902'")'"
+    while IFS='|' read -r sql args; do
+        echo "  $sql   -- $args"
+        runuser -u postgres -- psql -h 127.0.0.1 -p "$pgport" -U postgres -d tinbao -X -A -t -q \
+            -c "SET plan_cache_mode = force_generic_plan" -c "PREPARE p AS $sql" \
+            -c "EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY ON) EXECUTE p($args)" | sed 's/^/    /'
+    done <<EOF
+$q cases.authority_id = \$1 AND cases.status = \$2 ORDER BY cases.id DESC LIMIT 51|$kl, 'new'
+$q cases.unit_scheme = \$1 AND cases.province_code = \$2 AND cases.status = \$3 ORDER BY cases.id DESC LIMIT 51|'2024', 91, 'new'
+$q cases.unit_scheme = \$1 AND cases.province_code = \$2 ORDER BY cases.id DESC LIMIT 51|'2024', 91
+$q cases.unit_scheme = \$1 AND cases.province_code = \$2 AND cases.status = \$3 AND cases.district_code = \$4 ORDER BY cases.id DESC LIMIT 51|'2024', 91, 'new', 902
+$q cases.unit_scheme = \$1 AND cases.province_code = \$2 ORDER BY cases.resolve_due_at, cases.id LIMIT 51|'2024', 91
+$q cases.unit_scheme = \$1 AND cases.province_code = \$2 AND (cases.priority_rank, cases.id) > (\$3, \$4) ORDER BY cases.priority_rank, cases.id LIMIT 51|'2024', 91, 1, '0'
+EOF
 }
 
 if [[ "$backends" == *" sqlite "* ]]; then

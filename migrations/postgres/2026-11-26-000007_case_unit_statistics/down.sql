@@ -1,0 +1,1 @@
+DROP STATISTICS cases_unit_dependencies;
