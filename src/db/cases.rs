@@ -8,7 +8,7 @@ use diesel::sql_types::{Bool, Integer, Text, Timestamp};
 use uuid::Uuid;
 
 use super::schema::{authorities, case_notes, case_transfers, cases, reports, users};
-use super::{DbConnection, page_limit};
+use super::{DbConnection, opened_ids, page_limit};
 use crate::error::ApiError;
 
 /// What a work list shows of a case: fewer columns than a whole [`CaseRow`], because
@@ -373,11 +373,13 @@ pub fn list(
     if filter.escalated {
         query = query.filter(cases::escalated_at.is_not_null());
     }
+    // Each time bound twice: on `created_at`, exact, and on the id, which is the index's
+    // order within the scope (see `opened_ids`).
     if let Some(from) = filter.created_from {
-        query = query.filter(cases::created_at.ge(from));
+        query = query.filter(cases::created_at.ge(from)).filter(cases::id.ge(opened_ids::lowest_opened_since(from)));
     }
     if let Some(to) = filter.created_to {
-        query = query.filter(cases::created_at.lt(to));
+        query = query.filter(cases::created_at.lt(to)).filter(cases::id.lt(opened_ids::above_opened_before(to)));
     }
     for word in &filter.words {
         query = query.filter(cases::search_text.like(format!("%{}%", escape_like(word))).escape('\\'));
@@ -558,6 +560,8 @@ pub fn near(
         .filter(cases::status.eq_any(["new", "accepted", "investigating"]))
         .filter(cases::created_at.ge(around - window))
         .filter(cases::created_at.le(around + window))
+        .filter(cases::id.ge(opened_ids::lowest_opened_since(around - window)))
+        .filter(cases::id.lt(opened_ids::above_opened_before(around + window)))
         .into_boxed();
     let district = case.district_code.filter(|_| same_district);
     query = match (&case.unit_scheme, case.province_code, district, case.commune_code) {
@@ -610,6 +614,8 @@ pub fn stats_rows(
         ))
         .filter(cases::created_at.ge(from))
         .filter(cases::created_at.lt(to))
+        .filter(cases::id.ge(opened_ids::lowest_opened_since(from)))
+        .filter(cases::id.lt(opened_ids::above_opened_before(to)))
         .into_boxed();
     query = match within {
         Jurisdiction::Authority(id) => query.filter(cases::authority_id.eq(id.clone())),

@@ -9,6 +9,7 @@ pub mod clients;
 pub mod commune_boxes;
 pub mod idempotency;
 pub mod migrations;
+pub mod opened_ids;
 pub mod page_limit;
 pub mod pool;
 pub mod reports;

@@ -349,26 +349,11 @@ async fn the_work_list_never_shows_another_jurisdictions_case(backend: Backend) 
         for filter in filters {
             for sort in ["newest", "oldest", "due_soonest", "priority"] {
                 // Walk every page, one case at a time.
-                let mut seen: Vec<String> = Vec::new();
-                let mut keys: Vec<(i64, String)> = Vec::new();
-                let mut cursor: Option<String> = None;
-                loop {
-                    let mut path = format!("/api/v1/cases?limit=1&sort={sort}&{filter}");
-                    if let Some(c) = &cursor {
-                        path.push_str(&format!("&cursor={c}"));
-                    }
-                    let page = ok_json(app.call("GET", &path, Some(token), None).await, 200).await;
-                    for item in page["items"].as_array().unwrap() {
-                        let id = item["id"].as_str().unwrap().to_owned();
-                        keys.push((sort_key(sort, item), id.clone()));
-                        seen.push(id);
-                    }
-                    match page["next_cursor"].as_str() {
-                        Some(next) => cursor = Some(next.to_owned()),
-                        None => break,
-                    }
-                    assert!(seen.len() <= 10, "{who} {filter} {sort}: pages never end");
-                }
+                let items = every_case(&app, token, &format!("limit=1&sort={sort}&{filter}")).await;
+                let keys: Vec<(i64, String)> =
+                    items.iter().map(|item| (sort_key(sort, item), item["id"].as_str().unwrap().to_owned())).collect();
+                let seen: Vec<String> = keys.iter().map(|(_, id)| id.clone()).collect();
+                assert!(seen.len() <= 10, "{who} {filter} {sort}: more cases than there are");
                 let leaked: Vec<&String> = seen.iter().filter(|id| !visible.contains(id)).collect();
                 assert!(leaked.is_empty(), "{who} sees {leaked:?} with `{filter}` sorted {sort}");
                 assert!(!seen.contains(&far_case));
@@ -777,6 +762,60 @@ async fn sample_cases_read_like_real_ones(backend: Backend) {
     assert_eq!(times, sorted);
 }
 
+/// Every case of a work list (`query` says the page size, filters and order), page by page.
+async fn every_case(app: &TestApp, token: &str, query: &str) -> Vec<Value> {
+    let mut cases = Vec::new();
+    let mut cursor: Option<String> = None;
+    for _ in 0..1000 {
+        let mut path = format!("/api/v1/cases?{query}");
+        if let Some(c) = &cursor {
+            path.push_str(&format!("&cursor={c}"));
+        }
+        let page = ok_json(app.call("GET", &path, Some(token), None).await, 200).await;
+        cases.extend(page["items"].as_array().unwrap().iter().cloned());
+        match page["next_cursor"].as_str() {
+            Some(next) => cursor = Some(next.to_owned()),
+            None => return cases,
+        }
+    }
+    panic!("{query}: the pages never end");
+}
+
+async fn a_window_of_opening_times_holds_exactly_its_cases(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let s = staff(&app).await;
+    // Sample cases are opened over the past year; a real one now.
+    let seeded = crate::cli::tinbao(&app.database_url, &app.data_dir, &["cases", "seed-sample", "--count", "300"]);
+    assert!(seeded.status.success(), "{}", crate::cli::text(&seeded.stderr));
+    new_case(&app, &s, &tip(30787)).await;
+    let token = &s.auditor.access_token;
+    let opened = |case: &Value| chrono::DateTime::parse_from_rfc3339(case["created_at"].as_str().unwrap()).unwrap();
+    let all = every_case(&app, token, "limit=100").await;
+    assert_eq!(all.len(), 301);
+
+    // From the 200th newest case's opening time (included) to the 100th's (excluded).
+    let (from, to) = (all[200]["created_at"].as_str().unwrap(), all[100]["created_at"].as_str().unwrap());
+    let (from_at, to_at) = (opened(&all[200]), opened(&all[100]));
+    let expected: Vec<&Value> =
+        all.iter().filter(|c| from_at <= opened(c) && opened(c) < to_at).map(|c| &c["id"]).collect();
+    assert!(expected.len() >= 100, "the window holds the cases between the two");
+    for sort in ["newest", "oldest", "due_soonest", "priority"] {
+        let window =
+            every_case(&app, token, &format!("limit=100&sort={sort}&created_from={from}&created_to={to}")).await;
+        let mut got: Vec<&Value> = window.iter().map(|c| &c["id"]).collect();
+        got.sort_unstable_by(|a, b| b.as_str().cmp(&a.as_str()));
+        assert_eq!(got, expected, "sort={sort}");
+    }
+    let only_from = every_case(&app, token, &format!("limit=100&created_from={from}")).await;
+    assert_eq!(only_from.len(), all.iter().filter(|c| from_at <= opened(c)).count());
+    let only_to = every_case(&app, token, &format!("limit=100&created_to={to}")).await;
+    assert_eq!(only_to.len(), all.iter().filter(|c| opened(c) < to_at).count());
+
+    let path = format!("/api/v1/stats/cases?created_from={from}&created_to={to}");
+    let stats = ok_json(app.call("GET", &path, Some(token), None).await, 200).await;
+    assert_eq!(stats["total"], expected.len());
+}
+
 crate::on_both_backends!(
     every_transition_is_allowed_or_refused_for_every_role,
     a_resolution_needs_an_outcome_and_a_note,
@@ -790,6 +829,7 @@ crate::on_both_backends!(
     overdue_cases_are_escalated_once_per_missed_deadline,
     statistics_count_the_callers_cases_only,
     sample_cases_read_like_real_ones,
+    a_window_of_opening_times_holds_exactly_its_cases,
 );
 
 /// What a work list sorted by `sort` orders by, before the id (ascending; `newest` is

@@ -1,0 +1,1 @@
+DROP INDEX cases_by_commune_id;
