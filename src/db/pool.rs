@@ -29,14 +29,7 @@ impl ManageConnection for Manager {
     fn connect(&self) -> Result<DbConnection, DbError> {
         match &self.url {
             DatabaseUrl::Postgres(url) => {
-                let mut conn = PgConnection::establish(url).map_err(DbError::ConnectionError)?;
-                // One plan per statement, made without the values: every statement tinbao
-                // sends is one of a fixed set of shapes whose plan does not depend on the
-                // values, and by default PostgreSQL planned anew every execution of those
-                // whose values change each time (a keyset cursor, `now`): 0.6 ms of
-                // planning for 0.2 ms of work on every next page (docs/decisions.md).
-                conn.batch_execute("SET plan_cache_mode = force_generic_plan").map_err(DbError::QueryError)?;
-                Ok(DbConnection::Postgres(conn))
+                PgConnection::establish(url).map(DbConnection::Postgres).map_err(DbError::ConnectionError)
             }
             DatabaseUrl::Sqlite(path) => {
                 let mut conn =
