@@ -2,7 +2,7 @@
 //! version, and the staff's work list (keyset pages on indexed columns, never OFFSET).
 
 use chrono::NaiveDateTime;
-use diesel::dsl::sql;
+use diesel::dsl::{self, sql};
 use diesel::prelude::*;
 use diesel::sql_types::{Bool, Integer, Text, Timestamp};
 use uuid::Uuid;
@@ -373,13 +373,11 @@ pub fn list(
     if filter.escalated {
         query = query.filter(cases::escalated_at.is_not_null());
     }
-    // Each time bound twice: on `created_at`, exact, and on the id, which is the index's
-    // order within the scope (see `opened_ids`).
     if let Some(from) = filter.created_from {
-        query = query.filter(cases::created_at.ge(from)).filter(cases::id.ge(opened_ids::lowest_opened_since(from)));
+        query = query.filter(opened_since(from));
     }
     if let Some(to) = filter.created_to {
-        query = query.filter(cases::created_at.lt(to)).filter(cases::id.lt(opened_ids::above_opened_before(to)));
+        query = query.filter(opened_before(to));
     }
     for word in &filter.words {
         query = query.filter(cases::search_text.like(format!("%{}%", escape_like(word))).escape('\\'));
@@ -417,6 +415,20 @@ pub fn list(
     let mut rows: Vec<(SummaryRow, String)> = page_limit::at_least(query, limit).load(conn)?;
     rows.truncate(usize::try_from(limit).unwrap_or(0));
     Ok(rows)
+}
+
+/// Cases opened at or after `from`: exactly by `created_at`, and also by the id, which is
+/// the order of every `(scope, id)` index (see `opened_ids`), so that only the window's
+/// part of the index is read.
+fn opened_since(
+    from: NaiveDateTime,
+) -> dsl::And<dsl::GtEq<cases::created_at, NaiveDateTime>, dsl::GtEq<cases::id, String>> {
+    cases::created_at.ge(from).and(cases::id.ge(opened_ids::lowest_opened_since(from)))
+}
+
+/// Cases opened before `to`, bounded as in [`opened_since`].
+fn opened_before(to: NaiveDateTime) -> dsl::And<dsl::Lt<cases::created_at, NaiveDateTime>, dsl::Lt<cases::id, String>> {
+    cases::created_at.lt(to).and(cases::id.lt(opened_ids::above_opened_before(to)))
 }
 
 /// `%` and `_` in a search word are plain characters.
@@ -612,10 +624,8 @@ pub fn stats_rows(
             cases::accept_due_at,
             cases::resolve_due_at,
         ))
-        .filter(cases::created_at.ge(from))
-        .filter(cases::created_at.lt(to))
-        .filter(cases::id.ge(opened_ids::lowest_opened_since(from)))
-        .filter(cases::id.lt(opened_ids::above_opened_before(to)))
+        .filter(opened_since(from))
+        .filter(opened_before(to))
         .into_boxed();
     query = match within {
         Jurisdiction::Authority(id) => query.filter(cases::authority_id.eq(id.clone())),
