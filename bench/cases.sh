@@ -45,6 +45,11 @@ page_size() {
     curl -fsS -H "Authorization: Bearer $1" "$base$2" | python3 -c 'import json, sys; print(len(json.load(sys.stdin)["items"]))'
 }
 
+# Where the first page of a list ends (token path).
+next_cursor() {
+    curl -fsS -H "Authorization: Bearer $1" "$base$2" | python3 -c 'import json, sys; print(json.load(sys.stdin)["next_cursor"])'
+}
+
 run_wrk() { # label token path
     printf '%-58s ' "$1"
     local out
@@ -107,9 +112,11 @@ run_backend() { # name database_url plan_command
         measure "supervisor, district 902, status=new" "$supervisor" "/api/v1/cases?unit=2024.district.902&status=new&limit=50"
         measure "supervisor, due soonest" "$supervisor" "/api/v1/cases?sort=due_soonest&limit=50"
         measure "supervisor, priority" "$supervisor" "/api/v1/cases?sort=priority&limit=50"
-        next="$(curl -fsS -H "Authorization: Bearer $supervisor" "$base/api/v1/cases?limit=50" |
-            python3 -c 'import json, sys; print(json.load(sys.stdin)["next_cursor"])')"
+        measure "supervisor, overdue" "$supervisor" "/api/v1/cases?overdue=true&limit=50"
+        next="$(next_cursor "$supervisor" "/api/v1/cases?limit=50")"
         measure "supervisor, newest, page 2 (keyset)" "$supervisor" "/api/v1/cases?limit=50&cursor=$next"
+        next="$(next_cursor "$supervisor" "/api/v1/cases?sort=due_soonest&limit=50")"
+        measure "supervisor, due soonest, page 2 (keyset)" "$supervisor" "/api/v1/cases?sort=due_soonest&limit=50&cursor=$next"
     done
     echo "== $name, $count cases: plans"
     "$3"
@@ -174,7 +181,9 @@ $q cases.unit_scheme = \$1 AND cases.province_code = \$2 AND cases.status = \$3 
 $q cases.unit_scheme = \$1 AND cases.province_code = \$2 ORDER BY cases.id DESC LIMIT 51|'2024', 91
 $q cases.unit_scheme = \$1 AND cases.province_code = \$2 AND cases.status = \$3 AND cases.district_code = \$4 ORDER BY cases.id DESC LIMIT 51|'2024', 91, 'new', 902
 $q cases.unit_scheme = \$1 AND cases.province_code = \$2 ORDER BY cases.resolve_due_at, cases.id LIMIT 51|'2024', 91
-$q cases.unit_scheme = \$1 AND cases.province_code = \$2 AND (cases.priority_rank, cases.id) > (\$3, \$4) ORDER BY cases.priority_rank, cases.id LIMIT 51|'2024', 91, 1, '0'
+$q cases.unit_scheme = \$1 AND cases.province_code = \$2 AND (cases.priority_rank, cases.id) > ((SELECT \$3), (SELECT \$4)) ORDER BY cases.priority_rank, cases.id LIMIT 51|'2024', 91, 1, '0'
+$q cases.unit_scheme = \$1 AND cases.province_code = \$2 AND cases.id < (SELECT \$3) ORDER BY cases.id DESC LIMIT 51|'2024', 91, 'ffffffff'
+$q cases.unit_scheme = \$1 AND cases.province_code = \$2 AND ((cases.status = 'new' AND cases.accept_due_at < (SELECT \$3)) OR (cases.status IN ('new', 'accepted', 'investigating') AND cases.resolve_due_at < (SELECT \$3))) ORDER BY cases.id DESC LIMIT 51|'2024', 91, now()::timestamp
 EOF
 }
 

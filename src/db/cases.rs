@@ -2,12 +2,12 @@
 //! version, and the staff's work list (keyset pages on indexed columns, never OFFSET).
 
 use chrono::NaiveDateTime;
-use diesel::dsl::{self, sql};
+use diesel::dsl;
 use diesel::prelude::*;
-use diesel::sql_types::{Bool, Integer, Text, Timestamp};
 use uuid::Uuid;
 
 use super::schema::{authorities, case_notes, case_transfers, cases, reports, users};
+use super::unplanned_values::Condition;
 use super::{DbConnection, opened_ids, page_limit};
 use crate::error::ApiError;
 
@@ -362,12 +362,16 @@ pub fn list(
     if let Some(matter) = &filter.matter {
         query = query.filter(cases::matter.eq(matter.clone()));
     }
+    // The moment and a cursor's values are written so that PostgreSQL keeps one plan for
+    // the statement instead of planning each execution (see `unplanned_values`).
     if let Some(now) = filter.overdue_at {
         query = query.filter(
-            cases::status
-                .eq("new")
-                .and(cases::accept_due_at.lt(now))
-                .or(cases::status.eq_any(["new", "accepted", "investigating"]).and(cases::resolve_due_at.lt(now))),
+            Condition::on(conn)
+                .sql("((cases.status = 'new' AND cases.accept_due_at < ")
+                .value(now)
+                .sql(") OR (cases.status IN ('new', 'accepted', 'investigating') AND cases.resolve_due_at < ")
+                .value(now)
+                .sql("))"),
         );
     }
     if filter.escalated {
@@ -383,22 +387,24 @@ pub fn list(
         query = query.filter(cases::search_text.like(format!("%{}%", escape_like(word))).escape('\\'));
     }
     query = match (sort, after) {
-        (Sort::Newest, Some(Cursor::Id(id))) => query.filter(cases::id.lt(id.clone())),
-        (Sort::Oldest, Some(Cursor::Id(id))) => query.filter(cases::id.gt(id.clone())),
+        (Sort::Newest, Some(Cursor::Id(id))) => query.filter(Condition::on(conn).sql("cases.id < ").value(id.clone())),
+        (Sort::Oldest, Some(Cursor::Id(id))) => query.filter(Condition::on(conn).sql("cases.id > ").value(id.clone())),
         // Row values, not `a > x OR (a = x AND id > y)`: both backends start an index range
         // scan at a row value, but only filter with the OR (reading every earlier entry).
         (Sort::DueSoonest, Some(Cursor::Due(due, id))) => query.filter(
-            sql::<Bool>("(cases.resolve_due_at, cases.id) > (")
-                .bind::<Timestamp, _>(*due)
+            Condition::on(conn)
+                .sql("(cases.resolve_due_at, cases.id) > (")
+                .value(*due)
                 .sql(", ")
-                .bind::<Text, _>(id.clone())
+                .value(id.clone())
                 .sql(")"),
         ),
         (Sort::Priority, Some(Cursor::Rank(rank, id))) => query.filter(
-            sql::<Bool>("(cases.priority_rank, cases.id) > (")
-                .bind::<Integer, _>(*rank)
+            Condition::on(conn)
+                .sql("(cases.priority_rank, cases.id) > (")
+                .value(*rank)
                 .sql(", ")
-                .bind::<Text, _>(id.clone())
+                .value(id.clone())
                 .sql(")"),
         ),
         _ => query,

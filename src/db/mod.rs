@@ -17,6 +17,7 @@ pub mod routing;
 pub mod schema;
 pub mod sessions;
 pub mod throttle;
+pub mod unplanned_values;
 pub mod url;
 pub mod users;
 
