@@ -74,6 +74,16 @@ measure() { # label token path
     fi
 }
 
+# Fresh accounts and tokens (database_url data_dir suffix): access tokens live 10 minutes,
+# less than a backend's run.
+sign_in() {
+    DATABASE_URL="$1" TINBAO_DATA_DIR="$2" TINBAO_LOG=warn TINBAO_ADMIN_PASSWORD="$password" \
+        "$bin" users create-admin --login "bench.admin.$3" >/dev/null
+    admin="$(python3 .ci/session_token.py admin "$base" "bench.admin.$3" "$password")"
+    officer="$(python3 .ci/session_token.py district_officer "$base" "bench.officer.$3" "$password" "$admin")"
+    supervisor="$(python3 .ci/session_token.py supervisor "$base" "bench.supervisor.$3" "$password" "$admin")"
+}
+
 # After a bulk load, let the database finish its own upkeep before measuring: otherwise
 # PostgreSQL's autovacuum works through the 990,000 new rows during the measurements, on
 # the same two cores (a p99 of 35 ms where p50 was 3.4 ms, in one run).
@@ -89,12 +99,7 @@ run_backend() { # name database_url plan_command
     mkdir -p "$data"
     echo "== $name: seeding $small sample cases"
     DATABASE_URL="$url" TINBAO_DATA_DIR="$data" TINBAO_LOG=warn "$bin" cases seed-sample --count "$small"
-    DATABASE_URL="$url" TINBAO_DATA_DIR="$data" TINBAO_LOG=warn TINBAO_ADMIN_PASSWORD="$password" \
-        "$bin" users create-admin --login bench.admin >/dev/null
     start "$url" "$data"
-    admin="$(python3 .ci/session_token.py admin "$base" bench.admin "$password")"
-    officer="$(python3 .ci/session_token.py district_officer "$base" bench.officer "$password" "$admin")"
-    supervisor="$(python3 .ci/session_token.py supervisor "$base" bench.supervisor "$password" "$admin")"
     for count in "$small" "$large"; do
         if [ "$count" != "$small" ]; then
             stop
@@ -103,6 +108,7 @@ run_backend() { # name database_url plan_command
             settle "$name"
             start "$url" "$data"
         fi
+        sign_in "$url" "$data" "$count"
         echo "== $name, $count cases: GET /api/v1/cases (8 connections, 15 s each)"
         measure "officer, newest" "$officer" "/api/v1/cases?limit=50"
         measure "officer, status=new" "$officer" "/api/v1/cases?status=new&limit=50"
@@ -120,6 +126,7 @@ run_backend() { # name database_url plan_command
     done
     echo "== $name, $count cases: plans"
     "$3"
+    sign_in "$url" "$data" transitions
     echo "== $name, $count cases: transitions (the supervisor accepts each new case of Kiên Giang once, 4 connections)"
     python3 - "$base" "$supervisor" >"$work/new-cases.txt" <<'PY'
 import json, sys, urllib.request
@@ -164,7 +171,8 @@ PY
 # runs such a statement with one generic plan after a few executions: the plans shown are
 # those generic plans (estimated without the values), not the ones psql would make for
 # the same SQL with the values written in. The join is the server's: each case's
-# authority's name.
+# authority's name. A value written `(SELECT $3::type)` is one the server keeps from the
+# planner (db::unplanned_values); the cast stands for the type the server sends with it.
 postgres_plans() {
     local q="SELECT cases.*, authorities.name FROM cases JOIN authorities ON authorities.id = cases.authority_id WHERE"
     local kl sql args
@@ -181,9 +189,9 @@ $q cases.unit_scheme = \$1 AND cases.province_code = \$2 AND cases.status = \$3 
 $q cases.unit_scheme = \$1 AND cases.province_code = \$2 ORDER BY cases.id DESC LIMIT 51|'2024', 91
 $q cases.unit_scheme = \$1 AND cases.province_code = \$2 AND cases.status = \$3 AND cases.district_code = \$4 ORDER BY cases.id DESC LIMIT 51|'2024', 91, 'new', 902
 $q cases.unit_scheme = \$1 AND cases.province_code = \$2 ORDER BY cases.resolve_due_at, cases.id LIMIT 51|'2024', 91
-$q cases.unit_scheme = \$1 AND cases.province_code = \$2 AND (cases.priority_rank, cases.id) > ((SELECT \$3), (SELECT \$4)) ORDER BY cases.priority_rank, cases.id LIMIT 51|'2024', 91, 1, '0'
-$q cases.unit_scheme = \$1 AND cases.province_code = \$2 AND cases.id < (SELECT \$3) ORDER BY cases.id DESC LIMIT 51|'2024', 91, 'ffffffff'
-$q cases.unit_scheme = \$1 AND cases.province_code = \$2 AND ((cases.status = 'new' AND cases.accept_due_at < (SELECT \$3)) OR (cases.status IN ('new', 'accepted', 'investigating') AND cases.resolve_due_at < (SELECT \$3))) ORDER BY cases.id DESC LIMIT 51|'2024', 91, now()::timestamp
+$q cases.unit_scheme = \$1 AND cases.province_code = \$2 AND (cases.priority_rank, cases.id) > ((SELECT \$3::integer), (SELECT \$4::text)) ORDER BY cases.priority_rank, cases.id LIMIT 51|'2024', 91, 1, '0'
+$q cases.unit_scheme = \$1 AND cases.province_code = \$2 AND cases.id < (SELECT \$3::text) ORDER BY cases.id DESC LIMIT 51|'2024', 91, 'ffffffff'
+$q cases.unit_scheme = \$1 AND cases.province_code = \$2 AND ((cases.status = 'new' AND cases.accept_due_at < (SELECT \$3::timestamp)) OR (cases.status IN ('new', 'accepted', 'investigating') AND cases.resolve_due_at < (SELECT \$3::timestamp))) ORDER BY cases.id DESC LIMIT 51|'2024', 91, now()::timestamp
 EOF
 }
 

@@ -39,3 +39,6 @@ statuses = collections.Counter(status for status, _ in results)
 pick = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000
 print(f"transitions: {len(results) / elapsed:.0f} per second ({len(results)} in {elapsed:.1f} s), "
       f"p50 {pick(0.5):.2f} ms, p99 {pick(0.99):.2f} ms, statuses {dict(statuses)}")
+# A benchmark of refusals measures nothing: every answer must be a 200.
+if set(statuses) != {200}:
+    print("  !! not every answer was 200")
