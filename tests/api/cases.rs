@@ -663,6 +663,14 @@ async fn overdue_cases_are_escalated_once_per_missed_deadline(backend: Backend) 
     assert_eq!(watch["items"][0]["id"], case.as_str());
     assert!(watch["items"][0]["escalated_at"].is_string());
     assert_eq!(watch["items"][0]["overdue"], true);
+    let overdue_list = |token: String| {
+        let app = &app;
+        async move {
+            let page = ok_json(app.call("GET", "/api/v1/cases?overdue=true", Some(&token), None).await, 200).await;
+            page["items"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap().to_owned()).collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(overdue_list(sup.clone()).await, vec![case.clone()], "new and late to be accepted: overdue");
     let (detail, etag) = read(&app, &s.officer.access_token, &case).await;
     assert_eq!(detail["history"].as_array().unwrap().iter().filter(|e| e["actor"] == "system:deadlines").count(), 1);
     // An escalation changes no one's ETag: accepting still works with the ETag read before.
@@ -682,6 +690,8 @@ async fn overdue_cases_are_escalated_once_per_missed_deadline(backend: Backend) 
         actix_web::rt::time::sleep(std::time::Duration::from_millis(250)).await;
     }
     assert_eq!(seen, vec!["accept", "resolve"]);
+    assert_eq!(overdue_list(sup.clone()).await, vec![case.clone()], "accepted and late to be resolved: overdue");
+    assert!(overdue_list(s.ha_tien.access_token.clone()).await.is_empty(), "not another district's");
     actix_web::rt::time::sleep(std::time::Duration::from_millis(2500)).await;
     let (detail, _) = read(&app, sup, &case).await;
     assert_eq!(escalations(detail), vec!["accept", "resolve"], "each missed deadline once");
