@@ -16,14 +16,14 @@ fn main() -> Result<(), String> {
     let seconds: u64 = args.next().and_then(|s| s.parse().ok()).unwrap_or(10);
     let threads: usize = args.next().and_then(|s| s.parse().ok()).unwrap_or(2);
     let db = Db::open(&url, threads as u32)?;
-    let mut conn = db.get().map_err(|e| e.detail.en.into_owned())?;
-    migrations::run_pending(&mut conn).map_err(|e| e.detail.en.into_owned())?;
+    let mut conn = db.get().map_err(|e| e.to_string())?;
+    migrations::run_pending(&mut conn).map_err(|e| e.to_string())?;
     tinbao::services::seed::seed_if_empty(&mut conn).map_err(|e| e.detail.en.into_owned())?;
     let authority = tinbao::db::authorities::find_by_code(&mut conn, "2024-D902")
-        .map_err(|e| e.detail.en.into_owned())?
+        .map_err(|e| e.to_string())?
         .ok_or("seeded authority")?
         .id;
-    let rules_version = tinbao::db::routing::version(&mut conn).map_err(|e| e.detail.en.into_owned())?;
+    let rules_version = tinbao::db::routing::version(&mut conn).map_err(|e| e.to_string())?;
     drop(conn);
     let content = r#"{"matter":"illegal_entry","narrative":"Khoảng 21 giờ tôi thấy năm người đi bộ theo đường mòn từ phía Campuchia sang."}"#;
     let sealed = "00000000:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
@@ -34,7 +34,7 @@ fn main() -> Result<(), String> {
             let db = db.clone();
             let origin = Origin::anonymous(None);
             std::thread::spawn(move || -> Result<u64, String> {
-                let mut conn = db.get().map_err(|e| e.detail.en.into_owned())?;
+                let mut conn = db.get().map_err(|e| e.to_string())?;
                 let mut n = 0;
                 while Instant::now() < deadline {
                     // One transaction per tip: on PostgreSQL the single statement is one.
@@ -80,7 +80,7 @@ fn main() -> Result<(), String> {
                         tinbao::db::DbConnection::Postgres(_) => write(&mut conn),
                         tinbao::db::DbConnection::Sqlite(_) => tinbao::db::pool::in_transaction(&mut conn, write),
                     }
-                    .map_err(|e| e.detail.en.into_owned())?;
+                    .map_err(|e| e.to_string())?;
                     n += 1;
                 }
                 Ok(n)

@@ -1,5 +1,6 @@
-//! The command line: `tinbao [serve]`, `tinbao migrate`, `tinbao units import`,
-//! `tinbao authorities import`, `tinbao healthcheck`.
+//! The command line, a face of its own: `tinbao [serve]`, `migrate`, `units import`,
+//! `authorities import`, `routing-rules import`, `users create-admin`,
+//! `cases seed-sample`, `audit verify`, `audit checkpoint`, `healthcheck`.
 
 use std::collections::HashMap;
 use std::fs::File;
@@ -200,7 +201,7 @@ fn open_migrated(config: &Config) -> Result<Db, String> {
     let db = Db::open(&config.database, 2)?;
     let mut conn = db.get().map_err(|_| format!("cannot connect to {}", config.database))?;
     let applied = migrations::with_startup_lock(&mut conn, migrations::run_pending)
-        .map_err(|e| format!("migrations failed on {}: {}", config.database, e.detail.en))?;
+        .map_err(|e| format!("migrations failed on {}: {}", config.database, e))?;
     if !applied.is_empty() {
         println!("applied {} migration(s): {}", applied.len(), applied.join(", "));
     }
@@ -217,7 +218,7 @@ fn import_units(config: &Config, scheme: &str, file: &Path) -> Result<(), String
     let scheme = Scheme::parse(scheme).ok_or_else(|| format!("unknown scheme {scheme}"))?;
     let input = open(file)?;
     let db = open_migrated(config)?;
-    let mut conn = db.get().map_err(|e| e.detail.en.into_owned())?;
+    let mut conn = db.get().map_err(|e| e.to_string())?;
     let counts = imports::import_units(&mut conn, scheme, input).map_err(|e| import_failed(file, e))?;
     println!(
         "{}: {} units added, {} changed, {} unchanged (scheme {scheme})",
@@ -232,7 +233,7 @@ fn import_units(config: &Config, scheme: &str, file: &Path) -> Result<(), String
 fn import_authorities(config: &Config, file: &Path) -> Result<(), String> {
     let input = open(file)?;
     let db = open_migrated(config)?;
-    let mut conn = db.get().map_err(|e| e.detail.en.into_owned())?;
+    let mut conn = db.get().map_err(|e| e.to_string())?;
     let counts = imports::import_authorities(&mut conn, input).map_err(|e| import_failed(file, e))?;
     println!(
         "{}: {} authorities added, {} changed, {} unchanged",
@@ -247,8 +248,8 @@ fn import_authorities(config: &Config, file: &Path) -> Result<(), String> {
 fn import_rules(config: &Config, file: &Path) -> Result<(), String> {
     let input = open(file)?;
     let db = open_migrated(config)?;
-    let mut conn = db.get().map_err(|e| e.detail.en.into_owned())?;
-    let counts = crate::services::routing::import(&mut conn, input).map_err(|e| import_failed(file, e))?;
+    let mut conn = db.get().map_err(|e| e.to_string())?;
+    let counts = crate::services::routing_rules::import(&mut conn, input).map_err(|e| import_failed(file, e))?;
     println!(
         "{}: {} rules added, {} changed, {} unchanged",
         file.display(),
@@ -261,12 +262,11 @@ fn import_rules(config: &Config, file: &Path) -> Result<(), String> {
 
 fn seed_sample_cases(config: &Config, count: u64) -> Result<(), String> {
     let db = open_migrated(config)?;
-    let mut conn = db.get().map_err(|e| e.detail.en.into_owned())?;
+    let mut conn = db.get().map_err(|e| e.to_string())?;
     crate::services::seed::seed_if_empty(&mut conn).map_err(|e| e.detail.en.into_owned())?;
-    let existing = crate::db::cases::count(&mut conn).map_err(|e| e.detail.en.into_owned())?;
+    let existing = crate::db::cases::count(&mut conn).map_err(|e| e.to_string())?;
     let started = std::time::Instant::now();
-    let written =
-        crate::services::sample_cases::seed(&mut conn, count, existing).map_err(|e| e.detail.en.into_owned())?;
+    let written = crate::db::sample_cases::seed(&mut conn, count, existing).map_err(|e| e.to_string())?;
     println!(
         "wrote {written} sample cases in {:.1} s ({} cases now)",
         started.elapsed().as_secs_f64(),
@@ -280,7 +280,7 @@ fn verify_audit(config: &Config, checkpoint: Option<&str>) -> Result<(), String>
         .map(|text| Checkpoint::parse(text).ok_or("--checkpoint is not a digest printed by `tinbao audit checkpoint`"))
         .transpose()?;
     let db = open_migrated(config)?;
-    let mut conn = db.get().map_err(|e| e.detail.en.into_owned())?;
+    let mut conn = db.get().map_err(|e| e.to_string())?;
     let found = audit::verify(&mut conn, checkpoint.as_ref()).map_err(|e| e.detail.en.into_owned())?;
     if let Some((stored, damage)) = &found.first_damaged {
         let e = &stored.event;
@@ -308,7 +308,7 @@ fn verify_audit(config: &Config, checkpoint: Option<&str>) -> Result<(), String>
 
 fn checkpoint_audit(config: &Config) -> Result<(), String> {
     let db = open_migrated(config)?;
-    let mut conn = db.get().map_err(|e| e.detail.en.into_owned())?;
+    let mut conn = db.get().map_err(|e| e.to_string())?;
     let checkpoint = audit::checkpoint(&mut conn).map_err(|e| e.detail.en.into_owned())?;
     eprintln!(
         "{} events up to sequence {}; keep this digest outside the database:",
@@ -328,7 +328,7 @@ fn create_admin(config: &Config, login: &str, password: Option<String>) -> Resul
         }
     };
     let db = open_migrated(config)?;
-    let mut conn = db.get().map_err(|e| e.detail.en.into_owned())?;
+    let mut conn = db.get().map_err(|e| e.to_string())?;
     let account = crate::services::accounts::create_admin(&mut conn, login, &password)?;
     println!("created admin {} ({})", account.login, account.id);
     Ok(())

@@ -1,18 +1,11 @@
-//! The one error type of the service and its RFC 9457 `application/problem+json` form.
+//! The one error type of the core: what went wrong with a use case, in its own terms.
 //!
-//! Every error has a stable snake_case `code` that clients may rely on, and sentences in
-//! Vietnamese and English; the request-context middleware picks the language and adds the
-//! request id. A 5xx never says what went wrong inside: that goes to the log only.
+//! Every error has a stable snake_case `code` that clients may rely on, a [`ErrorKind`]
+//! that says what kind of failure it is, and sentences in Vietnamese and English. Nothing
+//! here knows HTTP: each face turns the kind into its own answer in one place (the JSON
+//! API's is `routes::problem`). What went wrong inside is logged, never shown.
 
-use actix_web::http::StatusCode;
-use actix_web::http::header::{self, HeaderName, HeaderValue};
-use actix_web::{HttpResponse, ResponseError};
-use serde::Serialize;
-
-use crate::i18n::{Lang, Msg};
-
-/// The media type of every error body.
-pub const PROBLEM_JSON: &str = "application/problem+json";
+use crate::i18n::Msg;
 
 /// What is wrong with one field of a request.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,30 +24,66 @@ impl FieldError {
     }
 }
 
-/// An error answered to the client.
+/// The kinds of failure a use case (or a face reading a request) can end in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// The request itself is malformed: parameters, syntax, headers.
+    BadRequest,
+    /// The caller is not signed in, or their credentials are not valid (any longer).
+    Unauthenticated,
+    /// The caller is known but may not do this.
+    Forbidden,
+    /// The object does not exist, or the caller may not know of it.
+    NotFound,
+    /// The path exists but not with this method (the faces only).
+    MethodNotAllowed,
+    /// The object's state does not allow this now (see `allowed_actions`).
+    Conflict,
+    /// The caller's copy of the object is out of date.
+    StaleVersion,
+    /// A change that must name the version it applies to did not.
+    VersionRequired,
+    /// The request is larger than the service takes.
+    TooLarge,
+    /// The request's content type is not one this operation reads.
+    UnsupportedMediaType,
+    /// Well-formed input that breaks the rules of its fields (see `errors`).
+    Invalid,
+    /// Too many attempts; try again after `retry_after` seconds.
+    TooManyRequests,
+    /// A dependency (the database) cannot be reached right now.
+    Unavailable,
+    /// Something failed inside.
+    Internal,
+}
+
+/// A failed use case.
 #[derive(Debug, Clone, thiserror::Error)]
-#[error("{code} ({status})")]
-pub struct ApiError {
-    pub status: StatusCode,
+#[error("{code} ({kind:?})")]
+pub struct ServiceError {
+    pub kind: ErrorKind,
     pub code: &'static str,
     pub detail: Msg,
     pub errors: Vec<FieldError>,
-    /// Headers the answer needs: `Allow` for 405, `Retry-After` for 429 and 503,
-    /// `WWW-Authenticate` for 401.
-    pub headers: Vec<(HeaderName, String)>,
+    /// For `TooManyRequests` and `Unavailable`: seconds until a retry may succeed.
+    pub retry_after: Option<u64>,
+    /// For `MethodNotAllowed`: the methods the path accepts.
+    pub allowed_methods: Option<String>,
     /// For a case action that cannot be taken: the actions the caller may take instead.
     pub allowed_actions: Option<Vec<&'static str>>,
 }
 
-impl ApiError {
-    pub fn new(status: StatusCode, code: &'static str, detail: Msg) -> Self {
-        ApiError { status, code, detail, errors: Vec::new(), headers: Vec::new(), allowed_actions: None }
-    }
-
-    /// Adds a header to the answer.
-    pub fn with_header(mut self, name: HeaderName, value: impl Into<String>) -> Self {
-        self.headers.push((name, value.into()));
-        self
+impl ServiceError {
+    pub fn new(kind: ErrorKind, code: &'static str, detail: Msg) -> Self {
+        ServiceError {
+            kind,
+            code,
+            detail,
+            errors: Vec::new(),
+            retry_after: None,
+            allowed_methods: None,
+            allowed_actions: None,
+        }
     }
 
     /// Lists the actions the caller may take instead.
@@ -63,25 +92,31 @@ impl ApiError {
         self
     }
 
-    /// Adds `Retry-After`.
-    pub fn retry_after(self, seconds: u64) -> Self {
-        self.with_header(header::RETRY_AFTER, seconds.max(1).to_string())
+    /// Says when to try again.
+    pub fn retry_after(mut self, seconds: u64) -> Self {
+        self.retry_after = Some(seconds.max(1));
+        self
+    }
+
+    /// The object's state does not allow this: `code` names why.
+    pub fn conflict(code: &'static str, detail: Msg) -> Self {
+        Self::new(ErrorKind::Conflict, code, detail)
     }
 
     /// The caller is not signed in, or their token is not valid (any longer).
     pub fn unauthenticated(code: &'static str, detail: Msg) -> Self {
-        Self::new(StatusCode::UNAUTHORIZED, code, detail).with_header(header::WWW_AUTHENTICATE, "Bearer")
+        Self::new(ErrorKind::Unauthenticated, code, detail)
     }
 
     /// The caller is signed in but their role or scope does not allow this.
     pub fn forbidden(detail: Msg) -> Self {
-        Self::new(StatusCode::FORBIDDEN, "forbidden", detail)
+        Self::new(ErrorKind::Forbidden, "forbidden", detail)
     }
 
     /// Too many attempts; retry after `seconds`.
     pub fn too_many_requests(seconds: u64) -> Self {
         Self::new(
-            StatusCode::TOO_MANY_REQUESTS,
+            ErrorKind::TooManyRequests,
             "too_many_requests",
             Msg::new(
                 format!("Too many attempts. Please wait {seconds} seconds and try again."),
@@ -93,13 +128,13 @@ impl ApiError {
 
     /// A resource that does not exist (or that the caller may not know of).
     pub fn not_found(detail: Msg) -> Self {
-        Self::new(StatusCode::NOT_FOUND, "not_found", detail)
+        Self::new(ErrorKind::NotFound, "not_found", detail)
     }
 
     /// No route has this path.
     pub fn route_not_found() -> Self {
         Self::new(
-            StatusCode::NOT_FOUND,
+            ErrorKind::NotFound,
             "route_not_found",
             Msg::new(
                 "No API route has this path. The routes are listed at /openapi.yaml.",
@@ -110,21 +145,22 @@ impl ApiError {
 
     /// The path exists but not with this method.
     pub fn method_not_allowed(allow: &str) -> Self {
-        let err = Self::new(
-            StatusCode::METHOD_NOT_ALLOWED,
+        let mut err = Self::new(
+            ErrorKind::MethodNotAllowed,
             "method_not_allowed",
             Msg::new(
                 format!("This path does not accept this method. Allowed: {allow}."),
                 format!("Đường dẫn này không nhận phương thức này. Được phép: {allow}."),
             ),
         );
-        err.with_header(header::ALLOW, allow)
+        err.allowed_methods = Some(allow.to_owned());
+        err
     }
 
     /// Query or path parameters that are missing, unknown or malformed.
     pub fn invalid_parameters(errors: Vec<FieldError>) -> Self {
         let mut err = Self::new(
-            StatusCode::BAD_REQUEST,
+            ErrorKind::BadRequest,
             "invalid_parameter",
             Msg::new(
                 "Some parameters of the request are wrong; see errors.",
@@ -135,10 +171,10 @@ impl ApiError {
         err
     }
 
-    /// A body that is well-formed JSON but breaks the rules of its fields.
+    /// Input that is well-formed but breaks the rules of its fields.
     pub fn validation(errors: Vec<FieldError>) -> Self {
         let mut err = Self::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
+            ErrorKind::Invalid,
             "validation_failed",
             Msg::new("Some fields are wrong; see errors.", "Một số trường không hợp lệ; xem errors."),
         );
@@ -149,7 +185,7 @@ impl ApiError {
     /// The database cannot be reached right now.
     pub fn unavailable() -> Self {
         let err = Self::new(
-            StatusCode::SERVICE_UNAVAILABLE,
+            ErrorKind::Unavailable,
             "service_unavailable",
             Msg::new(
                 "The service is briefly unavailable. Please try again in a moment.",
@@ -163,119 +199,12 @@ impl ApiError {
     pub fn internal(cause: impl std::fmt::Display) -> Self {
         tracing::error!(cause = %cause, "internal error");
         Self::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
+            ErrorKind::Internal,
             "internal_error",
             Msg::new(
                 "Something went wrong on our side. Please try again later.",
                 "Hệ thống gặp sự cố. Vui lòng thử lại sau.",
             ),
         )
-    }
-
-    /// The problem document for `lang`, tagged with the request id.
-    pub fn to_response(&self, lang: Lang, request_id: Option<&str>) -> HttpResponse {
-        let body = Problem {
-            type_: format!("urn:tinbao:problem:{}", self.code),
-            title: title(self.status, lang),
-            status: self.status.as_u16(),
-            detail: self.detail.get(lang),
-            code: self.code,
-            errors: self
-                .errors
-                .iter()
-                .map(|e| ProblemField { field: &e.field, code: e.code, message: e.message.get(lang) })
-                .collect(),
-            request_id,
-            allowed_actions: self.allowed_actions.as_deref(),
-        };
-        let mut response = HttpResponse::build(self.status);
-        response
-            .content_type(PROBLEM_JSON)
-            .insert_header((header::CONTENT_LANGUAGE, lang.tag()))
-            .insert_header((header::CACHE_CONTROL, "no-store"));
-        for (name, value) in &self.headers {
-            if let Ok(value) = HeaderValue::from_str(value) {
-                response.insert_header((name.clone(), value));
-            }
-        }
-        response.json(body)
-    }
-}
-
-#[derive(Serialize)]
-struct Problem<'a> {
-    #[serde(rename = "type")]
-    type_: String,
-    title: &'static str,
-    status: u16,
-    detail: &'a str,
-    code: &'static str,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    errors: Vec<ProblemField<'a>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    request_id: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    allowed_actions: Option<&'a [&'static str]>,
-}
-
-#[derive(Serialize)]
-struct ProblemField<'a> {
-    field: &'a str,
-    code: &'static str,
-    message: &'a str,
-}
-
-/// A short title for the status, in `lang`.
-fn title(status: StatusCode, lang: Lang) -> &'static str {
-    let (en, vi) = match status.as_u16() {
-        400 => ("Bad request", "Yêu cầu không hợp lệ"),
-        401 => ("Not signed in", "Chưa đăng nhập"),
-        403 => ("Not allowed", "Không có quyền"),
-        404 => ("Not found", "Không tìm thấy"),
-        405 => ("Method not allowed", "Phương thức không được phép"),
-        406 => ("Not acceptable", "Không đáp ứng được định dạng yêu cầu"),
-        409 => ("Conflict", "Xung đột"),
-        412 => ("Precondition failed", "Dữ liệu đã thay đổi"),
-        413 => ("Request too large", "Yêu cầu quá lớn"),
-        415 => ("Unsupported media type", "Định dạng nội dung không được hỗ trợ"),
-        422 => ("Invalid data", "Dữ liệu không hợp lệ"),
-        428 => ("Precondition required", "Thiếu điều kiện If-Match"),
-        429 => ("Too many requests", "Quá nhiều yêu cầu"),
-        503 => ("Service unavailable", "Dịch vụ tạm thời gián đoạn"),
-        s if s >= 500 => ("Internal error", "Lỗi hệ thống"),
-        _ => ("Request failed", "Yêu cầu không thành công"),
-    };
-    match lang {
-        Lang::Vi => vi,
-        Lang::En => en,
-    }
-}
-
-impl ResponseError for ApiError {
-    fn status_code(&self) -> StatusCode {
-        self.status
-    }
-
-    fn error_response(&self) -> HttpResponse {
-        self.to_response(Lang::default(), None)
-    }
-}
-
-impl From<diesel::result::Error> for ApiError {
-    fn from(err: diesel::result::Error) -> Self {
-        // Only the kind and the server's short message: details may quote stored values.
-        match &err {
-            diesel::result::Error::DatabaseError(kind, info) => {
-                ApiError::internal(format!("database error {kind:?}: {}", info.message()))
-            }
-            other => ApiError::internal(format!("database error: {other}")),
-        }
-    }
-}
-
-impl From<diesel::r2d2::PoolError> for ApiError {
-    fn from(err: diesel::r2d2::PoolError) -> Self {
-        tracing::error!(cause = %err, "no database connection");
-        ApiError::unavailable()
     }
 }

@@ -8,7 +8,7 @@ use std::num::NonZeroU32;
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 
-use crate::error::ApiError;
+use crate::error::ServiceError;
 
 /// Addresses remembered before idle ones are forgotten.
 const MAX_TRACKED: usize = 100_000;
@@ -30,24 +30,24 @@ impl Limits {
     }
 
     /// Counts an anonymous tip from `address`, or refuses it with 429.
-    pub fn anonymous_report(&self, address: Option<IpAddr>) -> Result<(), ApiError> {
+    pub fn anonymous_report(&self, address: Option<IpAddr>) -> Result<(), ServiceError> {
         check(&self.anon_reports, address)
     }
 
     /// Counts a tracking call from `address`, or refuses it with 429.
-    pub fn tracking(&self, address: Option<IpAddr>) -> Result<(), ApiError> {
+    pub fn tracking(&self, address: Option<IpAddr>) -> Result<(), ServiceError> {
         check(&self.tracking, address)
     }
 }
 
-fn check(limiter: &DefaultKeyedRateLimiter<IpAddr>, address: Option<IpAddr>) -> Result<(), ApiError> {
+fn check(limiter: &DefaultKeyedRateLimiter<IpAddr>, address: Option<IpAddr>) -> Result<(), ServiceError> {
     let Some(address) = address else { return Ok(()) };
     if limiter.len() > MAX_TRACKED {
         limiter.retain_recent();
     }
     limiter.check_key(&address).map_err(|not_until| {
         let wait = not_until.wait_time_from(DefaultClock::default().now());
-        ApiError::too_many_requests(wait.as_secs() + 1)
+        ServiceError::too_many_requests(wait.as_secs() + 1)
     })
 }
 
@@ -62,8 +62,8 @@ mod tests {
         assert!(limits.anonymous_report(Some(a)).is_ok());
         assert!(limits.anonymous_report(Some(a)).is_ok());
         let refused = limits.anonymous_report(Some(a)).expect_err("third in an hour");
-        assert_eq!(refused.status.as_u16(), 429);
-        assert!(refused.headers.iter().any(|(name, _)| name == "retry-after"));
+        assert_eq!(refused.kind, crate::error::ErrorKind::TooManyRequests);
+        assert!(refused.retry_after.is_some_and(|s| s >= 1));
         assert!(limits.anonymous_report(Some(b)).is_ok());
         assert!(limits.tracking(Some(a)).is_ok());
         assert!(limits.tracking(Some(a)).is_err());

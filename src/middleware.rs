@@ -16,8 +16,9 @@ use actix_web::middleware::Next;
 use actix_web::{Error, HttpMessage, web};
 use tracing::Instrument;
 
-use crate::error::{ApiError, PROBLEM_JSON};
+use crate::error::{ErrorKind, ServiceError};
 use crate::i18n::{Lang, Msg};
+use crate::routes::problem::{PROBLEM_JSON, problem_response, problem_response_with_status};
 use crate::state::AppState;
 
 /// The header that carries the request id both ways.
@@ -87,9 +88,9 @@ fn is_acceptable_request_id(id: &str) -> bool {
 /// into a problem document.
 fn as_problem(res: ServiceResponse<BoxBody>, lang: Lang, request_id: &str) -> ServiceResponse<BoxBody> {
     let status = res.status();
-    let api_error = res.response().error().and_then(|e| e.as_error::<ApiError>()).cloned();
+    let api_error = res.response().error().and_then(|e| e.as_error::<ServiceError>()).cloned();
     if let Some(err) = api_error {
-        return res.into_response(err.to_response(lang, Some(request_id)));
+        return res.into_response(problem_response(&err, lang, Some(request_id)));
     }
     let is_problem =
         res.headers().get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(PROBLEM_JSON.as_bytes()));
@@ -98,28 +99,28 @@ fn as_problem(res: ServiceResponse<BoxBody>, lang: Lang, request_id: &str) -> Se
     }
     let mut err = generic_error(status);
     if let Some(allow) = res.headers().get(header::ALLOW).and_then(|v| v.to_str().ok()) {
-        err = err.with_header(header::ALLOW, allow);
+        err.allowed_methods = Some(allow.to_owned());
     }
-    res.into_response(err.to_response(lang, Some(request_id)))
+    res.into_response(problem_response_with_status(&err, status, lang, Some(request_id)))
 }
 
 /// A problem for a status raised outside tinbao's handlers.
-fn generic_error(status: StatusCode) -> ApiError {
+fn generic_error(status: StatusCode) -> ServiceError {
     match status.as_u16() {
-        404 => ApiError::route_not_found(),
-        413 => ApiError::new(
-            status,
+        404 => ServiceError::route_not_found(),
+        413 => ServiceError::new(
+            ErrorKind::TooLarge,
             "payload_too_large",
             Msg::new("The request body is too large.", "Nội dung yêu cầu quá lớn."),
         ),
-        415 => ApiError::new(
-            status,
+        415 => ServiceError::new(
+            ErrorKind::UnsupportedMediaType,
             "unsupported_media_type",
             Msg::new("This content type is not accepted here.", "Định dạng nội dung này không được chấp nhận."),
         ),
-        s if s >= 500 => ApiError::internal(format!("status {status} raised outside a handler")),
-        _ => ApiError::new(
-            status,
+        s if s >= 500 => ServiceError::internal(format!("status {status} raised outside a handler")),
+        _ => ServiceError::new(
+            ErrorKind::BadRequest,
             "bad_request",
             Msg::new("The request could not be understood.", "Không hiểu được yêu cầu."),
         ),

@@ -2,18 +2,18 @@
 //! port 0 and read the port back.
 
 use std::net::TcpListener;
+use std::sync::Arc;
 
 use actix_web::dev::Server;
 use actix_web::middleware::from_fn;
 use actix_web::{App, HttpServer, web};
-
-use std::sync::Arc;
 
 use crate::auth::crypto::Sealer;
 use crate::auth::password::HashingPool;
 use crate::auth::tokens::Keys;
 use crate::config::Config;
 use crate::db::{Db, migrations};
+use crate::error::ServiceError;
 use crate::limits::Limits;
 use crate::metrics::Metrics;
 use crate::middleware::request_context;
@@ -136,7 +136,7 @@ async fn prepare_database(config: &Config) -> anyhow::Result<Db> {
                     tracing::info!(communes = boxes, "loaded the communes' centres and boxes");
                 }
             }
-            Ok(())
+            Ok::<(), ServiceError>(())
         })
         .map_err(|e| anyhow::anyhow!("preparing {url} failed: {}", e.detail.en))?;
         Ok(db)

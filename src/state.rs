@@ -1,5 +1,7 @@
-//! What every handler shares. Nothing here is state between requests: all shared state
-//! lives in the database, so that several tinbao nodes can serve one PostgreSQL.
+//! What every use case shares: the pool, keys, and per-process caches and first-gate
+//! limiters. State that must agree across instances lives in the database (several
+//! tinbao nodes can serve one PostgreSQL): the caches here are checked against it (the
+//! routing rules' version) or hold data that does not change while a node runs (units).
 
 use std::sync::Arc;
 
@@ -25,18 +27,11 @@ pub struct AppState {
     /// Peers whose `X-Forwarded-For` is believed.
     pub trusted_proxies: Vec<std::net::IpAddr>,
     /// Communes' chains of units, for routing.
-    pub unit_chains: crate::db::admin_units::ChainCache,
+    pub unit_chains: crate::db::unit_chains::ChainCache,
     /// The routing rules and their version, for routing.
-    pub routing_rules: crate::services::routing::RulesCache,
+    pub routing_rules: crate::services::routing_cache::RulesCache,
     /// Time to accept and to resolve a case, per priority.
     pub deadlines: crate::domain::case::Deadlines,
     /// Which cases are suggested as possible duplicates.
     pub duplicates: crate::domain::case::DuplicateRule,
-}
-
-impl AppState {
-    /// The client's address (see `routes::address`).
-    pub fn client_address(&self, req: &actix_web::HttpRequest) -> Option<std::net::IpAddr> {
-        crate::routes::address::client_address(req, &self.trusted_proxies)
-    }
 }

@@ -1,11 +1,5 @@
-//! The JSON shapes of requests and responses. Never diesel rows: these are the contract
-//! that `openapi.yaml` documents.
+//! The JSON API's own parts: the page envelope and the translation of `validator`'s
+//! findings. The records it sends and reads are the use cases' (`services::dto`).
 
-pub mod accounts;
-pub mod admin_units;
-pub mod authorities;
-pub mod cases;
-pub mod clients;
 pub mod page;
-pub mod reports;
 pub mod validate;

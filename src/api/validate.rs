@@ -3,14 +3,14 @@
 
 use validator::{Validate, ValidationErrorsKind};
 
-use crate::error::{ApiError, FieldError};
+use crate::error::{FieldError, ServiceError};
 use crate::i18n::Msg;
 
 /// Validates a request body; every bad field is named.
-pub fn check(body: &impl Validate) -> Result<(), ApiError> {
+pub fn check(body: &impl Validate) -> Result<(), ServiceError> {
     match body.validate() {
         Ok(()) => Ok(()),
-        Err(errors) => Err(ApiError::validation(field_errors(&errors, ""))),
+        Err(errors) => Err(ServiceError::validation(field_errors(&errors, ""))),
     }
 }
 

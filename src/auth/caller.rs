@@ -1,21 +1,13 @@
-//! Who is calling: the bearer token, checked for signature and claims, then its session
-//! in the database (so that revocation takes effect at once).
+//! Who is calling: an account or an integrator client, in one session. The faces find the
+//! caller (the JSON API from its bearer token, in `routes::caller`) through
+//! `services::sessions::caller_of_token`.
 
-use std::future::Future;
-use std::pin::Pin;
-
-use actix_web::dev::Payload;
-use actix_web::http::header::AUTHORIZATION;
-use actix_web::{FromRequest, HttpRequest, web};
 use uuid::Uuid;
 
-use crate::clock::now;
-use crate::db::sessions::{self, Holder};
 use crate::domain::account::{Account, SessionStage};
 use crate::domain::client::Client;
-use crate::error::ApiError;
+use crate::error::ServiceError;
 use crate::i18n::Msg;
-use crate::state::AppState;
 
 /// An authenticated caller: an account or an integrator client, in one session.
 #[derive(Debug, Clone)]
@@ -52,74 +44,12 @@ impl Caller {
 }
 
 /// The 401 for every token problem: one answer, so that forgeries learn nothing.
-pub fn invalid_token() -> ApiError {
-    ApiError::unauthenticated(
+pub fn invalid_token() -> ServiceError {
+    ServiceError::unauthenticated(
         "invalid_token",
         Msg::new(
             "Sign in again: the access token is missing, expired or not valid.",
             "Vui lòng đăng nhập lại: mã truy cập bị thiếu, đã hết hạn hoặc không hợp lệ.",
         ),
     )
-}
-
-/// A caller who may be anonymous: no `Authorization` header means `None`; a header with a
-/// bad token is still a 401.
-#[derive(Debug, Clone)]
-pub struct MaybeCaller(pub Option<Caller>);
-
-fn bearer(req: &HttpRequest) -> Result<Option<String>, ApiError> {
-    let Some(value) = req.headers().get(AUTHORIZATION) else {
-        return Ok(None);
-    };
-    let value = value.to_str().map_err(|_| invalid_token())?;
-    let (scheme, token) = value.split_once(' ').ok_or_else(invalid_token)?;
-    if !scheme.eq_ignore_ascii_case("bearer") || token.trim().is_empty() {
-        return Err(invalid_token());
-    }
-    Ok(Some(token.trim().to_owned()))
-}
-
-async fn authenticate(req: HttpRequest) -> Result<Option<Caller>, ApiError> {
-    let Some(token) = bearer(&req)? else {
-        return Ok(None);
-    };
-    let state = req.app_data::<web::Data<AppState>>().ok_or_else(|| ApiError::internal("no state"))?.clone();
-    let claims = state.keys.verify(&token).ok_or_else(invalid_token)?;
-    let session_id = Uuid::parse_str(&claims.sid).map_err(|_| invalid_token())?;
-    let session =
-        state.db.run(move |conn| sessions::active(conn, session_id, now())).await?.ok_or_else(invalid_token)?;
-    let (principal, holder_id) = match session.holder {
-        Holder::User(account) => {
-            let id = account.id;
-            (Principal::User(account), id)
-        }
-        Holder::Client(client) => {
-            let id = client.id;
-            (Principal::Client(client), id)
-        }
-    };
-    if claims.sub != holder_id.to_string() {
-        return Err(invalid_token());
-    }
-    Ok(Some(Caller { session_id: session.id, stage: session.stage, principal }))
-}
-
-impl FromRequest for Caller {
-    type Error = ApiError;
-    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
-
-    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let req = req.clone();
-        Box::pin(async move { authenticate(req).await?.ok_or_else(invalid_token) })
-    }
-}
-
-impl FromRequest for MaybeCaller {
-    type Error = ApiError;
-    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
-
-    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let req = req.clone();
-        Box::pin(async move { authenticate(req).await.map(MaybeCaller) })
-    }
 }

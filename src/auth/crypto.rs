@@ -10,7 +10,8 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use sha2::{Digest, Sha256};
 
-use super::secrets::{hex, write_private_file};
+use super::key_files::write_private_file;
+use crate::domain::secrets::hex;
 
 /// The key that seals values.
 pub struct Sealer {

@@ -3,8 +3,8 @@
 
 pub mod caller;
 pub mod crypto;
+pub mod key_files;
 pub mod password;
 pub mod policy;
-pub mod secrets;
 pub mod tokens;
 pub mod totp;

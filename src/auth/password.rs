@@ -10,7 +10,7 @@ use argon2::{Algorithm, Argon2, Params, Version};
 use tokio::sync::Semaphore;
 
 use crate::domain::account::{MAX_PASSWORD_CHARS, Role};
-use crate::error::{ApiError, FieldError};
+use crate::error::{FieldError, ServiceError};
 use crate::i18n::Msg;
 
 /// Memory cost in KiB.
@@ -26,12 +26,12 @@ fn argon2() -> Argon2<'static> {
 }
 
 /// Hashes a password into a PHC string. Blocking (tens of milliseconds).
-pub fn hash(password: &str) -> Result<String, ApiError> {
+pub fn hash(password: &str) -> Result<String, ServiceError> {
     let salt = SaltString::generate(&mut OsRng);
     argon2()
         .hash_password(password.as_bytes(), &salt)
         .map(|h| h.to_string())
-        .map_err(|e| ApiError::internal(format!("password hashing failed: {e}")))
+        .map_err(|e| ServiceError::internal(format!("password hashing failed: {e}")))
 }
 
 /// The result of checking a password.
@@ -81,18 +81,18 @@ impl HashingPool {
     }
 
     /// Runs `f` (a hash or a verification) when a slot is free.
-    pub async fn run<T: Send + 'static>(&self, f: impl FnOnce() -> T + Send + 'static) -> Result<T, ApiError> {
+    pub async fn run<T: Send + 'static>(&self, f: impl FnOnce() -> T + Send + 'static) -> Result<T, ServiceError> {
         let permit = tokio::time::timeout(QUEUE_TIMEOUT, self.permits.clone().acquire_owned())
             .await
-            .map_err(|_| ApiError::unavailable())?
-            .map_err(|_| ApiError::unavailable())?;
-        let result = actix_web::web::block(move || {
+            .map_err(|_| ServiceError::unavailable())?
+            .map_err(|_| ServiceError::unavailable())?;
+        let result = tokio::task::spawn_blocking(move || {
             let out = f();
             drop(permit);
             out
         })
         .await
-        .map_err(|_| ApiError::internal("the hashing thread stopped"))?;
+        .map_err(|_| ServiceError::internal("the hashing thread stopped"))?;
         Ok(result)
     }
 }
@@ -106,7 +106,7 @@ impl Default for HashingPool {
 /// Words a password must not be built from: the service, the provinces, and the caller's
 /// own login and name.
 fn context_words<'a>(personal: &[&'a str]) -> Vec<&'a str> {
-    static PLACES: LazyLock<Vec<String>> = LazyLock::new(crate::services::seed::province_words);
+    static PLACES: LazyLock<Vec<String>> = LazyLock::new(crate::domain::shipped_units::province_words);
     let mut words: Vec<&'a str> = personal.to_vec();
     words.push("tinbao");
     words.push("tin bao");

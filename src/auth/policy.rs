@@ -1,15 +1,19 @@
 //! The access policy: the one place that decides who may do what, and where.
 //!
-//! Handlers ask [`authorize`] before acting, and services ask the jurisdiction functions
-//! when they load an object: an object outside the caller's jurisdiction is answered
-//! exactly like a missing one (404), so its existence is not revealed.
+//! Faces ask [`authorize`] before calling a use case (may this role do this at all);
+//! services ask the object functions when they load and before they act: [`case_access`]
+//! and [`tip_visibility`] whether the caller sees the object (one outside the caller's
+//! jurisdiction is answered exactly like a missing one, 404, so its existence is not
+//! revealed), [`case_permission`] whether they may do one operation to a case, and
+//! [`submitter`] who a tip's sender is.
 
 use uuid::Uuid;
 
 use super::caller::{Caller, Principal};
 use crate::domain::account::{Role, Scope, SessionStage};
 use crate::domain::admin_unit::UnitRef;
-use crate::error::ApiError;
+use crate::domain::case::{Action as WorkflowAction, Status};
+use crate::error::{ErrorKind, ServiceError};
 use crate::i18n::Msg;
 
 /// Everything a caller can ask to do.
@@ -36,16 +40,21 @@ pub enum Action {
     /// Read cases: the work list, one case, its audit events (each case's jurisdiction
     /// is checked by [`case_access`]).
     ReadCases,
+    /// Ask to change a case: the workflow, assignment, notes, messages, transfers,
+    /// merges, revealing a reporter. Every staff role that reads cases passes this gate,
+    /// auditors too, so that a case they may not see answers 404 to them as to everyone
+    /// else; whether the change is allowed is [`case_permission`]'s decision per case.
+    ChangeCases,
     /// Read and verify the whole audit trail.
     ReadAuditTrail,
 }
 
 /// Whether `caller` may do `action` at all (role, client scope and session stage).
-pub fn authorize(caller: &Caller, action: Action) -> Result<(), ApiError> {
+pub fn authorize(caller: &Caller, action: Action) -> Result<(), ServiceError> {
     let allowed_in_enrollment = matches!(action, Action::ReadSelf | Action::EnrolMfa | Action::EndSession);
     if caller.stage == SessionStage::MfaEnrollment && !allowed_in_enrollment {
-        return Err(ApiError::new(
-            actix_web::http::StatusCode::FORBIDDEN,
+        return Err(ServiceError::new(
+            ErrorKind::Forbidden,
             "mfa_enrollment_required",
             Msg::new(
                 "Set up your authenticator app first (POST /api/v1/me/mfa/totp), then sign in again with a code.",
@@ -65,7 +74,7 @@ pub fn authorize(caller: &Caller, action: Action) -> Result<(), ApiError> {
             account.role == Role::Admin
         }
         (Principal::User(_), Action::FollowOwnReports | Action::ReadReport) => true,
-        (Principal::User(account), Action::ReadCases) => {
+        (Principal::User(account), Action::ReadCases | Action::ChangeCases) => {
             matches!(account.role, Role::DistrictOfficer | Role::Supervisor | Role::Auditor)
         }
         (Principal::User(account), Action::ReadAuditTrail) => account.role == Role::Auditor,
@@ -73,21 +82,34 @@ pub fn authorize(caller: &Caller, action: Action) -> Result<(), ApiError> {
     if allowed { Ok(()) } else { Err(forbidden()) }
 }
 
-/// Whether `caller` may submit tips (anonymous callers may too; see the intake service):
-/// citizens, commune officials, and clients with `reports:submit`, in a full session.
-pub fn authorize_submission(caller: &Caller) -> Result<(), ApiError> {
-    if caller.stage != SessionStage::Full {
-        return Err(forbidden());
-    }
-    let allowed = match &caller.principal {
-        Principal::User(account) => matches!(account.role, Role::Citizen | Role::CommuneOfficial),
-        Principal::Client(client) => client.scopes.contains(&crate::domain::client::ClientScope::ReportsSubmit),
-    };
-    if allowed { Ok(()) } else { Err(forbidden()) }
+/// Who submits a tip, as the intake records it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Submitter {
+    Anonymous,
+    Citizen(Uuid),
+    CommuneOfficial(Uuid),
+    Client(Uuid),
 }
 
-fn forbidden() -> ApiError {
-    ApiError::forbidden(Msg::new(
+/// Who may submit tips: anyone unsigned, citizens and commune officials in a full
+/// session, and clients with `reports:submit`. `None`: this caller may not.
+pub fn submitter(caller: Option<&Caller>) -> Option<Submitter> {
+    let Some(caller) = caller else { return Some(Submitter::Anonymous) };
+    if caller.stage != SessionStage::Full {
+        return None;
+    }
+    match &caller.principal {
+        Principal::User(a) if a.role == Role::Citizen => Some(Submitter::Citizen(a.id)),
+        Principal::User(a) if a.role == Role::CommuneOfficial => Some(Submitter::CommuneOfficial(a.id)),
+        Principal::Client(c) if c.scopes.contains(&crate::domain::client::ClientScope::ReportsSubmit) => {
+            Some(Submitter::Client(c.id))
+        }
+        _ => None,
+    }
+}
+
+fn forbidden() -> ServiceError {
+    ServiceError::forbidden(Msg::new(
         "Your account is not allowed to do this.",
         "Tài khoản của bạn không được phép thực hiện thao tác này.",
     ))
@@ -179,8 +201,99 @@ pub fn case_access(
 }
 
 /// Only an officer of the holding authority may see who reported (with a stated reason).
-pub fn may_reveal_reporter(caller: &Caller, holding_authority: Uuid) -> bool {
+fn may_reveal_reporter(caller: &Caller, holding_authority: Uuid) -> bool {
     case_scope(caller) == Some(CaseScope::Authority(holding_authority))
+}
+
+/// What a caller asks to do to one case that they can see.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CaseOp {
+    /// Change it: assign, prioritise, propose a transfer, merge it or merge into it.
+    Change,
+    /// Move it through the workflow.
+    Transition(WorkflowAction),
+    /// Add a note, or a message to its reporters.
+    AddTo,
+    /// See who reported.
+    RevealReporter,
+    /// Answer the transfer proposed for it.
+    DecideTransfer,
+}
+
+/// Why [`case_permission`] refuses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CaseRefusal {
+    /// The caller reads the case but does not work it.
+    ReadOnly,
+    /// The caller works the case, but their role may not take this workflow action.
+    RoleCannot,
+    /// Only the receiving authority's officers, or the province's supervisor, answer a
+    /// transfer.
+    NotTheReceiver,
+    /// Only an officer of the holding authority sees who reported.
+    NotTheHoldersOfficer,
+}
+
+/// Whether `caller`, whose access to a case held by `holding_authority` is `access`
+/// (from [`case_access`]), may do `op` to it.
+pub fn case_permission(
+    caller: &Caller,
+    access: CaseAccess,
+    holding_authority: Uuid,
+    op: CaseOp,
+) -> Result<(), CaseRefusal> {
+    let role = caller.account().map(|a| a.role);
+    match op {
+        CaseOp::DecideTransfer => {
+            let supervisor = role == Some(Role::Supervisor) && access == CaseAccess::Work;
+            if supervisor || access == CaseAccess::ReviewTransfer { Ok(()) } else { Err(CaseRefusal::NotTheReceiver) }
+        }
+        _ if access != CaseAccess::Work => Err(CaseRefusal::ReadOnly),
+        CaseOp::Change | CaseOp::AddTo => Ok(()),
+        CaseOp::Transition(action) => {
+            if role.is_some_and(|r| role_may_take(r, action)) {
+                Ok(())
+            } else {
+                Err(CaseRefusal::RoleCannot)
+            }
+        }
+        CaseOp::RevealReporter => {
+            if may_reveal_reporter(caller, holding_authority) {
+                Ok(())
+            } else {
+                Err(CaseRefusal::NotTheHoldersOfficer)
+            }
+        }
+    }
+}
+
+/// Which roles take a workflow action (within their jurisdiction): officers of the
+/// holding authority work cases; supervisors may do all of it for their province, and
+/// alone may reopen.
+fn role_may_take(role: Role, action: WorkflowAction) -> bool {
+    match action {
+        WorkflowAction::Reopen => role == Role::Supervisor,
+        _ => matches!(role, Role::DistrictOfficer | Role::Supervisor),
+    }
+}
+
+/// The workflow actions `caller` may take on a case in `status` now, in the workflow's
+/// order: what a case page offers, and what a refusal lists instead.
+pub fn workflow_actions(caller: &Caller, access: CaseAccess, status: Status) -> Vec<WorkflowAction> {
+    let Some(role) = caller.account().map(|a| a.role).filter(|_| access == CaseAccess::Work) else {
+        return Vec::new();
+    };
+    WorkflowAction::ALL.into_iter().filter(|a| a.target(status).is_some() && role_may_take(role, *a)).collect()
+}
+
+/// A supervisor's transfer is decided at once; an officer's waits for the receiver.
+pub fn transfer_takes_effect_at_once(caller: &Caller) -> bool {
+    caller.account().is_some_and(|a| a.role == Role::Supervisor)
+}
+
+/// Who may be assigned a case held by `holding_authority`: an active officer of it.
+pub fn may_be_assigned(account: &crate::domain::account::Account, holding_authority: Uuid) -> bool {
+    !account.disabled && account.role == Role::DistrictOfficer && account.scope == Scope::Authority(holding_authority)
 }
 
 #[cfg(test)]
@@ -208,5 +321,118 @@ mod tests {
         assert!(!scope_covers(Role::Citizen, Scope::None, &chain, Some(kien_luong)));
         // A scope that does not fit the role grants nothing.
         assert!(!scope_covers(Role::DistrictOfficer, Scope::Province(unit(Level::Province, 91)), &chain, None));
+    }
+
+    fn caller(role: Role, scope: Scope) -> Caller {
+        let now = chrono::Utc::now().naive_utc();
+        let account = crate::domain::account::Account {
+            id: Uuid::now_v7(),
+            login: format!("{role:?}").to_lowercase(),
+            display_name: None,
+            role,
+            scope,
+            mfa_enabled: true,
+            disabled: false,
+            created_at: now,
+            updated_at: now,
+        };
+        Caller { session_id: Uuid::now_v7(), stage: SessionStage::Full, principal: Principal::User(account) }
+    }
+
+    /// Every role against every operation on one case held by Kiên Lương (902), in Kiên
+    /// Giang (91): who works it, who only reads it, who reviews a transfer to them.
+    #[test]
+    fn each_role_may_do_to_a_case_exactly_what_its_part_allows() {
+        use CaseOp::*;
+        let (kien_luong, ha_tien) = (Uuid::now_v7(), Uuid::now_v7());
+        let province = unit(Level::Province, 91);
+        let officer = caller(Role::DistrictOfficer, Scope::Authority(kien_luong));
+        let receiver = caller(Role::DistrictOfficer, Scope::Authority(ha_tien));
+        let supervisor = caller(Role::Supervisor, Scope::Province(province));
+        let auditor = caller(Role::Auditor, Scope::None);
+        let access = |c: &Caller| case_access(c, kien_luong, Some(province), Some(ha_tien));
+        assert_eq!(access(&officer), Some(CaseAccess::Work));
+        assert_eq!(access(&receiver), Some(CaseAccess::ReviewTransfer));
+        assert_eq!(access(&supervisor), Some(CaseAccess::Work));
+        assert_eq!(access(&auditor), Some(CaseAccess::Read));
+        for (who, c) in [("citizen", Role::Citizen), ("official", Role::CommuneOfficial), ("admin", Role::Admin)] {
+            assert_eq!(access(&caller(c, Scope::None)), None, "{who} sees no case");
+        }
+        let may = |c: &Caller, op| case_permission(c, access(c).unwrap_or(CaseAccess::Read), kien_luong, op);
+        let accept = Transition(WorkflowAction::Accept);
+        let reopen = Transition(WorkflowAction::Reopen);
+        //                  officer                         supervisor                       auditor                           receiver
+        let expected = [
+            (Change, [Ok(()), Ok(()), Err(CaseRefusal::ReadOnly), Err(CaseRefusal::ReadOnly)]),
+            (AddTo, [Ok(()), Ok(()), Err(CaseRefusal::ReadOnly), Err(CaseRefusal::ReadOnly)]),
+            (accept, [Ok(()), Ok(()), Err(CaseRefusal::ReadOnly), Err(CaseRefusal::ReadOnly)]),
+            (reopen, [Err(CaseRefusal::RoleCannot), Ok(()), Err(CaseRefusal::ReadOnly), Err(CaseRefusal::ReadOnly)]),
+            (
+                RevealReporter,
+                [
+                    Ok(()),
+                    Err(CaseRefusal::NotTheHoldersOfficer),
+                    Err(CaseRefusal::ReadOnly),
+                    Err(CaseRefusal::ReadOnly),
+                ],
+            ),
+            (DecideTransfer, [Err(CaseRefusal::NotTheReceiver), Ok(()), Err(CaseRefusal::NotTheReceiver), Ok(())]),
+        ];
+        for (op, answers) in expected {
+            for (c, want) in [&officer, &supervisor, &auditor, &receiver].into_iter().zip(answers) {
+                assert_eq!(may(c, op), want, "{op:?} as {:?}", c.account().map(|a| a.role));
+            }
+        }
+    }
+
+    #[test]
+    fn only_supervisors_reopen_and_only_those_who_work_a_case_are_offered_actions() {
+        let kl = Uuid::now_v7();
+        let officer = caller(Role::DistrictOfficer, Scope::Authority(kl));
+        let supervisor = caller(Role::Supervisor, Scope::Province(unit(Level::Province, 91)));
+        let work = CaseAccess::Work;
+        assert_eq!(workflow_actions(&officer, work, Status::Closed), vec![]);
+        assert_eq!(workflow_actions(&supervisor, work, Status::Closed), vec![WorkflowAction::Reopen]);
+        assert_eq!(workflow_actions(&officer, work, Status::New), vec![WorkflowAction::Accept, WorkflowAction::Reject]);
+        assert!(workflow_actions(&supervisor, work, Status::Merged).is_empty(), "a merged case is finished");
+        assert!(workflow_actions(&officer, CaseAccess::ReviewTransfer, Status::New).is_empty());
+        for role in [Role::Citizen, Role::CommuneOfficial, Role::Auditor, Role::Admin] {
+            let c = caller(role, Scope::None);
+            assert!(Status::ALL.iter().all(|s| workflow_actions(&c, CaseAccess::Read, *s).is_empty()), "{role:?}");
+        }
+        assert!(transfer_takes_effect_at_once(&supervisor) && !transfer_takes_effect_at_once(&officer));
+    }
+
+    #[test]
+    fn only_an_active_officer_of_the_holder_is_assigned() {
+        let (kl, ht) = (Uuid::now_v7(), Uuid::now_v7());
+        let Principal::User(mut officer) = caller(Role::DistrictOfficer, Scope::Authority(kl)).principal else {
+            unreachable!()
+        };
+        assert!(may_be_assigned(&officer, kl));
+        assert!(!may_be_assigned(&officer, ht), "another authority's officer");
+        officer.disabled = true;
+        assert!(!may_be_assigned(&officer, kl), "a disabled account");
+        let Principal::User(supervisor) =
+            caller(Role::Supervisor, Scope::Province(unit(Level::Province, 91))).principal
+        else {
+            unreachable!()
+        };
+        assert!(!may_be_assigned(&supervisor, kl), "supervisors oversee, officers are assigned");
+    }
+
+    #[test]
+    fn tips_come_from_anyone_unsigned_residents_officials_and_submitting_clients() {
+        assert_eq!(submitter(None), Some(Submitter::Anonymous));
+        let citizen = caller(Role::Citizen, Scope::None);
+        assert!(matches!(submitter(Some(&citizen)), Some(Submitter::Citizen(_))));
+        let official = caller(Role::CommuneOfficial, Scope::Commune(unit(Level::Commune, 30787)));
+        assert!(matches!(submitter(Some(&official)), Some(Submitter::CommuneOfficial(_))));
+        for role in [Role::DistrictOfficer, Role::Supervisor, Role::Auditor, Role::Admin] {
+            assert_eq!(submitter(Some(&caller(role, Scope::None))), None, "{role:?}");
+        }
+        let mut enrolling = caller(Role::Citizen, Scope::None);
+        enrolling.stage = SessionStage::MfaEnrollment;
+        assert_eq!(submitter(Some(&enrolling)), None, "only a full session submits");
     }
 }

@@ -16,7 +16,8 @@ use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::secrets::{hex, write_private_file};
+use super::key_files::write_private_file;
+use crate::domain::secrets::hex;
 
 /// Who issues tokens.
 pub const ISSUER: &str = "tinbao";

@@ -6,7 +6,7 @@ use rand::RngCore;
 use rand::rngs::OsRng;
 use totp_rs::{Algorithm, Secret, TOTP};
 
-use super::secrets::constant_time_eq;
+use crate::domain::secrets::constant_time_eq;
 
 /// Seconds per step.
 pub const STEP_SECS: u64 = 30;

@@ -4,11 +4,12 @@ use std::collections::HashMap;
 
 use diesel::prelude::*;
 
+use super::DbError;
 use super::schema::admin_units::{self, dsl};
 use super::{DbConnection, UpsertCounts, on_backend};
+use crate::domain::admin_unit::UnitFilter;
 use crate::domain::admin_unit::{AdminUnit, Level, Scheme, UnitRef};
 use crate::domain::text::{escape_like, fold};
-use crate::error::ApiError;
 
 /// Rows per multi-row insert: well under both backends' limit on bound parameters.
 const INSERT_CHUNK: usize = 500;
@@ -37,17 +38,17 @@ struct NewUnit<'a> {
 }
 
 /// A stored unit reference, checked: the database should only hold valid ones.
-pub(super) fn unit_ref(scheme: &str, level: &str, code: i32) -> Result<UnitRef, ApiError> {
+pub(super) fn unit_ref(scheme: &str, level: &str, code: i32) -> Result<UnitRef, DbError> {
     match (Scheme::parse(scheme), Level::parse(level)) {
         (Some(scheme), Some(level)) => Ok(UnitRef { scheme, level, code }),
-        _ => Err(ApiError::internal(format!("stored unit {scheme}:{level}:{code} is not valid"))),
+        _ => Err(DbError::broken(format!("stored unit {scheme}:{level}:{code} is not valid"))),
     }
 }
 
 impl TryFrom<UnitRow> for AdminUnit {
-    type Error = ApiError;
+    type Error = DbError;
 
-    fn try_from(row: UnitRow) -> Result<Self, ApiError> {
+    fn try_from(row: UnitRow) -> Result<Self, DbError> {
         let unit = unit_ref(&row.scheme, &row.level, row.code)?;
         let parent = match (row.parent_level, row.parent_code) {
             (Some(level), Some(code)) => Some(unit_ref(&row.scheme, &level, code)?),
@@ -57,26 +58,13 @@ impl TryFrom<UnitRow> for AdminUnit {
     }
 }
 
-/// What a list of units is narrowed to.
-#[derive(Debug, Default, Clone)]
-pub struct UnitFilter {
-    pub scheme: Option<Scheme>,
-    pub level: Option<Level>,
-    /// The code of the unit directly above.
-    pub parent_code: Option<i32>,
-    /// The level of the unit directly above.
-    pub parent_level: Option<Level>,
-    /// Text to find in the name, ignoring diacritics and case.
-    pub name_contains: Option<String>,
-}
-
 /// Lists units ordered by (scheme, level, code), starting after `after`.
 pub fn list(
     conn: &mut DbConnection,
     filter: &UnitFilter,
     after: Option<UnitRef>,
     limit: i64,
-) -> Result<Vec<AdminUnit>, ApiError> {
+) -> Result<Vec<AdminUnit>, DbError> {
     let mut query = dsl::admin_units.select(UnitRow::as_select()).into_boxed();
     if let Some(scheme) = filter.scheme {
         query = query.filter(dsl::scheme.eq(scheme.as_str()));
@@ -118,7 +106,7 @@ pub fn find_by_code(
     scheme: Option<Scheme>,
     level: Option<Level>,
     code: i32,
-) -> Result<Vec<AdminUnit>, ApiError> {
+) -> Result<Vec<AdminUnit>, DbError> {
     let mut query = dsl::admin_units.select(UnitRow::as_select()).filter(dsl::code.eq(code)).into_boxed();
     if let Some(scheme) = scheme {
         query = query.filter(dsl::scheme.eq(scheme.as_str()));
@@ -130,12 +118,12 @@ pub fn find_by_code(
 }
 
 /// One unit, if it exists.
-pub fn find(conn: &mut DbConnection, unit: UnitRef) -> Result<Option<AdminUnit>, ApiError> {
+pub fn find(conn: &mut DbConnection, unit: UnitRef) -> Result<Option<AdminUnit>, DbError> {
     Ok(find_by_code(conn, Some(unit.scheme), Some(unit.level), unit.code)?.into_iter().next())
 }
 
 /// The unit and every unit above it, nearest first.
-pub fn self_and_ancestors(conn: &mut DbConnection, unit: UnitRef) -> Result<Vec<UnitRef>, ApiError> {
+pub fn self_and_ancestors(conn: &mut DbConnection, unit: UnitRef) -> Result<Vec<UnitRef>, DbError> {
     let mut chain = vec![unit];
     let mut current = find(conn, unit)?;
     while let Some(parent) = current.and_then(|u| u.parent) {
@@ -149,14 +137,14 @@ pub fn self_and_ancestors(conn: &mut DbConnection, unit: UnitRef) -> Result<Vec<
 }
 
 /// Whether the database holds no units at all.
-pub fn is_empty(conn: &mut DbConnection) -> Result<bool, ApiError> {
+pub fn is_empty(conn: &mut DbConnection) -> Result<bool, DbError> {
     let count: i64 = dsl::admin_units.count().get_result(conn)?;
     Ok(count == 0)
 }
 
 /// Inserts new units and updates changed ones. `units` must come parents first. Units the
 /// database has and `units` lacks are kept: cases and jurisdictions may still refer to them.
-pub fn upsert(conn: &mut DbConnection, units: &[AdminUnit]) -> Result<UpsertCounts, ApiError> {
+pub fn upsert(conn: &mut DbConnection, units: &[AdminUnit]) -> Result<UpsertCounts, DbError> {
     let schemes: Vec<&str> = {
         let mut s: Vec<&str> = units.iter().map(|u| u.unit.scheme.as_str()).collect();
         s.sort_unstable();
@@ -212,55 +200,9 @@ fn new_row(unit: &AdminUnit) -> NewUnit<'_> {
 }
 
 /// The unit and every unit above it, nearest first; `None` when the unit does not exist.
-pub fn chain(conn: &mut DbConnection, unit: UnitRef) -> Result<Option<Vec<UnitRef>>, ApiError> {
+pub fn chain(conn: &mut DbConnection, unit: UnitRef) -> Result<Option<Vec<UnitRef>>, DbError> {
     if find(conn, unit)?.is_none() {
         return Ok(None);
     }
     self_and_ancestors(conn, unit).map(Some)
-}
-
-/// An authority as routing needs it: id, code, name.
-pub type Holder = (uuid::Uuid, String, String);
-
-/// Reference data every tip needs, remembered by this process: each commune's chain of
-/// units and its default (district) authority. Units and authorities change only by
-/// import on the command line: restart the service after importing them.
-#[derive(Clone, Default)]
-pub struct ChainCache {
-    known: std::sync::Arc<std::sync::RwLock<HashMap<UnitRef, Vec<UnitRef>>>>,
-    holders: std::sync::Arc<std::sync::RwLock<HashMap<UnitRef, Option<Holder>>>>,
-}
-
-impl ChainCache {
-    /// The unit's chain, or `None` when the unit does not exist (never remembered, so a
-    /// unit imported later is found).
-    pub fn get(&self, conn: &mut DbConnection, unit: UnitRef) -> Result<Option<Vec<UnitRef>>, ApiError> {
-        if let Some(found) = self.known.read().ok().and_then(|known| known.get(&unit).cloned()) {
-            return Ok(Some(found));
-        }
-        let found = chain(conn, unit)?;
-        if let (Some(found), Ok(mut known)) = (&found, self.known.write()) {
-            known.insert(unit, found.clone());
-        }
-        Ok(found)
-    }
-
-    /// The first authority of `kind` whose jurisdiction holds the commune of `chain`
-    /// (id, code, name), remembered.
-    pub fn holder(
-        &self,
-        conn: &mut DbConnection,
-        kind: crate::domain::authority::AuthorityKind,
-        chain: &[UnitRef],
-    ) -> Result<Option<Holder>, ApiError> {
-        let Some(commune) = chain.first().copied() else { return Ok(None) };
-        if let Some(found) = self.holders.read().ok().and_then(|h| h.get(&commune).cloned()) {
-            return Ok(found);
-        }
-        let found = super::authorities::first_holder(conn, kind, chain)?;
-        if let Ok(mut holders) = self.holders.write() {
-            holders.insert(commune, found.clone());
-        }
-        Ok(found)
-    }
 }

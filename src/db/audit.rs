@@ -6,9 +6,10 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::DbConnection;
+use super::DbError;
 use super::schema::audit_events;
+use crate::domain::audit::Filter;
 use crate::domain::audit::{Event, ObjectType, Origin, Stored};
-use crate::error::ApiError;
 
 type Row = (i64, String, String, i64, NaiveDateTime, String, String, String, Option<String>, Option<String>, String);
 
@@ -62,7 +63,7 @@ pub fn first_event(
 }
 
 /// Inserts a prepared event with its hash.
-pub fn insert(conn: &mut DbConnection, event: &Event) -> Result<(), ApiError> {
+pub fn insert(conn: &mut DbConnection, event: &Event) -> Result<(), DbError> {
     let hash = event.hash();
     diesel::insert_into(audit_events::table)
         .values((
@@ -92,7 +93,7 @@ pub fn append(
     action: &str,
     summary: serde_json::Value,
     at: NaiveDateTime,
-) -> Result<(), ApiError> {
+) -> Result<(), DbError> {
     let head: Option<(i64, String)> = audit_events::table
         .select((audit_events::position, audit_events::hash))
         .filter(audit_events::object_type.eq(object.as_str()))
@@ -109,7 +110,7 @@ pub fn append(
 }
 
 /// One object's events, oldest first.
-pub fn for_object(conn: &mut DbConnection, object: ObjectType, id: &str) -> Result<Vec<Stored>, ApiError> {
+pub fn for_object(conn: &mut DbConnection, object: ObjectType, id: &str) -> Result<Vec<Stored>, DbError> {
     Ok(audit_events::table
         .select(columns!())
         .filter(audit_events::object_type.eq(object.as_str()))
@@ -121,24 +122,13 @@ pub fn for_object(conn: &mut DbConnection, object: ObjectType, id: &str) -> Resu
         .collect())
 }
 
-/// What an auditor filters the trail by.
-#[derive(Debug, Default, Clone)]
-pub struct Filter {
-    pub object_type: Option<ObjectType>,
-    pub object_id: Option<String>,
-    pub actor: Option<String>,
-    pub action: Option<String>,
-    pub from: Option<NaiveDateTime>,
-    pub to: Option<NaiveDateTime>,
-}
-
 /// Events in sequence order after `after_seq`, filtered.
 pub fn list(
     conn: &mut DbConnection,
     filter: &Filter,
     after_seq: Option<i64>,
     limit: i64,
-) -> Result<Vec<Stored>, ApiError> {
+) -> Result<Vec<Stored>, DbError> {
     let mut query = audit_events::table.select(columns!()).into_boxed();
     if let Some(t) = filter.object_type {
         query = query.filter(audit_events::object_type.eq(t.as_str()));
@@ -169,7 +159,7 @@ pub fn scan(
     conn: &mut DbConnection,
     after: Option<&(String, String, i64)>,
     limit: i64,
-) -> Result<Vec<Stored>, ApiError> {
+) -> Result<Vec<Stored>, DbError> {
     let mut query = audit_events::table.select(columns!()).into_boxed();
     if let Some((object_type, object_id, position)) = after {
         query = query.filter(
@@ -196,7 +186,7 @@ pub fn scan(
 /// The newest sequence number, once every transaction that is appending has finished:
 /// on PostgreSQL a SHARE lock waits for them and holds back new ones for the instant of
 /// the read, so no event below the answer can commit later. (SQLite has one writer.)
-pub fn settled_head(conn: &mut DbConnection) -> Result<i64, ApiError> {
+pub fn settled_head(conn: &mut DbConnection) -> Result<i64, DbError> {
     if let DbConnection::Postgres(_) = conn {
         diesel::sql_query("LOCK TABLE audit_events IN SHARE MODE").execute(conn)?;
     }

@@ -4,18 +4,17 @@ use std::collections::{BTreeSet, HashMap};
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use serde_json::json;
 use uuid::Uuid;
 
+use super::DbError;
 use super::admin_units::unit_ref;
 use super::schema::{admin_units, authorities, authority_units};
 use super::{DbConnection, UpsertCounts, on_backend};
-use serde_json::json;
-
 use crate::domain::admin_unit::{AdminUnit, Level, Scheme, UnitRef};
 use crate::domain::audit::{ObjectType, Origin};
 use crate::domain::authority::{Authority, AuthorityKind, search_key};
 use crate::domain::text::{escape_like, fold};
-use crate::error::ApiError;
 
 const INSERT_CHUNK: usize = 500;
 
@@ -72,7 +71,7 @@ pub fn list(
     filter: &AuthorityFilter,
     after: Option<&str>,
     limit: i64,
-) -> Result<Vec<Authority>, ApiError> {
+) -> Result<Vec<Authority>, DbError> {
     let mut query = authorities::table.select(AuthorityRow::as_select()).into_boxed();
     if let Some(units) = &filter.covering_any {
         let ids = authority_ids_covering(conn, units)?;
@@ -104,7 +103,7 @@ pub fn list(
 }
 
 /// One authority by id.
-pub fn find(conn: &mut DbConnection, id: Uuid) -> Result<Option<Authority>, ApiError> {
+pub fn find(conn: &mut DbConnection, id: Uuid) -> Result<Option<Authority>, DbError> {
     let rows = authorities::table
         .select(AuthorityRow::as_select())
         .filter(authorities::id.eq(id.to_string()))
@@ -112,7 +111,7 @@ pub fn find(conn: &mut DbConnection, id: Uuid) -> Result<Option<Authority>, ApiE
     Ok(with_jurisdictions(conn, rows)?.into_iter().next())
 }
 
-fn authority_ids_covering(conn: &mut DbConnection, units: &[UnitRef]) -> Result<Vec<String>, ApiError> {
+fn authority_ids_covering(conn: &mut DbConnection, units: &[UnitRef]) -> Result<Vec<String>, DbError> {
     if units.is_empty() {
         return Ok(Vec::new());
     }
@@ -139,7 +138,7 @@ fn authority_ids_covering(conn: &mut DbConnection, units: &[UnitRef]) -> Result<
     Ok(ids)
 }
 
-fn with_jurisdictions(conn: &mut DbConnection, rows: Vec<AuthorityRow>) -> Result<Vec<Authority>, ApiError> {
+fn with_jurisdictions(conn: &mut DbConnection, rows: Vec<AuthorityRow>) -> Result<Vec<Authority>, DbError> {
     let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
     let units: Vec<JurisdictionUnit> = authority_units::table
         .inner_join(
@@ -171,9 +170,9 @@ fn with_jurisdictions(conn: &mut DbConnection, rows: Vec<AuthorityRow>) -> Resul
     }
     rows.into_iter()
         .map(|row| {
-            let id = Uuid::parse_str(&row.id).map_err(|_| ApiError::internal("stored authority id is not a UUID"))?;
-            let kind = AuthorityKind::parse(&row.kind)
-                .ok_or_else(|| ApiError::internal("stored authority kind is unknown"))?;
+            let id = Uuid::parse_str(&row.id).map_err(|_| DbError::broken("stored authority id is not a UUID"))?;
+            let kind =
+                AuthorityKind::parse(&row.kind).ok_or_else(|| DbError::broken("stored authority kind is unknown"))?;
             Ok(Authority {
                 id,
                 jurisdiction: by_authority.remove(&row.id).unwrap_or_default(),
@@ -194,7 +193,7 @@ pub fn upsert(
     inputs: &[AuthorityInput],
     origin: &Origin,
     now: NaiveDateTime,
-) -> Result<UpsertCounts, ApiError> {
+) -> Result<UpsertCounts, DbError> {
     let codes: Vec<&str> = inputs.iter().map(|i| i.code.as_str()).collect();
     let mut existing: HashMap<String, Authority> = HashMap::new();
     for chunk in codes.chunks(INSERT_CHUNK) {
@@ -280,7 +279,7 @@ fn unit_names(units: &BTreeSet<UnitRef>) -> Vec<String> {
     units.iter().map(ToString::to_string).collect()
 }
 
-fn insert_jurisdiction(conn: &mut DbConnection, id: &str, units: &BTreeSet<UnitRef>) -> Result<(), ApiError> {
+fn insert_jurisdiction(conn: &mut DbConnection, id: &str, units: &BTreeSet<UnitRef>) -> Result<(), DbError> {
     let rows: Vec<JurisdictionRow<'_>> = units.iter().map(|u| jurisdiction_row(id, u)).collect();
     on_backend!(conn, |c| diesel::insert_into(authority_units::table).values(&rows).execute(c))?;
     Ok(())
@@ -296,7 +295,7 @@ fn jurisdiction_row<'a>(id: &'a str, unit: &UnitRef) -> JurisdictionRow<'a> {
 }
 
 /// One authority by code.
-pub fn find_by_code(conn: &mut DbConnection, code: &str) -> Result<Option<Authority>, ApiError> {
+pub fn find_by_code(conn: &mut DbConnection, code: &str) -> Result<Option<Authority>, DbError> {
     let rows = authorities::table
         .select(AuthorityRow::as_select())
         .filter(authorities::code.eq(code))
@@ -310,7 +309,7 @@ pub fn first_holder(
     conn: &mut DbConnection,
     kind: AuthorityKind,
     units: &[UnitRef],
-) -> Result<Option<(Uuid, String, String)>, ApiError> {
+) -> Result<Option<(Uuid, String, String)>, DbError> {
     let ids = authority_ids_covering(conn, units)?;
     if ids.is_empty() {
         return Ok(None);
@@ -325,13 +324,13 @@ pub fn first_holder(
     row.map(|(id, code, name)| {
         Uuid::parse_str(&id)
             .map(|id| (id, code, name))
-            .map_err(|_| ApiError::internal("stored authority id is not a UUID"))
+            .map_err(|_| DbError::broken("stored authority id is not a UUID"))
     })
     .transpose()
 }
 
 /// The names of authorities, by id (one query for a page of cases).
-pub fn names(conn: &mut DbConnection, ids: &[String]) -> Result<Vec<(String, String)>, ApiError> {
+pub fn names(conn: &mut DbConnection, ids: &[String]) -> Result<Vec<(String, String)>, DbError> {
     Ok(authorities::table
         .select((authorities::id, authorities::name))
         .filter(authorities::id.eq_any(ids))

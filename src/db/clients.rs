@@ -5,9 +5,9 @@ use diesel::prelude::*;
 use uuid::Uuid;
 
 use super::DbConnection;
+use super::DbError;
 use super::schema::clients;
 use crate::domain::client::{Client, ClientScope, join_scopes, split_scopes};
-use crate::error::ApiError;
 
 #[derive(Queryable, Selectable, Insertable)]
 #[diesel(table_name = clients)]
@@ -23,8 +23,8 @@ struct ClientRow {
 }
 
 impl ClientRow {
-    fn into_domain(self) -> Result<(Client, String), ApiError> {
-        let broken = || ApiError::internal("a stored client is not valid");
+    fn into_domain(self) -> Result<(Client, String), DbError> {
+        let broken = || DbError::broken("a stored client is not valid");
         let client = Client {
             id: Uuid::parse_str(&self.id).map_err(|_| broken())?,
             name: self.name,
@@ -46,7 +46,7 @@ pub fn insert(
     authority_id: Option<Uuid>,
     secret_hash: &str,
     now: NaiveDateTime,
-) -> Result<Client, ApiError> {
+) -> Result<Client, DbError> {
     let row = ClientRow {
         id: Uuid::now_v7().to_string(),
         name: name.to_owned(),
@@ -62,7 +62,7 @@ pub fn insert(
 }
 
 /// One client with its secret's digest.
-pub fn find(conn: &mut DbConnection, id: Uuid) -> Result<Option<(Client, String)>, ApiError> {
+pub fn find(conn: &mut DbConnection, id: Uuid) -> Result<Option<(Client, String)>, DbError> {
     clients::table
         .select(ClientRow::as_select())
         .filter(clients::id.eq(id.to_string()))
@@ -73,7 +73,7 @@ pub fn find(conn: &mut DbConnection, id: Uuid) -> Result<Option<(Client, String)
 }
 
 /// Clients by id (that is, by registration time), after `after`.
-pub fn list(conn: &mut DbConnection, after: Option<Uuid>, limit: i64) -> Result<Vec<Client>, ApiError> {
+pub fn list(conn: &mut DbConnection, after: Option<Uuid>, limit: i64) -> Result<Vec<Client>, DbError> {
     let mut query = clients::table.select(ClientRow::as_select()).into_boxed();
     if let Some(after) = after {
         query = query.filter(clients::id.gt(after.to_string()));
@@ -88,7 +88,7 @@ pub fn list(conn: &mut DbConnection, after: Option<Uuid>, limit: i64) -> Result<
 }
 
 /// Marks a client revoked.
-pub fn revoke(conn: &mut DbConnection, id: Uuid, now: NaiveDateTime) -> Result<(), ApiError> {
+pub fn revoke(conn: &mut DbConnection, id: Uuid, now: NaiveDateTime) -> Result<(), DbError> {
     diesel::update(clients::table.find(id.to_string()))
         .set((clients::revoked.eq(true), clients::updated_at.eq(now)))
         .execute(conn)?;

@@ -2,10 +2,10 @@
 
 use diesel::prelude::*;
 
+use super::DbError;
 use super::schema::commune_boxes;
 use super::{DbConnection, on_backend};
 use crate::domain::admin_unit::Scheme;
-use crate::error::ApiError;
 
 const INSERT_CHUNK: usize = 500;
 
@@ -53,13 +53,13 @@ const COLUMNS: (
 );
 
 /// Whether the scheme has no boxes yet.
-pub fn is_empty(conn: &mut DbConnection, scheme: Scheme) -> Result<bool, ApiError> {
+pub fn is_empty(conn: &mut DbConnection, scheme: Scheme) -> Result<bool, DbError> {
     let count: i64 = commune_boxes::table.filter(commune_boxes::scheme.eq(scheme.as_str())).count().get_result(conn)?;
     Ok(count == 0)
 }
 
 /// Stores boxes (of communes that exist in `scheme`).
-pub fn insert_all(conn: &mut DbConnection, scheme: Scheme, boxes: &[CommuneBox]) -> Result<usize, ApiError> {
+pub fn insert_all(conn: &mut DbConnection, scheme: Scheme, boxes: &[CommuneBox]) -> Result<usize, DbError> {
     let rows: Vec<NewBox<'_>> = boxes
         .iter()
         .map(|b| NewBox {
@@ -80,7 +80,7 @@ pub fn insert_all(conn: &mut DbConnection, scheme: Scheme, boxes: &[CommuneBox])
 }
 
 /// The boxes that hold a point.
-pub fn holding(conn: &mut DbConnection, scheme: Scheme, lat_e6: i64, lon_e6: i64) -> Result<Vec<CommuneBox>, ApiError> {
+pub fn holding(conn: &mut DbConnection, scheme: Scheme, lat_e6: i64, lon_e6: i64) -> Result<Vec<CommuneBox>, DbError> {
     Ok(commune_boxes::table
         .select(COLUMNS)
         .filter(commune_boxes::scheme.eq(scheme.as_str()))
@@ -90,7 +90,7 @@ pub fn holding(conn: &mut DbConnection, scheme: Scheme, lat_e6: i64, lon_e6: i64
 }
 
 /// One commune's box.
-pub fn find(conn: &mut DbConnection, scheme: Scheme, code: i32) -> Result<Option<CommuneBox>, ApiError> {
+pub fn find(conn: &mut DbConnection, scheme: Scheme, code: i32) -> Result<Option<CommuneBox>, DbError> {
     Ok(commune_boxes::table
         .select(COLUMNS)
         .filter(commune_boxes::scheme.eq(scheme.as_str()).and(commune_boxes::code.eq(code)))

@@ -5,14 +5,14 @@ use chrono::{NaiveDateTime, TimeDelta};
 use diesel::prelude::*;
 
 use super::DbConnection;
+use super::DbError;
 use super::schema::idempotency_keys;
-use crate::error::ApiError;
 
 /// A request still running after this long is taken to have died with its instance.
 const ABANDONED_AFTER: TimeDelta = TimeDelta::seconds(60);
 
-/// (request digest, state, answer status, sealed answer, last update)
-type StoredKey = (String, String, Option<i32>, Option<String>, NaiveDateTime);
+/// (request digest, state, sealed answer, last update)
+type StoredKey = (String, String, Option<String>, NaiveDateTime);
 
 /// What the key says about a request.
 #[derive(Debug, PartialEq, Eq)]
@@ -24,7 +24,7 @@ pub enum Reservation {
     /// The same key with another body.
     Mismatch,
     /// Done before: this is the answer.
-    Done { status: u16, sealed: String },
+    Done { sealed: String },
 }
 
 /// Reserves `key_hash` for a request whose body digests to `request_hash`.
@@ -33,7 +33,7 @@ pub fn reserve(
     key_hash: &str,
     request_hash: &str,
     now: NaiveDateTime,
-) -> Result<Reservation, ApiError> {
+) -> Result<Reservation, DbError> {
     let inserted = conn.transaction::<_, diesel::result::Error, _>(|conn| {
         diesel::insert_into(idempotency_keys::table)
             .values((
@@ -52,22 +52,21 @@ pub fn reserve(
         .select((
             idempotency_keys::request_hash,
             idempotency_keys::state,
-            idempotency_keys::response_status,
             idempotency_keys::response_sealed,
             idempotency_keys::updated_at,
         ))
         .filter(idempotency_keys::key_hash.eq(key_hash))
         .first(conn)
         .optional()?;
-    let Some((stored_hash, state, status, sealed, updated_at)) = row else {
+    let Some((stored_hash, state, sealed, updated_at)) = row else {
         // Released between our insert and this read: the caller may simply retry.
         return Ok(Reservation::Running);
     };
     if stored_hash != request_hash {
         return Ok(Reservation::Mismatch);
     }
-    match (state.as_str(), status, sealed) {
-        ("done", Some(status), Some(sealed)) => Ok(Reservation::Done { status: status as u16, sealed }),
+    match (state.as_str(), sealed) {
+        ("done", Some(sealed)) => Ok(Reservation::Done { sealed }),
         _ if now - updated_at > ABANDONED_AFTER => {
             let taken = diesel::update(
                 idempotency_keys::table
@@ -82,18 +81,12 @@ pub fn reserve(
     }
 }
 
-/// Stores the answer.
-pub fn complete(
-    conn: &mut DbConnection,
-    key_hash: &str,
-    status: u16,
-    sealed: &str,
-    now: NaiveDateTime,
-) -> Result<(), ApiError> {
+/// Stores the answer. (`response_status` is no longer written: every stored answer is
+/// a received tip, and the face that replays it knows its status.)
+pub fn complete(conn: &mut DbConnection, key_hash: &str, sealed: &str, now: NaiveDateTime) -> Result<(), DbError> {
     diesel::update(idempotency_keys::table.find(key_hash))
         .set((
             idempotency_keys::state.eq("done"),
-            idempotency_keys::response_status.eq(i32::from(status)),
             idempotency_keys::response_sealed.eq(sealed),
             idempotency_keys::updated_at.eq(now),
         ))
@@ -102,7 +95,7 @@ pub fn complete(
 }
 
 /// Forgets a reservation whose request failed, so that it can be retried.
-pub fn release(conn: &mut DbConnection, key_hash: &str) -> Result<(), ApiError> {
+pub fn release(conn: &mut DbConnection, key_hash: &str) -> Result<(), DbError> {
     diesel::delete(idempotency_keys::table.find(key_hash).filter(idempotency_keys::state.eq("running")))
         .execute(conn)?;
     Ok(())

@@ -4,9 +4,13 @@
 pub mod admin_units;
 pub mod audit;
 pub mod authorities;
+pub mod case_notes;
+pub mod case_stats;
 pub mod cases;
 pub mod clients;
 pub mod commune_boxes;
+pub mod duplicates;
+pub mod error;
 pub mod idempotency;
 pub mod migrations;
 pub mod opened_ids;
@@ -14,14 +18,19 @@ pub mod page_limit;
 pub mod pool;
 pub mod reports;
 pub mod routing;
+pub mod sample_cases;
 pub mod schema;
 pub mod sessions;
 pub mod throttle;
+pub mod transfers;
+pub mod unit_chains;
 pub mod unplanned_values;
 pub mod url;
 pub mod users;
+pub mod work_list;
 
-pub use pool::{Db, DbError};
+pub use error::DbError;
+pub use pool::Db;
 pub use url::DatabaseUrl;
 
 /// What an import did to the rows it was given.

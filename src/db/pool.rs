@@ -7,8 +7,9 @@ use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use diesel::r2d2::{self, ManageConnection, PooledConnection};
 
+use super::DbError;
 use super::{DatabaseUrl, DbConnection};
-use crate::error::ApiError;
+use crate::error::ServiceError;
 
 /// How long SQLite waits for a lock before giving up.
 const SQLITE_BUSY_TIMEOUT_MS: u32 = 5_000;
@@ -20,32 +21,32 @@ pub struct Manager {
 }
 
 /// An error from opening or checking a connection.
-pub type DbError = r2d2::Error;
+type ConnectError = r2d2::Error;
 
 impl ManageConnection for Manager {
     type Connection = DbConnection;
-    type Error = DbError;
+    type Error = ConnectError;
 
-    fn connect(&self) -> Result<DbConnection, DbError> {
+    fn connect(&self) -> Result<DbConnection, ConnectError> {
         match &self.url {
             DatabaseUrl::Postgres(url) => {
-                PgConnection::establish(url).map(DbConnection::Postgres).map_err(DbError::ConnectionError)
+                PgConnection::establish(url).map(DbConnection::Postgres).map_err(ConnectError::ConnectionError)
             }
             DatabaseUrl::Sqlite(path) => {
                 let mut conn =
-                    SqliteConnection::establish(&path.to_string_lossy()).map_err(DbError::ConnectionError)?;
+                    SqliteConnection::establish(&path.to_string_lossy()).map_err(ConnectError::ConnectionError)?;
                 // FULL: an acknowledged tip must survive a power cut.
                 conn.batch_execute(&format!(
                     "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}; PRAGMA synchronous = FULL;"
                 ))
-                .map_err(DbError::QueryError)?;
+                .map_err(ConnectError::QueryError)?;
                 Ok(DbConnection::Sqlite(conn))
             }
         }
     }
 
-    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), DbError> {
-        diesel::sql_query("SELECT 1").execute(conn).map(|_| ()).map_err(DbError::QueryError)
+    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), ConnectError> {
+        diesel::sql_query("SELECT 1").execute(conn).map(|_| ()).map_err(ConnectError::QueryError)
     }
 
     fn has_broken(&self, conn: &mut DbConnection) -> bool {
@@ -109,28 +110,28 @@ impl Db {
     }
 
     /// A connection for blocking code (the command line, start-up).
-    pub fn get(&self) -> Result<PooledConnection<Manager>, ApiError> {
-        self.pool.get().map_err(ApiError::from)
+    pub fn get(&self) -> Result<PooledConnection<Manager>, DbError> {
+        self.pool.get().map_err(DbError::from)
     }
 
     /// Runs `f` on a pooled connection on the blocking thread pool.
-    pub async fn run<T, F>(&self, f: F) -> Result<T, ApiError>
+    pub async fn run<T, F>(&self, f: F) -> Result<T, ServiceError>
     where
-        F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
+        F: FnOnce(&mut DbConnection) -> Result<T, ServiceError> + Send + 'static,
         T: Send + 'static,
     {
         // As long as r2d2 would have waited for a connection, then the same 503.
         let permit = match tokio::time::timeout(CONNECTION_TIMEOUT, self.permits.clone().acquire_owned()).await {
             Ok(Ok(permit)) => permit,
-            Ok(Err(_closed)) => return Err(ApiError::internal("the database pool is closed")),
+            Ok(Err(_closed)) => return Err(ServiceError::internal("the database pool is closed")),
             Err(_elapsed) => {
                 tracing::error!("no database connection within {CONNECTION_TIMEOUT:?}");
-                return Err(ApiError::unavailable());
+                return Err(ServiceError::unavailable());
             }
         };
         let pool = self.pool.clone();
         let span = tracing::Span::current();
-        actix_web::web::block(move || {
+        tokio::task::spawn_blocking(move || {
             let _permit = permit;
             span.in_scope(|| {
                 let mut conn = pool.get()?;
@@ -138,13 +139,13 @@ impl Db {
             })
         })
         .await
-        .map_err(|_| ApiError::internal("the blocking pool is shutting down"))?
+        .map_err(|_| ServiceError::internal("the blocking pool is shutting down"))?
     }
 
     /// Runs `f` in one transaction: one use case, one transaction.
-    pub async fn transaction<T, F>(&self, f: F) -> Result<T, ApiError>
+    pub async fn transaction<T, F>(&self, f: F) -> Result<T, ServiceError>
     where
-        F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
+        F: FnOnce(&mut DbConnection) -> Result<T, ServiceError> + Send + 'static,
         T: Send + 'static,
     {
         let gate = self.write_gate.clone();
@@ -160,7 +161,7 @@ impl Db {
     /// Keeps the query planner's statistics fresh: SQLite's `PRAGMA optimize` analyzes
     /// the tables whose contents changed enough (usually it does nothing). PostgreSQL's
     /// autovacuum does this itself.
-    pub async fn refresh_statistics(&self) -> Result<(), ApiError> {
+    pub async fn refresh_statistics(&self) -> Result<(), ServiceError> {
         if let DatabaseUrl::Postgres(_) = self.url() {
             return Ok(());
         }
@@ -175,9 +176,9 @@ impl Db {
     /// that no BEGIN and COMMIT round trips are spent there; on SQLite, where `f` writes
     /// with several statements (which cost no round trip), in a transaction as usual.
     /// Tip intake uses it: the tip's four rows are one statement on PostgreSQL.
-    pub async fn run_single_write<T, F>(&self, f: F) -> Result<T, ApiError>
+    pub async fn run_single_write<T, F>(&self, f: F) -> Result<T, ServiceError>
     where
-        F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
+        F: FnOnce(&mut DbConnection) -> Result<T, ServiceError> + Send + 'static,
         T: Send + 'static,
     {
         match self.url() {
@@ -192,25 +193,27 @@ impl Db {
 /// that reads first and writes later fails with "database is locked" as soon as another
 /// connection has written in between, which concurrent tips do all the time (and a
 /// command-line import while a server runs, or the server's own `PRAGMA optimize`).
-pub fn in_transaction<T, E: From<diesel::result::Error>>(
+pub fn in_transaction<T, E: From<DbError>>(
     conn: &mut DbConnection,
     f: impl FnOnce(&mut DbConnection) -> Result<T, E>,
 ) -> Result<T, E> {
     use diesel::connection::{AnsiTransactionManager, TransactionManager};
-    let DbConnection::Sqlite(sqlite) = conn else { return conn.transaction(f) };
+    let DbConnection::Sqlite(sqlite) = conn else { return nested(conn, f) };
     // Inside a transaction already (the start-up lock, say): a savepoint, as diesel does.
     let depth =
         <AnsiTransactionManager as TransactionManager<SqliteConnection>>::transaction_manager_status_mut(sqlite)
-            .transaction_depth()?;
+            .transaction_depth()
+            .map_err(DbError::from)?;
     if depth.is_some() {
-        return conn.transaction(f);
+        return nested(conn, f);
     }
-    AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE")?;
+    AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE").map_err(DbError::from)?;
     let result = f(conn);
     let DbConnection::Sqlite(sqlite) = conn else { unreachable!("a connection never changes its backend") };
     match result {
         Ok(value) => {
-            <AnsiTransactionManager as TransactionManager<SqliteConnection>>::commit_transaction(sqlite)?;
+            <AnsiTransactionManager as TransactionManager<SqliteConnection>>::commit_transaction(sqlite)
+                .map_err(DbError::from)?;
             Ok(value)
         }
         Err(err) => {
@@ -218,4 +221,25 @@ pub fn in_transaction<T, E: From<diesel::result::Error>>(
             Err(err)
         }
     }
+}
+
+/// diesel's own transaction (a savepoint when one is open), for a closure whose error
+/// type knows nothing of diesel.
+fn nested<T, E: From<DbError>>(
+    conn: &mut DbConnection,
+    f: impl FnOnce(&mut DbConnection) -> Result<T, E>,
+) -> Result<T, E> {
+    enum Failed<E> {
+        Inside(E),
+        Database(diesel::result::Error),
+    }
+    impl<E> From<diesel::result::Error> for Failed<E> {
+        fn from(err: diesel::result::Error) -> Self {
+            Failed::Database(err)
+        }
+    }
+    conn.transaction(|conn| f(conn).map_err(Failed::Inside)).map_err(|failed| match failed {
+        Failed::Inside(err) => err,
+        Failed::Database(err) => E::from(DbError::from(err)),
+    })
 }

@@ -5,9 +5,9 @@ use diesel::prelude::*;
 use uuid::Uuid;
 
 use super::DbConnection;
+use super::DbError;
 use super::schema::{cases, report_messages, reporter_contacts, reports};
 use crate::domain::audit::Event;
-use crate::error::ApiError;
 
 /// A new case, routed, with where it lies and when it is due.
 pub struct NewCase<'a> {
@@ -77,7 +77,7 @@ pub fn open_case(
     report: &NewReport<'_>,
     contact: &SealedContact,
     opened: &Event,
-) -> Result<Opened, ApiError> {
+) -> Result<Opened, DbError> {
     let now = opened.at;
     if let DbConnection::Postgres(pg) = conn {
         return open_case_in_one_statement(pg, case, report, contact, opened);
@@ -156,7 +156,7 @@ fn open_case_in_one_statement(
     report: &NewReport<'_>,
     contact: &SealedContact,
     opened: &Event,
-) -> Result<Opened, ApiError> {
+) -> Result<Opened, DbError> {
     let id = |u: Option<Uuid>| u.map(|u| u.to_string());
     let statement = OpenCase {
         case,
@@ -296,10 +296,10 @@ pub struct StoredReport {
 
 type ReportColumns = (String, String, String, Option<String>, Option<String>, NaiveDateTime, String);
 
-fn stored(row: ReportColumns) -> Result<StoredReport, ApiError> {
+fn stored(row: ReportColumns) -> Result<StoredReport, DbError> {
     let (id, reference, matter, receipt_hash, submitted_by_user, created_at, case_status) = row;
     Ok(StoredReport {
-        id: Uuid::parse_str(&id).map_err(|_| ApiError::internal("a stored report id is not valid"))?,
+        id: Uuid::parse_str(&id).map_err(|_| DbError::broken("a stored report id is not valid"))?,
         reference,
         matter,
         receipt_hash,
@@ -324,7 +324,7 @@ macro_rules! report_query {
 }
 
 /// A tip by its reference.
-pub fn find_by_reference(conn: &mut DbConnection, reference: &str) -> Result<Option<StoredReport>, ApiError> {
+pub fn find_by_reference(conn: &mut DbConnection, reference: &str) -> Result<Option<StoredReport>, DbError> {
     report_query!()
         .filter(reports::reference.eq(reference))
         .first::<ReportColumns>(conn)
@@ -334,7 +334,7 @@ pub fn find_by_reference(conn: &mut DbConnection, reference: &str) -> Result<Opt
 }
 
 /// A tip by id.
-pub fn find(conn: &mut DbConnection, id: Uuid) -> Result<Option<StoredReport>, ApiError> {
+pub fn find(conn: &mut DbConnection, id: Uuid) -> Result<Option<StoredReport>, DbError> {
     report_query!()
         .filter(reports::id.eq(id.to_string()))
         .first::<ReportColumns>(conn)
@@ -349,7 +349,7 @@ pub fn list_for_user(
     user_id: Uuid,
     before: Option<Uuid>,
     limit: i64,
-) -> Result<Vec<StoredReport>, ApiError> {
+) -> Result<Vec<StoredReport>, DbError> {
     let mut query = report_query!().filter(reports::submitted_by_user.eq(user_id.to_string())).into_boxed();
     if let Some(before) = before {
         query = query.filter(reports::id.lt(before.to_string()));
@@ -367,7 +367,7 @@ pub struct Message {
 }
 
 /// The messages of a tip, oldest first.
-pub fn messages(conn: &mut DbConnection, report_id: Uuid) -> Result<Vec<Message>, ApiError> {
+pub fn messages(conn: &mut DbConnection, report_id: Uuid) -> Result<Vec<Message>, DbError> {
     let rows: Vec<(String, String, String, NaiveDateTime)> = report_messages::table
         .select((report_messages::id, report_messages::author, report_messages::body, report_messages::created_at))
         .filter(report_messages::report_id.eq(report_id.to_string()))
@@ -375,7 +375,7 @@ pub fn messages(conn: &mut DbConnection, report_id: Uuid) -> Result<Vec<Message>
         .load(conn)?;
     rows.into_iter()
         .map(|(id, author, body, created_at)| {
-            let id = Uuid::parse_str(&id).map_err(|_| ApiError::internal("a stored message id is not valid"))?;
+            let id = Uuid::parse_str(&id).map_err(|_| DbError::broken("a stored message id is not valid"))?;
             Ok(Message { id, author, body, created_at })
         })
         .collect()
@@ -388,7 +388,7 @@ pub fn add_message(
     author: &str,
     body: &str,
     now: NaiveDateTime,
-) -> Result<Message, ApiError> {
+) -> Result<Message, DbError> {
     let id = Uuid::now_v7();
     diesel::insert_into(report_messages::table)
         .values((
@@ -418,7 +418,7 @@ pub struct ReportDetail {
 }
 
 /// A tip with its case's routing.
-pub fn detail(conn: &mut DbConnection, id: Uuid) -> Result<Option<ReportDetail>, ApiError> {
+pub fn detail(conn: &mut DbConnection, id: Uuid) -> Result<Option<ReportDetail>, DbError> {
     let Some(report) = find(conn, id)? else { return Ok(None) };
     let (content, unit_scheme, unit_code, authority_id, routing_explanation, location_flagged, submitted_by_client): (
         String,
@@ -460,7 +460,7 @@ pub fn detail(conn: &mut DbConnection, id: Uuid) -> Result<Option<ReportDetail>,
 pub type SealedContactRow = (String, Option<String>, Option<String>, Option<String>);
 
 /// The sealed contacts of tips.
-pub fn contacts_of(conn: &mut DbConnection, report_ids: &[String]) -> Result<Vec<SealedContactRow>, ApiError> {
+pub fn contacts_of(conn: &mut DbConnection, report_ids: &[String]) -> Result<Vec<SealedContactRow>, DbError> {
     Ok(reporter_contacts::table
         .select((
             reporter_contacts::report_id,

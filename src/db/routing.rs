@@ -5,11 +5,11 @@ use diesel::prelude::*;
 use uuid::Uuid;
 
 use super::DbConnection;
+use super::DbError;
 use super::admin_units::unit_ref;
 use super::schema::{routing_rules, routing_state};
 use crate::domain::admin_unit::UnitRef;
 use crate::domain::routing::Rule;
-use crate::error::ApiError;
 
 #[derive(Queryable, Selectable, Insertable)]
 #[diesel(table_name = routing_rules)]
@@ -26,8 +26,8 @@ struct RuleRow {
 }
 
 impl RuleRow {
-    fn into_domain(self) -> Result<Rule, ApiError> {
-        let id = |t: &str| Uuid::parse_str(t).map_err(|_| ApiError::internal("a stored routing rule is not valid"));
+    fn into_domain(self) -> Result<Rule, DbError> {
+        let id = |t: &str| Uuid::parse_str(t).map_err(|_| DbError::broken("a stored routing rule is not valid"));
         Ok(Rule {
             id: id(&self.id)?,
             matter: self.matter,
@@ -41,7 +41,7 @@ impl RuleRow {
 }
 
 /// Rules by id (creation order), after `after`.
-pub fn list(conn: &mut DbConnection, after: Option<Uuid>, limit: i64) -> Result<Vec<Rule>, ApiError> {
+pub fn list(conn: &mut DbConnection, after: Option<Uuid>, limit: i64) -> Result<Vec<Rule>, DbError> {
     let mut query = routing_rules::table.select(RuleRow::as_select()).into_boxed();
     if let Some(after) = after {
         query = query.filter(routing_rules::id.gt(after.to_string()));
@@ -50,7 +50,7 @@ pub fn list(conn: &mut DbConnection, after: Option<Uuid>, limit: i64) -> Result<
 }
 
 /// One rule.
-pub fn find(conn: &mut DbConnection, id: Uuid) -> Result<Option<Rule>, ApiError> {
+pub fn find(conn: &mut DbConnection, id: Uuid) -> Result<Option<Rule>, DbError> {
     routing_rules::table
         .select(RuleRow::as_select())
         .filter(routing_rules::id.eq(id.to_string()))
@@ -61,7 +61,7 @@ pub fn find(conn: &mut DbConnection, id: Uuid) -> Result<Option<Rule>, ApiError>
 }
 
 /// The rule for exactly this matter and unit, if there is one.
-pub fn find_same(conn: &mut DbConnection, matter: Option<&str>, unit: UnitRef) -> Result<Option<Rule>, ApiError> {
+pub fn find_same(conn: &mut DbConnection, matter: Option<&str>, unit: UnitRef) -> Result<Option<Rule>, DbError> {
     let mut query = routing_rules::table
         .select(RuleRow::as_select())
         .filter(routing_rules::unit_scheme.eq(unit.scheme.as_str()))
@@ -83,7 +83,7 @@ pub fn insert(
     authority_id: Uuid,
     note: Option<&str>,
     now: NaiveDateTime,
-) -> Result<Rule, ApiError> {
+) -> Result<Rule, DbError> {
     let row = RuleRow {
         id: Uuid::now_v7().to_string(),
         matter: matter.map(str::to_owned),
@@ -107,7 +107,7 @@ pub fn set_authority(
     authority_id: Uuid,
     note: Option<&str>,
     now: NaiveDateTime,
-) -> Result<(), ApiError> {
+) -> Result<(), DbError> {
     diesel::update(routing_rules::table.find(id.to_string()))
         .set((
             routing_rules::authority_id.eq(authority_id.to_string()),
@@ -119,7 +119,7 @@ pub fn set_authority(
 }
 
 /// Deletes a rule. Cases keep the decision they were routed by.
-pub fn delete(conn: &mut DbConnection, id: Uuid) -> Result<bool, ApiError> {
+pub fn delete(conn: &mut DbConnection, id: Uuid) -> Result<bool, DbError> {
     let deleted = diesel::delete(routing_rules::table.find(id.to_string())).execute(conn)? == 1;
     if deleted {
         bump_version(conn)?;
@@ -128,19 +128,19 @@ pub fn delete(conn: &mut DbConnection, id: Uuid) -> Result<bool, ApiError> {
 }
 
 /// Raises the rules' version: called by every change of a rule, in its transaction.
-fn bump_version(conn: &mut DbConnection) -> Result<(), ApiError> {
+fn bump_version(conn: &mut DbConnection) -> Result<(), DbError> {
     diesel::update(routing_state::table).set(routing_state::version.eq(routing_state::version + 1)).execute(conn)?;
     Ok(())
 }
 
 /// The rules' current version.
-pub fn version(conn: &mut DbConnection) -> Result<i64, ApiError> {
+pub fn version(conn: &mut DbConnection) -> Result<i64, DbError> {
     Ok(routing_state::table.select(routing_state::version).filter(routing_state::id.eq(1)).first(conn)?)
 }
 
 /// Every rule, with the version they make up (read in that order: a change in between
 /// leaves the version older than the rules, which only costs a reload later).
-pub fn all(conn: &mut DbConnection) -> Result<(i64, Vec<Rule>), ApiError> {
+pub fn all(conn: &mut DbConnection) -> Result<(i64, Vec<Rule>), DbError> {
     let version = version(conn)?;
     let rows = routing_rules::table.select(RuleRow::as_select()).load::<RuleRow>(conn)?;
     Ok((version, rows.into_iter().map(RuleRow::into_domain).collect::<Result<Vec<_>, _>>()?))

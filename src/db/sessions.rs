@@ -5,12 +5,12 @@ use chrono::{NaiveDateTime, TimeDelta};
 use diesel::prelude::*;
 use uuid::Uuid;
 
+use super::DbError;
 use super::schema::{refresh_tokens, sessions, users as users_table};
 use super::{DbConnection, clients, users};
-use crate::auth::secrets;
 use crate::domain::account::{Account, SessionStage};
 use crate::domain::client::Client;
-use crate::error::ApiError;
+use crate::domain::secrets;
 
 /// How long a user's session may last in all, refreshes included.
 pub const USER_SESSION_DAYS: i64 = 30;
@@ -50,7 +50,7 @@ pub fn open_for_user(
     user_id: Uuid,
     stage: SessionStage,
     now: NaiveDateTime,
-) -> Result<(Uuid, String), ApiError> {
+) -> Result<(Uuid, String), DbError> {
     let id = Uuid::now_v7();
     diesel::insert_into(sessions::table)
         .values((
@@ -71,7 +71,7 @@ pub fn open_for_client(
     client_id: Uuid,
     lifetime_secs: i64,
     now: NaiveDateTime,
-) -> Result<Uuid, ApiError> {
+) -> Result<Uuid, DbError> {
     let id = Uuid::now_v7();
     diesel::insert_into(sessions::table)
         .values((
@@ -85,7 +85,7 @@ pub fn open_for_client(
     Ok(id)
 }
 
-fn issue_refresh_token(conn: &mut DbConnection, session: Uuid, now: NaiveDateTime) -> Result<String, ApiError> {
+fn issue_refresh_token(conn: &mut DbConnection, session: Uuid, now: NaiveDateTime) -> Result<String, DbError> {
     let token = secrets::generate("rt_");
     diesel::insert_into(refresh_tokens::table)
         .values((
@@ -111,7 +111,7 @@ pub enum Refresh {
 
 /// Exchanges a refresh token for the next one. The token is marked used by a
 /// conditional update, so of two concurrent uses exactly one wins.
-pub fn rotate(conn: &mut DbConnection, token: &str, now: NaiveDateTime) -> Result<Refresh, ApiError> {
+pub fn rotate(conn: &mut DbConnection, token: &str, now: NaiveDateTime) -> Result<Refresh, DbError> {
     let digest = secrets::digest(token);
     let row: Option<(String, NaiveDateTime, Option<NaiveDateTime>)> = refresh_tokens::table
         .select((refresh_tokens::session_id, refresh_tokens::expires_at, refresh_tokens::used_at))
@@ -121,7 +121,7 @@ pub fn rotate(conn: &mut DbConnection, token: &str, now: NaiveDateTime) -> Resul
     let Some((session_id, expires_at, used_at)) = row else {
         return Ok(Refresh::Invalid);
     };
-    let session_id = Uuid::parse_str(&session_id).map_err(|_| ApiError::internal("stored session id"))?;
+    let session_id = Uuid::parse_str(&session_id).map_err(|_| DbError::broken("stored session id"))?;
     let claimed = diesel::update(
         refresh_tokens::table.filter(refresh_tokens::token_hash.eq(&digest)).filter(refresh_tokens::used_at.is_null()),
     )
@@ -142,7 +142,7 @@ pub fn rotate(conn: &mut DbConnection, token: &str, now: NaiveDateTime) -> Resul
 }
 
 /// Ends one session.
-pub fn revoke(conn: &mut DbConnection, id: Uuid, now: NaiveDateTime) -> Result<(), ApiError> {
+pub fn revoke(conn: &mut DbConnection, id: Uuid, now: NaiveDateTime) -> Result<(), DbError> {
     diesel::update(sessions::table.filter(sessions::id.eq(id.to_string())).filter(sessions::revoked_at.is_null()))
         .set(sessions::revoked_at.eq(now))
         .execute(conn)?;
@@ -150,7 +150,7 @@ pub fn revoke(conn: &mut DbConnection, id: Uuid, now: NaiveDateTime) -> Result<(
 }
 
 /// Ends every session of an account.
-pub fn revoke_all_of_user(conn: &mut DbConnection, user_id: Uuid, now: NaiveDateTime) -> Result<(), ApiError> {
+pub fn revoke_all_of_user(conn: &mut DbConnection, user_id: Uuid, now: NaiveDateTime) -> Result<(), DbError> {
     diesel::update(
         sessions::table.filter(sessions::user_id.eq(user_id.to_string())).filter(sessions::revoked_at.is_null()),
     )
@@ -160,7 +160,7 @@ pub fn revoke_all_of_user(conn: &mut DbConnection, user_id: Uuid, now: NaiveDate
 }
 
 /// Ends every session of a client.
-pub fn revoke_all_of_client(conn: &mut DbConnection, client_id: Uuid, now: NaiveDateTime) -> Result<(), ApiError> {
+pub fn revoke_all_of_client(conn: &mut DbConnection, client_id: Uuid, now: NaiveDateTime) -> Result<(), DbError> {
     diesel::update(
         sessions::table.filter(sessions::client_id.eq(client_id.to_string())).filter(sessions::revoked_at.is_null()),
     )
@@ -170,7 +170,7 @@ pub fn revoke_all_of_client(conn: &mut DbConnection, client_id: Uuid, now: Naive
 }
 
 /// The session, if it is still good at `now`.
-pub fn active(conn: &mut DbConnection, id: Uuid, now: NaiveDateTime) -> Result<Option<ActiveSession>, ApiError> {
+pub fn active(conn: &mut DbConnection, id: Uuid, now: NaiveDateTime) -> Result<Option<ActiveSession>, DbError> {
     // The session and its user in one query: this runs before every signed request.
     let found = sessions::table
         .left_join(users_table::table.on(users_table::id.nullable().eq(sessions::user_id)))
@@ -181,8 +181,8 @@ pub fn active(conn: &mut DbConnection, id: Uuid, now: NaiveDateTime) -> Result<O
     let Some((row, user)) = found.filter(|(r, _)| r.revoked_at.is_none() && r.expires_at > now) else {
         return Ok(None);
     };
-    let stage = SessionStage::parse(&row.stage).ok_or_else(|| ApiError::internal("stored session stage"))?;
-    let parse = |text: &str| Uuid::parse_str(text).map_err(|_| ApiError::internal("stored session holder"));
+    let stage = SessionStage::parse(&row.stage).ok_or_else(|| DbError::broken("stored session stage"))?;
+    let parse = |text: &str| Uuid::parse_str(text).map_err(|_| DbError::broken("stored session holder"));
     let holder = match (user, &row.client_id) {
         (Some(user), None) => match user.into_domain()? {
             (account, _) if !account.disabled => Holder::User(account),

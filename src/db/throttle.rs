@@ -4,12 +4,12 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::DbConnection;
+use super::DbError;
 use super::schema::login_throttle;
 use crate::domain::throttle::{Failures, current};
-use crate::error::ApiError;
 
 /// The bucket's record, if any.
-pub fn get(conn: &mut DbConnection, bucket: &str) -> Result<Option<Failures>, ApiError> {
+pub fn get(conn: &mut DbConnection, bucket: &str) -> Result<Option<Failures>, DbError> {
     let row: Option<(i32, NaiveDateTime)> = login_throttle::table
         .select((login_throttle::failures, login_throttle::last_failure_at))
         .filter(login_throttle::bucket.eq(bucket))
@@ -19,7 +19,7 @@ pub fn get(conn: &mut DbConnection, bucket: &str) -> Result<Option<Failures>, Ap
 }
 
 /// Counts one more failure.
-pub fn record_failure(conn: &mut DbConnection, bucket: &str, now: NaiveDateTime) -> Result<(), ApiError> {
+pub fn record_failure(conn: &mut DbConnection, bucket: &str, now: NaiveDateTime) -> Result<(), DbError> {
     let count = current(get(conn, bucket)?, now).saturating_add(1).min(i32::MAX as u32) as i32;
     let updated = diesel::update(login_throttle::table.find(bucket))
         .set((login_throttle::failures.eq(count), login_throttle::last_failure_at.eq(now)))
@@ -49,7 +49,7 @@ pub fn record_failure(conn: &mut DbConnection, bucket: &str, now: NaiveDateTime)
 }
 
 /// Forgets a bucket's failures (after a successful sign-in).
-pub fn clear(conn: &mut DbConnection, bucket: &str) -> Result<(), ApiError> {
+pub fn clear(conn: &mut DbConnection, bucket: &str) -> Result<(), DbError> {
     diesel::delete(login_throttle::table.find(bucket)).execute(conn)?;
     Ok(())
 }

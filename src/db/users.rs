@@ -6,12 +6,11 @@ use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use uuid::Uuid;
 
 use super::DbConnection;
+use super::DbError;
 use super::admin_units::unit_ref;
 use super::schema::users;
 use crate::domain::account::{Account, Credentials, Role, Scope};
 use crate::domain::admin_unit::UnitRef;
-use crate::error::ApiError;
-use crate::i18n::Msg;
 
 #[derive(Queryable, Selectable, Insertable)]
 #[diesel(table_name = users)]
@@ -46,8 +45,8 @@ fn scope_columns(scope: Scope) -> ScopeColumns {
 }
 
 impl UserRow {
-    pub(crate) fn into_domain(self) -> Result<(Account, Credentials), ApiError> {
-        let broken = || ApiError::internal("a stored account is not valid");
+    pub(crate) fn into_domain(self) -> Result<(Account, Credentials), DbError> {
+        let broken = || DbError::broken("a stored account is not valid");
         let role = Role::parse(&self.role).ok_or_else(broken)?;
         let scope = match (role, &self.authority_id, &self.scope_scheme, &self.scope_level, self.scope_code) {
             (Role::DistrictOfficer, Some(id), ..) => Scope::Authority(Uuid::parse_str(id).map_err(|_| broken())?),
@@ -85,7 +84,7 @@ pub struct NewAccount<'a> {
 }
 
 /// Creates an account; a login already in use is a 409.
-pub fn insert(conn: &mut DbConnection, new: &NewAccount<'_>, now: NaiveDateTime) -> Result<Account, ApiError> {
+pub fn insert(conn: &mut DbConnection, new: &NewAccount<'_>, now: NaiveDateTime) -> Result<Account, DbError> {
     let (authority_id, scope_scheme, scope_level, scope_code) = scope_columns(new.scope);
     let row = UserRow {
         id: Uuid::now_v7().to_string(),
@@ -106,20 +105,13 @@ pub fn insert(conn: &mut DbConnection, new: &NewAccount<'_>, now: NaiveDateTime)
     };
     match diesel::insert_into(users::table).values(&row).execute(conn) {
         Ok(_) => Ok(row.into_domain()?.0),
-        Err(DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _)) => Err(ApiError::new(
-            actix_web::http::StatusCode::CONFLICT,
-            "login_taken",
-            Msg::new(
-                "An account with this login already exists. Sign in, or use another phone number or e-mail.",
-                "Đã có tài khoản với tên đăng nhập này. Hãy đăng nhập, hoặc dùng số điện thoại hay e-mail khác.",
-            ),
-        )),
+        Err(DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _)) => Err(DbError::Duplicate),
         Err(e) => Err(e.into()),
     }
 }
 
 /// One account by id, with its credentials.
-pub fn find(conn: &mut DbConnection, id: Uuid) -> Result<Option<(Account, Credentials)>, ApiError> {
+pub fn find(conn: &mut DbConnection, id: Uuid) -> Result<Option<(Account, Credentials)>, DbError> {
     users::table
         .select(UserRow::as_select())
         .filter(users::id.eq(id.to_string()))
@@ -130,7 +122,7 @@ pub fn find(conn: &mut DbConnection, id: Uuid) -> Result<Option<(Account, Creden
 }
 
 /// One account by its normalised login, with its credentials.
-pub fn find_by_login(conn: &mut DbConnection, login: &str) -> Result<Option<(Account, Credentials)>, ApiError> {
+pub fn find_by_login(conn: &mut DbConnection, login: &str) -> Result<Option<(Account, Credentials)>, DbError> {
     users::table
         .select(UserRow::as_select())
         .filter(users::login.eq(login))
@@ -146,7 +138,7 @@ pub fn list(
     role: Option<Role>,
     after: Option<&str>,
     limit: i64,
-) -> Result<Vec<Account>, ApiError> {
+) -> Result<Vec<Account>, DbError> {
     let mut query = users::table.select(UserRow::as_select()).into_boxed();
     if let Some(role) = role {
         query = query.filter(users::role.eq(role.as_str()));
@@ -164,7 +156,7 @@ pub fn list(
 }
 
 /// Replaces the password hash.
-pub fn set_password(conn: &mut DbConnection, id: Uuid, hash: &str, now: NaiveDateTime) -> Result<(), ApiError> {
+pub fn set_password(conn: &mut DbConnection, id: Uuid, hash: &str, now: NaiveDateTime) -> Result<(), DbError> {
     diesel::update(users::table.find(id.to_string()))
         .set((users::password_hash.eq(hash), users::updated_at.eq(now)))
         .execute(conn)?;
@@ -172,7 +164,7 @@ pub fn set_password(conn: &mut DbConnection, id: Uuid, hash: &str, now: NaiveDat
 }
 
 /// Stores a pending TOTP secret (not yet enabled).
-pub fn set_pending_totp(conn: &mut DbConnection, id: Uuid, secret: &str, now: NaiveDateTime) -> Result<(), ApiError> {
+pub fn set_pending_totp(conn: &mut DbConnection, id: Uuid, secret: &str, now: NaiveDateTime) -> Result<(), DbError> {
     diesel::update(users::table.find(id.to_string()))
         .set((users::totp_secret.eq(secret), users::totp_enabled.eq(false), users::updated_at.eq(now)))
         .execute(conn)?;
@@ -180,7 +172,7 @@ pub fn set_pending_totp(conn: &mut DbConnection, id: Uuid, secret: &str, now: Na
 }
 
 /// Turns the pending TOTP secret on.
-pub fn enable_totp(conn: &mut DbConnection, id: Uuid, now: NaiveDateTime) -> Result<(), ApiError> {
+pub fn enable_totp(conn: &mut DbConnection, id: Uuid, now: NaiveDateTime) -> Result<(), DbError> {
     diesel::update(users::table.find(id.to_string()))
         .set((users::totp_enabled.eq(true), users::updated_at.eq(now)))
         .execute(conn)?;
@@ -189,7 +181,7 @@ pub fn enable_totp(conn: &mut DbConnection, id: Uuid, now: NaiveDateTime) -> Res
 
 /// Records `step` as the last accepted TOTP step, only if it is later than the one
 /// stored: of two nodes accepting the same code at once, exactly one succeeds.
-pub fn claim_totp_step(conn: &mut DbConnection, id: Uuid, step: i64) -> Result<bool, ApiError> {
+pub fn claim_totp_step(conn: &mut DbConnection, id: Uuid, step: i64) -> Result<bool, DbError> {
     let claimed = diesel::update(
         users::table
             .filter(users::id.eq(id.to_string()))
@@ -209,7 +201,7 @@ pub fn update(
     scope: Scope,
     disabled: bool,
     now: NaiveDateTime,
-) -> Result<(), ApiError> {
+) -> Result<(), DbError> {
     let (authority_id, scope_scheme, scope_level, scope_code) = scope_columns(scope);
     diesel::update(users::table.find(id.to_string()))
         .set((

@@ -77,16 +77,6 @@ pub enum Scope {
 }
 
 impl Scope {
-    /// The scope a role needs, by kind: `Some(kind name)` when one is required.
-    pub fn required_for(role: Role) -> Option<&'static str> {
-        match role {
-            Role::CommuneOfficial => Some("unit"),
-            Role::DistrictOfficer => Some("authority_id"),
-            Role::Supervisor => Some("province_code"),
-            Role::Citizen | Role::Auditor | Role::Admin => None,
-        }
-    }
-
     /// Whether this scope fits `role`.
     pub fn fits(self, role: Role) -> bool {
         matches!(

@@ -142,6 +142,19 @@ pub struct AdminUnit {
     pub parent: Option<UnitRef>,
 }
 
+/// What a list of units is narrowed to.
+#[derive(Debug, Default, Clone)]
+pub struct UnitFilter {
+    pub scheme: Option<Scheme>,
+    pub level: Option<Level>,
+    /// The code of the unit directly above.
+    pub parent_code: Option<i32>,
+    /// The level of the unit directly above.
+    pub parent_level: Option<Level>,
+    /// Text to find in the name, ignoring diacritics and case.
+    pub name_contains: Option<String>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -9,7 +9,7 @@
 use chrono::NaiveDateTime;
 use sha2::{Digest, Sha256};
 
-use crate::auth::secrets::hex;
+use crate::domain::secrets::hex;
 
 /// The kinds of object that carry a chain.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -236,6 +236,17 @@ impl Checkpoint {
         let well_formed = digest.len() == 64 && digest.bytes().all(|b| b.is_ascii_hexdigit());
         (parts.next().is_none() && well_formed).then_some(Checkpoint { upto_seq, events, digest })
     }
+}
+
+/// What an auditor filters the trail by.
+#[derive(Debug, Default, Clone)]
+pub struct Filter {
+    pub object_type: Option<ObjectType>,
+    pub object_id: Option<String>,
+    pub actor: Option<String>,
+    pub action: Option<String>,
+    pub from: Option<NaiveDateTime>,
+    pub to: Option<NaiveDateTime>,
 }
 
 #[cfg(test)]

@@ -6,8 +6,8 @@ use std::io::Read;
 
 use super::admin_unit::UnitRef;
 use super::authority::{AuthorityKind, MAX_NAME_CHARS, valid_code};
+use super::csv_rows::LineError;
 use super::csv_rows::read_rows;
-use super::unit_csv::LineError;
 
 /// One authority as the file describes it.
 #[derive(Debug, Clone, PartialEq, Eq)]

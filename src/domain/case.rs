@@ -3,8 +3,6 @@
 
 use chrono::{Duration, NaiveDateTime};
 
-use super::account::Role;
-
 /// Where a case stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Status {
@@ -45,9 +43,12 @@ impl Status {
         Self::ALL.into_iter().find(|s| s.as_str() == text)
     }
 
+    /// The statuses of a case still to be worked.
+    pub const OPEN: [Status; 3] = [Status::New, Status::Accepted, Status::Investigating];
+
     /// Still to be worked: deadlines run and the case may be changed.
     pub fn is_open(self) -> bool {
-        matches!(self, Status::New | Status::Accepted | Status::Investigating)
+        Self::OPEN.contains(&self)
     }
 
     /// What the reporter sees: received, being handled, or closed.
@@ -57,6 +58,33 @@ impl Status {
             Status::Accepted | Status::Investigating => "being_handled",
             Status::Resolved | Status::Closed | Status::Rejected | Status::Merged => "closed",
         }
+    }
+}
+
+/// Where a proposed transfer of a case stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TransferState {
+    /// Awaits the receiving authority's answer; the case has not moved.
+    Proposed,
+    /// The case moved to the receiver.
+    Accepted,
+    /// The case stayed where it was.
+    Declined,
+}
+
+impl TransferState {
+    pub const ALL: [TransferState; 3] = [TransferState::Proposed, TransferState::Accepted, TransferState::Declined];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TransferState::Proposed => "proposed",
+            TransferState::Accepted => "accepted",
+            TransferState::Declined => "declined",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.as_str() == text)
     }
 }
 
@@ -105,16 +133,6 @@ impl Action {
         }
     }
 
-    /// Which roles may take the action (within their jurisdiction, which the policy
-    /// checks): officers of the holding authority work cases; supervisors may do all of
-    /// it for their province, and alone may reopen.
-    pub fn allowed_for(self, role: Role) -> bool {
-        match self {
-            Action::Reopen => role == Role::Supervisor,
-            _ => matches!(role, Role::DistrictOfficer | Role::Supervisor),
-        }
-    }
-
     /// Whether the action needs an outcome (resolve) or a note (reject, reopen).
     pub fn needs_outcome(self) -> bool {
         self == Action::Resolve
@@ -123,11 +141,6 @@ impl Action {
     pub fn needs_note(self) -> bool {
         matches!(self, Action::Reject | Action::Reopen | Action::Resolve)
     }
-}
-
-/// The actions `role` may take on a case in `status`.
-pub fn allowed_actions(status: Status, role: Role) -> Vec<Action> {
-    Action::ALL.into_iter().filter(|a| a.target(status).is_some() && a.allowed_for(role)).collect()
 }
 
 /// The `ETag` of a case at `version`.
@@ -270,6 +283,17 @@ fn span(text: &str) -> Result<Duration, String> {
     }
 }
 
+/// The order of a work list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sort {
+    Newest,
+    Oldest,
+    /// The earliest time to resolve first.
+    DueSoonest,
+    /// The most urgent first; within a priority, the longest waiting first (a queue).
+    Priority,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -298,17 +322,20 @@ mod tests {
             ]
         );
         // A merged case is finished for good.
-        assert!(allowed_actions(Merged, Role::Supervisor).is_empty());
+        assert!(Action::ALL.iter().all(|a| a.target(Merged).is_none()));
     }
 
     #[test]
-    fn only_supervisors_reopen_and_only_staff_act() {
-        assert_eq!(allowed_actions(Status::Closed, Role::DistrictOfficer), vec![]);
-        assert_eq!(allowed_actions(Status::Closed, Role::Supervisor), vec![Action::Reopen]);
-        assert_eq!(allowed_actions(Status::New, Role::DistrictOfficer), vec![Action::Accept, Action::Reject]);
-        for role in [Role::Citizen, Role::CommuneOfficial, Role::Auditor, Role::Admin] {
-            assert!(Status::ALL.iter().all(|s| allowed_actions(*s, role).is_empty()), "{role:?}");
+    fn states_read_back_as_written() {
+        for status in Status::ALL {
+            assert_eq!(Status::parse(status.as_str()), Some(status));
         }
+        for state in TransferState::ALL {
+            assert_eq!(TransferState::parse(state.as_str()), Some(state));
+        }
+        assert_eq!(TransferState::parse("pending"), None);
+        assert!(Status::OPEN.iter().all(|s| s.is_open()));
+        assert_eq!(Status::ALL.iter().filter(|s| s.is_open()).count(), Status::OPEN.len());
     }
 
     #[test]

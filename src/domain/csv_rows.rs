@@ -3,7 +3,19 @@
 
 use std::io::Read;
 
-use super::unit_csv::LineError;
+/// A problem in an import file, with the 1-based line it was found on.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("line {line}: {message}")]
+pub struct LineError {
+    pub line: u64,
+    pub message: String,
+}
+
+impl LineError {
+    pub fn new(line: u64, message: impl Into<String>) -> Self {
+        LineError { line, message: message.into() }
+    }
+}
 
 /// Checks the header and returns every row as trimmed fields with its 1-based line.
 pub fn read_rows(input: impl Read, header: &[&str]) -> Result<Vec<(u64, Vec<String>)>, LineError> {

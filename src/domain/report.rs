@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::account::Login;
 use super::admin_unit::{Level, MAX_UNIT_CODE, Scheme, UnitRef};
-use crate::api::reports::ReportRequest;
+use super::submission::{ReportRequest, SubjectInput};
 use crate::error::FieldError;
 use crate::i18n::Msg;
 
@@ -170,31 +170,7 @@ pub fn check(input: &ReportRequest, now: DateTime<Utc>) -> Result<(Tip, Contact)
     let mut c = Check { errors: Vec::new() };
     let matter = c.one_of("matter", &input.matter, &MATTERS);
 
-    let observed = match (&input.observed_at, &input.observed_from, &input.observed_to) {
-        (Some(at), None, None) => c.time("observed_at", at, now).map(|t| (t, t)),
-        (None, Some(from), Some(to)) => match (c.time("observed_from", from, now), c.time("observed_to", to, now)) {
-            (Some(from), Some(to)) if from <= to => Some((from, to)),
-            (Some(_), Some(_)) => {
-                c.bad(
-                    "observed_to",
-                    "before_start",
-                    "must not be before observed_from",
-                    "không được trước observed_from",
-                );
-                None
-            }
-            _ => None,
-        },
-        _ => {
-            c.bad(
-                "observed_at",
-                "required",
-                "give observed_at, or both observed_from and observed_to",
-                "hãy nhập observed_at, hoặc cả observed_from và observed_to",
-            );
-            None
-        }
-    };
+    let observed = observed_period(&mut c, input, now);
 
     let location = &input.location;
     let scheme = Scheme::parse(&location.scheme);
@@ -203,31 +179,7 @@ pub fn check(input: &ReportRequest, now: DateTime<Utc>) -> Result<(Tip, Contact)
     }
     let commune = c.number("location.commune_code", Some(location.commune_code), 1, i64::from(MAX_UNIT_CODE));
     let address_text = c.text("location.address_text", &location.address_text, 500);
-    let coordinates = match (location.latitude, location.longitude) {
-        (None, None) => None,
-        (Some(lat), Some(lon)) => {
-            let inside = (LATITUDE.0..=LATITUDE.1).contains(&lat) && (LONGITUDE.0..=LONGITUDE.1).contains(&lon);
-            if inside {
-                Some(((lat * 1e6).round() as i64, (lon * 1e6).round() as i64))
-            } else {
-                c.bad(
-                    "location.latitude",
-                    "outside_viet_nam",
-                    "the point is outside Viet Nam; leave the coordinates out if unsure",
-                    "vị trí nằm ngoài Việt Nam; nếu không chắc hãy bỏ trống tọa độ",
-                );
-                None
-            }
-        }
-        (Some(_), None) => {
-            c.bad("location.longitude", "required", "is required with latitude", "là bắt buộc khi có vĩ độ");
-            None
-        }
-        (None, Some(_)) => {
-            c.bad("location.latitude", "required", "is required with longitude", "là bắt buộc khi có kinh độ");
-            None
-        }
-    };
+    let coordinates = coordinates(&mut c, location.latitude, location.longitude);
 
     let crossing_mode = c.opt_one_of("crossing_mode", &input.crossing_mode, &CROSSING_MODES);
     let crossing_point = c.text("crossing_point", &input.crossing_point, 200);
@@ -240,80 +192,23 @@ pub fn check(input: &ReportRequest, now: DateTime<Utc>) -> Result<(Tip, Contact)
         c.bad("children_count", "too_many", "must not exceed persons_count", "không được lớn hơn persons_count");
     }
 
-    let mut subjects = Vec::new();
-    let given = input.subjects.as_deref().unwrap_or_default();
-    if given.len() > MAX_SUBJECTS {
-        c.bad("subjects", "too_many", format!("at most {MAX_SUBJECTS} people"), format!("tối đa {MAX_SUBJECTS} người"));
-    }
-    for (i, s) in given.iter().take(MAX_SUBJECTS).enumerate() {
-        let f = |name: &str| format!("subjects[{i}].{name}");
-        subjects.push(Subject {
-            approximate_age: c.number(&f("approximate_age"), s.approximate_age, 0, 120),
-            sex: c.opt_one_of(&f("sex"), &s.sex, &SEXES),
-            apparent_nationality: c.text(&f("apparent_nationality"), &s.apparent_nationality, 100),
-            description: c.text(&f("description"), &s.description, 500),
-            alias: c.text(&f("alias"), &s.alias, 100),
-        });
-    }
+    let subjects = subjects(&mut c, input.subjects.as_deref().unwrap_or_default());
 
     let current_whereabouts = c.text("current_whereabouts", &input.current_whereabouts, 1_000);
     let facilitator_info = c.text("facilitator_info", &input.facilitator_info, 1_000);
-    let mut health_flags = Vec::new();
-    let flags = input.health_flags.as_deref().unwrap_or_default();
-    if flags.len() > MAX_HEALTH_FLAGS {
-        c.bad(
-            "health_flags",
-            "too_many",
-            format!("at most {MAX_HEALTH_FLAGS} flags"),
-            format!("tối đa {MAX_HEALTH_FLAGS} mục"),
-        );
-    }
-    for (i, flag) in flags.iter().take(MAX_HEALTH_FLAGS).enumerate() {
-        if let Some(flag) = c.one_of(&format!("health_flags[{i}]"), flag, &HEALTH_FLAGS)
-            && !health_flags.contains(&flag)
-        {
-            health_flags.push(flag);
-        }
-    }
+    let health_flags = health_flags(&mut c, input.health_flags.as_deref().unwrap_or_default());
+
     let relationship_to_subjects =
         c.opt_one_of("relationship_to_subjects", &input.relationship_to_subjects, &RELATIONSHIPS);
     let urgency = c.opt_one_of("urgency", &input.urgency, &URGENCIES);
 
-    let narrative = input.narrative.trim().to_owned();
-    let (chars, sent) = (narrative.chars().count(), input.narrative.chars().count());
-    if chars < NARRATIVE_CHARS.0 || sent > NARRATIVE_CHARS.1 {
-        c.bad(
-            "narrative",
-            "length",
-            format!(
-                "must have {} to {} characters: say what you saw, where and when",
-                NARRATIVE_CHARS.0, NARRATIVE_CHARS.1
-            ),
-            format!(
-                "phải có từ {} đến {} ký tự: hãy kể điều bạn thấy, ở đâu và khi nào",
-                NARRATIVE_CHARS.0, NARRATIVE_CHARS.1
-            ),
-        );
-    }
+    let narrative = narrative(&mut c, &input.narrative);
 
     let reporter = &input.reporter;
     let identity_mode = c.one_of("reporter.identity_mode", &reporter.identity_mode, &IDENTITY_MODES);
     let name = c.text("reporter.name", &reporter.name, 100);
-    let phone = match reporter.phone.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
-        None => None,
-        Some(p) => match Login::parse(p) {
-            Some(Login::Phone(phone)) => Some(phone),
-            _ => {
-                c.bad(
-                    "reporter.phone",
-                    "invalid",
-                    "must be a Vietnamese mobile number such as 0912 345 678",
-                    "phải là số di động Việt Nam, ví dụ 0912 345 678",
-                );
-                None
-            }
-        },
-    };
+    let phone = phone(&mut c, reporter.phone.as_deref());
+
     if identity_mode.as_deref() == Some("anonymous") && (name.is_some() || phone.is_some()) {
         c.bad(
             "reporter.identity_mode",
@@ -361,5 +256,144 @@ pub fn check(input: &ReportRequest, now: DateTime<Utc>) -> Result<(Tip, Contact)
             Ok((tip, Contact { name, phone, acting_as }))
         }
         _ => Err(c.errors),
+    }
+}
+
+/// When it was seen: one moment, or a period that does not end before it starts.
+fn observed_period(c: &mut Check, input: &ReportRequest, now: DateTime<Utc>) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
+    match (&input.observed_at, &input.observed_from, &input.observed_to) {
+        (Some(at), None, None) => c.time("observed_at", at, now).map(|t| (t, t)),
+        (None, Some(from), Some(to)) => match (c.time("observed_from", from, now), c.time("observed_to", to, now)) {
+            (Some(from), Some(to)) if from <= to => Some((from, to)),
+            (Some(_), Some(_)) => {
+                c.bad(
+                    "observed_to",
+                    "before_start",
+                    "must not be before observed_from",
+                    "không được trước observed_from",
+                );
+                None
+            }
+            _ => None,
+        },
+        _ => {
+            c.bad(
+                "observed_at",
+                "required",
+                "give observed_at, or both observed_from and observed_to",
+                "hãy nhập observed_at, hoặc cả observed_from và observed_to",
+            );
+            None
+        }
+    }
+}
+
+/// A point inside Viet Nam, as microdegrees; both coordinates or neither.
+fn coordinates(c: &mut Check, latitude: Option<f64>, longitude: Option<f64>) -> Option<(i64, i64)> {
+    match (latitude, longitude) {
+        (None, None) => None,
+        (Some(lat), Some(lon)) => {
+            let inside = (LATITUDE.0..=LATITUDE.1).contains(&lat) && (LONGITUDE.0..=LONGITUDE.1).contains(&lon);
+            if inside {
+                Some(((lat * 1e6).round() as i64, (lon * 1e6).round() as i64))
+            } else {
+                c.bad(
+                    "location.latitude",
+                    "outside_viet_nam",
+                    "the point is outside Viet Nam; leave the coordinates out if unsure",
+                    "vị trí nằm ngoài Việt Nam; nếu không chắc hãy bỏ trống tọa độ",
+                );
+                None
+            }
+        }
+        (Some(_), None) => {
+            c.bad("location.longitude", "required", "is required with latitude", "là bắt buộc khi có vĩ độ");
+            None
+        }
+        (None, Some(_)) => {
+            c.bad("location.latitude", "required", "is required with longitude", "là bắt buộc khi có kinh độ");
+            None
+        }
+    }
+}
+
+/// The people seen, each field checked under its indexed name (`subjects[0].sex`).
+fn subjects(c: &mut Check, given: &[SubjectInput]) -> Vec<Subject> {
+    let mut subjects = Vec::new();
+    if given.len() > MAX_SUBJECTS {
+        c.bad("subjects", "too_many", format!("at most {MAX_SUBJECTS} people"), format!("tối đa {MAX_SUBJECTS} người"));
+    }
+    for (i, s) in given.iter().take(MAX_SUBJECTS).enumerate() {
+        let f = |name: &str| format!("subjects[{i}].{name}");
+        subjects.push(Subject {
+            approximate_age: c.number(&f("approximate_age"), s.approximate_age, 0, 120),
+            sex: c.opt_one_of(&f("sex"), &s.sex, &SEXES),
+            apparent_nationality: c.text(&f("apparent_nationality"), &s.apparent_nationality, 100),
+            description: c.text(&f("description"), &s.description, 500),
+            alias: c.text(&f("alias"), &s.alias, 100),
+        });
+    }
+    subjects
+}
+
+/// Health flags, each one once.
+fn health_flags(c: &mut Check, flags: &[String]) -> Vec<String> {
+    let mut health_flags = Vec::new();
+    if flags.len() > MAX_HEALTH_FLAGS {
+        c.bad(
+            "health_flags",
+            "too_many",
+            format!("at most {MAX_HEALTH_FLAGS} flags"),
+            format!("tối đa {MAX_HEALTH_FLAGS} mục"),
+        );
+    }
+    for (i, flag) in flags.iter().take(MAX_HEALTH_FLAGS).enumerate() {
+        if let Some(flag) = c.one_of(&format!("health_flags[{i}]"), flag, &HEALTH_FLAGS)
+            && !health_flags.contains(&flag)
+        {
+            health_flags.push(flag);
+        }
+    }
+    health_flags
+}
+
+/// The narrative, trimmed: long enough to say something after trimming, and within the
+/// limit as sent.
+fn narrative(c: &mut Check, sent_text: &str) -> String {
+    let narrative = sent_text.trim().to_owned();
+    let (chars, sent) = (narrative.chars().count(), sent_text.chars().count());
+    if chars < NARRATIVE_CHARS.0 || sent > NARRATIVE_CHARS.1 {
+        c.bad(
+            "narrative",
+            "length",
+            format!(
+                "must have {} to {} characters: say what you saw, where and when",
+                NARRATIVE_CHARS.0, NARRATIVE_CHARS.1
+            ),
+            format!(
+                "phải có từ {} đến {} ký tự: hãy kể điều bạn thấy, ở đâu và khi nào",
+                NARRATIVE_CHARS.0, NARRATIVE_CHARS.1
+            ),
+        );
+    }
+    narrative
+}
+
+/// A Vietnamese mobile number, normalised; none when left empty.
+fn phone(c: &mut Check, phone: Option<&str>) -> Option<String> {
+    match phone.map(str::trim).filter(|p| !p.is_empty()) {
+        None => None,
+        Some(p) => match Login::parse(p) {
+            Some(Login::Phone(phone)) => Some(phone),
+            _ => {
+                c.bad(
+                    "reporter.phone",
+                    "invalid",
+                    "must be a Vietnamese mobile number such as 0912 345 678",
+                    "phải là số di động Việt Nam, ví dụ 0912 345 678",
+                );
+                None
+            }
+        },
     }
 }

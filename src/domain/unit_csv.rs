@@ -6,21 +6,7 @@ use std::collections::BTreeMap;
 use std::io::Read;
 
 use super::admin_unit::{AdminUnit, Level, Scheme, UnitRef, parse_code};
-use super::csv_rows::read_rows;
-
-/// A problem in an import file, with the 1-based line it was found on.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("line {line}: {message}")]
-pub struct LineError {
-    pub line: u64,
-    pub message: String,
-}
-
-impl LineError {
-    pub fn new(line: u64, message: impl Into<String>) -> Self {
-        LineError { line, message: message.into() }
-    }
-}
+use super::csv_rows::{LineError, read_rows};
 
 /// The longest unit name accepted.
 const MAX_NAME_CHARS: usize = 200;

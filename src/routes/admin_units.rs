@@ -3,16 +3,16 @@
 use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::params::{self, Params};
-use crate::api::admin_units::AdminUnitView;
 use crate::api::page::{DEFAULT_LIMIT, Page, unit_cursor};
-use crate::db::admin_units::UnitFilter;
+use crate::domain::admin_unit::UnitFilter;
 use crate::domain::admin_unit::UnitRef;
-use crate::error::ApiError;
+use crate::error::ServiceError;
 use crate::services;
+use crate::services::dto::admin_units::AdminUnitView;
 use crate::state::AppState;
 
 /// Lists units, filtered by scheme, level, parent and name.
-pub async fn list(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+pub async fn list(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ServiceError> {
     let mut p = Params::query(&req);
     let scheme = p.optional("scheme", params::scheme);
     let level = p.optional("level", params::level);
@@ -35,7 +35,7 @@ pub async fn list(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRe
 }
 
 /// One unit. Codes repeat across levels, so `level` is required.
-pub async fn get(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+pub async fn get(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ServiceError> {
     let mut p = Params::path(&req);
     let scheme = p.required("scheme", params::scheme);
     let code = p.required("code", params::unit_code);
@@ -43,7 +43,7 @@ pub async fn get(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRes
     let level = query.required("level", params::level);
     p.absorb(query).finish()?;
     let (Some(scheme), Some(code), Some(level)) = (scheme, code, level) else {
-        return Err(ApiError::internal("parameters passed their checks but are missing"));
+        return Err(ServiceError::internal("parameters passed their checks but are missing"));
     };
     let unit = services::admin_units::get(&state.db, UnitRef { scheme, level, code }).await?;
     Ok(HttpResponse::Ok().json(AdminUnitView::from(unit)))
@@ -51,14 +51,14 @@ pub async fn get(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRes
 
 /// `GET /api/v1/admin-units/locate`: the 2024 communes whose box holds a point, nearest
 /// centre first.
-pub async fn locate(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+pub async fn locate(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ServiceError> {
     let mut p = Params::query(&req);
     let latitude = p.required("latitude", |t| params::coordinate(t, crate::domain::report::LATITUDE));
     let longitude = p.required("longitude", |t| params::coordinate(t, crate::domain::report::LONGITUDE));
     let limit = p.optional("limit", params::limit).unwrap_or(10);
     p.finish()?;
     let (Some(lat), Some(lon)) = (latitude, longitude) else {
-        return Err(ApiError::internal("parameters passed their checks but are missing"));
+        return Err(ServiceError::internal("parameters passed their checks but are missing"));
     };
     let found = services::locate::locate(&state, lat, lon, limit as usize).await?;
     let items: Vec<serde_json::Value> = found

@@ -7,9 +7,9 @@ use super::params::{self, Params};
 use crate::api::page::{DEFAULT_LIMIT, Page};
 use crate::auth::caller::Caller;
 use crate::auth::policy::{Action, authorize};
-use crate::db::audit::Filter;
+use crate::domain::audit::Filter;
 use crate::domain::audit::{Checkpoint, ObjectType};
-use crate::error::ApiError;
+use crate::error::ServiceError;
 use crate::i18n::Msg;
 use crate::services::audit;
 use crate::state::AppState;
@@ -48,7 +48,7 @@ fn sequence(text: &str) -> Result<i64, Msg> {
 }
 
 /// `GET /api/v1/audit`.
-pub async fn list(req: HttpRequest, state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ApiError> {
+pub async fn list(req: HttpRequest, state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ServiceError> {
     authorize(&caller, Action::ReadAuditTrail)?;
     let mut p = Params::query(&req);
     let filter = Filter {
@@ -67,7 +67,11 @@ pub async fn list(req: HttpRequest, state: web::Data<AppState>, caller: Caller) 
 }
 
 /// `GET /api/v1/audit/verify`.
-pub async fn verify(req: HttpRequest, state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ApiError> {
+pub async fn verify(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    caller: Caller,
+) -> Result<HttpResponse, ServiceError> {
     authorize(&caller, Action::ReadAuditTrail)?;
     let mut p = Params::query(&req);
     let checkpoint = p.optional("checkpoint", |text| {

@@ -6,14 +6,15 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 
 use super::body::JsonBody;
-use crate::api::accounts::{LoginRequest, RefreshRequest, RegisterRequest, UserView};
-use crate::api::clients::ClientCredentialsForm;
 use crate::api::validate::check;
 use crate::auth::caller::Caller;
 use crate::auth::policy::{Action, authorize};
-use crate::error::ApiError;
+use crate::error::ServiceError;
 use crate::i18n::Msg;
 use crate::middleware::request_id;
+use crate::routes::address::client_address;
+use crate::services::dto::accounts::{LoginRequest, RefreshRequest, RegisterRequest, UserView};
+use crate::services::dto::clients::ClientCredentialsForm;
 use crate::services::sessions;
 use crate::state::AppState;
 
@@ -28,7 +29,7 @@ pub async fn register(
     req: HttpRequest,
     state: web::Data<AppState>,
     body: JsonBody<RegisterRequest>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<HttpResponse, ServiceError> {
     check(&body.value)?;
     let origin = crate::domain::audit::Origin::anonymous(request_id(&req));
     let account = sessions::register(&state, origin, body.value).await?;
@@ -42,21 +43,24 @@ pub async fn login(
     req: HttpRequest,
     state: web::Data<AppState>,
     body: web::Json<LoginRequest>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<HttpResponse, ServiceError> {
     check(&*body)?;
-    let tokens = sessions::login(&state, body.into_inner(), state.client_address(&req)).await?;
+    let tokens = sessions::login(&state, body.into_inner(), client_address(&req, &state.trusted_proxies)).await?;
     Ok(no_store(HttpResponse::Ok().json(tokens)))
 }
 
 /// `POST /api/v1/auth/refresh`.
-pub async fn refresh(state: web::Data<AppState>, body: web::Json<RefreshRequest>) -> Result<HttpResponse, ApiError> {
+pub async fn refresh(
+    state: web::Data<AppState>,
+    body: web::Json<RefreshRequest>,
+) -> Result<HttpResponse, ServiceError> {
     check(&*body)?;
     let tokens = sessions::refresh(&state, body.into_inner().refresh_token).await?;
     Ok(no_store(HttpResponse::Ok().json(tokens)))
 }
 
 /// `POST /api/v1/auth/logout`.
-pub async fn logout(state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ApiError> {
+pub async fn logout(state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ServiceError> {
     authorize(&caller, Action::EndSession)?;
     sessions::logout(&state, &caller).await?;
     Ok(HttpResponse::NoContent().finish())
@@ -67,7 +71,7 @@ pub async fn token(
     req: HttpRequest,
     state: web::Data<AppState>,
     form: web::Form<ClientCredentialsForm>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<HttpResponse, ServiceError> {
     let form = form.into_inner();
     if form.grant_type != "client_credentials" {
         return Err(sessions::unsupported_grant());
@@ -77,7 +81,7 @@ pub async fn token(
         None => match (form.client_id, form.client_secret) {
             (Some(id), Some(secret)) => (id, secret),
             _ => {
-                return Err(ApiError::unauthenticated(
+                return Err(ServiceError::unauthenticated(
                     "invalid_client",
                     Msg::new(
                         "Send client_id and client_secret, in HTTP Basic or in the form.",
@@ -87,7 +91,7 @@ pub async fn token(
             }
         },
     };
-    let token = sessions::client_token(&state, &id, &secret, state.client_address(&req)).await?;
+    let token = sessions::client_token(&state, &id, &secret, client_address(&req, &state.trusted_proxies)).await?;
     Ok(no_store(HttpResponse::Ok().json(token)))
 }
 

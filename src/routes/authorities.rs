@@ -3,18 +3,18 @@
 use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::params::{self, Params};
-use crate::api::authorities::AuthorityView;
 use crate::api::page::{DEFAULT_LIMIT, Page};
 use crate::domain::authority::AuthorityKind;
-use crate::error::ApiError;
+use crate::error::ServiceError;
 use crate::i18n::Msg;
 use crate::services;
 use crate::services::authorities::{AuthorityQuery, UnitSelector};
+use crate::services::dto::authorities::AuthorityView;
 use crate::state::AppState;
 
 /// Lists authorities; with `unit_code` (and optionally `unit_scheme`, `unit_level`), those
 /// whose jurisdiction holds that unit: names it or a unit above it.
-pub async fn list(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+pub async fn list(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ServiceError> {
     let mut p = Params::query(&req);
     let unit_scheme = p.optional("unit_scheme", params::scheme);
     let unit_code = p.optional("unit_code", params::unit_code);
@@ -35,7 +35,7 @@ pub async fn list(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRe
 }
 
 /// One authority.
-pub async fn get(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+pub async fn get(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ServiceError> {
     let id = params::path_id(&req)?;
     let authority = services::authorities::get(&state.db, id).await?;
     Ok(HttpResponse::Ok().json(AuthorityView::from(authority)))

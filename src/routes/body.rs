@@ -9,8 +9,8 @@ use actix_web::http::StatusCode;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
 use serde::de::DeserializeOwned;
 
-use crate::auth::secrets;
-use crate::error::{ApiError, FieldError};
+use crate::domain::secrets;
+use crate::error::{ErrorKind, FieldError, ServiceError};
 use crate::i18n::Msg;
 
 /// A checked JSON body.
@@ -23,7 +23,7 @@ pub struct JsonBody<T> {
 }
 
 impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
-    type Error = ApiError;
+    type Error = ServiceError;
     type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
@@ -38,14 +38,14 @@ impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
             }
             let bytes = bytes.await.map_err(|e| {
                 if e.as_response_error().status_code() == StatusCode::PAYLOAD_TOO_LARGE {
-                    ApiError::new(
-                        StatusCode::PAYLOAD_TOO_LARGE,
+                    ServiceError::new(
+                        ErrorKind::TooLarge,
                         "payload_too_large",
                         Msg::new("The request body is too large.", "Nội dung yêu cầu quá lớn."),
                     )
                 } else {
-                    ApiError::new(
-                        StatusCode::BAD_REQUEST,
+                    ServiceError::new(
+                        ErrorKind::BadRequest,
                         "unreadable_body",
                         Msg::new("The request body could not be read.", "Không đọc được nội dung yêu cầu."),
                     )
@@ -64,8 +64,8 @@ impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
                 }
             }
             let value: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| {
-                ApiError::new(
-                    StatusCode::BAD_REQUEST,
+                ServiceError::new(
+                    ErrorKind::BadRequest,
                     "malformed_json",
                     Msg::new(
                         format!("The body is not valid JSON (line {}, column {}).", e.line(), e.column()),
@@ -74,7 +74,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
                 )
             })?;
             if let Some(field) = nul_character(&value, "") {
-                return Err(ApiError::validation(vec![FieldError::new(
+                return Err(ServiceError::validation(vec![FieldError::new(
                     field,
                     "invalid_character",
                     Msg::new(
@@ -119,7 +119,7 @@ fn nul_character(value: &serde_json::Value, path: &str) -> Option<String> {
 
 /// Names the field whose value has the wrong type, is missing, or is unknown. The value
 /// itself is never quoted back.
-fn shape_error(e: &serde_path_to_error::Error<serde_json::Error>) -> ApiError {
+fn shape_error(e: &serde_path_to_error::Error<serde_json::Error>) -> ServiceError {
     let path = e.path().to_string();
     let text = e.inner().to_string();
     let quoted =
@@ -141,7 +141,7 @@ fn shape_error(e: &serde_path_to_error::Error<serde_json::Error>) -> ApiError {
             Msg::new("has the wrong type (a number, text, true/false or a list was expected)", "sai kiểu dữ liệu"),
         )
     };
-    ApiError::validation(vec![error])
+    ServiceError::validation(vec![error])
 }
 
 #[cfg(test)]

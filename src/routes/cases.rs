@@ -1,36 +1,37 @@
 //! `/api/v1/cases*`: the staff's work list, one case, and every change to it. Changes
 //! need `If-Match` with the case's `ETag`.
 
-use actix_web::http::header::{CACHE_CONTROL, ETAG, IF_MATCH, LOCATION};
+use actix_web::http::header::{CACHE_CONTROL, ETAG, LOCATION};
 use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::body::JsonBody;
 use super::params::{self, Params};
-use crate::api::cases::{
-    AssignmentRequest, CaseDetail, MergeRequest, RevealRequest, TextRequest, TransferDecisionRequest, TransferRequest,
-    TransitionRequest,
-};
 use crate::api::page::{DEFAULT_LIMIT, Page};
 use crate::api::validate::check;
 use crate::auth::caller::Caller;
 use crate::auth::policy::{Action, authorize};
-use crate::db::cases::Sort;
+use crate::domain::case::Sort;
 use crate::domain::case::{PRIORITIES, Status, etag};
 use crate::domain::report::MATTERS;
-use crate::error::ApiError;
+use crate::error::ServiceError;
 use crate::i18n::Msg;
-use crate::middleware::request_id;
+use crate::routes::case_command::CaseCommand;
 use crate::services::case_moves;
+use crate::services::case_views;
 use crate::services::cases::{self, AssignmentInput, TransitionInput};
+use crate::services::dto::cases::{
+    AssignmentRequest, CaseDetail, MergeRequest, RevealRequest, TextRequest, TransferDecisionRequest, TransferRequest,
+    TransitionRequest,
+};
 use crate::services::work_list::{self, Query};
 use crate::state::AppState;
 
 /// A text made only of spaces says nothing: 422, like an empty one.
-fn not_blank(field: &str, text: &str, min_chars: usize) -> Result<(), ApiError> {
+fn not_blank(field: &str, text: &str, min_chars: usize) -> Result<(), ServiceError> {
     if text.trim().chars().count() >= min_chars {
         return Ok(());
     }
-    Err(ApiError::validation(vec![crate::error::FieldError::new(
+    Err(ServiceError::validation(vec![crate::error::FieldError::new(
         field,
         "blank",
         Msg::new(
@@ -38,10 +39,6 @@ fn not_blank(field: &str, text: &str, min_chars: usize) -> Result<(), ApiError> 
             format!("phải có ít nhất {min_chars} ký tự ngoài dấu cách"),
         ),
     )]))
-}
-
-fn if_match(req: &HttpRequest) -> Option<String> {
-    req.headers().get(IF_MATCH).and_then(|v| v.to_str().ok()).map(str::to_owned)
 }
 
 /// A case with its `ETag`; never cached (it names people).
@@ -65,15 +62,13 @@ fn one_of(names: &'static [&'static str]) -> impl Fn(&str) -> Result<String, Msg
     }
 }
 
-fn statuses(text: &str) -> Result<Vec<String>, Msg> {
-    let list: Vec<&str> = text.split(',').map(str::trim).collect();
-    if list.len() <= Status::ALL.len() && list.iter().all(|s| Status::parse(s).is_some()) {
-        Ok(list.into_iter().map(str::to_owned).collect())
-    } else {
-        Err(Msg::new(
-            "must be statuses separated by commas: new, accepted, investigating, resolved, closed, rejected, merged",
-            "phải là các trạng thái cách nhau bởi dấu phẩy: new, accepted, investigating, resolved, closed, rejected, merged",
-        ))
+fn status(text: &str) -> Result<String, Msg> {
+    match Status::parse(text) {
+        Some(status) => Ok(status.as_str().to_owned()),
+        None => Err(Msg::new(
+            "must be statuses, repeated or separated by commas: new, accepted, investigating, resolved, closed, rejected, merged",
+            "phải là các trạng thái, lặp lại hoặc cách nhau bởi dấu phẩy: new, accepted, investigating, resolved, closed, rejected, merged",
+        )),
     }
 }
 
@@ -105,11 +100,11 @@ fn instant(text: &str) -> Result<chrono::NaiveDateTime, Msg> {
 }
 
 /// `GET /api/v1/cases`.
-pub async fn list(req: HttpRequest, state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ApiError> {
+pub async fn list(req: HttpRequest, state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ServiceError> {
     authorize(&caller, Action::ReadCases)?;
     let mut p = Params::query(&req);
     let query = Query {
-        statuses: p.optional("status", statuses).unwrap_or_default(),
+        statuses: p.list("status", Status::ALL.len(), status),
         priority: p.optional("priority", one_of(&PRIORITIES)),
         authority_id: p.optional("authority_id", params::uuid),
         unit: p.optional("unit", params::unit_cursor),
@@ -130,78 +125,66 @@ pub async fn list(req: HttpRequest, state: web::Data<AppState>, caller: Caller) 
 }
 
 /// `GET /api/v1/cases/{id}`.
-pub async fn get(req: HttpRequest, state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ApiError> {
+pub async fn get(req: HttpRequest, state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ServiceError> {
     authorize(&caller, Action::ReadCases)?;
     let id = params::path_id(&req)?;
-    Ok(with_etag(cases::read(&state, &caller, id).await?))
+    Ok(with_etag(case_views::read(&state, &caller, id).await?))
 }
 
 /// `POST /api/v1/cases/{id}/transitions`.
 pub async fn transition(
-    req: HttpRequest,
     state: web::Data<AppState>,
-    caller: Caller,
+    command: CaseCommand,
     body: JsonBody<TransitionRequest>,
-) -> Result<HttpResponse, ApiError> {
-    authorize(&caller, Action::ReadCases)?;
-    let id = params::path_id(&req)?;
+) -> Result<HttpResponse, ServiceError> {
+    let CaseCommand { caller, id, origin, if_match } = command;
     check(&body.value)?;
     let b = body.value;
     let input = TransitionInput { action: b.action, outcome: b.outcome, note: b.note };
-    let origin = caller.origin(request_id(&req));
-    Ok(with_etag(cases::transition(&state, &caller, origin, id, if_match(&req), input).await?))
+    Ok(with_etag(cases::transition(&state, &caller, origin, id, if_match, input).await?))
 }
 
 /// `POST /api/v1/cases/{id}/assignment`.
 pub async fn assign(
-    req: HttpRequest,
     state: web::Data<AppState>,
-    caller: Caller,
+    command: CaseCommand,
     body: JsonBody<AssignmentRequest>,
-) -> Result<HttpResponse, ApiError> {
-    authorize(&caller, Action::ReadCases)?;
-    let id = params::path_id(&req)?;
+) -> Result<HttpResponse, ServiceError> {
+    let CaseCommand { caller, id, origin, if_match } = command;
     let b = body.value;
     let input = AssignmentInput { assignee_id: b.assignee_id, priority: b.priority };
-    let origin = caller.origin(request_id(&req));
-    Ok(with_etag(cases::assign(&state, &caller, origin, id, if_match(&req), input, state.deadlines).await?))
+    Ok(with_etag(cases::assign(&state, &caller, origin, id, if_match, input, state.deadlines).await?))
 }
 
 /// `POST /api/v1/cases/{id}/notes`.
 pub async fn add_note(
-    req: HttpRequest,
     state: web::Data<AppState>,
-    caller: Caller,
+    command: CaseCommand,
     body: JsonBody<TextRequest>,
-) -> Result<HttpResponse, ApiError> {
-    authorize(&caller, Action::ReadCases)?;
-    let id = params::path_id(&req)?;
+) -> Result<HttpResponse, ServiceError> {
+    let CaseCommand { caller, id, origin, .. } = command;
     check(&body.value)?;
     not_blank("body", &body.value.body, 1)?;
     if body.value.report_id.is_some() {
-        return Err(ApiError::validation(vec![crate::error::FieldError::new(
+        return Err(ServiceError::validation(vec![crate::error::FieldError::new(
             "report_id",
             "not_allowed",
             Msg::new("notes belong to the case, not to one tip", "ghi chú thuộc về vụ việc, không thuộc một tin báo"),
         )]));
     }
-    let origin = caller.origin(request_id(&req));
     let added = cases::add_note(&state, &caller, origin, id, body.value.body).await?;
     Ok(HttpResponse::Created().insert_header((LOCATION, format!("/api/v1/cases/{id}"))).json(added))
 }
 
 /// `POST /api/v1/cases/{id}/messages`.
 pub async fn message(
-    req: HttpRequest,
     state: web::Data<AppState>,
-    caller: Caller,
+    command: CaseCommand,
     body: JsonBody<TextRequest>,
-) -> Result<HttpResponse, ApiError> {
-    authorize(&caller, Action::ReadCases)?;
-    let id = params::path_id(&req)?;
+) -> Result<HttpResponse, ServiceError> {
+    let CaseCommand { caller, id, origin, .. } = command;
     check(&body.value)?;
     not_blank("body", &body.value.body, 1)?;
-    let origin = caller.origin(request_id(&req));
     let b = body.value;
     let added = cases::message_reporters(&state, &caller, origin, id, b.body, b.report_id).await?;
     Ok(HttpResponse::Created().insert_header((LOCATION, format!("/api/v1/cases/{id}"))).json(added))
@@ -209,89 +192,82 @@ pub async fn message(
 
 /// `POST /api/v1/cases/{id}/reporter-contact`.
 pub async fn reveal(
-    req: HttpRequest,
     state: web::Data<AppState>,
-    caller: Caller,
+    command: CaseCommand,
     body: JsonBody<RevealRequest>,
-) -> Result<HttpResponse, ApiError> {
-    authorize(&caller, Action::ReadCases)?;
-    let id = params::path_id(&req)?;
+) -> Result<HttpResponse, ServiceError> {
+    let CaseCommand { caller, id, origin, .. } = command;
     check(&body.value)?;
     not_blank("reason", &body.value.reason, 10)?;
-    let origin = caller.origin(request_id(&req));
     let view = cases::reveal_reporters(&state, &caller, origin, id, body.value.reason).await?;
     Ok(HttpResponse::Ok().insert_header((CACHE_CONTROL, "no-store")).json(view))
 }
 
 /// `GET /api/v1/cases/{id}/audit`.
-pub async fn audit(req: HttpRequest, state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ApiError> {
+pub async fn audit(req: HttpRequest, state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ServiceError> {
     authorize(&caller, Action::ReadCases)?;
     let id = params::path_id(&req)?;
-    let items = cases::audit_of(&state, &caller, id).await?;
+    let items = case_views::audit_of(&state, &caller, id).await?;
     Ok(HttpResponse::Ok().insert_header((CACHE_CONTROL, "no-store")).json(Page { items, next_cursor: None }))
 }
 
 /// `POST /api/v1/cases/{id}/transfers`.
 pub async fn propose_transfer(
-    req: HttpRequest,
     state: web::Data<AppState>,
-    caller: Caller,
+    command: CaseCommand,
     body: JsonBody<TransferRequest>,
-) -> Result<HttpResponse, ApiError> {
-    authorize(&caller, Action::ReadCases)?;
-    let id = params::path_id(&req)?;
+) -> Result<HttpResponse, ServiceError> {
+    let CaseCommand { caller, id, origin, if_match } = command;
     check(&body.value)?;
     not_blank("reason", &body.value.reason, 10)?;
-    let origin = caller.origin(request_id(&req));
     let b = body.value;
-    Ok(with_etag(case_moves::propose(&state, &caller, origin, id, if_match(&req), b.to_authority_id, b.reason).await?))
+    Ok(with_etag(case_moves::propose(&state, &caller, origin, id, if_match, b.to_authority_id, b.reason).await?))
 }
 
 /// `POST /api/v1/cases/{id}/transfers/{transfer_id}/decision`.
 pub async fn decide_transfer(
     req: HttpRequest,
     state: web::Data<AppState>,
-    caller: Caller,
+    command: CaseCommand,
     body: JsonBody<TransferDecisionRequest>,
-) -> Result<HttpResponse, ApiError> {
-    authorize(&caller, Action::ReadCases)?;
-    let id = params::path_id(&req)?;
+) -> Result<HttpResponse, ServiceError> {
+    let CaseCommand { caller, id, origin, if_match } = command;
     let transfer_id = params::uuid(req.match_info().get("transfer_id").unwrap_or_default()).map_err(|_| {
-        ApiError::not_found(Msg::new("This case has no such transfer.", "Vụ việc không có đề nghị chuyển này."))
+        ServiceError::not_found(Msg::new("This case has no such transfer.", "Vụ việc không có đề nghị chuyển này."))
     })?;
     check(&body.value)?;
     let accept = match body.value.decision.as_str() {
         "accept" => true,
         "decline" => false,
         _ => {
-            return Err(ApiError::validation(vec![crate::error::FieldError::new(
+            return Err(ServiceError::validation(vec![crate::error::FieldError::new(
                 "decision",
                 "invalid",
                 Msg::new("must be accept or decline", "phải là accept hoặc decline"),
             )]));
         }
     };
-    let origin = caller.origin(request_id(&req));
     let note = body.value.note;
-    let decided = case_moves::decide(&state, &caller, origin, id, transfer_id, if_match(&req), accept, note).await?;
+    let decided = case_moves::decide(&state, &caller, origin, id, transfer_id, if_match, accept, note).await?;
     Ok(with_etag(decided))
 }
 
 /// `POST /api/v1/cases/{id}/merge`.
 pub async fn merge(
-    req: HttpRequest,
     state: web::Data<AppState>,
-    caller: Caller,
+    command: CaseCommand,
     body: JsonBody<MergeRequest>,
-) -> Result<HttpResponse, ApiError> {
-    authorize(&caller, Action::ReadCases)?;
-    let id = params::path_id(&req)?;
-    let origin = caller.origin(request_id(&req));
-    Ok(with_etag(case_moves::merge(&state, &caller, origin, id, if_match(&req), body.value.into).await?))
+) -> Result<HttpResponse, ServiceError> {
+    let CaseCommand { caller, id, origin, if_match } = command;
+    Ok(with_etag(case_moves::merge(&state, &caller, origin, id, if_match, body.value.into).await?))
 }
 
 /// `GET /api/v1/transfers`.
-pub async fn transfers(req: HttpRequest, state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ApiError> {
+pub async fn transfers(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    caller: Caller,
+) -> Result<HttpResponse, ServiceError> {
     authorize(&caller, Action::ReadCases)?;
     let mut p = Params::query(&req);
     let incoming = p.optional("direction", |d| match d {
@@ -314,7 +290,7 @@ pub async fn transfers(req: HttpRequest, state: web::Data<AppState>, caller: Cal
 
 /// `GET /api/v1/stats/cases`: cases opened from `created_from` (default: 30 days ago) to
 /// `created_to` (default: now), at most 366 days.
-pub async fn stats(req: HttpRequest, state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ApiError> {
+pub async fn stats(req: HttpRequest, state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ServiceError> {
     authorize(&caller, Action::ReadCases)?;
     let mut p = Params::query(&req);
     let from = p.optional("created_from", instant);

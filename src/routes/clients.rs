@@ -5,17 +5,17 @@ use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::body::JsonBody;
 use super::params::{self, Params};
-use crate::api::clients::{ClientView, CreateClientRequest};
 use crate::api::page::{DEFAULT_LIMIT, Page};
 use crate::api::validate::check;
 use crate::auth::caller::Caller;
 use crate::auth::policy::{Action, authorize};
-use crate::error::ApiError;
+use crate::error::ServiceError;
 use crate::services::clients;
+use crate::services::dto::clients::{ClientView, CreateClientRequest};
 use crate::state::AppState;
 
 /// `GET /api/v1/clients`.
-pub async fn list(req: HttpRequest, state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ApiError> {
+pub async fn list(req: HttpRequest, state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ServiceError> {
     authorize(&caller, Action::ManageClients)?;
     let mut p = Params::query(&req);
     let limit = p.optional("limit", params::limit).unwrap_or(DEFAULT_LIMIT);
@@ -33,7 +33,7 @@ pub async fn create(
     state: web::Data<AppState>,
     caller: Caller,
     body: JsonBody<CreateClientRequest>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<HttpResponse, ServiceError> {
     authorize(&caller, Action::ManageClients)?;
     check(&body.value)?;
     let (client, secret) = clients::create(&state, body.value).await?;
@@ -47,14 +47,18 @@ pub async fn create(
 }
 
 /// `GET /api/v1/clients/{id}`.
-pub async fn get(req: HttpRequest, state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ApiError> {
+pub async fn get(req: HttpRequest, state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ServiceError> {
     authorize(&caller, Action::ManageClients)?;
     let id = params::path_id(&req)?;
     Ok(HttpResponse::Ok().json(ClientView::from(clients::get(&state, id).await?)))
 }
 
 /// `DELETE /api/v1/clients/{id}`: revokes the client and its tokens.
-pub async fn revoke(req: HttpRequest, state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ApiError> {
+pub async fn revoke(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    caller: Caller,
+) -> Result<HttpResponse, ServiceError> {
     authorize(&caller, Action::ManageClients)?;
     let id = params::path_id(&req)?;
     clients::revoke(&state, id).await?;

@@ -4,10 +4,9 @@
 //! never passed through: only the field name and the position are kept.
 
 use actix_web::error::{JsonPayloadError, PayloadError, UrlencodedError};
-use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, web};
 
-use crate::error::{ApiError, FieldError};
+use crate::error::{ErrorKind, FieldError, ServiceError};
 use crate::i18n::Msg;
 
 /// JSON bodies: size limit and error mapping.
@@ -22,16 +21,16 @@ pub fn form_config(max_body_bytes: usize) -> web::FormConfig {
     web::FormConfig::default().limit(max_body_bytes).error_handler(move |err, _req: &HttpRequest| {
         let api = match err {
             UrlencodedError::Overflow { .. } | UrlencodedError::Payload(PayloadError::Overflow) => too_large(max_body_bytes),
-            UrlencodedError::ContentType => ApiError::new(
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            UrlencodedError::ContentType => ServiceError::new(
+            ErrorKind::UnsupportedMediaType,
                 "unsupported_media_type",
                 Msg::new(
                     "Send the body as a form: Content-Type: application/x-www-form-urlencoded.",
                     "Hãy gửi nội dung dạng biểu mẫu: Content-Type: application/x-www-form-urlencoded.",
                 ),
             ),
-            _ => ApiError::new(
-                StatusCode::BAD_REQUEST,
+            _ => ServiceError::new(
+            ErrorKind::BadRequest,
                 "malformed_form",
                 Msg::new(
                     "The form is not valid: send grant_type, and client_id and client_secret unless you use HTTP Basic.",
@@ -49,13 +48,13 @@ pub fn payload_config(max_body_bytes: usize) -> web::PayloadConfig {
 }
 
 /// Maps a JSON extractor failure to its problem.
-pub fn json_error(err: &JsonPayloadError, max_body_bytes: usize) -> ApiError {
+pub fn json_error(err: &JsonPayloadError, max_body_bytes: usize) -> ServiceError {
     match err {
         JsonPayloadError::Overflow { .. }
         | JsonPayloadError::OverflowKnownLength { .. }
         | JsonPayloadError::Payload(PayloadError::Overflow) => too_large(max_body_bytes),
-        JsonPayloadError::ContentType => ApiError::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        JsonPayloadError::ContentType => ServiceError::new(
+            ErrorKind::UnsupportedMediaType,
             "unsupported_media_type",
             Msg::new(
                 "Send the body as JSON with the header Content-Type: application/json.",
@@ -63,25 +62,25 @@ pub fn json_error(err: &JsonPayloadError, max_body_bytes: usize) -> ApiError {
             ),
         ),
         JsonPayloadError::Deserialize(e) if e.is_data() => shape_error(e),
-        JsonPayloadError::Deserialize(e) => ApiError::new(
-            StatusCode::BAD_REQUEST,
+        JsonPayloadError::Deserialize(e) => ServiceError::new(
+            ErrorKind::BadRequest,
             "malformed_json",
             Msg::new(
                 format!("The body is not valid JSON (line {}, column {}).", e.line(), e.column()),
                 format!("Nội dung không phải JSON hợp lệ (dòng {}, cột {}).", e.line(), e.column()),
             ),
         ),
-        _ => ApiError::new(
-            StatusCode::BAD_REQUEST,
+        _ => ServiceError::new(
+            ErrorKind::BadRequest,
             "unreadable_body",
             Msg::new("The request body could not be read.", "Không đọc được nội dung yêu cầu."),
         ),
     }
 }
 
-fn too_large(max_body_bytes: usize) -> ApiError {
-    ApiError::new(
-        StatusCode::PAYLOAD_TOO_LARGE,
+fn too_large(max_body_bytes: usize) -> ServiceError {
+    ServiceError::new(
+        ErrorKind::TooLarge,
         "payload_too_large",
         Msg::new(
             format!("The body is larger than {max_body_bytes} bytes."),
@@ -91,7 +90,7 @@ fn too_large(max_body_bytes: usize) -> ApiError {
 }
 
 /// Well-formed JSON of the wrong shape: name the field when serde says which.
-fn shape_error(e: &serde_json::Error) -> ApiError {
+fn shape_error(e: &serde_json::Error) -> ServiceError {
     let text = e.to_string();
     let quoted = |prefix: &str| {
         text.strip_prefix(prefix)
@@ -117,7 +116,7 @@ fn shape_error(e: &serde_json::Error) -> ApiError {
             ),
         )
     };
-    ApiError::validation(vec![error])
+    ServiceError::validation(vec![error])
 }
 
 #[cfg(test)]
@@ -147,7 +146,7 @@ mod tests {
         let status = res.status().as_u16();
         let content_type = res.headers().get("content-type").map(|v| v.to_str().unwrap_or_default().to_owned());
         let body: serde_json::Value = test::read_body_json(res).await;
-        assert_eq!(content_type.as_deref(), Some(crate::error::PROBLEM_JSON));
+        assert_eq!(content_type.as_deref(), Some(crate::routes::problem::PROBLEM_JSON));
         (status, body)
     }
 

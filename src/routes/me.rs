@@ -3,19 +3,19 @@
 use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::body::JsonBody;
-use crate::api::accounts::{ChangePasswordRequest, TotpConfirmRequest, UserView};
 use crate::api::validate::check;
 use crate::auth::caller::Caller;
 use crate::auth::policy::{Action, authorize};
-use crate::error::ApiError;
+use crate::error::ServiceError;
 use crate::middleware::request_id;
+use crate::services::dto::accounts::{ChangePasswordRequest, TotpConfirmRequest, UserView};
 use crate::services::me;
 use crate::state::AppState;
 
 /// `GET /api/v1/me`.
-pub async fn profile(caller: Caller) -> Result<HttpResponse, ApiError> {
+pub async fn profile(caller: Caller) -> Result<HttpResponse, ServiceError> {
     authorize(&caller, Action::ReadSelf)?;
-    let account = caller.account().cloned().ok_or_else(|| ApiError::internal("no account"))?;
+    let account = caller.account().cloned().ok_or_else(|| ServiceError::internal("no account"))?;
     Ok(HttpResponse::Ok().json(UserView::from(account)))
 }
 
@@ -25,7 +25,7 @@ pub async fn change_password(
     state: web::Data<AppState>,
     caller: Caller,
     body: JsonBody<ChangePasswordRequest>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<HttpResponse, ServiceError> {
     authorize(&caller, Action::ChangeOwnPassword)?;
     check(&body.value)?;
     me::change_password(&state, &caller, caller.origin(request_id(&req)), body.value).await?;
@@ -33,7 +33,7 @@ pub async fn change_password(
 }
 
 /// `POST /api/v1/me/mfa/totp`.
-pub async fn enrol_totp(state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ApiError> {
+pub async fn enrol_totp(state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ServiceError> {
     authorize(&caller, Action::EnrolMfa)?;
     let enrolment = me::enrol_totp(&state, &caller).await?;
     Ok(HttpResponse::Ok().insert_header((actix_web::http::header::CACHE_CONTROL, "no-store")).json(enrolment))
@@ -45,7 +45,7 @@ pub async fn confirm_totp(
     state: web::Data<AppState>,
     caller: Caller,
     body: JsonBody<TotpConfirmRequest>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<HttpResponse, ServiceError> {
     authorize(&caller, Action::EnrolMfa)?;
     check(&body.value)?;
     me::confirm_totp(&state, &caller, caller.origin(request_id(&req)), body.value.code).await?;

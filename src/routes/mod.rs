@@ -10,12 +10,15 @@ pub mod audit;
 pub mod auth;
 pub mod authorities;
 pub mod body;
+pub mod caller;
+pub mod case_command;
 pub mod cases;
 pub mod clients;
 pub mod extract;
 pub mod me;
 pub mod ops;
 pub mod params;
+pub mod problem;
 pub mod reports;
 pub mod routing_rules;
 pub mod users;
@@ -23,7 +26,7 @@ pub mod users;
 use actix_web::http::Method;
 use actix_web::{HttpResponse, Route, web};
 
-use crate::error::ApiError;
+use crate::error::ServiceError;
 
 /// One method on one path, and how to attach its handler.
 pub struct Endpoint {
@@ -127,12 +130,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         }
         cfg.service(resource.default_service(web::to(move || {
             let allow = allow.clone();
-            async move { Err::<HttpResponse, _>(ApiError::method_not_allowed(&allow)) }
+            async move { Err::<HttpResponse, _>(ServiceError::method_not_allowed(&allow)) }
         })));
     }
 }
 
 /// The answer for paths no route has.
-pub async fn not_found() -> Result<HttpResponse, ApiError> {
-    Err(ApiError::route_not_found())
+pub async fn not_found() -> Result<HttpResponse, ServiceError> {
+    Err(ServiceError::route_not_found())
 }

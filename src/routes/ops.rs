@@ -4,9 +4,8 @@ use actix_web::http::header::{CACHE_CONTROL, ContentType};
 use actix_web::{HttpResponse, web};
 use serde_json::json;
 
-use crate::db::migrations;
-use crate::error::ApiError;
-use crate::i18n::Msg;
+use crate::error::ServiceError;
+use crate::services::readiness;
 use crate::state::AppState;
 
 /// The OpenAPI document, served as written.
@@ -19,19 +18,8 @@ pub async fn healthz() -> HttpResponse {
 }
 
 /// The database answers and has every migration this binary expects.
-pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    let pending = state.db.run(migrations::pending_count).await?;
-    if pending > 0 {
-        let err = ApiError::new(
-            actix_web::http::StatusCode::SERVICE_UNAVAILABLE,
-            "migrations_pending",
-            Msg::new(
-                format!("{pending} database migrations are not applied yet; run `tinbao migrate`."),
-                format!("Còn {pending} bản cập nhật cơ sở dữ liệu chưa áp dụng; hãy chạy `tinbao migrate`."),
-            ),
-        );
-        return Err(err.retry_after(5));
-    }
+pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, ServiceError> {
+    readiness::check(&state).await?;
     Ok(HttpResponse::Ok().insert_header((CACHE_CONTROL, "no-store")).json(json!({"status": "ready"})))
 }
 

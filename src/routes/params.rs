@@ -7,7 +7,7 @@ use actix_web::web::Query;
 use crate::api::page::MAX_LIMIT;
 use crate::domain::admin_unit::{Level, MAX_UNIT_CODE, Scheme, UnitRef};
 use crate::domain::authority::valid_code;
-use crate::error::{ApiError, FieldError};
+use crate::error::{FieldError, ServiceError};
 use crate::i18n::Msg;
 
 /// The longest search text accepted.
@@ -44,8 +44,8 @@ impl Params {
         Params { pairs, errors: Vec::new(), check_unknown: false }
     }
 
-    /// Takes `name` if present and parses it; a bad value is recorded, not returned.
-    pub fn optional<T>(&mut self, name: &str, parse: impl FnOnce(&str) -> Result<T, Msg>) -> Option<T> {
+    /// Removes every value of `name`, in order.
+    fn take_all(&mut self, name: &str) -> Vec<String> {
         let mut values = Vec::new();
         self.pairs.retain(|(k, v)| {
             if k == name {
@@ -55,6 +55,12 @@ impl Params {
                 true
             }
         });
+        values
+    }
+
+    /// Takes `name` if present and parses it; a bad value is recorded, not returned.
+    pub fn optional<T>(&mut self, name: &str, parse: impl FnOnce(&str) -> Result<T, Msg>) -> Option<T> {
+        let values = self.take_all(name);
         match values.as_slice() {
             [] => None,
             [value] if value.is_empty() => {
@@ -71,6 +77,34 @@ impl Params {
             _ => {
                 self.reject(name, "repeated", Msg::new("is given more than once", "bị lặp lại nhiều lần"));
                 None
+            }
+        }
+    }
+
+    /// Takes every `name` as one list, given repeated (`status=a&status=b`, as generated
+    /// clients send an `explode: true` array), comma-separated (`status=a,b`), or both;
+    /// at most `max` items, none empty. The one parameter that may repeat: elsewhere a
+    /// repeated parameter is refused (see `docs/decisions.md`).
+    pub fn list<T>(&mut self, name: &str, max: usize, parse: impl Fn(&str) -> Result<T, Msg>) -> Vec<T> {
+        let values = self.take_all(name);
+        let items: Vec<&str> = values.iter().flat_map(|v| v.split(',')).map(str::trim).collect();
+        if items.iter().any(|i| i.is_empty()) {
+            self.reject(name, "empty", Msg::new("must not hold an empty item", "không được có mục trống"));
+            return Vec::new();
+        }
+        if items.len() > max {
+            self.reject(
+                name,
+                "too_many",
+                Msg::new(format!("must hold at most {max} items"), format!("chỉ được có tối đa {max} mục")),
+            );
+            return Vec::new();
+        }
+        match items.into_iter().map(&parse).collect::<Result<Vec<T>, Msg>>() {
+            Ok(parsed) => parsed,
+            Err(message) => {
+                self.reject(name, "invalid", message);
+                Vec::new()
             }
         }
     }
@@ -100,7 +134,7 @@ impl Params {
     }
 
     /// Succeeds when every parameter was known and valid.
-    pub fn finish(mut self) -> Result<(), ApiError> {
+    pub fn finish(mut self) -> Result<(), ServiceError> {
         if self.check_unknown {
             for (name, _) in std::mem::take(&mut self.pairs) {
                 if !self.errors.iter().any(|e| e.field == name) {
@@ -112,7 +146,7 @@ impl Params {
                 }
             }
         }
-        if self.errors.is_empty() { Ok(()) } else { Err(ApiError::invalid_parameters(self.errors)) }
+        if self.errors.is_empty() { Ok(()) } else { Err(ServiceError::invalid_parameters(self.errors)) }
     }
 }
 
@@ -172,10 +206,10 @@ pub fn uuid(text: &str) -> Result<uuid::Uuid, Msg> {
 
 /// The `{id}` path segment of a route, as a UUID. A segment that is no id names nothing:
 /// 404, like an id that does not exist.
-pub fn path_id(req: &HttpRequest) -> Result<uuid::Uuid, ApiError> {
+pub fn path_id(req: &HttpRequest) -> Result<uuid::Uuid, ServiceError> {
     let segment = req.match_info().get("id").unwrap_or_default();
     uuid(segment).map_err(|_| {
-        ApiError::not_found(Msg::new(
+        ServiceError::not_found(Msg::new(
             "Nothing has this id: ids are UUIDs as tinbao gives them out.",
             "Không có gì mang mã định danh này: mã định danh là UUID do tinbao cấp.",
         ))

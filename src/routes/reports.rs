@@ -7,25 +7,28 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use super::body::{IDEMPOTENCY_KEY, JsonBody};
 use super::params::{self, Params};
 use crate::api::page::{DEFAULT_LIMIT, Page};
-use crate::api::reports::{MessageRequest, ReportRequest, TrackingMessageRequest, TrackingRequest};
-use crate::auth::caller::{Caller, MaybeCaller};
+use crate::auth::caller::Caller;
 use crate::auth::policy::{Action, authorize};
-use crate::error::{ApiError, FieldError};
+use crate::domain::submission::ReportRequest;
+use crate::error::{FieldError, ServiceError};
 use crate::i18n::Msg;
 use crate::middleware::request_id;
+use crate::routes::address::client_address;
+use crate::routes::caller::MaybeCaller;
+use crate::services::dto::reports::{MessageRequest, TrackingMessageRequest, TrackingRequest};
 use crate::services::{intake, reports, tracking};
 use crate::state::AppState;
 
 /// The longest `Idempotency-Key` accepted.
 const MAX_KEY_CHARS: usize = 255;
 
-fn idempotency_key(req: &HttpRequest) -> Result<Option<String>, ApiError> {
+fn idempotency_key(req: &HttpRequest) -> Result<Option<String>, ServiceError> {
     let Some(value) = req.headers().get(IDEMPOTENCY_KEY) else { return Ok(None) };
     match value.to_str() {
         Ok(key) if !key.is_empty() && key.len() <= MAX_KEY_CHARS && key.bytes().all(|b| b.is_ascii_graphic()) => {
             Ok(Some(key.to_owned()))
         }
-        _ => Err(ApiError::invalid_parameters(vec![FieldError::new(
+        _ => Err(ServiceError::invalid_parameters(vec![FieldError::new(
             "Idempotency-Key",
             "invalid",
             Msg::new(
@@ -42,19 +45,19 @@ pub async fn submit(
     state: web::Data<AppState>,
     caller: MaybeCaller,
     body: JsonBody<ReportRequest>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<HttpResponse, ServiceError> {
     let key = idempotency_key(&req)?;
-    let address = state.client_address(&req);
-    let (status, created) =
+    let address = client_address(&req, &state.trusted_proxies);
+    let created =
         intake::submit(&state, caller.0.as_ref(), body.value, body.digest, key, address, request_id(&req)).await?;
-    Ok(HttpResponse::build(status)
+    Ok(HttpResponse::Created()
         .insert_header((LOCATION, format!("/api/v1/reports/{}", created.id)))
         .insert_header((CACHE_CONTROL, "no-store"))
         .json(created))
 }
 
 /// `GET /api/v1/reports/{id}`.
-pub async fn read(req: HttpRequest, state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ApiError> {
+pub async fn read(req: HttpRequest, state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ServiceError> {
     authorize(&caller, Action::ReadReport)?;
     let id = params::path_id(&req)?;
     Ok(HttpResponse::Ok().json(reports::read(&state, &caller, id).await?))
@@ -65,8 +68,8 @@ pub async fn track(
     req: HttpRequest,
     state: web::Data<AppState>,
     body: JsonBody<TrackingRequest>,
-) -> Result<HttpResponse, ApiError> {
-    state.limits.tracking(state.client_address(&req))?;
+) -> Result<HttpResponse, ServiceError> {
+    state.limits.tracking(client_address(&req, &state.trusted_proxies))?;
     let view = tracking::track(&state, &body.value.reference, &body.value.receipt_code).await?;
     Ok(HttpResponse::Ok().insert_header((CACHE_CONTROL, "no-store")).json(view))
 }
@@ -76,19 +79,19 @@ pub async fn track_message(
     req: HttpRequest,
     state: web::Data<AppState>,
     body: JsonBody<TrackingMessageRequest>,
-) -> Result<HttpResponse, ApiError> {
-    state.limits.tracking(state.client_address(&req))?;
+) -> Result<HttpResponse, ServiceError> {
+    state.limits.tracking(client_address(&req, &state.trusted_proxies))?;
     let b = body.value;
     let message = tracking::add_message(&state, &b.reference, &b.receipt_code, &b.body).await?;
     Ok(HttpResponse::Created().json(message))
 }
 
-fn own_id(caller: &Caller) -> Result<uuid::Uuid, ApiError> {
-    caller.account().map(|a| a.id).ok_or_else(|| ApiError::internal("the policy let a client follow own reports"))
+fn own_id(caller: &Caller) -> Result<uuid::Uuid, ServiceError> {
+    caller.account().map(|a| a.id).ok_or_else(|| ServiceError::internal("the policy let a client follow own reports"))
 }
 
 /// `GET /api/v1/me/reports`.
-pub async fn mine(req: HttpRequest, state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ApiError> {
+pub async fn mine(req: HttpRequest, state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ServiceError> {
     authorize(&caller, Action::FollowOwnReports)?;
     let mut p = Params::query(&req);
     let limit = p.optional("limit", params::limit).unwrap_or(DEFAULT_LIMIT);
@@ -103,7 +106,7 @@ pub async fn one_of_mine(
     req: HttpRequest,
     state: web::Data<AppState>,
     caller: Caller,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<HttpResponse, ServiceError> {
     authorize(&caller, Action::FollowOwnReports)?;
     let id = params::path_id(&req)?;
     Ok(HttpResponse::Ok().json(tracking::one_of_mine(&state, own_id(&caller)?, id).await?))
@@ -115,7 +118,7 @@ pub async fn my_message(
     state: web::Data<AppState>,
     caller: Caller,
     body: JsonBody<MessageRequest>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<HttpResponse, ServiceError> {
     authorize(&caller, Action::FollowOwnReports)?;
     let id = params::path_id(&req)?;
     let message = tracking::add_my_message(&state, own_id(&caller)?, id, &body.value.body).await?;

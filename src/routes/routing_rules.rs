@@ -6,24 +6,24 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use super::body::JsonBody;
 use super::params::{self, Params};
 use crate::api::page::{DEFAULT_LIMIT, Page};
-use crate::api::reports::{CreateRuleRequest, RuleView};
 use crate::auth::caller::Caller;
 use crate::auth::policy::{Action, authorize};
 use crate::domain::admin_unit::{Level, Scheme, UnitRef};
-use crate::error::{ApiError, FieldError};
+use crate::error::{FieldError, ServiceError};
 use crate::i18n::Msg;
 use crate::middleware::request_id;
-use crate::services::routing::{self, RuleInput};
+use crate::services::dto::reports::{CreateRuleRequest, RuleView};
+use crate::services::routing_rules::{self, RuleInput};
 use crate::state::AppState;
 
 /// `GET /api/v1/routing-rules`.
-pub async fn list(req: HttpRequest, state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ApiError> {
+pub async fn list(req: HttpRequest, state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ServiceError> {
     authorize(&caller, Action::ManageRoutingRules)?;
     let mut p = Params::query(&req);
     let limit = p.optional("limit", params::limit).unwrap_or(DEFAULT_LIMIT);
     let after = p.optional("cursor", params::uuid);
     p.finish()?;
-    let (items, next) = routing::list(&state, after, limit).await?;
+    let (items, next) = routing_rules::list(&state, after, limit).await?;
     Ok(HttpResponse::Ok().json(Page {
         items: items.into_iter().map(RuleView::from).collect::<Vec<_>>(),
         next_cursor: next.map(|id| id.to_string()),
@@ -36,13 +36,13 @@ pub async fn create(
     state: web::Data<AppState>,
     caller: Caller,
     body: JsonBody<CreateRuleRequest>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<HttpResponse, ServiceError> {
     authorize(&caller, Action::ManageRoutingRules)?;
     let body = body.value;
     let unit = match (Scheme::parse(&body.unit.scheme), Level::parse(&body.unit.level), i32::try_from(body.unit.code)) {
         (Some(scheme), Some(level), Ok(code)) if scheme.levels().contains(&level) => UnitRef { scheme, level, code },
         _ => {
-            return Err(ApiError::validation(vec![FieldError::new(
+            return Err(ServiceError::validation(vec![FieldError::new(
                 "unit",
                 "invalid",
                 Msg::new(
@@ -53,14 +53,14 @@ pub async fn create(
         }
     };
     if body.note.as_ref().is_some_and(|n| n.chars().count() > 500) {
-        return Err(ApiError::validation(vec![FieldError::new(
+        return Err(ServiceError::validation(vec![FieldError::new(
             "note",
             "length",
             Msg::new("must have at most 500 characters", "tối đa 500 ký tự"),
         )]));
     }
     let note = body.note.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty());
-    let rule = routing::create(
+    let rule = routing_rules::create(
         &state,
         caller.origin(request_id(&req)),
         RuleInput { matter: body.matter, unit, authority_id: body.authority_id, note },
@@ -72,16 +72,20 @@ pub async fn create(
 }
 
 /// `GET /api/v1/routing-rules/{id}`.
-pub async fn get(req: HttpRequest, state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ApiError> {
+pub async fn get(req: HttpRequest, state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ServiceError> {
     authorize(&caller, Action::ManageRoutingRules)?;
     let id = params::path_id(&req)?;
-    Ok(HttpResponse::Ok().json(RuleView::from(routing::get(&state, id).await?)))
+    Ok(HttpResponse::Ok().json(RuleView::from(routing_rules::get(&state, id).await?)))
 }
 
 /// `DELETE /api/v1/routing-rules/{id}`: cases already routed keep their routing.
-pub async fn delete(req: HttpRequest, state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ApiError> {
+pub async fn delete(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    caller: Caller,
+) -> Result<HttpResponse, ServiceError> {
     authorize(&caller, Action::ManageRoutingRules)?;
     let id = params::path_id(&req)?;
-    routing::delete(&state, caller.origin(request_id(&req)), id).await?;
+    routing_rules::delete(&state, caller.origin(request_id(&req)), id).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -5,20 +5,20 @@ use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::body::JsonBody;
 use super::params::{self, Params};
-use crate::api::accounts::{CreateUserRequest, UpdateUserRequest, UserView};
 use crate::api::page::{DEFAULT_LIMIT, Page};
 use crate::api::validate::check;
 use crate::auth::caller::Caller;
 use crate::auth::policy::{Action, authorize};
 use crate::domain::account::Role;
-use crate::error::ApiError;
+use crate::error::ServiceError;
 use crate::i18n::Msg;
 use crate::middleware::request_id;
 use crate::services::accounts;
+use crate::services::dto::accounts::{CreateUserRequest, UpdateUserRequest, UserView};
 use crate::state::AppState;
 
 /// `GET /api/v1/users`.
-pub async fn list(req: HttpRequest, state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ApiError> {
+pub async fn list(req: HttpRequest, state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ServiceError> {
     authorize(&caller, Action::ManageAccounts)?;
     let mut p = Params::query(&req);
     let role = p.optional("role", |t| Role::parse(t).ok_or_else(role_message));
@@ -43,7 +43,7 @@ pub async fn create(
     state: web::Data<AppState>,
     caller: Caller,
     body: JsonBody<CreateUserRequest>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<HttpResponse, ServiceError> {
     authorize(&caller, Action::ManageAccounts)?;
     check(&body.value)?;
     let account = accounts::create(&state, caller.origin(request_id(&req)), body.value).await?;
@@ -53,7 +53,7 @@ pub async fn create(
 }
 
 /// `GET /api/v1/users/{id}`.
-pub async fn get(req: HttpRequest, state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ApiError> {
+pub async fn get(req: HttpRequest, state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ServiceError> {
     authorize(&caller, Action::ManageAccounts)?;
     let id = params::path_id(&req)?;
     Ok(HttpResponse::Ok().json(UserView::from(accounts::get(&state, id).await?)))
@@ -65,7 +65,7 @@ pub async fn update(
     state: web::Data<AppState>,
     caller: Caller,
     body: JsonBody<UpdateUserRequest>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<HttpResponse, ServiceError> {
     authorize(&caller, Action::ManageAccounts)?;
     let id = params::path_id(&req)?;
     check(&body.value)?;

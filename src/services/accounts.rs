@@ -1,26 +1,28 @@
 //! Accounts managed by admins: create, list, read, change, disable, re-scope. A change of
 //! role, scope or the disabled flag ends the account's sessions at once.
 
-use actix_web::http::StatusCode;
 use uuid::Uuid;
 
 use super::take_page;
-use crate::api::accounts::{CreateUserRequest, UnitCodeInput, UpdateUserRequest};
 use crate::auth::caller::Caller;
 use crate::auth::password;
 use crate::clock::now;
 use crate::db::audit;
 use crate::db::users::NewAccount;
-use crate::db::{DbConnection, admin_units, authorities, sessions, users};
+use crate::db::{DbConnection, DbError, admin_units, authorities, sessions, users};
 use crate::domain::account::{Account, Login, Role, Scope};
 use crate::domain::admin_unit::{Level, Scheme, UnitRef};
 use crate::domain::audit::{ObjectType, Origin, account_state};
-use crate::error::{ApiError, FieldError};
+use crate::error::{ErrorKind, FieldError, ServiceError};
 use crate::i18n::Msg;
+use crate::services::dto::accounts::{CreateUserRequest, UnitCodeInput, UpdateUserRequest};
 use crate::state::AppState;
 
-fn not_found() -> ApiError {
-    ApiError::not_found(Msg::new("There is no account with this id.", "Không có tài khoản nào có mã định danh này."))
+fn not_found() -> ServiceError {
+    ServiceError::not_found(Msg::new(
+        "There is no account with this id.",
+        "Không có tài khoản nào có mã định danh này.",
+    ))
 }
 
 fn role_of(text: &str) -> Result<Role, FieldError> {
@@ -45,18 +47,18 @@ struct ScopeFields<'a> {
 }
 
 /// Builds the scope `role` needs from the request, checking that what it names exists.
-fn scope_for(conn: &mut DbConnection, role: Role, fields: &ScopeFields<'_>) -> Result<Scope, ApiError> {
+fn scope_for(conn: &mut DbConnection, role: Role, fields: &ScopeFields<'_>) -> Result<Scope, ServiceError> {
     let missing = |field: &'static str| {
-        ApiError::validation(vec![FieldError::new(
+        ServiceError::validation(vec![FieldError::new(
             field,
             "required",
             Msg::new(format!("is required for the role {role}"), format!("là bắt buộc với vai trò {role}")),
         )])
     };
     let unknown = |field: &'static str| {
-        ApiError::validation(vec![FieldError::new(field, "unknown", Msg::new("does not exist", "không tồn tại"))])
+        ServiceError::validation(vec![FieldError::new(field, "unknown", Msg::new("does not exist", "không tồn tại"))])
     };
-    let unit = |scheme: &str, level: Level, code: i32, field: &'static str| -> Result<UnitRef, ApiError> {
+    let unit = |scheme: &str, level: Level, code: i32, field: &'static str| -> Result<UnitRef, ServiceError> {
         let scheme = Scheme::parse(scheme).ok_or_else(|| unknown(field))?;
         Ok(UnitRef { scheme, level, code })
     };
@@ -84,7 +86,7 @@ fn scope_for(conn: &mut DbConnection, role: Role, fields: &ScopeFields<'_>) -> R
 }
 
 /// Creates an account of any role (admins only).
-pub async fn create(state: &AppState, origin: Origin, body: CreateUserRequest) -> Result<Account, ApiError> {
+pub async fn create(state: &AppState, origin: Origin, body: CreateUserRequest) -> Result<Account, ServiceError> {
     let mut errors = Vec::new();
     let login = Login::parse(&body.login);
     if login.is_none() {
@@ -105,7 +107,7 @@ pub async fn create(state: &AppState, origin: Origin, body: CreateUserRequest) -
         }
     }
     let (Some(login), Some(role), true) = (login, role, errors.is_empty()) else {
-        return Err(ApiError::validation(errors));
+        return Err(ServiceError::validation(errors));
     };
     let plain = body.password.clone();
     let hash = state.hashing.run(move || password::hash(&plain)).await??;
@@ -127,12 +129,30 @@ pub async fn create(state: &AppState, origin: Origin, body: CreateUserRequest) -
                 scope,
             };
             let now = now();
-            let account = users::insert(conn, &new, now)?;
+            let account = insert_account(conn, &new, now)?;
             let id = account.id.to_string();
             audit::append(conn, ObjectType::Account, &id, &origin, "account.created", account_state(&account), now)?;
             Ok(account)
         })
         .await
+}
+
+/// Stores a new account; a login that exists already is refused as taken.
+pub(crate) fn insert_account(
+    conn: &mut DbConnection,
+    new: &NewAccount<'_>,
+    now: chrono::NaiveDateTime,
+) -> Result<Account, ServiceError> {
+    users::insert(conn, new, now).map_err(|e| match e {
+        DbError::Duplicate => ServiceError::conflict(
+            "login_taken",
+            Msg::new(
+                "An account with this login already exists. Sign in, or use another phone number or e-mail.",
+                "Đã có tài khoản với tên đăng nhập này. Hãy đăng nhập, hoặc dùng số điện thoại hay e-mail khác.",
+            ),
+        ),
+        other => other.into(),
+    })
 }
 
 /// Creates the first admin from the command line (no caller yet).
@@ -149,7 +169,7 @@ pub fn create_admin(conn: &mut DbConnection, login: &str, plain: &str) -> Result
     };
     crate::db::pool::in_transaction(conn, |conn| {
         let now = now();
-        let account = users::insert(conn, &new, now)?;
+        let account = insert_account(conn, &new, now)?;
         let origin = Origin::system("users-create-admin");
         audit::append(
             conn,
@@ -162,7 +182,7 @@ pub fn create_admin(conn: &mut DbConnection, login: &str, plain: &str) -> Result
         )?;
         Ok(account)
     })
-    .map_err(|e: ApiError| e.detail.en.into_owned())
+    .map_err(|e: ServiceError| e.detail.en.into_owned())
 }
 
 /// Lists accounts by login.
@@ -171,7 +191,7 @@ pub async fn list(
     role: Option<Role>,
     after: Option<String>,
     limit: u32,
-) -> Result<(Vec<Account>, Option<String>), ApiError> {
+) -> Result<(Vec<Account>, Option<String>), ServiceError> {
     state
         .db
         .run(move |conn| {
@@ -182,8 +202,8 @@ pub async fn list(
 }
 
 /// One account.
-pub async fn get(state: &AppState, id: Uuid) -> Result<Account, ApiError> {
-    state.db.run(move |conn| users::find(conn, id)).await?.map(|(a, _)| a).ok_or_else(not_found)
+pub async fn get(state: &AppState, id: Uuid) -> Result<Account, ServiceError> {
+    state.db.run(move |conn| Ok(users::find(conn, id)?)).await?.map(|(a, _)| a).ok_or_else(not_found)
 }
 
 /// Changes an account. Admins cannot demote or disable themselves: the last admin must
@@ -194,12 +214,12 @@ pub async fn update(
     origin: Origin,
     id: Uuid,
     body: UpdateUserRequest,
-) -> Result<Account, ApiError> {
-    let role = body.role.as_deref().map(role_of).transpose().map_err(|e| ApiError::validation(vec![e]))?;
+) -> Result<Account, ServiceError> {
+    let role = body.role.as_deref().map(role_of).transpose().map_err(|e| ServiceError::validation(vec![e]))?;
     let own = caller.account().is_some_and(|a| a.id == id);
     if own && (body.disabled == Some(true) || role.is_some_and(|r| r != Role::Admin)) {
-        return Err(ApiError::new(
-            StatusCode::CONFLICT,
+        return Err(ServiceError::new(
+            ErrorKind::Conflict,
             "cannot_lock_out_self",
             Msg::new(
                 "You cannot disable your own account or remove your own admin role; ask another admin.",

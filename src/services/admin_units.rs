@@ -2,9 +2,10 @@
 
 use super::take_page;
 use crate::db::Db;
-use crate::db::admin_units::{self, UnitFilter};
+use crate::db::admin_units;
+use crate::domain::admin_unit::UnitFilter;
 use crate::domain::admin_unit::{AdminUnit, UnitRef};
-use crate::error::ApiError;
+use crate::error::ServiceError;
 use crate::i18n::Msg;
 
 /// A page of units and, when more follow, the last unit of this page.
@@ -14,7 +15,7 @@ pub struct UnitPage {
 }
 
 /// Lists units matching `filter`, after `after`, at most `limit` of them.
-pub async fn list(db: &Db, filter: UnitFilter, after: Option<UnitRef>, limit: u32) -> Result<UnitPage, ApiError> {
+pub async fn list(db: &Db, filter: UnitFilter, after: Option<UnitRef>, limit: u32) -> Result<UnitPage, ServiceError> {
     db.run(move |conn| {
         let rows = admin_units::list(conn, &filter, after, i64::from(limit) + 1)?;
         let (items, next_after) = take_page(rows, limit, |u| u.unit);
@@ -24,9 +25,9 @@ pub async fn list(db: &Db, filter: UnitFilter, after: Option<UnitRef>, limit: u3
 }
 
 /// One unit, or 404.
-pub async fn get(db: &Db, unit: UnitRef) -> Result<AdminUnit, ApiError> {
-    db.run(move |conn| admin_units::find(conn, unit)).await?.ok_or_else(|| {
-        ApiError::not_found(Msg::new(
+pub async fn get(db: &Db, unit: UnitRef) -> Result<AdminUnit, ServiceError> {
+    db.run(move |conn| Ok(admin_units::find(conn, unit)?)).await?.ok_or_else(|| {
+        ServiceError::not_found(Msg::new(
             format!("There is no {} with code {} in scheme {}.", unit.level, unit.code, unit.scheme),
             format!(
                 "Không có đơn vị hành chính cấp {} mã {} trong danh mục {}.",

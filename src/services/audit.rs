@@ -2,12 +2,14 @@
 //! chain recomputed; the first damaged event named) and checkpoints kept outside the
 //! database. Used by the HTTP routes and by `tinbao audit`.
 
-use crate::api::cases::{DamagedView, EventView, VerifyView};
+use super::take_page;
 use crate::db::DbConnection;
-use crate::db::audit::{self, Filter};
+use crate::db::audit;
 use crate::db::pool::in_transaction;
+use crate::domain::audit::Filter;
 use crate::domain::audit::{ChainCheck, Checkpoint, Damage, Stored};
-use crate::error::ApiError;
+use crate::error::ServiceError;
+use crate::services::dto::cases::{DamagedView, EventView, VerifyView};
 use crate::state::AppState;
 
 /// How many events `verify` reads at a time.
@@ -65,7 +67,7 @@ impl Heads {
 
 /// Recomputes every chain, in batches; with `checkpoint`, also compares the heads as of
 /// its sequence number.
-pub fn verify(conn: &mut DbConnection, checkpoint: Option<&Checkpoint>) -> Result<Verification, ApiError> {
+pub fn verify(conn: &mut DbConnection, checkpoint: Option<&Checkpoint>) -> Result<Verification, ServiceError> {
     let mut check = ChainCheck::default();
     let mut heads = Heads::new(checkpoint.map_or(0, |c| c.upto_seq));
     let mut first_damaged: Option<(Stored, Damage)> = None;
@@ -100,7 +102,7 @@ pub fn verify(conn: &mut DbConnection, checkpoint: Option<&Checkpoint>) -> Resul
 }
 
 /// A checkpoint of the trail as it stands: every chain's head up to the newest settled event.
-pub fn checkpoint(conn: &mut DbConnection) -> Result<Checkpoint, ApiError> {
+pub fn checkpoint(conn: &mut DbConnection) -> Result<Checkpoint, ServiceError> {
     let upto = in_transaction(conn, audit::settled_head)?;
     let mut heads = Heads::new(upto);
     let mut after: Option<(String, String, i64)> = None;
@@ -134,7 +136,7 @@ pub fn view(v: &Verification) -> VerifyView {
 }
 
 /// `GET /api/v1/audit/verify`.
-pub async fn verify_view(state: &AppState, checkpoint: Option<Checkpoint>) -> Result<VerifyView, ApiError> {
+pub async fn verify_view(state: &AppState, checkpoint: Option<Checkpoint>) -> Result<VerifyView, ServiceError> {
     state.db.run(move |conn| verify(conn, checkpoint.as_ref()).map(|v| view(&v))).await
 }
 
@@ -144,18 +146,12 @@ pub async fn list(
     filter: Filter,
     after: Option<i64>,
     limit: u32,
-) -> Result<(Vec<EventView>, Option<String>), ApiError> {
-    let limit = i64::from(limit);
+) -> Result<(Vec<EventView>, Option<String>), ServiceError> {
     state
         .db
         .run(move |conn| {
-            let mut rows = audit::list(conn, &filter, after, limit + 1)?;
-            let next = if rows.len() as i64 > limit {
-                rows.truncate(limit as usize);
-                rows.last().map(|r| r.seq.to_string())
-            } else {
-                None
-            };
+            let rows = audit::list(conn, &filter, after, i64::from(limit) + 1)?;
+            let (rows, next) = take_page(rows, limit, |r| r.seq.to_string());
             Ok((rows.into_iter().map(EventView::from).collect(), next))
         })
         .await

@@ -8,7 +8,7 @@ use crate::db::admin_units;
 use crate::db::authorities::{self, AuthorityFilter};
 use crate::domain::admin_unit::{Level, Scheme};
 use crate::domain::authority::{Authority, AuthorityKind};
-use crate::error::ApiError;
+use crate::error::ServiceError;
 use crate::i18n::Msg;
 
 /// Units named by the caller. Each part narrows independently.
@@ -42,7 +42,7 @@ pub async fn list(
     query: AuthorityQuery,
     after: Option<String>,
     limit: u32,
-) -> Result<AuthorityPage, ApiError> {
+) -> Result<AuthorityPage, ServiceError> {
     db.run(move |conn| {
         let sel = query.units;
         let mut filter = AuthorityFilter { kind: query.kind, name_contains: query.name_contains, ..Default::default() };
@@ -64,9 +64,9 @@ pub async fn list(
 }
 
 /// One authority, or 404.
-pub async fn get(db: &Db, id: Uuid) -> Result<Authority, ApiError> {
-    db.run(move |conn| authorities::find(conn, id)).await?.ok_or_else(|| {
-        ApiError::not_found(Msg::new(
+pub async fn get(db: &Db, id: Uuid) -> Result<Authority, ServiceError> {
+    db.run(move |conn| Ok(authorities::find(conn, id)?)).await?.ok_or_else(|| {
+        ServiceError::not_found(Msg::new(
             "There is no authority with this id.",
             "Không có cơ quan nào có mã định danh này.",
         ))

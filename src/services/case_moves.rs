@@ -3,31 +3,30 @@
 //! into another. Each change locks the case(s), checks `If-Match`, and writes audit
 //! events in the same transaction.
 
-use actix_web::http::StatusCode;
 use serde_json::json;
 use uuid::Uuid;
 
-use crate::api::cases::{CaseDetail, TransferView};
 use crate::auth::caller::Caller;
-use crate::auth::policy::CaseAccess;
+use crate::auth::policy::{CaseOp, case_permission, transfer_takes_effect_at_once};
 use crate::clock::now;
-use crate::db::cases::{self, Change, NewTransfer};
+use crate::db::cases::{self, Change};
+use crate::db::transfers::{self, NewTransfer};
 use crate::db::{audit, authorities};
-use crate::domain::account::Role;
 use crate::domain::audit::{ObjectType, Origin};
-use crate::domain::case::{Priority, Status};
-use crate::error::{ApiError, FieldError};
+use crate::domain::case::{Priority, Status, TransferState};
+use crate::error::{ErrorKind, FieldError, ServiceError};
 use crate::i18n::Msg;
-use crate::services::cases::{
-    AuthorityNames, change_case, detail, load, load_for_change, not_found, reload, require_open, role_of, transfer_view,
-};
+use crate::services::case_loading::{load, load_for_change, not_found, reload, require_open};
+use crate::services::case_views::{AuthorityNames, detail, transfer_view};
+use crate::services::cases::change_case;
+use crate::services::dto::cases::{CaseDetail, TransferView};
 use crate::state::AppState;
 
-fn conflict(code: &'static str, en: &str, vi: &str) -> ApiError {
-    ApiError::new(StatusCode::CONFLICT, code, Msg::new(en.to_owned(), vi.to_owned()))
+fn conflict(code: &'static str, en: &str, vi: &str) -> ServiceError {
+    ServiceError::new(ErrorKind::Conflict, code, Msg::new(en.to_owned(), vi.to_owned()))
 }
 
-fn acting_user(caller: &Caller) -> Result<Uuid, ApiError> {
+fn acting_user(caller: &Caller) -> Result<Uuid, ServiceError> {
     caller.account().map(|a| a.id).ok_or_else(not_found)
 }
 
@@ -41,12 +40,12 @@ pub async fn propose(
     if_match: Option<String>,
     to: Uuid,
     reason: String,
-) -> Result<CaseDetail, ApiError> {
+) -> Result<CaseDetail, ServiceError> {
     let user = acting_user(caller)?;
-    let by_supervisor = role_of(caller) == Some(Role::Supervisor);
+    let by_supervisor = transfer_takes_effect_at_once(caller);
     change_case(state, caller, origin, id, if_match, move |conn, case, at| {
         require_open(case)?;
-        if case.transfers.iter().any(|t| t.state == "proposed") {
+        if case.transfers.iter().any(|t| t.state == TransferState::Proposed.as_str()) {
             return Err(conflict(
                 "transfer_pending",
                 "A transfer of this case awaits an answer; it must be accepted or declined first.",
@@ -54,7 +53,7 @@ pub async fn propose(
             ));
         }
         let target = authorities::find(conn, to)?.filter(|a| a.id != case.authority_id).ok_or_else(|| {
-            ApiError::validation(vec![FieldError::new(
+            ServiceError::validation(vec![FieldError::new(
                 "to_authority_id",
                 "invalid",
                 Msg::new(
@@ -70,9 +69,9 @@ pub async fn propose(
             to: &to_text,
             reason: reason.trim(),
             proposed_by: user,
-            decided: by_supervisor.then_some(("accepted", user)),
+            decided: by_supervisor.then_some((TransferState::Accepted, user)),
         };
-        let transfer = cases::insert_transfer(conn, &new, at)?;
+        let transfer = transfers::insert_transfer(conn, &new, at)?;
         let mut change = Change::default();
         if by_supervisor {
             change.authority_id = Some(to_text.clone());
@@ -97,7 +96,7 @@ pub async fn decide(
     if_match: Option<String>,
     accept: bool,
     note: Option<String>,
-) -> Result<CaseDetail, ApiError> {
+) -> Result<CaseDetail, ServiceError> {
     let caller = caller.clone();
     let rule = state.duplicates;
     state
@@ -106,32 +105,30 @@ pub async fn decide(
             let case = load(conn, &caller, id, true)?;
             let transfer =
                 case.transfers.iter().find(|t| t.id == transfer_id.to_string()).cloned().ok_or_else(|| {
-                    ApiError::not_found(Msg::new(
+                    ServiceError::not_found(Msg::new(
                         "This case has no such transfer.",
                         "Vụ việc không có đề nghị chuyển này.",
                     ))
                 })?;
-            if transfer.state != "proposed" {
+            if transfer.state()? != TransferState::Proposed {
                 return Err(conflict(
                     "transfer_decided",
                     "This transfer was answered already.",
                     "Đề nghị chuyển này đã được trả lời.",
                 ));
             }
-            let supervisor = role_of(&caller) == Some(Role::Supervisor) && case.access == CaseAccess::Work;
-            let receiver = case.access == CaseAccess::ReviewTransfer;
-            if !supervisor && !receiver {
-                return Err(ApiError::forbidden(Msg::new(
+            if case_permission(&caller, case.access, case.authority_id, CaseOp::DecideTransfer).is_err() {
+                return Err(ServiceError::forbidden(Msg::new(
                     "Only the receiving authority's officers, or the province's supervisor, answer a transfer.",
                     "Chỉ cán bộ của cơ quan nhận, hoặc giám sát viên của tỉnh, được trả lời đề nghị chuyển.",
                 )));
             }
-            crate::services::cases::check_version(&case.row, if_match.as_deref())?;
+            crate::services::case_loading::check_version(&case.row, if_match.as_deref())?;
             let user = acting_user(&caller)?;
             let at = now();
-            let state_text = if accept { "accepted" } else { "declined" };
+            let decided = if accept { TransferState::Accepted } else { TransferState::Declined };
             let note = note.as_deref().map(str::trim).filter(|n| !n.is_empty());
-            cases::decide_transfer(conn, &transfer.id, state_text, user, note, at)?;
+            transfers::decide_transfer(conn, &transfer.id, decided, user, note, at)?;
             let mut change = Change::default();
             if accept {
                 change.authority_id = Some(transfer.to_authority_id.clone());
@@ -162,15 +159,21 @@ pub async fn list(
     pending_only: bool,
     before: Option<Uuid>,
     limit: u32,
-) -> Result<(Vec<TransferView>, Option<String>), ApiError> {
+) -> Result<(Vec<TransferView>, Option<String>), ServiceError> {
     let scope = crate::services::work_list::jurisdiction(caller)?;
     state
         .db
         .run(move |conn| {
-            let state_filter = pending_only.then_some("proposed");
+            let state_filter = pending_only.then_some(TransferState::Proposed);
             let before = before.map(|b| b.to_string());
-            let rows =
-                cases::list_transfers(conn, &scope, incoming, state_filter, before.as_deref(), i64::from(limit) + 1)?;
+            let rows = transfers::list_transfers(
+                conn,
+                &scope,
+                incoming,
+                state_filter,
+                before.as_deref(),
+                i64::from(limit) + 1,
+            )?;
             let (rows, next) = crate::services::take_page(rows, limit, |t| t.id.clone());
             let mut names = AuthorityNames::default();
             let items = rows.iter().map(|t| transfer_view(conn, &mut names, t)).collect::<Result<Vec<_>, _>>()?;
@@ -188,29 +191,36 @@ pub async fn merge(
     id: Uuid,
     if_match: Option<String>,
     into: Uuid,
-) -> Result<CaseDetail, ApiError> {
+) -> Result<CaseDetail, ServiceError> {
     let caller = caller.clone();
     let (rule, deadlines) = (state.duplicates, state.deadlines);
     state
         .db
         .transaction(move |conn| {
             if into == id {
-                return Err(ApiError::validation(vec![FieldError::new(
+                return Err(ServiceError::validation(vec![FieldError::new(
                     "into",
                     "same_case",
                     Msg::new("must be another case", "phải là một vụ việc khác"),
                 )]));
             }
+            // Both rows locked in one order (by id), whichever way the merge goes: two
+            // opposite merges at once would otherwise each hold one lock and wait for the
+            // other's (a deadlock on PostgreSQL). Loading below locks them again, which a
+            // transaction that holds the lock does at no cost.
+            let (first, second) = if id < into { (id, into) } else { (into, id) };
+            cases::lock(conn, first)?;
+            cases::lock(conn, second)?;
             let source = load_for_change(conn, &caller, id, if_match.as_deref())?;
             let target = load(conn, &caller, into, true).map_err(|_| {
-                ApiError::validation(vec![FieldError::new(
+                ServiceError::validation(vec![FieldError::new(
                     "into",
                     "unknown",
                     Msg::new("is not a case you work on", "không phải vụ việc bạn đang xử lý"),
                 )])
             })?;
-            if target.access != CaseAccess::Work {
-                return Err(ApiError::validation(vec![FieldError::new(
+            if case_permission(&caller, target.access, target.authority_id, CaseOp::Change).is_err() {
+                return Err(ServiceError::validation(vec![FieldError::new(
                     "into",
                     "not_yours",
                     Msg::new("is not a case you work on", "không phải vụ việc bạn đang xử lý"),

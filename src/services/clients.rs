@@ -4,21 +4,21 @@
 use uuid::Uuid;
 
 use super::take_page;
-use crate::api::clients::CreateClientRequest;
-use crate::auth::secrets;
 use crate::clock::now;
 use crate::db::{authorities, clients, sessions};
 use crate::domain::client::{Client, ClientScope};
-use crate::error::{ApiError, FieldError};
+use crate::domain::secrets;
+use crate::error::{FieldError, ServiceError};
 use crate::i18n::Msg;
+use crate::services::dto::clients::CreateClientRequest;
 use crate::state::AppState;
 
-fn not_found() -> ApiError {
-    ApiError::not_found(Msg::new("There is no client with this id.", "Không có ứng dụng nào có mã định danh này."))
+fn not_found() -> ServiceError {
+    ServiceError::not_found(Msg::new("There is no client with this id.", "Không có ứng dụng nào có mã định danh này."))
 }
 
 /// Registers a client; returns it with its secret.
-pub async fn create(state: &AppState, body: CreateClientRequest) -> Result<(Client, String), ApiError> {
+pub async fn create(state: &AppState, body: CreateClientRequest) -> Result<(Client, String), ServiceError> {
     let mut scopes = Vec::new();
     let mut errors = Vec::new();
     for (index, text) in body.scopes.iter().enumerate() {
@@ -36,7 +36,7 @@ pub async fn create(state: &AppState, body: CreateClientRequest) -> Result<(Clie
         }
     }
     if !errors.is_empty() {
-        return Err(ApiError::validation(errors));
+        return Err(ServiceError::validation(errors));
     }
     scopes.sort();
     let secret = secrets::generate("cs_");
@@ -47,20 +47,24 @@ pub async fn create(state: &AppState, body: CreateClientRequest) -> Result<(Clie
             if let Some(id) = body.authority_id
                 && authorities::find(conn, id)?.is_none()
             {
-                return Err(ApiError::validation(vec![FieldError::new(
+                return Err(ServiceError::validation(vec![FieldError::new(
                     "authority_id",
                     "unknown",
                     Msg::new("does not exist", "không tồn tại"),
                 )]));
             }
-            clients::insert(conn, body.name.trim(), &scopes, body.authority_id, &digest, now())
+            Ok(clients::insert(conn, body.name.trim(), &scopes, body.authority_id, &digest, now())?)
         })
         .await?;
     Ok((client, secret))
 }
 
 /// Lists clients by id.
-pub async fn list(state: &AppState, after: Option<Uuid>, limit: u32) -> Result<(Vec<Client>, Option<Uuid>), ApiError> {
+pub async fn list(
+    state: &AppState,
+    after: Option<Uuid>,
+    limit: u32,
+) -> Result<(Vec<Client>, Option<Uuid>), ServiceError> {
     state
         .db
         .run(move |conn| {
@@ -71,19 +75,19 @@ pub async fn list(state: &AppState, after: Option<Uuid>, limit: u32) -> Result<(
 }
 
 /// One client.
-pub async fn get(state: &AppState, id: Uuid) -> Result<Client, ApiError> {
-    state.db.run(move |conn| clients::find(conn, id)).await?.map(|(c, _)| c).ok_or_else(not_found)
+pub async fn get(state: &AppState, id: Uuid) -> Result<Client, ServiceError> {
+    state.db.run(move |conn| Ok(clients::find(conn, id)?)).await?.map(|(c, _)| c).ok_or_else(not_found)
 }
 
 /// Revokes a client and ends its tokens.
-pub async fn revoke(state: &AppState, id: Uuid) -> Result<(), ApiError> {
+pub async fn revoke(state: &AppState, id: Uuid) -> Result<(), ServiceError> {
     state
         .db
         .transaction(move |conn| {
             clients::find(conn, id)?.ok_or_else(not_found)?;
             let now = now();
             clients::revoke(conn, id, now)?;
-            sessions::revoke_all_of_client(conn, id, now)
+            Ok(sessions::revoke_all_of_client(conn, id, now)?)
         })
         .await
 }

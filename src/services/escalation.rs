@@ -11,23 +11,24 @@ use crate::clock::now;
 use crate::db::{Db, audit, cases};
 use crate::domain::audit::{ObjectType, Origin};
 use crate::domain::case::{Status, missed_deadline};
-use crate::error::ApiError;
+use crate::error::ServiceError;
 
 /// How many cases one sweep looks at; the next sweep takes the rest.
 const BATCH: i64 = 500;
 
 /// Escalates the cases that missed a deadline; returns how many it escalated.
-pub async fn sweep(db: &Db) -> Result<usize, ApiError> {
+pub async fn sweep(db: &Db) -> Result<usize, ServiceError> {
     let at = now();
-    let candidates = db.run(move |conn| cases::escalation_candidates(conn, at, BATCH)).await?;
+    let candidates = db.run(move |conn| Ok(cases::escalation_candidates(conn, at, BATCH)?)).await?;
     let mut escalated = 0;
     for id in candidates {
         let done = db
             .transaction(move |conn| {
-                let Some(row) = cases::lock(conn, uuid::Uuid::parse_str(&id).map_err(ApiError::internal)?)? else {
+                let Some(row) = cases::lock(conn, uuid::Uuid::parse_str(&id).map_err(ServiceError::internal)?)? else {
                     return Ok(false);
                 };
-                let status = Status::parse(&row.status).ok_or_else(|| ApiError::internal("a stored case status"))?;
+                let status =
+                    Status::parse(&row.status).ok_or_else(|| ServiceError::internal("a stored case status"))?;
                 let at = now();
                 let Some(deadline) =
                     missed_deadline(status, row.accept_due_at, row.resolve_due_at, row.escalated_at, at)
@@ -52,7 +53,7 @@ pub async fn sweep(db: &Db) -> Result<usize, ApiError> {
 pub async fn run(db: Db, interval: Duration) {
     refresh_statistics(&db).await;
     loop {
-        actix_web::rt::time::sleep(interval).await;
+        tokio::time::sleep(interval).await;
         refresh_statistics(&db).await;
         match sweep(&db).await {
             Ok(0) => {}

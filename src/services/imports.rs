@@ -5,16 +5,17 @@ use std::collections::BTreeSet;
 use std::io::Read;
 
 use crate::clock::now;
-use crate::db::DbConnection;
 use crate::db::UpsertCounts;
 use crate::db::admin_units;
 use crate::db::authorities::{self, AuthorityInput};
+use crate::db::{DbConnection, DbError};
 use crate::domain::admin_unit::{Level, Scheme, UnitRef};
 use crate::domain::audit::Origin;
 use crate::domain::authority::default_district_authority;
 use crate::domain::authority_csv::parse_authorities;
-use crate::domain::unit_csv::{LineError, parse_units};
-use crate::error::ApiError;
+use crate::domain::csv_rows::LineError;
+use crate::domain::unit_csv::parse_units;
+use crate::error::ServiceError;
 
 /// Why an import changed nothing.
 #[derive(Debug, thiserror::Error)]
@@ -23,14 +24,11 @@ pub enum ImportError {
     #[error(transparent)]
     Line(#[from] LineError),
     /// The database failed.
-    #[error("the database refused the import ({})", .0.code)]
-    Storage(#[from] ApiError),
-}
-
-impl From<diesel::result::Error> for ImportError {
-    fn from(err: diesel::result::Error) -> Self {
-        ImportError::Storage(err.into())
-    }
+    #[error("the database refused the import ({0})")]
+    Storage(#[from] DbError),
+    /// A rule of the use case refused it.
+    #[error("the import was refused ({})", .0.code)]
+    Refused(#[from] ServiceError),
 }
 
 /// Imports a units file of `scheme`.
@@ -63,9 +61,12 @@ pub fn import_authorities(conn: &mut DbConnection, input: impl Read) -> Result<U
 }
 
 /// The authorities that the shipped 2024 units imply: one per district, covering it.
-pub fn default_district_authorities(conn: &mut DbConnection) -> Result<UpsertCounts, ApiError> {
-    let filter =
-        admin_units::UnitFilter { scheme: Some(Scheme::S2024), level: Some(Level::District), ..Default::default() };
+pub fn default_district_authorities(conn: &mut DbConnection) -> Result<UpsertCounts, ServiceError> {
+    let filter = crate::domain::admin_unit::UnitFilter {
+        scheme: Some(Scheme::S2024),
+        level: Some(Level::District),
+        ..Default::default()
+    };
     let districts = admin_units::list(conn, &filter, None, i64::MAX)?;
     let inputs: Vec<AuthorityInput> = districts
         .iter()
@@ -75,5 +76,5 @@ pub fn default_district_authorities(conn: &mut DbConnection) -> Result<UpsertCou
             AuthorityInput { code, name, kind: crate::domain::authority::AuthorityKind::District, units }
         })
         .collect();
-    authorities::upsert(conn, &inputs, &Origin::system("seed"), now())
+    Ok(authorities::upsert(conn, &inputs, &Origin::system("seed"), now())?)
 }

@@ -2,27 +2,26 @@
 //! answer with a reference (and a receipt code when the reporter stays unnamed) — all in
 //! one transaction. `Idempotency-Key` makes retries from bad networks safe.
 
-use actix_web::http::StatusCode;
 use uuid::Uuid;
 
-use crate::api::reports::{AuthorityRef, ReportCreated, ReportRequest};
-use crate::auth::caller::{Caller, Principal};
-use crate::auth::secrets;
+use crate::auth::caller::Caller;
+use crate::auth::policy::{self, Submitter};
 use crate::clock::now;
 use crate::db::audit::first_event;
-use crate::db::commune_boxes;
 use crate::db::idempotency::{self, Reservation};
 use crate::db::reports::{self, NewCase, NewReport, Opened, SealedContact};
-use crate::domain::account::Role;
+use crate::db::{DbConnection, commune_boxes};
 use crate::domain::admin_unit::Level;
 use crate::domain::audit::{ObjectType, Origin};
 use crate::domain::case::Priority;
-use crate::domain::client::ClientScope;
 use crate::domain::codes;
 use crate::domain::report::{Contact, Tip, check};
+use crate::domain::secrets;
+use crate::domain::submission::ReportRequest;
 use crate::domain::text::fold;
-use crate::error::{ApiError, FieldError};
+use crate::error::{ErrorKind, FieldError, ServiceError};
 use crate::i18n::Msg;
+use crate::services::dto::reports::{AuthorityRef, ReportCreated};
 use crate::services::routing::decide;
 use crate::state::AppState;
 
@@ -30,42 +29,18 @@ use crate::state::AppState;
 /// before the case is flagged for staff.
 const BOX_TOLERANCE_E6: i64 = 50_000;
 
-/// Who submits.
-#[derive(Debug, Clone, Copy)]
-enum Submitter {
-    Anonymous,
-    Citizen(Uuid),
-    CommuneOfficial(Uuid),
-    Client(Uuid),
-}
-
-/// Who may submit: anyone unsigned, citizens, commune officials, and clients with
-/// `reports:submit`. The policy's answer for the rest is 403.
-fn submitter(caller: Option<&Caller>) -> Result<Submitter, ApiError> {
-    let forbidden = || {
-        ApiError::forbidden(Msg::new(
+/// Who may submit is the policy's decision; the rest are refused with this 403.
+fn submitter(caller: Option<&Caller>) -> Result<Submitter, ServiceError> {
+    policy::submitter(caller).ok_or_else(|| {
+        ServiceError::forbidden(Msg::new(
             "This account cannot submit tips: residents, commune officials and integrators with reports:submit can.",
             "Tài khoản này không gửi được tin báo: người dân, cán bộ xã và hệ thống tích hợp có quyền reports:submit thì được.",
         ))
-    };
-    match caller {
-        None => Ok(Submitter::Anonymous),
-        Some(c) => {
-            crate::auth::policy::authorize_submission(c).map_err(|_| forbidden())?;
-            match &c.principal {
-                Principal::User(a) if a.role == Role::Citizen => Ok(Submitter::Citizen(a.id)),
-                Principal::User(a) if a.role == Role::CommuneOfficial => Ok(Submitter::CommuneOfficial(a.id)),
-                Principal::Client(client) if client.scopes.contains(&ClientScope::ReportsSubmit) => {
-                    Ok(Submitter::Client(client.id))
-                }
-                _ => Err(forbidden()),
-            }
-        }
-    }
+    })
 }
 
-/// The answer to a submission, and its status.
-pub type Submitted = (StatusCode, ReportCreated);
+/// The answer to a submission: the tip received now, or, for a retried key, earlier.
+pub type Submitted = ReportCreated;
 
 /// Submits a tip. `key` is the `Idempotency-Key`, if sent; `body_digest` is present
 /// whenever it is.
@@ -77,15 +52,15 @@ pub async fn submit(
     key: Option<String>,
     address: Option<std::net::IpAddr>,
     request_id: Option<String>,
-) -> Result<Submitted, ApiError> {
+) -> Result<Submitted, ServiceError> {
     let who = submitter(caller)?;
     let origin = match (who, caller) {
         (Submitter::Anonymous, _) | (_, None) => Origin::anonymous(request_id),
         (_, Some(caller)) => caller.origin(request_id),
     };
-    let (tip, contact) = check(&body, chrono::Utc::now()).map_err(ApiError::validation)?;
+    let (tip, contact) = check(&body, chrono::Utc::now()).map_err(ServiceError::validation)?;
     if !matches!(who, Submitter::CommuneOfficial(_)) && (contact.acting_as.is_some() || tip.channel.is_some()) {
-        return Err(ApiError::validation(vec![FieldError::new(
+        return Err(ServiceError::validation(vec![FieldError::new(
             if tip.channel.is_some() { "channel" } else { "acting_as" },
             "not_allowed",
             Msg::new(
@@ -106,13 +81,13 @@ pub async fn submit(
         Submitter::Citizen(id) | Submitter::CommuneOfficial(id) | Submitter::Client(id) => id.to_string(),
     };
     let key_hash = secrets::digest(&format!("idempotency:{scope}:{key}"));
-    let digest = body_digest.ok_or_else(|| ApiError::internal("a body with an Idempotency-Key has no digest"))?;
+    let digest = body_digest.ok_or_else(|| ServiceError::internal("a body with an Idempotency-Key has no digest"))?;
     let reserved_key = key_hash.clone();
-    match state.db.transaction(move |conn| idempotency::reserve(conn, &reserved_key, &digest, now())).await? {
+    match state.db.transaction(move |conn| Ok(idempotency::reserve(conn, &reserved_key, &digest, now())?)).await? {
         Reservation::Reserved => {}
         Reservation::Running => {
-            return Err(ApiError::new(
-                StatusCode::CONFLICT,
+            return Err(ServiceError::new(
+                ErrorKind::Conflict,
                 "request_in_progress",
                 Msg::new(
                     "This tip is still being received. Wait a moment and retry with the same Idempotency-Key.",
@@ -121,8 +96,8 @@ pub async fn submit(
             ));
         }
         Reservation::Mismatch => {
-            return Err(ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
+            return Err(ServiceError::new(
+                ErrorKind::Invalid,
                 "idempotency_key_reused",
                 Msg::new(
                     "This Idempotency-Key was used for another tip. Use a new key for a new tip.",
@@ -130,10 +105,10 @@ pub async fn submit(
                 ),
             ));
         }
-        Reservation::Done { status, sealed } => {
-            let json = state.sealer.open(&sealed).map_err(ApiError::internal)?;
-            let answer: ReportCreated = serde_json::from_str(&json).map_err(ApiError::internal)?;
-            return Ok((StatusCode::from_u16(status).unwrap_or(StatusCode::CREATED), answer));
+        Reservation::Done { sealed } => {
+            let json = state.sealer.open(&sealed).map_err(ServiceError::internal)?;
+            let answer: ReportCreated = serde_json::from_str(&json).map_err(ServiceError::internal)?;
+            return Ok(answer);
         }
     }
     let stored = match limit() {
@@ -141,18 +116,48 @@ pub async fn submit(
         Err(limited) => Err(limited),
     };
     match stored {
-        Ok((status, answer)) => {
-            let json = serde_json::to_string(&answer).map_err(ApiError::internal)?;
-            let sealed = state.sealer.seal(&json).map_err(ApiError::internal)?;
-            let code = status.as_u16();
-            state.db.transaction(move |conn| idempotency::complete(conn, &key_hash, code, &sealed, now())).await?;
-            Ok((status, answer))
+        Ok(answer) => {
+            let json = serde_json::to_string(&answer).map_err(ServiceError::internal)?;
+            let sealed = state.sealer.seal(&json).map_err(ServiceError::internal)?;
+            state.db.transaction(move |conn| Ok(idempotency::complete(conn, &key_hash, &sealed, now())?)).await?;
+            Ok(answer)
         }
         Err(err) => {
-            state.db.transaction(move |conn| idempotency::release(conn, &key_hash)).await?;
+            state.db.transaction(move |conn| Ok(idempotency::release(conn, &key_hash)?)).await?;
             Err(err)
         }
     }
+}
+
+/// The reporter's contact, each part sealed.
+fn seal_contact(state: &AppState, contact: &Contact) -> Result<SealedContact, ServiceError> {
+    let seal =
+        |v: &Option<String>| v.as_deref().map(|v| state.sealer.seal(v)).transpose().map_err(ServiceError::internal);
+    Ok(SealedContact { name: seal(&contact.name)?, phone: seal(&contact.phone)?, acting_as: seal(&contact.acting_as)? })
+}
+
+/// What staff search a case by: the tip's free texts, folded (no diacritics, lower case).
+fn search_text_of(tip: &Tip) -> String {
+    let texts = [
+        Some(&tip.narrative),
+        tip.address_text.as_ref(),
+        tip.crossing_point.as_ref(),
+        tip.current_whereabouts.as_ref(),
+    ];
+    fold(&texts.into_iter().flatten().map(String::as_str).collect::<Vec<_>>().join(" "))
+}
+
+/// Whether the tip's point lies clearly outside the box of the commune it names: staff
+/// see the case flagged, since one of the two is wrong.
+fn outside_its_commune(conn: &mut DbConnection, tip: &Tip) -> Result<bool, ServiceError> {
+    let (Some(lat), Some(lon)) = (tip.latitude_e6, tip.longitude_e6) else { return Ok(false) };
+    let commune = tip.commune_unit();
+    Ok(commune_boxes::find(conn, commune.scheme, commune.code)?.is_some_and(|b| {
+        lat < b.min_lat_e6 - BOX_TOLERANCE_E6
+            || lat > b.max_lat_e6 + BOX_TOLERANCE_E6
+            || lon < b.min_lon_e6 - BOX_TOLERANCE_E6
+            || lon > b.max_lon_e6 + BOX_TOLERANCE_E6
+    }))
 }
 
 /// Routes and stores a checked tip, opening its case, in one transaction.
@@ -162,29 +167,12 @@ async fn store(
     tip: Tip,
     contact: Contact,
     origin: Origin,
-) -> Result<Submitted, ApiError> {
-    let seal = |v: &Option<String>| v.as_deref().map(|v| state.sealer.seal(v)).transpose().map_err(ApiError::internal);
-    let sealed = SealedContact {
-        name: seal(&contact.name)?,
-        phone: seal(&contact.phone)?,
-        acting_as: seal(&contact.acting_as)?,
-    };
+) -> Result<Submitted, ServiceError> {
+    let sealed = seal_contact(state, &contact)?;
     let receipt = tip.needs_receipt().then(codes::new_receipt_code);
     let receipt_hash = receipt.as_deref().map(|r| secrets::digest(&format!("receipt:{}", codes::normalize(r))));
-    let content = serde_json::to_string(&tip).map_err(ApiError::internal)?;
-    let search_text = fold(
-        &[
-            Some(&tip.narrative),
-            tip.address_text.as_ref(),
-            tip.crossing_point.as_ref(),
-            tip.current_whereabouts.as_ref(),
-        ]
-        .into_iter()
-        .flatten()
-        .map(String::as_str)
-        .collect::<Vec<_>>()
-        .join(" "),
-    );
+    let content = serde_json::to_string(&tip).map_err(ServiceError::internal)?;
+    let search_text = search_text_of(&tip);
     let (user, client) = match who {
         Submitter::Citizen(id) | Submitter::CommuneOfficial(id) => (Some(id), None),
         Submitter::Client(id) => (None, Some(id)),
@@ -199,7 +187,7 @@ async fn store(
         .run_single_write(move |conn| {
             let commune = tip.commune_unit();
             let Some(chain) = chains.get(conn, commune)? else {
-                return Err(ApiError::validation(vec![FieldError::new(
+                return Err(ServiceError::validation(vec![FieldError::new(
                     "location.commune_code",
                     "unknown",
                     Msg::new(
@@ -208,15 +196,7 @@ async fn store(
                     ),
                 )]));
             };
-            let flagged = match (tip.latitude_e6, tip.longitude_e6) {
-                (Some(lat), Some(lon)) => commune_boxes::find(conn, commune.scheme, commune.code)?.is_some_and(|b| {
-                    lat < b.min_lat_e6 - BOX_TOLERANCE_E6
-                        || lat > b.max_lat_e6 + BOX_TOLERANCE_E6
-                        || lon < b.min_lon_e6 - BOX_TOLERANCE_E6
-                        || lon > b.max_lon_e6 + BOX_TOLERANCE_E6
-                }),
-                _ => false,
-            };
+            let flagged = outside_its_commune(conn, &tip)?;
             let now = now();
             let priority = Priority::for_new_tip(tip.urgency.as_deref());
             let (accept_due_at, resolve_due_at) = deadlines.due(priority, now);
@@ -279,7 +259,7 @@ async fn store(
                     Opened::RulesChanged => rules_cache.forget(),
                 }
             }
-            Err(ApiError::internal("no tip written after five attempts (references taken or rules changing)"))
+            Err(ServiceError::internal("no tip written after five attempts (references taken or rules changing)"))
         })
         .await?;
     let answer = ReportCreated {
@@ -289,5 +269,5 @@ async fn store(
         authority: AuthorityRef { id: authority.0, name: authority.1 },
         receipt_code: receipt,
     };
-    Ok((StatusCode::CREATED, answer))
+    Ok(answer)
 }

@@ -2,7 +2,7 @@
 
 use crate::db::{admin_units, commune_boxes};
 use crate::domain::admin_unit::{AdminUnit, Level, Scheme, UnitRef};
-use crate::error::ApiError;
+use crate::error::ServiceError;
 use crate::state::AppState;
 
 /// A commune whose box holds the point, with the distance to its centre.
@@ -20,7 +20,7 @@ pub fn distance_m(a: (i64, i64), b: (i64, i64)) -> f64 {
 }
 
 /// The 2024 communes whose box holds the point, nearest centre first.
-pub async fn locate(state: &AppState, lat_e6: i64, lon_e6: i64, limit: usize) -> Result<Vec<Located>, ApiError> {
+pub async fn locate(state: &AppState, lat_e6: i64, lon_e6: i64, limit: usize) -> Result<Vec<Located>, ServiceError> {
     state
         .db
         .run(move |conn| {

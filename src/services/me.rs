@@ -1,24 +1,23 @@
 //! The caller's own account: profile, password, second factor.
 
-use actix_web::http::StatusCode;
-
 use serde_json::json;
 
-use crate::api::accounts::{ChangePasswordRequest, TotpEnrollment};
 use crate::auth::caller::Caller;
 use crate::auth::password::{self, Verdict};
-use crate::auth::{secrets, totp};
+use crate::auth::totp;
 use crate::clock::now;
 use crate::db::audit;
 use crate::db::{sessions, throttle, users};
 use crate::domain::account::Account;
 use crate::domain::audit::{ObjectType, Origin};
-use crate::error::{ApiError, FieldError};
+use crate::domain::secrets;
+use crate::error::{ErrorKind, FieldError, ServiceError};
 use crate::i18n::Msg;
+use crate::services::dto::accounts::{ChangePasswordRequest, TotpEnrollment};
 use crate::state::AppState;
 
-fn account(caller: &Caller) -> Result<&Account, ApiError> {
-    caller.account().ok_or_else(|| ApiError::internal("the policy let a client reach an account route"))
+fn account(caller: &Caller) -> Result<&Account, ServiceError> {
+    caller.account().ok_or_else(|| ServiceError::internal("the policy let a client reach an account route"))
 }
 
 /// The account's credentials, or 429 while its sign-in bucket is backing off: wrong
@@ -27,17 +26,17 @@ async fn credentials_unless_throttled(
     state: &AppState,
     id: uuid::Uuid,
     bucket: String,
-) -> Result<crate::domain::account::Credentials, ApiError> {
+) -> Result<crate::domain::account::Credentials, ServiceError> {
     let found = state
         .db
         .run(move |conn| {
             if let Some(wait) = crate::domain::throttle::wait_secs(throttle::get(conn, &bucket)?, now()) {
-                return Err(ApiError::too_many_requests(wait as u64));
+                return Err(ServiceError::too_many_requests(wait as u64));
             }
-            users::find(conn, id)
+            Ok(users::find(conn, id)?)
         })
         .await?;
-    found.map(|(_, credentials)| credentials).ok_or_else(|| ApiError::internal("the caller's account vanished"))
+    found.map(|(_, credentials)| credentials).ok_or_else(|| ServiceError::internal("the caller's account vanished"))
 }
 
 /// Changes the caller's password and ends every session of the account, this one too.
@@ -46,7 +45,7 @@ pub async fn change_password(
     caller: &Caller,
     origin: Origin,
     body: ChangePasswordRequest,
-) -> Result<(), ApiError> {
+) -> Result<(), ServiceError> {
     let account = account(caller)?.clone();
     let bucket = secrets::bucket_key("acct", &account.login);
     let id = account.id;
@@ -54,8 +53,8 @@ pub async fn change_password(
     let current = body.current_password;
     let phc = credentials.password_hash;
     if state.hashing.run(move || password::verify(&current, &phc)).await? == Verdict::Mismatch {
-        state.db.transaction(move |conn| throttle::record_failure(conn, &bucket, now())).await?;
-        return Err(ApiError::validation(vec![FieldError::new(
+        state.db.transaction(move |conn| Ok(throttle::record_failure(conn, &bucket, now())?)).await?;
+        return Err(ServiceError::validation(vec![FieldError::new(
             "current_password",
             "wrong",
             Msg::new("is not your current password", "không phải mật khẩu hiện tại của bạn"),
@@ -64,7 +63,7 @@ pub async fn change_password(
     let personal: Vec<&str> =
         [Some(account.login.as_str()), account.display_name.as_deref()].into_iter().flatten().collect();
     password::check_policy("new_password", &body.new_password, account.role, &personal)
-        .map_err(|e| ApiError::validation(vec![e]))?;
+        .map_err(|e| ServiceError::validation(vec![e]))?;
     let plain = body.new_password;
     let hash = state.hashing.run(move || password::hash(&plain)).await??;
     state
@@ -81,17 +80,17 @@ pub async fn change_password(
                 json!({}),
                 now,
             )?;
-            sessions::revoke_all_of_user(conn, id, now)
+            Ok(sessions::revoke_all_of_user(conn, id, now)?)
         })
         .await
 }
 
 /// Starts TOTP enrolment: a new secret, pending until confirmed with a code.
-pub async fn enrol_totp(state: &AppState, caller: &Caller) -> Result<TotpEnrollment, ApiError> {
+pub async fn enrol_totp(state: &AppState, caller: &Caller) -> Result<TotpEnrollment, ServiceError> {
     let account = account(caller)?.clone();
     if account.mfa_enabled {
-        return Err(ApiError::new(
-            StatusCode::CONFLICT,
+        return Err(ServiceError::new(
+            ErrorKind::Conflict,
             "mfa_already_enabled",
             Msg::new(
                 "Your authenticator app is already set up. Ask an administrator to reset it if you lost it.",
@@ -101,24 +100,24 @@ pub async fn enrol_totp(state: &AppState, caller: &Caller) -> Result<TotpEnrollm
     }
     let secret = totp::new_secret();
     let otpauth_uri = totp::provisioning_uri(&secret, &account.login)
-        .ok_or_else(|| ApiError::internal("cannot build the otpauth URI"))?;
+        .ok_or_else(|| ServiceError::internal("cannot build the otpauth URI"))?;
     // Sealed like reporters' contacts: a stolen database must not yield second factors.
-    let stored = state.sealer.seal(&secret).map_err(ApiError::internal)?;
-    state.db.transaction(move |conn| users::set_pending_totp(conn, account.id, &stored, now())).await?;
+    let stored = state.sealer.seal(&secret).map_err(ServiceError::internal)?;
+    state.db.transaction(move |conn| Ok(users::set_pending_totp(conn, account.id, &stored, now())?)).await?;
     Ok(TotpEnrollment { secret, otpauth_uri })
 }
 
 /// Confirms enrolment with a first code. Wrong codes count towards the account's
 /// sign-in throttle.
-pub async fn confirm_totp(state: &AppState, caller: &Caller, origin: Origin, code: String) -> Result<(), ApiError> {
+pub async fn confirm_totp(state: &AppState, caller: &Caller, origin: Origin, code: String) -> Result<(), ServiceError> {
     let account = account(caller)?.clone();
     let bucket = secrets::bucket_key("acct", &account.login);
     let id = account.id;
     let credentials = credentials_unless_throttled(state, id, bucket.clone()).await?;
     let secret = credentials.totp_secret.as_deref().map(|sealed| state.sealer.open(sealed)).transpose();
-    let Some(secret) = secret.map_err(ApiError::internal)?.filter(|_| !account.mfa_enabled) else {
-        return Err(ApiError::new(
-            StatusCode::CONFLICT,
+    let Some(secret) = secret.map_err(ServiceError::internal)?.filter(|_| !account.mfa_enabled) else {
+        return Err(ServiceError::new(
+            ErrorKind::Conflict,
             "mfa_not_started",
             Msg::new(
                 "Start with POST /api/v1/me/mfa/totp to get a secret for your app.",
@@ -157,7 +156,7 @@ pub async fn confirm_totp(state: &AppState, caller: &Caller, origin: Origin, cod
     if confirmed {
         Ok(())
     } else {
-        Err(ApiError::validation(vec![FieldError::new(
+        Err(ServiceError::validation(vec![FieldError::new(
             "code",
             "wrong",
             Msg::new(

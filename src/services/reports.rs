@@ -3,31 +3,31 @@
 
 use uuid::Uuid;
 
-use crate::api::reports::{AuthorityRef, ReportView};
 use crate::auth::caller::Caller;
 use crate::auth::policy::tip_visibility;
 use crate::db::{admin_units, authorities, reports};
 use crate::domain::admin_unit::{Level, Scheme, UnitRef};
 use crate::domain::report::Tip;
-use crate::error::ApiError;
+use crate::error::ServiceError;
 use crate::i18n::Msg;
+use crate::services::dto::reports::{AuthorityRef, ReportView};
 use crate::state::AppState;
 
-fn not_found() -> ApiError {
-    ApiError::not_found(Msg::new("There is no tip with this id.", "Không có tin báo nào có mã này."))
+fn not_found() -> ServiceError {
+    ServiceError::not_found(Msg::new("There is no tip with this id.", "Không có tin báo nào có mã này."))
 }
 
 /// One tip, if the caller may see it.
-pub async fn read(state: &AppState, caller: &Caller, id: Uuid) -> Result<ReportView, ApiError> {
+pub async fn read(state: &AppState, caller: &Caller, id: Uuid) -> Result<ReportView, ServiceError> {
     let caller = caller.clone();
     state
         .db
         .run(move |conn| {
             let detail = reports::detail(conn, id)?.ok_or_else(not_found)?;
-            let scheme = Scheme::parse(&detail.unit_scheme).ok_or_else(|| ApiError::internal("stored scheme"))?;
+            let scheme = Scheme::parse(&detail.unit_scheme).ok_or_else(|| ServiceError::internal("stored scheme"))?;
             let commune = UnitRef { scheme, level: Level::Commune, code: detail.unit_code };
             let authority_id =
-                Uuid::parse_str(&detail.authority_id).map_err(|_| ApiError::internal("stored authority"))?;
+                Uuid::parse_str(&detail.authority_id).map_err(|_| ServiceError::internal("stored authority"))?;
             let chain = admin_units::self_and_ancestors(conn, commune)?;
             let staff = tip_visibility(
                 &caller,
@@ -38,8 +38,8 @@ pub async fn read(state: &AppState, caller: &Caller, id: Uuid) -> Result<ReportV
             )
             .ok_or_else(not_found)?;
             let authority =
-                authorities::find(conn, authority_id)?.ok_or_else(|| ApiError::internal("case authority"))?;
-            let tip: Tip = serde_json::from_str(&detail.content).map_err(ApiError::internal)?;
+                authorities::find(conn, authority_id)?.ok_or_else(|| ServiceError::internal("case authority"))?;
+            let tip: Tip = serde_json::from_str(&detail.content).map_err(ServiceError::internal)?;
             Ok(ReportView {
                 id: detail.report.id,
                 reference: detail.report.reference,

@@ -2,21 +2,17 @@
 //! authority per district, so that a fresh `cargo run` can route a tip anywhere in Viet Nam.
 
 use crate::db::DbConnection;
-use crate::db::admin_units::{self, UnitFilter};
+use crate::db::admin_units;
 use crate::db::commune_boxes::{self, CommuneBox};
+use crate::domain::admin_unit::UnitFilter;
 use crate::domain::admin_unit::{Level, Scheme};
-use crate::error::ApiError;
+use crate::domain::shipped_units::{CENTROIDS_2024, UNITS_2024};
+use crate::error::ServiceError;
 use crate::services::imports::{ImportError, default_district_authorities, import_units};
-
-/// The 2024 three-tier units, as shipped in `data/`.
-const UNITS_2024: &str = include_str!("../../data/admin-units-2024.csv");
-
-/// Approximate centres and boxes of the 2024 communes, as shipped in `data/`.
-const CENTROIDS_2024: &str = include_str!("../../data/commune-centroids-2024.csv");
 
 /// Loads the communes' boxes when the database has none (first start, or a database
 /// seeded before they existed). Rows for communes the database lacks are skipped.
-pub fn seed_boxes_if_empty(conn: &mut DbConnection) -> Result<usize, ApiError> {
+pub fn seed_boxes_if_empty(conn: &mut DbConnection) -> Result<usize, ServiceError> {
     if !commune_boxes::is_empty(conn, Scheme::S2024)? {
         return Ok(0);
     }
@@ -42,7 +38,7 @@ pub fn seed_boxes_if_empty(conn: &mut DbConnection) -> Result<usize, ApiError> {
             })
         })
         .collect();
-    crate::db::pool::in_transaction(conn, |conn| commune_boxes::insert_all(conn, Scheme::S2024, &boxes))
+    Ok(crate::db::pool::in_transaction(conn, |conn| commune_boxes::insert_all(conn, Scheme::S2024, &boxes))?)
 }
 
 /// What seeding did.
@@ -53,34 +49,18 @@ pub struct SeedSummary {
 }
 
 /// Seeds when the database has no 2024 units; otherwise leaves it alone.
-pub fn seed_if_empty(conn: &mut DbConnection) -> Result<Option<SeedSummary>, ApiError> {
+pub fn seed_if_empty(conn: &mut DbConnection) -> Result<Option<SeedSummary>, ServiceError> {
     let filter = UnitFilter { scheme: Some(Scheme::S2024), ..Default::default() };
     if !admin_units::list(conn, &filter, None, 1)?.is_empty() {
         return Ok(None);
     }
     crate::db::pool::in_transaction(conn, |conn| {
         let units = import_units(conn, Scheme::S2024, UNITS_2024.as_bytes()).map_err(|e| match e {
-            ImportError::Line(line) => ApiError::internal(format!("shipped units file: {line}")),
-            ImportError::Storage(err) => err,
+            ImportError::Line(line) => ServiceError::internal(format!("shipped units file: {line}")),
+            ImportError::Storage(err) => err.into(),
+            ImportError::Refused(err) => err,
         })?;
         let authorities = default_district_authorities(conn)?;
         Ok(Some(SeedSummary { units: units.inserted, authorities: authorities.inserted }))
     })
-}
-
-/// Province names as a person might type them into a password (`kiengiang`, `kien giang`,
-/// `giang`), for the password-strength check.
-pub fn province_words() -> Vec<String> {
-    let mut words = std::collections::BTreeSet::new();
-    for line in UNITS_2024.lines().skip(1) {
-        let Some(name) = line.split(',').nth(1) else {
-            continue;
-        };
-        let folded = crate::domain::text::fold(name);
-        let bare = folded.trim_start_matches("thanh pho ").trim_start_matches("tinh ").to_owned();
-        words.insert(bare.replace(' ', ""));
-        words.extend(bare.split(' ').filter(|w| w.len() >= 4).map(str::to_owned));
-        words.insert(bare);
-    }
-    words.into_iter().collect()
 }

@@ -3,15 +3,12 @@
 
 use std::net::IpAddr;
 
-use actix_web::http::StatusCode;
 use uuid::Uuid;
 
-use crate::api::accounts::{LoginRequest, RegisterRequest, TokenResponse};
-use crate::api::clients::ClientTokenResponse;
-use crate::auth::caller::Caller;
+use crate::auth::caller::{Caller, Principal, invalid_token};
 use crate::auth::password::{self, Verdict};
 use crate::auth::tokens::ACCESS_TOKEN_SECS;
-use crate::auth::{secrets, totp};
+use crate::auth::totp;
 use crate::clock::now;
 use crate::db::audit;
 use crate::db::sessions::{self, Holder, Refresh};
@@ -20,15 +17,18 @@ use crate::db::{clients, throttle, users};
 use crate::domain::account::{Account, Credentials, Login, Role, Scope, SessionStage};
 use crate::domain::audit::{ObjectType, Origin, account_state};
 use crate::domain::client::join_scopes;
+use crate::domain::secrets;
 use crate::domain::throttle::wait_secs;
-use crate::error::{ApiError, FieldError};
+use crate::error::{ErrorKind, FieldError, ServiceError};
 use crate::i18n::Msg;
+use crate::services::dto::accounts::{LoginRequest, RegisterRequest, TokenResponse};
+use crate::services::dto::clients::ClientTokenResponse;
 use crate::state::AppState;
 
 /// The one answer for a wrong login, a wrong password, a wrong code or a disabled
 /// account: which of them it was is not told.
-pub fn invalid_credentials() -> ApiError {
-    ApiError::unauthenticated(
+pub fn invalid_credentials() -> ServiceError {
+    ServiceError::unauthenticated(
         "invalid_credentials",
         Msg::new(
             "The login, password or code is not right. Check them and try again.",
@@ -38,9 +38,9 @@ pub fn invalid_credentials() -> ApiError {
 }
 
 /// Creates a citizen account.
-pub async fn register(state: &AppState, origin: Origin, body: RegisterRequest) -> Result<Account, ApiError> {
+pub async fn register(state: &AppState, origin: Origin, body: RegisterRequest) -> Result<Account, ServiceError> {
     let login = Login::parse(&body.login).filter(Login::is_contact).ok_or_else(|| {
-        ApiError::validation(vec![FieldError::new(
+        ServiceError::validation(vec![FieldError::new(
             "login",
             "invalid",
             Msg::new(
@@ -53,7 +53,7 @@ pub async fn register(state: &AppState, origin: Origin, body: RegisterRequest) -
         [Some(login.as_str().to_owned()), body.display_name.clone()].into_iter().flatten().collect();
     let personal: Vec<&str> = personal.iter().map(String::as_str).collect();
     password::check_policy("password", &body.password, Role::Citizen, &personal)
-        .map_err(|e| ApiError::validation(vec![e]))?;
+        .map_err(|e| ServiceError::validation(vec![e]))?;
     let plain = body.password;
     let hash = state.hashing.run(move || password::hash(&plain)).await??;
     let display_name = body.display_name;
@@ -68,7 +68,7 @@ pub async fn register(state: &AppState, origin: Origin, body: RegisterRequest) -
                 scope: Scope::None,
             };
             let now = now();
-            let account = users::insert(conn, &new, now)?;
+            let account = crate::services::accounts::insert_account(conn, &new, now)?;
             let id = account.id.to_string();
             audit::append(conn, ObjectType::Account, &id, &origin, "account.registered", account_state(&account), now)?;
             Ok(account)
@@ -98,28 +98,32 @@ impl Buckets {
 }
 
 /// Refuses with 429 while any bucket is backing off.
-fn check_throttle(conn: &mut crate::db::DbConnection, buckets: &[String]) -> Result<(), ApiError> {
+fn check_throttle(conn: &mut crate::db::DbConnection, buckets: &[String]) -> Result<(), ServiceError> {
     let now = now();
     let mut wait = 0;
     for bucket in buckets {
         wait = wait.max(wait_secs(throttle::get(conn, bucket)?, now).unwrap_or(0));
     }
-    if wait > 0 { Err(ApiError::too_many_requests(wait as u64)) } else { Ok(()) }
+    if wait > 0 { Err(ServiceError::too_many_requests(wait as u64)) } else { Ok(()) }
 }
 
-async fn record_failure(state: &AppState, buckets: Vec<String>) -> Result<(), ApiError> {
+async fn record_failure(state: &AppState, buckets: Vec<String>) -> Result<(), ServiceError> {
     state
         .db
         .transaction(move |conn| {
             let now = now();
-            buckets.iter().try_for_each(|b| throttle::record_failure(conn, b, now))
+            Ok(buckets.iter().try_for_each(|b| throttle::record_failure(conn, b, now))?)
         })
         .await
 }
 
 /// Signs in. Staff with a second factor must send its code; staff without one get a
 /// session good only for enrolling it.
-pub async fn login(state: &AppState, body: LoginRequest, address: Option<IpAddr>) -> Result<TokenResponse, ApiError> {
+pub async fn login(
+    state: &AppState,
+    body: LoginRequest,
+    address: Option<IpAddr>,
+) -> Result<TokenResponse, ServiceError> {
     let buckets = Buckets::new(&body.login, address);
     let normalised = Login::parse(&body.login).map(|l| l.as_str().to_owned());
     let checked = buckets.all();
@@ -128,7 +132,7 @@ pub async fn login(state: &AppState, body: LoginRequest, address: Option<IpAddr>
         .run(move |conn| {
             check_throttle(conn, &checked)?;
             match normalised {
-                Some(login) => users::find_by_login(conn, &login),
+                Some(login) => Ok(users::find_by_login(conn, &login)?),
                 None => Ok(None),
             }
         })
@@ -153,7 +157,7 @@ pub async fn login(state: &AppState, body: LoginRequest, address: Option<IpAddr>
         (true, false) => SessionStage::MfaEnrollment,
         (true, true) => {
             let Some(code) = body.totp_code.as_deref() else {
-                return Err(ApiError::unauthenticated(
+                return Err(ServiceError::unauthenticated(
                     "mfa_required",
                     Msg::new(
                         "Enter the 6-digit code from your authenticator app.",
@@ -185,7 +189,7 @@ pub async fn login(state: &AppState, body: LoginRequest, address: Option<IpAddr>
             if let Some(hash) = new_hash {
                 users::set_password(conn, user_id, &hash, now)?;
             }
-            sessions::open_for_user(conn, user_id, stage, now)
+            Ok(sessions::open_for_user(conn, user_id, stage, now)?)
         })
         .await?;
     token_response(state, user_id, session_id, refresh_token, stage)
@@ -198,18 +202,18 @@ async fn accept_totp(
     account: &Account,
     credentials: &Credentials,
     code: &str,
-) -> Result<bool, ApiError> {
+) -> Result<bool, ServiceError> {
     let Some(sealed) = credentials.totp_secret.as_deref() else {
         return Ok(false);
     };
-    let secret = state.sealer.open(sealed).map_err(ApiError::internal)?;
+    let secret = state.sealer.open(sealed).map_err(ServiceError::internal)?;
     let secret = secret.as_str();
     let unix = chrono::Utc::now().timestamp().max(0) as u64;
     let Some(step) = totp::verify(secret, code, unix, credentials.totp_last_step) else {
         return Ok(false);
     };
     let id = account.id;
-    state.db.run(move |conn| users::claim_totp_step(conn, id, step)).await
+    state.db.run(move |conn| Ok(users::claim_totp_step(conn, id, step)?)).await
 }
 
 fn token_response(
@@ -218,11 +222,11 @@ fn token_response(
     session_id: Uuid,
     refresh_token: String,
     stage: SessionStage,
-) -> Result<TokenResponse, ApiError> {
+) -> Result<TokenResponse, ServiceError> {
     let access_token = state
         .keys
         .issue(&user_id.to_string(), &session_id.to_string(), chrono::Utc::now().timestamp())
-        .map_err(ApiError::internal)?;
+        .map_err(ServiceError::internal)?;
     Ok(TokenResponse {
         access_token,
         refresh_token,
@@ -233,14 +237,14 @@ fn token_response(
 }
 
 /// Exchanges a refresh token for new tokens. A token used twice revokes its session.
-pub async fn refresh(state: &AppState, token: String) -> Result<TokenResponse, ApiError> {
-    let outcome = state.db.transaction(move |conn| sessions::rotate(conn, &token, now())).await?;
+pub async fn refresh(state: &AppState, token: String) -> Result<TokenResponse, ServiceError> {
+    let outcome = state.db.transaction(move |conn| Ok(sessions::rotate(conn, &token, now())?)).await?;
     match outcome {
         Refresh::Rotated { session, refresh_token } => match session.holder {
             Holder::User(account) => token_response(state, account.id, session.id, refresh_token, session.stage),
             Holder::Client(_) => Err(invalid_refresh()),
         },
-        Refresh::Reused => Err(ApiError::unauthenticated(
+        Refresh::Reused => Err(ServiceError::unauthenticated(
             "refresh_token_reused",
             Msg::new(
                 "This refresh token was already used, so the session has been ended for safety. Please sign in again.",
@@ -251,8 +255,8 @@ pub async fn refresh(state: &AppState, token: String) -> Result<TokenResponse, A
     }
 }
 
-fn invalid_refresh() -> ApiError {
-    ApiError::unauthenticated(
+fn invalid_refresh() -> ServiceError {
+    ServiceError::unauthenticated(
         "invalid_refresh_token",
         Msg::new(
             "The refresh token is not valid or has expired. Please sign in again.",
@@ -262,9 +266,9 @@ fn invalid_refresh() -> ApiError {
 }
 
 /// Ends the caller's session.
-pub async fn logout(state: &AppState, caller: &Caller) -> Result<(), ApiError> {
+pub async fn logout(state: &AppState, caller: &Caller) -> Result<(), ServiceError> {
     let id = caller.session_id;
-    state.db.transaction(move |conn| sessions::revoke(conn, id, now())).await
+    state.db.transaction(move |conn| Ok(sessions::revoke(conn, id, now())?)).await
 }
 
 /// The OAuth 2.0 client-credentials grant.
@@ -273,7 +277,7 @@ pub async fn client_token(
     client_id: &str,
     secret: &str,
     address: Option<IpAddr>,
-) -> Result<ClientTokenResponse, ApiError> {
+) -> Result<ClientTokenResponse, ServiceError> {
     let buckets = Buckets::new(&format!("client:{client_id}"), address);
     let checked = buckets.all();
     let id = Uuid::try_parse(client_id).ok();
@@ -282,7 +286,7 @@ pub async fn client_token(
         .run(move |conn| {
             check_throttle(conn, &checked)?;
             match id {
-                Some(id) => clients::find(conn, id),
+                Some(id) => Ok(clients::find(conn, id)?),
                 None => Ok(None),
             }
         })
@@ -296,19 +300,21 @@ pub async fn client_token(
         }
         _ => {
             record_failure(state, buckets.all()).await?;
-            return Err(ApiError::unauthenticated(
+            return Err(ServiceError::unauthenticated(
                 "invalid_client",
                 Msg::new("The client id or secret is not right.", "Mã ứng dụng hoặc khóa bí mật không đúng."),
             ));
         }
     };
     let client_id = client.id;
-    let session_id =
-        state.db.transaction(move |conn| sessions::open_for_client(conn, client_id, ACCESS_TOKEN_SECS, now())).await?;
+    let session_id = state
+        .db
+        .transaction(move |conn| Ok(sessions::open_for_client(conn, client_id, ACCESS_TOKEN_SECS, now())?))
+        .await?;
     let access_token = state
         .keys
         .issue(&client.id.to_string(), &session_id.to_string(), chrono::Utc::now().timestamp())
-        .map_err(ApiError::internal)?;
+        .map_err(ServiceError::internal)?;
     Ok(ClientTokenResponse {
         access_token,
         token_type: "Bearer",
@@ -318,10 +324,33 @@ pub async fn client_token(
 }
 
 /// A 400 for an OAuth grant other than client credentials.
-pub fn unsupported_grant() -> ApiError {
-    ApiError::new(
-        StatusCode::BAD_REQUEST,
+pub fn unsupported_grant() -> ServiceError {
+    ServiceError::new(
+        ErrorKind::BadRequest,
         "unsupported_grant_type",
         Msg::new("Only grant_type=client_credentials is supported.", "Chỉ hỗ trợ grant_type=client_credentials."),
     )
+}
+
+/// The caller a bearer access token stands for: its signature and claims, then its
+/// session in the database (so that revocation takes effect at once).
+pub async fn caller_of_token(state: &AppState, token: &str) -> Result<Caller, ServiceError> {
+    let claims = state.keys.verify(token).ok_or_else(invalid_token)?;
+    let session_id = Uuid::parse_str(&claims.sid).map_err(|_| invalid_token())?;
+    let session =
+        state.db.run(move |conn| Ok(sessions::active(conn, session_id, now())?)).await?.ok_or_else(invalid_token)?;
+    let (principal, holder_id) = match session.holder {
+        Holder::User(account) => {
+            let id = account.id;
+            (Principal::User(account), id)
+        }
+        Holder::Client(client) => {
+            let id = client.id;
+            (Principal::Client(client), id)
+        }
+    };
+    if claims.sub != holder_id.to_string() {
+        return Err(invalid_token());
+    }
+    Ok(Caller { session_id: session.id, stage: session.stage, principal })
 }

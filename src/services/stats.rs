@@ -6,13 +6,13 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDateTime;
 
-use crate::api::cases::{AuthorityCount, CaseStats, UnitCount};
 use crate::auth::caller::Caller;
 use crate::clock::now;
-use crate::db::cases::{self, StatsRow};
+use crate::db::case_stats::{self, StatsRow};
 use crate::domain::case::Status;
-use crate::error::ApiError;
-use crate::services::cases::AuthorityNames;
+use crate::error::ServiceError;
+use crate::services::case_views::AuthorityNames;
+use crate::services::dto::cases::{AuthorityCount, CaseStats, UnitCount};
 use crate::state::AppState;
 
 /// The median of some durations, in whole seconds (the lower middle for an even count).
@@ -75,12 +75,12 @@ pub async fn cases(
     caller: &Caller,
     from: NaiveDateTime,
     to: NaiveDateTime,
-) -> Result<CaseStats, ApiError> {
+) -> Result<CaseStats, ServiceError> {
     let within = crate::services::work_list::jurisdiction(caller)?;
     state
         .db
         .run(move |conn| {
-            let rows = cases::stats_rows(conn, &within, from, to)?;
+            let rows = case_stats::stats_rows(conn, &within, from, to)?;
             let (mut stats, authorities) = tally(&rows, now());
             let mut names = AuthorityNames::default();
             for (id, count) in authorities {

@@ -4,22 +4,22 @@
 
 use uuid::Uuid;
 
-use crate::api::reports::{MessageView, TrackingView};
-use crate::auth::secrets;
 use crate::clock::now;
 use crate::db::reports::{self, StoredReport};
 use crate::domain::case::Status;
 use crate::domain::codes;
-use crate::error::{ApiError, FieldError};
+use crate::domain::secrets;
+use crate::error::{FieldError, ServiceError};
 use crate::i18n::Msg;
+use crate::services::dto::reports::{MessageView, TrackingView};
 use crate::state::AppState;
 
 /// The longest message a reporter may add.
 pub const MAX_MESSAGE_CHARS: usize = 2_000;
 
 /// A wrong code and an unknown reference get this same answer.
-fn not_found() -> ApiError {
-    ApiError::not_found(Msg::new(
+fn not_found() -> ServiceError {
+    ServiceError::not_found(Msg::new(
         "No tip matches this reference and receipt code. Check both and try again.",
         "Không có tin báo nào khớp mã tham chiếu và mã biên nhận này. Vui lòng kiểm tra lại cả hai.",
     ))
@@ -31,13 +31,13 @@ pub fn coarse_status(case_status: &str) -> &'static str {
 }
 
 /// Finds the tip whose reference and receipt code match, or 404 for any mismatch.
-async fn authenticate(state: &AppState, reference: &str, receipt_code: &str) -> Result<StoredReport, ApiError> {
+async fn authenticate(state: &AppState, reference: &str, receipt_code: &str) -> Result<StoredReport, ServiceError> {
     if !codes::is_reference(reference) || receipt_code.len() > 64 {
         return Err(not_found());
     }
     let reference = codes::canonical_reference(reference);
     let digest = secrets::digest(&format!("receipt:{}", codes::normalize(receipt_code)));
-    let found = state.db.run(move |conn| reports::find_by_reference(conn, &reference)).await?;
+    let found = state.db.run(move |conn| Ok(reports::find_by_reference(conn, &reference)?)).await?;
     match found {
         Some(report)
             if report
@@ -52,9 +52,9 @@ async fn authenticate(state: &AppState, reference: &str, receipt_code: &str) -> 
 }
 
 /// The tip as its reporter sees it.
-pub async fn view(state: &AppState, report: StoredReport) -> Result<TrackingView, ApiError> {
+pub async fn view(state: &AppState, report: StoredReport) -> Result<TrackingView, ServiceError> {
     let id = report.id;
-    let messages = state.db.run(move |conn| reports::messages(conn, id)).await?;
+    let messages = state.db.run(move |conn| Ok(reports::messages(conn, id)?)).await?;
     Ok(TrackingView {
         id: report.id,
         reference: report.reference,
@@ -75,15 +75,15 @@ fn message_view(m: reports::Message) -> MessageView {
 }
 
 /// `POST /api/v1/tracking`.
-pub async fn track(state: &AppState, reference: &str, receipt_code: &str) -> Result<TrackingView, ApiError> {
+pub async fn track(state: &AppState, reference: &str, receipt_code: &str) -> Result<TrackingView, ServiceError> {
     let report = authenticate(state, reference, receipt_code).await?;
     view(state, report).await
 }
 
-fn checked_body(sent: &str) -> Result<String, ApiError> {
+fn checked_body(sent: &str) -> Result<String, ServiceError> {
     let body = sent.trim();
     if body.is_empty() || sent.chars().count() > MAX_MESSAGE_CHARS {
-        return Err(ApiError::validation(vec![FieldError::new(
+        return Err(ServiceError::validation(vec![FieldError::new(
             "body",
             "length",
             Msg::new(
@@ -101,20 +101,20 @@ pub async fn add_message(
     reference: &str,
     receipt_code: &str,
     body: &str,
-) -> Result<MessageView, ApiError> {
+) -> Result<MessageView, ServiceError> {
     let body = checked_body(body)?;
     let report = authenticate(state, reference, receipt_code).await?;
     append(state, report.id, body).await
 }
 
-async fn append(state: &AppState, report_id: Uuid, body: String) -> Result<MessageView, ApiError> {
+async fn append(state: &AppState, report_id: Uuid, body: String) -> Result<MessageView, ServiceError> {
     let message =
-        state.db.transaction(move |conn| reports::add_message(conn, report_id, "reporter", &body, now())).await?;
+        state.db.transaction(move |conn| Ok(reports::add_message(conn, report_id, "reporter", &body, now())?)).await?;
     Ok(message_view(message))
 }
 
-fn not_yours() -> ApiError {
-    ApiError::not_found(Msg::new("You have no tip with this id.", "Bạn không có tin báo nào với mã này."))
+fn not_yours() -> ServiceError {
+    ServiceError::not_found(Msg::new("You have no tip with this id.", "Bạn không có tin báo nào với mã này."))
 }
 
 /// A citizen's own tips, newest first.
@@ -123,8 +123,8 @@ pub async fn mine(
     user: Uuid,
     before: Option<Uuid>,
     limit: u32,
-) -> Result<(Vec<TrackingView>, Option<Uuid>), ApiError> {
-    let rows = state.db.run(move |conn| reports::list_for_user(conn, user, before, i64::from(limit) + 1)).await?;
+) -> Result<(Vec<TrackingView>, Option<Uuid>), ServiceError> {
+    let rows = state.db.run(move |conn| Ok(reports::list_for_user(conn, user, before, i64::from(limit) + 1)?)).await?;
     let (rows, next) = super::take_page(rows, limit, |r| r.id);
     let mut views = Vec::with_capacity(rows.len());
     for row in rows {
@@ -134,8 +134,8 @@ pub async fn mine(
 }
 
 /// One of a citizen's own tips; another's answers like a missing one.
-pub async fn one_of_mine(state: &AppState, user: Uuid, id: Uuid) -> Result<TrackingView, ApiError> {
-    let found = state.db.run(move |conn| reports::find(conn, id)).await?;
+pub async fn one_of_mine(state: &AppState, user: Uuid, id: Uuid) -> Result<TrackingView, ServiceError> {
+    let found = state.db.run(move |conn| Ok(reports::find(conn, id)?)).await?;
     match found {
         Some(report) if report.submitted_by_user.as_deref() == Some(&user.to_string()) => view(state, report).await,
         _ => Err(not_yours()),
@@ -143,7 +143,7 @@ pub async fn one_of_mine(state: &AppState, user: Uuid, id: Uuid) -> Result<Track
 }
 
 /// A citizen adds information to one of their tips.
-pub async fn add_my_message(state: &AppState, user: Uuid, id: Uuid, body: &str) -> Result<MessageView, ApiError> {
+pub async fn add_my_message(state: &AppState, user: Uuid, id: Uuid, body: &str) -> Result<MessageView, ServiceError> {
     let body = checked_body(body)?;
     one_of_mine(state, user, id).await?;
     append(state, id, body).await

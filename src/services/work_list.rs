@@ -3,17 +3,21 @@
 
 use chrono::NaiveDateTime;
 
-use crate::api::cases::CaseSummary;
-use crate::api::reports::AuthorityRef;
+use super::take_page;
 use crate::auth::caller::Caller;
 use crate::auth::policy::{CaseScope, case_scope};
 use crate::clock::now;
-use crate::db::cases::{self, Cursor, Jurisdiction, ListFilter, Sort, SummaryRow, UnitFilter};
+use crate::db::cases::SummaryRow;
+use crate::db::work_list::{self, Cursor, Jurisdiction, ListFilter, UnitFilter};
 use crate::domain::admin_unit::{Level, UnitRef};
+use crate::domain::case::Sort;
 use crate::domain::text::fold;
-use crate::error::ApiError;
+use crate::error::ServiceError;
 use crate::i18n::Msg;
-use crate::services::cases::{stored_id, summary};
+use crate::services::case_loading::stored_id;
+use crate::services::case_views::summary;
+use crate::services::dto::cases::CaseSummary;
+use crate::services::dto::reports::AuthorityRef;
 use crate::state::AppState;
 
 /// The filters as asked (already parsed from the query).
@@ -61,14 +65,14 @@ fn cursor_after(sort: Sort, row: &SummaryRow) -> String {
 
 /// Where the caller's case work lies, as the database filters it; 403 for callers who
 /// handle no cases.
-pub fn jurisdiction(caller: &Caller) -> Result<Jurisdiction, ApiError> {
+pub fn jurisdiction(caller: &Caller) -> Result<Jurisdiction, ServiceError> {
     match case_scope(caller) {
         Some(CaseScope::Authority(id)) => Ok(Jurisdiction::Authority(id.to_string())),
         Some(CaseScope::Province(p)) => {
             Ok(Jurisdiction::Province { scheme: p.scheme.as_str().to_owned(), code: p.code })
         }
         Some(CaseScope::Everywhere) => Ok(Jurisdiction::Everywhere),
-        None => Err(ApiError::forbidden(Msg::new(
+        None => Err(ServiceError::forbidden(Msg::new(
             "Your account does not handle cases.",
             "Tài khoản của bạn không xử lý vụ việc.",
         ))),
@@ -80,13 +84,13 @@ pub async fn list(
     state: &AppState,
     caller: &Caller,
     query: Query,
-) -> Result<(Vec<CaseSummary>, Option<String>), ApiError> {
+) -> Result<(Vec<CaseSummary>, Option<String>), ServiceError> {
     let within = jurisdiction(caller)?;
     let sort = query.sort.unwrap_or(Sort::Newest);
     let after = match query.cursor.as_deref() {
         None => None,
         Some(text) => Some(parse_cursor(sort, text).ok_or_else(|| {
-            ApiError::invalid_parameters(vec![crate::error::FieldError::new(
+            ServiceError::invalid_parameters(vec![crate::error::FieldError::new(
                 "cursor",
                 "invalid",
                 Msg::new(
@@ -116,17 +120,12 @@ pub async fn list(
         created_to: query.created_to,
         words: query.text.as_deref().map(fold).unwrap_or_default().split_whitespace().map(str::to_owned).collect(),
     };
-    let limit = i64::from(query.limit);
+    let limit = query.limit;
     state
         .db
         .run(move |conn| {
-            let mut rows = cases::list(conn, &within, &filter, sort, after.as_ref(), limit + 1)?;
-            let next = if rows.len() as i64 > limit {
-                rows.truncate(limit as usize);
-                rows.last().map(|(r, _)| cursor_after(sort, r))
-            } else {
-                None
-            };
+            let rows = work_list::list(conn, &within, &filter, sort, after.as_ref(), i64::from(limit) + 1)?;
+            let (rows, next) = take_page(rows, limit, |(r, _)| cursor_after(sort, r));
             let items = rows
                 .into_iter()
                 .map(|(row, name)| summary(&row, AuthorityRef { id: stored_id(&row.authority_id)?, name }))

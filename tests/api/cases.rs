@@ -9,16 +9,16 @@ use crate::helpers::{
 
 /// The staff of Kiên Giang (91): an officer and a colleague of Kiên Lương (902), an
 /// officer of Hà Tiên (900), the province's supervisor, and an auditor.
-struct Staff {
-    officer: Session,
+pub(crate) struct Staff {
+    pub(crate) officer: Session,
     colleague: Session,
     ha_tien: Session,
     supervisor: Session,
-    auditor: Session,
+    pub(crate) auditor: Session,
     citizen: Session,
 }
 
-async fn staff(app: &TestApp) -> Staff {
+pub(crate) async fn staff(app: &TestApp) -> Staff {
     let admin = app.admin().await;
     let kien_luong = app.authority_id("2024-D902").await;
     let ha_tien = app.authority_id("2024-D900").await;
@@ -43,21 +43,28 @@ async fn staff(app: &TestApp) -> Staff {
 
 /// A tip from a commune of Kiên Lương, filed by the citizen (no hourly limit); returns
 /// the tip's answer and its case id.
-async fn new_case(app: &TestApp, s: &Staff, body: &Value) -> (Value, String) {
+pub(crate) async fn new_case(app: &TestApp, s: &Staff, body: &Value) -> (Value, String) {
     let created = ok_json(app.submit(Some(&s.citizen.access_token), body).await, 201).await;
     let case = case_of(app, &s.auditor.access_token, &created).await;
     (created, case)
 }
 
 /// GETs a case; returns its body and ETag.
-async fn read(app: &TestApp, token: &str, case: &str) -> (Value, String) {
+pub(crate) async fn read(app: &TestApp, token: &str, case: &str) -> (Value, String) {
     let res = app.call("GET", &format!("/api/v1/cases/{case}"), Some(token), None).await;
     let etag = res.headers().get("etag").map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default();
     (ok_json(res, 200).await, etag)
 }
 
 /// POSTs a change with If-Match.
-async fn change(app: &TestApp, token: &str, case: &str, what: &str, etag: &str, body: &Value) -> reqwest::Response {
+pub(crate) async fn change(
+    app: &TestApp,
+    token: &str,
+    case: &str,
+    what: &str,
+    etag: &str,
+    body: &Value,
+) -> reqwest::Response {
     app.client
         .post(format!("{}/api/v1/cases/{case}/{what}", app.address))
         .header("Accept-Language", "en")
@@ -230,6 +237,8 @@ async fn a_stale_or_missing_if_match_never_loses_an_update(backend: Backend) {
     let path = format!("/api/v1/cases/{case}/transitions");
     let missing = app.post_json(&path, Some(&s.officer.access_token), &json!({"action": "accept"})).await;
     assert_problem(missing, 428, "if_match_required").await;
+    let empty = change(&app, &s.officer.access_token, &case, "transitions", "", &json!({"action": "accept"})).await;
+    assert_problem(empty, 428, "if_match_required").await;
     let (before, etag) = read(&app, &s.officer.access_token, &case).await;
     assert_eq!(etag, format!("\"{}\"", before["version"]));
 
@@ -328,6 +337,7 @@ async fn the_work_list_never_shows_another_jurisdictions_case(backend: Backend) 
         "status=new",
         "status=accepted",
         "status=new,accepted",
+        "status=new&status=accepted",
         "priority=urgent",
         "matter=illegal_entry",
         "overdue=true",
@@ -379,6 +389,21 @@ async fn the_work_list_never_shows_another_jurisdictions_case(backend: Backend) 
     let app = &app;
     let get = |path: String| async move { ok_json(app.call("GET", &path, Some(officer), None).await, 200).await };
     assert_eq!(count(get("/api/v1/cases?status=accepted".into()).await), 1);
+    // Generated clients repeat a list parameter; the comma form means the same.
+    let listed = |page: Value| -> Vec<String> {
+        page["items"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap().to_owned()).collect()
+    };
+    let commas = listed(get("/api/v1/cases?status=new,accepted".into()).await);
+    assert!(commas.len() > 1, "new and accepted cases both exist: {commas:?}");
+    assert_eq!(listed(get("/api/v1/cases?status=new&status=accepted".into()).await), commas);
+    assert_eq!(listed(get("/api/v1/cases?status=new&status=new,accepted".into()).await), commas);
+    for bad in ["status=new&status=", "status=new,,accepted", "status=new&status=lost"] {
+        let res = app.call("GET", &format!("/api/v1/cases?{bad}"), Some(officer), None).await;
+        assert_eq!(error_fields(&assert_problem(res, 400, "invalid_parameter").await), vec!["status"], "{bad}");
+    }
+    let res = app.call("GET", "/api/v1/cases?priority=urgent&priority=low", Some(officer), None).await;
+    let problem = assert_problem(res, 400, "invalid_parameter").await;
+    assert_eq!(problem["errors"][0]["code"], "repeated", "other parameters may not repeat");
     assert_eq!(count(get("/api/v1/cases?priority=urgent".into()).await), 1);
     assert_eq!(count(get("/api/v1/cases?q=GIANG%20THÀNH".into()).await), 4, "search ignores case and diacritics");
     assert_eq!(count(get("/api/v1/cases?overdue=true".into()).await), 0);

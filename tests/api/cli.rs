@@ -5,9 +5,9 @@ use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use tinbao::db::admin_units::UnitFilter;
 use tinbao::db::authorities::AuthorityFilter;
 use tinbao::db::{DatabaseUrl, Db, admin_units, authorities};
+use tinbao::domain::admin_unit::UnitFilter;
 use tinbao::domain::admin_unit::{Level, Scheme, UnitRef};
 
 use crate::helpers::{Backend, fresh_database};

@@ -1,69 +1,8 @@
-//! Tips as reporters send them, and the answers they get. Fields are read loosely here
-//! (strings, numbers) and checked one by one in `domain::report`, so that every bad field
-//! is named in one answer.
+//! What reporters get back for their tips, what they send to follow them, and the views
+//! of tips and routing rules. The tip as sent is `domain::submission`.
 
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
-
-/// `POST /api/v1/reports`.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ReportRequest {
-    pub matter: String,
-    pub observed_at: Option<String>,
-    pub observed_from: Option<String>,
-    pub observed_to: Option<String>,
-    pub location: LocationInput,
-    pub crossing_mode: Option<String>,
-    pub crossing_point: Option<String>,
-    pub vessel_or_vehicle: Option<String>,
-    pub persons_count: Option<i64>,
-    pub children_count: Option<i64>,
-    pub subjects: Option<Vec<SubjectInput>>,
-    pub current_whereabouts: Option<String>,
-    pub facilitator_info: Option<String>,
-    pub health_flags: Option<Vec<String>>,
-    pub relationship_to_subjects: Option<String>,
-    pub urgency: Option<String>,
-    pub narrative: String,
-    pub reporter: ReporterInput,
-    pub acknowledged_false_report_warning: bool,
-    /// Commune officials: the resident they file for.
-    pub acting_as: Option<String>,
-    /// Commune officials: how the resident reached them.
-    pub channel: Option<String>,
-}
-
-/// Where it happened.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct LocationInput {
-    pub scheme: String,
-    pub commune_code: i64,
-    pub address_text: Option<String>,
-    pub latitude: Option<f64>,
-    pub longitude: Option<f64>,
-}
-
-/// One person seen.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SubjectInput {
-    pub approximate_age: Option<i64>,
-    pub sex: Option<String>,
-    pub apparent_nationality: Option<String>,
-    pub description: Option<String>,
-    pub alias: Option<String>,
-}
-
-/// Who reports, and how much of themselves they reveal.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ReporterInput {
-    pub identity_mode: String,
-    pub name: Option<String>,
-    pub phone: Option<String>,
-}
 
 /// The authority a tip went to: its name, for the reporter.
 #[derive(Debug, Clone, Serialize, Deserialize)]

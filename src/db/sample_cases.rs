@@ -10,14 +10,14 @@ use diesel::prelude::*;
 use rand::Rng;
 use uuid::Uuid;
 
+use super::DbError;
+use super::schema::{authorities, cases, reports};
+use super::{DbConnection, admin_units, on_backend};
 use crate::clock::now;
-use crate::db::schema::{authorities, cases, reports};
-use crate::db::{DbConnection, admin_units, on_backend};
 use crate::domain::admin_unit::{Level, Scheme};
 use crate::domain::case::{Deadlines, Priority};
 use crate::domain::codes::numbered_reference;
 use crate::domain::report::Tip;
-use crate::error::ApiError;
 
 /// Rows per INSERT: well under both backends' limits on bound values.
 const CHUNK: usize = 1_000;
@@ -39,9 +39,12 @@ struct Place {
     authority: String,
 }
 
-fn places(conn: &mut DbConnection) -> Result<Vec<Place>, ApiError> {
-    let units =
-        |level| admin_units::UnitFilter { scheme: Some(Scheme::S2024), level: Some(level), ..Default::default() };
+fn places(conn: &mut DbConnection) -> Result<Vec<Place>, DbError> {
+    let units = |level| crate::domain::admin_unit::UnitFilter {
+        scheme: Some(Scheme::S2024),
+        level: Some(level),
+        ..Default::default()
+    };
     let districts = admin_units::list(conn, &units(Level::District), None, i64::MAX)?;
     let province_of: HashMap<i32, i32> =
         districts.iter().filter_map(|d| d.parent.map(|p| (d.unit.code, p.code))).collect();
@@ -105,7 +108,7 @@ type ReportValues = (
 const NARRATIVE: &str = "khoang 21 gio toi thay nam nguoi di bo theo duong mon tu phia campuchia sang";
 
 /// A sample tip as `reports.content` holds it: a real `Tip`, so that case pages read it.
-fn content(matter: &str, commune: i32, seen: NaiveDateTime) -> Result<String, ApiError> {
+fn content(matter: &str, commune: i32, seen: NaiveDateTime) -> Result<String, DbError> {
     let tip = Tip {
         matter: matter.to_owned(),
         observed_from: seen.and_utc(),
@@ -130,7 +133,7 @@ fn content(matter: &str, commune: i32, seen: NaiveDateTime) -> Result<String, Ap
         identity_mode: "anonymous".to_owned(),
         channel: None,
     };
-    serde_json::to_string(&tip).map_err(ApiError::internal)
+    serde_json::to_string(&tip).map_err(DbError::broken)
 }
 
 /// One sample case opened at `opened`, with its one tip.
@@ -140,7 +143,7 @@ fn sample_case(
     deadlines: &Deadlines,
     opened: NaiveDateTime,
     reference: String,
-) -> Result<(CaseValues, ReportValues), ApiError> {
+) -> Result<(CaseValues, ReportValues), DbError> {
     let id = uuid_at(opened, rng);
     let status = pick_status(rng.gen_range(0..100));
     let priority =
@@ -189,7 +192,7 @@ fn sample_case(
 
 /// Writes `count` sample cases (numbered from `first`, so that runs add up); returns how
 /// many it wrote.
-pub fn seed(conn: &mut DbConnection, count: u64, first: u64) -> Result<u64, ApiError> {
+pub fn seed(conn: &mut DbConnection, count: u64, first: u64) -> Result<u64, DbError> {
     // A million rows go into indexes in random order: give this one connection a cache
     // that holds them, instead of SQLite's 2 MiB default.
     if let DbConnection::Sqlite(sqlite) = conn {
@@ -198,7 +201,7 @@ pub fn seed(conn: &mut DbConnection, count: u64, first: u64) -> Result<u64, ApiE
     }
     let places = places(conn)?;
     if places.is_empty() {
-        return Err(ApiError::internal("no 2024 communes with district authorities: start tinbao once to seed them"));
+        return Err(DbError::broken("no 2024 communes with district authorities: start tinbao once to seed them"));
     }
     let deadlines = Deadlines::default();
     let mut rng = rand::thread_rng();
@@ -206,7 +209,7 @@ pub fn seed(conn: &mut DbConnection, count: u64, first: u64) -> Result<u64, ApiE
     let mut written = 0;
     while written < count {
         let batch_end = (written + PER_TRANSACTION).min(count);
-        crate::db::pool::in_transaction(conn, |conn| {
+        super::pool::in_transaction(conn, |conn| {
             while written < batch_end {
                 let n = (batch_end - written).min(CHUNK as u64);
                 let mut case_rows: Vec<CaseValues> = Vec::with_capacity(n as usize);
@@ -227,7 +230,7 @@ pub fn seed(conn: &mut DbConnection, count: u64, first: u64) -> Result<u64, ApiE
                 on_backend!(conn, |c| diesel::insert_into(reports::table).values(report_rows).execute(c))?;
                 written += n;
             }
-            Ok::<(), ApiError>(())
+            Ok::<(), DbError>(())
         })?;
     }
     // The planner should know the new rows at once, not at the next automatic analysis.

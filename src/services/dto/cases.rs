@@ -166,7 +166,7 @@ pub struct CaseReportView {
     pub reporter_left_contact: bool,
     pub tip: crate::domain::report::Tip,
     /// Messages between staff and this tip's reporter, oldest first.
-    pub messages: Vec<crate::api::reports::MessageView>,
+    pub messages: Vec<crate::services::dto::reports::MessageView>,
 }
 
 /// An internal note.

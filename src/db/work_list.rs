@@ -1,0 +1,212 @@
+//! The work list: cases in a caller's jurisdiction, filtered, sorted and paged by keyset.
+//! Opening-time windows are id ranges as well (UUIDv7 ids sort like opening times).
+
+use std::sync::LazyLock;
+
+use chrono::NaiveDateTime;
+use diesel::dsl;
+use diesel::prelude::*;
+
+use super::DbError;
+use super::cases::SummaryRow;
+use super::schema::{authorities, cases};
+use super::unplanned_values::Condition;
+use super::{DbConnection, opened_ids, page_limit};
+use crate::domain::case::{Sort, Status};
+
+/// The overdue condition around its two moments: new and late to be accepted, or open
+/// and late to be resolved. Statuses come from `Status`; the text is the same for every
+/// request, so the statement stays one cached statement.
+static OVERDUE_SQL: LazyLock<(String, String)> = LazyLock::new(|| {
+    let open: Vec<String> = Status::OPEN.iter().map(|s| format!("'{}'", s.as_str())).collect();
+    (
+        format!("((cases.status = '{}' AND cases.accept_due_at < ", Status::New.as_str()),
+        format!(") OR (cases.status IN ({}) AND cases.resolve_due_at < ", open.join(", ")),
+    )
+});
+/// Where a work list may look: the caller's jurisdiction.
+#[derive(Debug, Clone)]
+pub enum Jurisdiction {
+    Authority(String),
+    Province { scheme: String, code: i32 },
+    Everywhere,
+}
+
+/// Narrows a boxed query of `cases` to a jurisdiction's cases. One rule for every query
+/// of cases (the work list, statistics); a macro because the work list's query joins the
+/// authorities and the statistics' does not, so their types differ.
+macro_rules! within_jurisdiction {
+    ($query:expr, $within:expr) => {
+        match $within {
+            $crate::db::work_list::Jurisdiction::Authority(id) => {
+                $query.filter($crate::db::schema::cases::authority_id.eq(id.clone()))
+            }
+            $crate::db::work_list::Jurisdiction::Province { scheme, code } => $query
+                .filter($crate::db::schema::cases::unit_scheme.eq(scheme.clone()))
+                .filter($crate::db::schema::cases::province_code.eq(*code)),
+            $crate::db::work_list::Jurisdiction::Everywhere => $query,
+        }
+    };
+}
+pub(crate) use within_jurisdiction;
+
+/// A unit to filter by, at any level.
+#[derive(Debug, Clone, Copy)]
+pub enum UnitFilter {
+    Province(i32),
+    District(i32),
+    Commune(i32),
+}
+
+/// Where the previous page ended: the last case's id, with its sort key for the sorts
+/// that are not by id.
+#[derive(Debug, Clone)]
+pub enum Cursor {
+    Id(String),
+    Due(NaiveDateTime, String),
+    Rank(i32, String),
+}
+
+/// The filters of a work list.
+#[derive(Debug, Clone, Default)]
+pub struct ListFilter {
+    pub statuses: Vec<String>,
+    pub priority: Option<String>,
+    pub authority_id: Option<String>,
+    pub unit: Option<(String, UnitFilter)>,
+    pub assignee_id: Option<String>,
+    pub matter: Option<String>,
+    /// Cases past a due time at this moment.
+    pub overdue_at: Option<NaiveDateTime>,
+    /// Cases escalated for a missed deadline.
+    pub escalated: bool,
+    pub created_from: Option<NaiveDateTime>,
+    pub created_to: Option<NaiveDateTime>,
+    /// Lower-case ASCII words, all of which must appear.
+    pub words: Vec<String>,
+}
+
+/// One page of a work list (at most `limit` cases): each case with its authority's name.
+pub fn list(
+    conn: &mut DbConnection,
+    within: &Jurisdiction,
+    filter: &ListFilter,
+    sort: Sort,
+    after: Option<&Cursor>,
+    limit: i64,
+) -> Result<Vec<(SummaryRow, String)>, DbError> {
+    let mut query = cases::table
+        .inner_join(authorities::table.on(authorities::id.eq(cases::authority_id)))
+        .select((SummaryRow::as_select(), authorities::name))
+        .into_boxed();
+    query = within_jurisdiction!(query, within);
+    // One status is `=`, not `IN (…)`: SQLite prepares a statement with `IN` anew each
+    // time (diesel cannot cache it), and one status is the common case.
+    match filter.statuses.as_slice() {
+        [] => {}
+        [status] => query = query.filter(cases::status.eq(status.clone())),
+        many => query = query.filter(cases::status.eq_any(many.to_vec())),
+    }
+    if let Some(priority) = &filter.priority {
+        query = query.filter(cases::priority.eq(priority.clone()));
+    }
+    if let Some(id) = &filter.authority_id {
+        query = query.filter(cases::authority_id.eq(id.clone()));
+    }
+    if let Some((scheme, unit)) = &filter.unit {
+        // Not twice: PostgreSQL's generic plan counts `unit_scheme = $1 AND unit_scheme = $4`
+        // as two conditions, guesses a quarter of the rows it should, and then sorts the
+        // whole district instead of reading its index in order (the supervisor's district
+        // list, docs/benchmarks.md).
+        let scheme_already_required = matches!(within, Jurisdiction::Province { scheme: s, .. } if s == scheme);
+        if !scheme_already_required {
+            query = query.filter(cases::unit_scheme.eq(scheme.clone()));
+        }
+        query = match unit {
+            UnitFilter::Province(code) => query.filter(cases::province_code.eq(*code)),
+            UnitFilter::District(code) => query.filter(cases::district_code.eq(*code)),
+            UnitFilter::Commune(code) => query.filter(cases::commune_code.eq(*code)),
+        };
+    }
+    if let Some(id) = &filter.assignee_id {
+        query = query.filter(cases::assignee_id.eq(id.clone()));
+    }
+    if let Some(matter) = &filter.matter {
+        query = query.filter(cases::matter.eq(matter.clone()));
+    }
+    // The moment and a cursor's values are written so that PostgreSQL keeps one plan for
+    // the statement instead of planning each execution (see `unplanned_values`).
+    if let Some(now) = filter.overdue_at {
+        query = query.filter(
+            Condition::on(conn).sql(OVERDUE_SQL.0.as_str()).value(now).sql(OVERDUE_SQL.1.as_str()).value(now).sql("))"),
+        );
+    }
+    if filter.escalated {
+        query = query.filter(cases::escalated_at.is_not_null());
+    }
+    if let Some(from) = filter.created_from {
+        query = query.filter(opened_since(from));
+    }
+    if let Some(to) = filter.created_to {
+        query = query.filter(opened_before(to));
+    }
+    for word in &filter.words {
+        query = query.filter(cases::search_text.like(format!("%{}%", escape_like(word))).escape('\\'));
+    }
+    query = match (sort, after) {
+        (Sort::Newest, Some(Cursor::Id(id))) => query.filter(Condition::on(conn).sql("cases.id < ").value(id.clone())),
+        (Sort::Oldest, Some(Cursor::Id(id))) => query.filter(Condition::on(conn).sql("cases.id > ").value(id.clone())),
+        // Row values, not `a > x OR (a = x AND id > y)`: both backends start an index range
+        // scan at a row value, but only filter with the OR (reading every earlier entry).
+        (Sort::DueSoonest, Some(Cursor::Due(due, id))) => query.filter(
+            Condition::on(conn)
+                .sql("(cases.resolve_due_at, cases.id) > (")
+                .value(*due)
+                .sql(", ")
+                .value(id.clone())
+                .sql(")"),
+        ),
+        (Sort::Priority, Some(Cursor::Rank(rank, id))) => query.filter(
+            Condition::on(conn)
+                .sql("(cases.priority_rank, cases.id) > (")
+                .value(*rank)
+                .sql(", ")
+                .value(id.clone())
+                .sql(")"),
+        ),
+        _ => query,
+    };
+    // Each order is an index's order within an authority and within a province (migrations
+    // 000004 to 000006), so that a page reads its rows and no more.
+    query = match sort {
+        Sort::Newest => query.order(cases::id.desc()),
+        Sort::Oldest => query.order(cases::id.asc()),
+        Sort::DueSoonest => query.order((cases::resolve_due_at.asc(), cases::id.asc())),
+        Sort::Priority => query.order((cases::priority_rank.asc(), cases::id.asc())),
+    };
+    // The limit as a number in the SQL: see `page_limit` (PostgreSQL planned every page anew).
+    let mut rows: Vec<(SummaryRow, String)> = page_limit::at_least(query, limit).load(conn)?;
+    rows.truncate(usize::try_from(limit).unwrap_or(0));
+    Ok(rows)
+}
+
+/// Cases opened at or after `from`: exactly by `created_at`, and also by the id, which is
+/// the order of every `(scope, id)` index (see `opened_ids`), so that only the window's
+/// part of the index is read.
+pub(crate) fn opened_since(
+    from: NaiveDateTime,
+) -> dsl::And<dsl::GtEq<cases::created_at, NaiveDateTime>, dsl::GtEq<cases::id, String>> {
+    cases::created_at.ge(from).and(cases::id.ge(opened_ids::lowest_opened_since(from)))
+}
+
+/// Cases opened before `to`, bounded as in [`opened_since`].
+pub(crate) fn opened_before(
+    to: NaiveDateTime,
+) -> dsl::And<dsl::Lt<cases::created_at, NaiveDateTime>, dsl::Lt<cases::id, String>> {
+    cases::created_at.lt(to).and(cases::id.lt(opened_ids::above_opened_before(to)))
+}
+
+/// `%` and `_` in a search word are plain characters.
+pub(crate) fn escape_like(word: &str) -> String {
+    word.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+}

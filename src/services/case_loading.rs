@@ -1,0 +1,137 @@
+//! Loading a case for a caller: only a case the caller may see (else "not found", so that
+//! its existence is not revealed), locked when it is to change, and checked against the
+//! version the caller last read (`If-Match`).
+
+use uuid::Uuid;
+
+use crate::auth::caller::Caller;
+use crate::auth::policy::{CaseAccess, CaseOp, case_access, case_permission};
+use crate::db::DbConnection;
+use crate::db::cases::{self, CaseRow};
+use crate::db::transfers;
+use crate::domain::admin_unit::{Level, Scheme, UnitRef};
+use crate::domain::case::{Status, TransferState, if_match_holds};
+use crate::error::{ErrorKind, ServiceError};
+use crate::i18n::Msg;
+
+pub(crate) fn not_found() -> ServiceError {
+    ServiceError::not_found(Msg::new("There is no case with this id.", "Không có vụ việc nào có mã này."))
+}
+
+pub(crate) fn stored_id(text: &str) -> Result<Uuid, ServiceError> {
+    Uuid::parse_str(text).map_err(|_| ServiceError::internal("a stored id is not valid"))
+}
+
+/// A case the caller may see, with what they may do to it.
+pub struct Visible {
+    pub row: CaseRow,
+    pub id: Uuid,
+    pub authority_id: Uuid,
+    pub status: Status,
+    pub access: CaseAccess,
+    /// Its transfers, oldest first.
+    pub transfers: Vec<transfers::TransferRow>,
+}
+
+/// The province a case lies in.
+pub(crate) fn province_of(row: &CaseRow) -> Option<UnitRef> {
+    let scheme = Scheme::parse(row.unit_scheme.as_deref()?)?;
+    Some(UnitRef { scheme, level: Level::Province, code: row.province_code? })
+}
+
+/// Loads a case the caller may see (locked for a change when `lock`); anything else is 404.
+pub fn load(conn: &mut DbConnection, caller: &Caller, id: Uuid, lock: bool) -> Result<Visible, ServiceError> {
+    let row = if lock { cases::lock(conn, id)? } else { cases::find(conn, id)? }.ok_or_else(not_found)?;
+    let authority_id = stored_id(&row.authority_id)?;
+    let transfers = transfers::transfers_of(conn, &row.id)?;
+    let pending = transfers
+        .iter()
+        .find(|t| t.state == TransferState::Proposed.as_str())
+        .map(|t| stored_id(&t.to_authority_id))
+        .transpose()?;
+    let access = case_access(caller, authority_id, province_of(&row), pending).ok_or_else(not_found)?;
+    let status =
+        Status::parse(&row.status).ok_or_else(|| ServiceError::internal("a stored case status is not valid"))?;
+    Ok(Visible { row, id, authority_id, status, access, transfers })
+}
+
+/// Reads a case again after a change, keeping the access the caller had before it (a
+/// receiver who declined a transfer sees the case one last time in the answer).
+pub(crate) fn reload(conn: &mut DbConnection, before: Visible) -> Result<Visible, ServiceError> {
+    let row = cases::find(conn, before.id)?.ok_or_else(not_found)?;
+    let status =
+        Status::parse(&row.status).ok_or_else(|| ServiceError::internal("a stored case status is not valid"))?;
+    let transfers = transfers::transfers_of(conn, &row.id)?;
+    Ok(Visible { authority_id: stored_id(&row.authority_id)?, row, status, transfers, ..before })
+}
+
+/// Loads a case for a change: the caller must work it, and `If-Match` must name its version.
+pub(crate) fn load_for_change(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    id: Uuid,
+    if_match: Option<&str>,
+) -> Result<Visible, ServiceError> {
+    let case = load(conn, caller, id, true)?;
+    if case_permission(caller, case.access, case.authority_id, CaseOp::Change).is_err() {
+        return Err(ServiceError::forbidden(Msg::new(
+            "You may read this case but not change it.",
+            "Bạn được xem vụ việc này nhưng không được thay đổi.",
+        ))
+        .with_allowed_actions(Vec::new()));
+    }
+    check_version(&case.row, if_match)?;
+    Ok(case)
+}
+
+/// 428 without `If-Match`, 412 when it names another version.
+pub fn check_version(row: &CaseRow, if_match: Option<&str>) -> Result<(), ServiceError> {
+    let Some(if_match) = if_match else {
+        return Err(ServiceError::new(
+            ErrorKind::VersionRequired,
+            "if_match_required",
+            Msg::new(
+                "Send If-Match with the ETag of the case as you last read it, so that no one's change is lost.",
+                "Hãy gửi If-Match kèm ETag của vụ việc lần cuối bạn đọc, để không ghi đè thay đổi của người khác.",
+            ),
+        ));
+    };
+    if !if_match_holds(if_match, row.version) {
+        return Err(ServiceError::new(
+            ErrorKind::StaleVersion,
+            "case_changed",
+            Msg::new(
+                "Someone changed this case after you read it. Read it again, then repeat your change if it still applies.",
+                "Vụ việc đã được người khác thay đổi sau khi bạn đọc. Hãy tải lại rồi thực hiện lại nếu vẫn cần.",
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// 409 unless the case is still being worked.
+pub(crate) fn require_open(case: &Visible) -> Result<(), ServiceError> {
+    if case.status.is_open() {
+        return Ok(());
+    }
+    Err(ServiceError::new(
+        ErrorKind::Conflict,
+        "case_not_open",
+        Msg::new(
+            "Only a case still being worked (new, accepted, investigating) is assigned, prioritised or transferred.",
+            "Chỉ vụ việc đang xử lý (mới, đã tiếp nhận, đang xác minh) mới được phân công, đổi ưu tiên hoặc chuyển.",
+        ),
+    ))
+}
+
+/// 403 unless the caller may add notes and messages to the case.
+pub(crate) fn require_work(caller: &Caller, case: &Visible) -> Result<(), ServiceError> {
+    if case_permission(caller, case.access, case.authority_id, CaseOp::AddTo).is_ok() {
+        Ok(())
+    } else {
+        Err(ServiceError::forbidden(Msg::new(
+            "You may read this case but not add to it.",
+            "Bạn được xem vụ việc này nhưng không được bổ sung.",
+        )))
+    }
+}

@@ -1,0 +1,220 @@
+//! What a caller sees of cases: a case whole (tips, notes, history, transfers, possible
+//! duplicates, and the actions the caller may take), its summary in lists, and its audit
+//! events.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDateTime;
+use uuid::Uuid;
+
+use super::case_loading::{Visible, load, province_of, stored_id};
+use crate::auth::caller::Caller;
+use crate::auth::policy::{CaseAccess, case_access, workflow_actions};
+use crate::clock::now;
+use crate::db::cases::SummaryRow;
+use crate::db::cases::{self, CaseRow};
+use crate::db::{DbConnection, audit, authorities, reports};
+use crate::db::{case_notes, duplicates, transfers};
+use crate::domain::audit::ObjectType;
+use crate::domain::case::{Action, DuplicateRule, Status};
+use crate::error::ServiceError;
+use crate::services::dto::cases::{
+    CaseDetail, CaseReportView, CaseSummary, CaseUnit, EventView, NoteView, RoutingView, TransferView,
+};
+use crate::services::dto::reports::{AuthorityRef, MessageView};
+use crate::state::AppState;
+
+/// Names of authorities, each looked up once per answer.
+#[derive(Default)]
+pub struct AuthorityNames(HashMap<String, String>);
+
+impl AuthorityNames {
+    pub(crate) fn get(&mut self, conn: &mut DbConnection, id: &str) -> Result<AuthorityRef, ServiceError> {
+        let uuid = stored_id(id)?;
+        if let Some(name) = self.0.get(id) {
+            return Ok(AuthorityRef { id: uuid, name: name.clone() });
+        }
+        let name = authorities::names(conn, &[id.to_owned()])?.pop().map(|(_, name)| name).unwrap_or_default();
+        self.0.insert(id.to_owned(), name.clone());
+        Ok(AuthorityRef { id: uuid, name })
+    }
+}
+
+/// Whether a case is past a due time at `at`.
+pub fn is_overdue(row: &SummaryRow, status: Status, at: NaiveDateTime) -> bool {
+    let past = |due: Option<NaiveDateTime>| due.is_some_and(|d| d < at);
+    (status == Status::New && past(row.accept_due_at)) || (status.is_open() && past(row.resolve_due_at))
+}
+
+/// A case as a work list shows it, held by `authority`.
+pub fn summary(row: &SummaryRow, authority: AuthorityRef) -> Result<CaseSummary, ServiceError> {
+    let status =
+        Status::parse(&row.status).ok_or_else(|| ServiceError::internal("a stored case status is not valid"))?;
+    Ok(CaseSummary {
+        id: stored_id(&row.id)?,
+        reference: row.reference.clone().unwrap_or_default(),
+        status: row.status.clone(),
+        priority: row.priority.clone(),
+        matter: row.matter.clone(),
+        authority,
+        assignee_id: row.assignee_id.as_deref().map(stored_id).transpose()?,
+        unit: row.unit_scheme.as_ref().zip(row.commune_code).map(|(scheme, commune_code)| CaseUnit {
+            scheme: scheme.clone(),
+            province_code: row.province_code,
+            district_code: row.district_code,
+            commune_code,
+        }),
+        outcome: row.outcome.clone(),
+        overdue: is_overdue(row, status, now()),
+        escalated_at: row.escalated_at.map(|t| t.and_utc()),
+        accept_due_at: row.accept_due_at.map(|t| t.and_utc()),
+        resolve_due_at: row.resolve_due_at.map(|t| t.and_utc()),
+        created_at: row.created_at.and_utc(),
+        updated_at: row.updated_at.and_utc(),
+        version: row.version,
+    })
+}
+
+/// The summary of a whole case row, naming its authority through `names`.
+pub(crate) fn summary_of(
+    conn: &mut DbConnection,
+    names: &mut AuthorityNames,
+    row: &CaseRow,
+) -> Result<CaseSummary, ServiceError> {
+    summary(&row.summary, names.get(conn, &row.authority_id)?)
+}
+
+/// A transfer as staff read it.
+pub(crate) fn transfer_view(
+    conn: &mut DbConnection,
+    names: &mut AuthorityNames,
+    t: &transfers::TransferRow,
+) -> Result<TransferView, ServiceError> {
+    Ok(TransferView {
+        id: stored_id(&t.id)?,
+        case_id: stored_id(&t.case_id)?,
+        from_authority: names.get(conn, &t.from_authority_id)?,
+        to_authority: names.get(conn, &t.to_authority_id)?,
+        reason: t.reason.clone(),
+        state: t.state()?.as_str().to_owned(),
+        proposed_by: stored_id(&t.proposed_by)?,
+        decided_by: t.decided_by.as_deref().map(stored_id).transpose()?,
+        decision_note: t.decision_note.clone(),
+        created_at: t.created_at.and_utc(),
+        decided_at: t.decided_at.map(|d| d.and_utc()),
+    })
+}
+
+/// Open cases the caller may see that may be about the same group as `case`.
+pub(crate) fn possible_duplicates(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    names: &mut AuthorityNames,
+    case: &Visible,
+    rule: DuplicateRule,
+) -> Result<Vec<CaseSummary>, ServiceError> {
+    if case.access == CaseAccess::ReviewTransfer || !case.status.is_open() {
+        return Ok(Vec::new());
+    }
+    let window = chrono::Duration::hours(rule.window_hours);
+    let near = duplicates::near(conn, &case.row, rule.same_district, case.row.created_at, window, 20)?;
+    let mut found = Vec::new();
+    for row in near {
+        let holder = stored_id(&row.authority_id)?;
+        if case_access(caller, holder, province_of(&row), None).is_some() {
+            found.push(summary_of(conn, names, &row)?);
+        }
+    }
+    Ok(found)
+}
+
+/// A case, whole, as `caller` sees it.
+pub(crate) fn detail(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    case: &Visible,
+    rule: DuplicateRule,
+) -> Result<CaseDetail, ServiceError> {
+    let mut names = AuthorityNames::default();
+    let reports = cases::reports_of(conn, &case.row.id)?
+        .into_iter()
+        .map(|r| {
+            let id = stored_id(&r.id)?;
+            let messages = reports::messages(conn, id)?
+                .into_iter()
+                .map(|m| MessageView {
+                    id: m.id,
+                    from: if m.author == "staff" { "staff" } else { "reporter" },
+                    body: m.body,
+                    created_at: m.created_at.and_utc(),
+                })
+                .collect();
+            Ok(CaseReportView {
+                id,
+                reference: r.reference,
+                matter: r.matter,
+                submitted_at: r.created_at.and_utc(),
+                reporter_left_contact: r.has_contact,
+                tip: serde_json::from_str(&r.content).map_err(ServiceError::internal)?,
+                messages,
+            })
+        })
+        .collect::<Result<Vec<_>, ServiceError>>()?;
+    let notes = case_notes::notes_of(conn, &case.row.id)?
+        .into_iter()
+        .map(|n| {
+            Ok(NoteView {
+                id: stored_id(&n.id)?,
+                author_id: stored_id(&n.author_id)?,
+                author_name: n.author_name,
+                body: n.body,
+                created_at: n.created_at.and_utc(),
+            })
+        })
+        .collect::<Result<Vec<_>, ServiceError>>()?;
+    let history = audit::for_object(conn, ObjectType::Case, &case.row.id)?.into_iter().map(EventView::from).collect();
+    let transfers =
+        case.transfers.iter().map(|t| transfer_view(conn, &mut names, t)).collect::<Result<Vec<_>, ServiceError>>()?;
+    let possible_duplicates = possible_duplicates(conn, caller, &mut names, case, rule)?;
+    let allowed = workflow_actions(caller, case.access, case.status).into_iter().map(Action::as_str).collect();
+    Ok(CaseDetail {
+        summary: summary_of(conn, &mut names, &case.row)?,
+        merged_into: case.row.merged_into.as_deref().map(stored_id).transpose()?,
+        location_flagged: case.row.location_flagged,
+        routing: RoutingView {
+            rule_id: case.row.routing_rule_id.as_deref().map(stored_id).transpose()?,
+            explanation: case.row.routing_explanation.clone(),
+        },
+        reports,
+        notes,
+        history,
+        transfers,
+        possible_duplicates,
+        allowed_actions: allowed,
+    })
+}
+
+/// `GET /api/v1/cases/{id}`.
+pub async fn read(state: &AppState, caller: &Caller, id: Uuid) -> Result<CaseDetail, ServiceError> {
+    let caller = caller.clone();
+    let rule = state.duplicates;
+    state
+        .db
+        .run(move |conn| {
+            let case = load(conn, &caller, id, false)?;
+            detail(conn, &caller, &case, rule)
+        })
+        .await
+}
+
+/// `GET /api/v1/cases/{id}/audit`: the case's chain.
+pub async fn audit_of(state: &AppState, caller: &Caller, id: Uuid) -> Result<Vec<EventView>, ServiceError> {
+    let caller = caller.clone();
+    state
+        .db
+        .run(move |conn| {
+            let case = load(conn, &caller, id, false)?;
+            Ok(audit::for_object(conn, ObjectType::Case, &case.row.id)?.into_iter().map(EventView::from).collect())
+        })
+        .await
+}

@@ -1,0 +1,242 @@
+//! The shape of the code, checked so that it stays: each layer imports only the layers
+//! below it, no two files import each other (directly or round a circle), diesel is named
+//! only in `db`, actix only in the faces, the JSON shapes (`crate::api`) only in the
+//! faces, and no source file passes 500 lines.
+//!
+//! Layers, lowest first (a file may import its own layer and those below):
+//! 0 `clock`, `i18n`, `error`, `metrics`: time, words, errors, counters;
+//! 1 `domain`: pure types and rules;
+//! 2 `db`: diesel, both backends; returns domain values and `DbError`;
+//! 3 `auth`, `config`, `limits`, `telemetry`: passwords, tokens, the access policy,
+//!   settings and the logs they configure;
+//! 4 `services`, `state`: one use case, one transaction;
+//! 5 the faces: `api` and `routes` (the JSON API), `middleware`;
+//! 6 `startup`, 7 `cli`, 8 `main` and `lib`.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+const SRC: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/src");
+
+/// The most lines a hand-written source file may have.
+const MAX_LINES: usize = 500;
+
+fn layer_of(module: &str) -> Option<u8> {
+    Some(match module {
+        "clock" | "i18n" | "error" | "metrics" => 0,
+        "domain" => 1,
+        "db" => 2,
+        "auth" | "config" | "limits" | "telemetry" => 3,
+        "services" | "state" => 4,
+        "api" | "routes" | "middleware" => 5,
+        "startup" => 6,
+        "cli" => 7,
+        "main" | "lib" => 8,
+        _ => return None,
+    })
+}
+
+/// Whether a top-level module is a face (or above): where HTTP and JSON shapes belong.
+fn is_face(module: &str) -> bool {
+    layer_of(module).is_some_and(|l| l >= 5)
+}
+
+struct Source {
+    /// Path below `src/`, e.g. `services/intake.rs`.
+    rel: String,
+    /// The top-level module the file belongs to, e.g. `services`.
+    top: String,
+    /// Lines of code, comments and blank lines left out.
+    code: Vec<String>,
+    lines: usize,
+}
+
+fn sources() -> Vec<Source> {
+    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+        for entry in std::fs::read_dir(dir).expect("src is readable").flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                walk(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push(path);
+            }
+        }
+    }
+    let mut paths = Vec::new();
+    walk(Path::new(SRC), &mut paths);
+    paths.sort();
+    paths
+        .into_iter()
+        .map(|path| {
+            let text = std::fs::read_to_string(&path).expect("a source file");
+            let rel = path.strip_prefix(SRC).unwrap().to_string_lossy().replace('\\', "/");
+            let top = rel.split('/').next().unwrap().trim_end_matches(".rs").to_owned();
+            // Unit tests at the end of a file may use anything.
+            let body = text.split("\n#[cfg(test)]").next().unwrap_or_default();
+            let code = body
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty() && !l.starts_with("//"))
+                .map(str::to_owned)
+                .collect();
+            Source { rel, top, code, lines: text.lines().count() }
+        })
+        .collect()
+}
+
+/// The `crate::a::b` paths a file names, as their first two segments.
+fn crate_paths(source: &Source) -> BTreeSet<(String, Option<String>)> {
+    let mut found = BTreeSet::new();
+    for line in &source.code {
+        let mut rest = line.as_str();
+        while let Some(at) = rest.find("crate::") {
+            rest = &rest[at + "crate::".len()..];
+            let mut segments = rest
+                .split("::")
+                .map(|s| s.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect::<String>());
+            let first = segments.next().unwrap_or_default();
+            let second = segments.next().filter(|s| !s.is_empty());
+            if !first.is_empty() {
+                found.insert((first, second));
+            }
+        }
+    }
+    found
+}
+
+/// The file that `crate::first::second` names, if it is a file of its own.
+fn file_of(first: &str, second: Option<&str>, files: &BTreeSet<String>) -> Option<String> {
+    if let Some(second) = second {
+        for candidate in [format!("{first}/{second}.rs"), format!("{first}/{second}/mod.rs")] {
+            if files.contains(&candidate) {
+                return Some(candidate);
+            }
+        }
+    }
+    [format!("{first}.rs"), format!("{first}/mod.rs")].into_iter().find(|c| files.contains(c))
+}
+
+/// `super::x` and `use super::{x, y}` in `src/dir/file.rs`: the sibling files named.
+fn sibling_paths(source: &Source, files: &BTreeSet<String>) -> BTreeSet<String> {
+    let Some((dir, _)) = source.rel.rsplit_once('/') else { return BTreeSet::new() };
+    let mut found = BTreeSet::new();
+    for line in &source.code {
+        let mut rest = line.as_str();
+        while let Some(at) = rest.find("super::") {
+            rest = &rest[at + "super::".len()..];
+            let names: Vec<String> = if let Some(group) = rest.strip_prefix('{') {
+                group.split('}').next().unwrap_or_default().split(',').map(|n| n.trim().to_owned()).collect()
+            } else {
+                vec![rest.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect()]
+            };
+            for name in names {
+                let name = name.split("::").next().unwrap_or_default().to_owned();
+                let file = format!("{dir}/{name}.rs");
+                if files.contains(&file) && file != source.rel {
+                    found.insert(file);
+                }
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn each_layer_imports_only_the_layers_below_it() {
+    let mut breaks = Vec::new();
+    for source in sources() {
+        let own = layer_of(&source.top).unwrap_or_else(|| panic!("src/{} is in no layer: add it", source.rel));
+        for (first, _) in crate_paths(&source) {
+            let theirs = layer_of(&first).unwrap_or_else(|| panic!("crate::{first} is in no layer: add it"));
+            if theirs > own {
+                breaks.push(format!("src/{} (layer {own}) imports crate::{first} (layer {theirs})", source.rel));
+            }
+        }
+    }
+    assert!(breaks.is_empty(), "imports that run from a lower layer to a higher one:\n{}", breaks.join("\n"));
+}
+
+#[test]
+fn no_files_import_each_other_round_a_circle() {
+    let sources = sources();
+    let files: BTreeSet<String> = sources.iter().map(|s| s.rel.clone()).collect();
+    let mut graph: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for source in &sources {
+        let mut targets = sibling_paths(source, &files);
+        for (first, second) in crate_paths(source) {
+            if let Some(file) = file_of(&first, second.as_deref(), &files) {
+                targets.insert(file);
+            }
+        }
+        // A folder's mod.rs declares its files; that is not a use of them.
+        targets.retain(|t| t != &source.rel && !source.rel.ends_with("mod.rs") && !source.rel.ends_with("lib.rs"));
+        graph.insert(source.rel.clone(), targets);
+    }
+    // Depth-first search; a grey node met again closes a circle.
+    fn visit(
+        node: &str,
+        graph: &BTreeMap<String, BTreeSet<String>>,
+        state: &mut BTreeMap<String, u8>,
+        path: &mut Vec<String>,
+        circles: &mut Vec<String>,
+    ) {
+        state.insert(node.to_owned(), 1);
+        path.push(node.to_owned());
+        for next in graph.get(node).into_iter().flatten() {
+            match state.get(next.as_str()).copied().unwrap_or(0) {
+                0 => visit(next, graph, state, path, circles),
+                1 => {
+                    let start = path.iter().position(|p| p == next).unwrap_or(0);
+                    circles.push(format!("{} -> {next}", path[start..].join(" -> ")));
+                }
+                _ => {}
+            }
+        }
+        path.pop();
+        state.insert(node.to_owned(), 2);
+    }
+    let (mut state, mut circles) = (BTreeMap::new(), Vec::new());
+    for node in graph.keys() {
+        if !state.contains_key(node.as_str()) {
+            visit(node, &graph, &mut state, &mut Vec::new(), &mut circles);
+        }
+    }
+    assert!(circles.is_empty(), "files that import each other:\n{}", circles.join("\n"));
+}
+
+/// Files naming `word` outside the modules that may.
+fn naming(word: &str, allowed: impl Fn(&Source) -> bool) -> Vec<String> {
+    sources()
+        .into_iter()
+        .filter(|s| !allowed(s) && s.code.iter().any(|l| l.contains(word)))
+        .map(|s| format!("src/{}", s.rel))
+        .collect()
+}
+
+#[test]
+fn diesel_is_named_only_in_db() {
+    let outside = naming("diesel::", |s| s.top == "db");
+    assert!(outside.is_empty(), "diesel outside src/db/: {outside:?}");
+}
+
+#[test]
+fn actix_is_named_only_in_the_faces() {
+    let outside = naming("actix_", |s| is_face(&s.top));
+    assert!(outside.is_empty(), "actix outside the faces: {outside:?}");
+}
+
+#[test]
+fn the_json_shapes_are_named_only_in_the_faces() {
+    let outside = naming("crate::api", |s| is_face(&s.top));
+    assert!(outside.is_empty(), "crate::api outside the faces: {outside:?}");
+}
+
+#[test]
+fn no_source_file_passes_500_lines() {
+    let long: Vec<String> = sources()
+        .into_iter()
+        .filter(|s| s.rel != "db/schema.rs" && s.lines > MAX_LINES)
+        .map(|s| format!("src/{} ({} lines)", s.rel, s.lines))
+        .collect();
+    assert!(long.is_empty(), "files over {MAX_LINES} lines: {long:?}");
+}
