@@ -32,6 +32,19 @@ def main(base_url: str, token: str) -> None:
         raise_on_unexpected_status=True,
         httpx_args={"event_hooks": {"request": [record]}},
     )
+    # A new case in the officer's district (Kiên Lương), so that the list has one to
+    # parse whole. Filed as an anonymous resident would, outside the generated client.
+    tip = {
+        "matter": "illegal_entry",
+        "observed_at": "2026-11-20T21:30:00+07:00",
+        "location": {"scheme": "2024", "commune_code": 30787},
+        "narrative": "Khoảng 21 giờ tôi thấy năm người đi bộ theo đường mòn từ phía Campuchia sang.",
+        "reporter": {"identity_mode": "anonymous"},
+        "acknowledged_false_report_warning": True,
+    }
+    filed = httpx.post(f"{base_url}/api/v1/reports", json=tip, timeout=30)
+    assert filed.status_code == HTTPStatus.CREATED, (filed.status_code, filed.text[:500])
+
     with client as c:
         response = list_cases.sync_detailed(client=c, status=WANTED)
         # `style: form, explode: true`: one `status` per value, not `status=new,accepted`.
@@ -44,7 +57,8 @@ def main(base_url: str, token: str) -> None:
             assert item.status in WANTED, item.status
         print(f"listCases: {len(page.items)} cases in {[s.value for s in WANTED]}")
 
-        # One case whole, when there is one: its tips parse as TipContent.
+        assert page.items, "the case just opened in Kiên Lương is listed"
+        # One case whole: its tips parse as TipContent.
         if page.items:
             one = get_case.sync_detailed(page.items[0].id, client=c)
             assert one.status_code == HTTPStatus.OK, (one.status_code, one.content[:500])
