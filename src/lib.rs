@@ -1,8 +1,10 @@
 //! tinbao: the backend of a tip line for illegal border entry.
 //!
-//! Layers, each depending only on those below it:
-//! `routes` (HTTP) → `services` (one use case, one transaction) → `domain` (pure rules),
-//! with `db` (diesel, both backends) underneath and `api` holding the JSON shapes.
+//! Layers, each importing only those below it (`tests/api/layers.rs` checks it): the
+//! faces (`routes` and `api`, the JSON API; `startup`; `cli`) over `services` (one use
+//! case, one transaction; `state`), over `auth` (and `config`, `limits`), over `db`
+//! (diesel, both backends), over `domain` (pure rules), over `error`, `i18n`, `clock` and
+//! `metrics`. Only the faces know HTTP.
 
 pub mod api;
 pub mod auth;
@@ -15,7 +17,6 @@ pub mod error;
 pub mod i18n;
 pub mod limits;
 pub mod metrics;
-pub mod middleware;
 pub mod routes;
 pub mod services;
 pub mod startup;

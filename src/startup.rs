@@ -16,8 +16,8 @@ use crate::db::{Db, migrations};
 use crate::error::ServiceError;
 use crate::limits::Limits;
 use crate::metrics::Metrics;
-use crate::middleware::request_context;
 use crate::routes;
+use crate::routes::middleware::request_context;
 use crate::services::seed;
 use crate::state::AppState;
 

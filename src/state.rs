@@ -29,7 +29,7 @@ pub struct AppState {
     /// Communes' chains of units, for routing.
     pub unit_chains: crate::db::unit_chains::ChainCache,
     /// The routing rules and their version, for routing.
-    pub routing_rules: crate::services::routing_cache::RulesCache,
+    pub routing_rules: crate::db::routing_cache::RulesCache,
     /// Time to accept and to resolve a case, per priority.
     pub deadlines: crate::domain::case::Deadlines,
     /// Which cases are suggested as possible duplicates.

@@ -18,6 +18,7 @@ pub mod page_limit;
 pub mod pool;
 pub mod reports;
 pub mod routing;
+pub mod routing_cache;
 pub mod sample_cases;
 pub mod schema;
 pub mod sessions;

@@ -15,7 +15,7 @@ use crate::auth::caller::Caller;
 use crate::auth::policy::{Action, authorize};
 use crate::domain::audit::Origin;
 use crate::error::ServiceError;
-use crate::middleware::request_id;
+use crate::routes::middleware::request_id;
 
 /// A request to change the case of `/api/v1/cases/{id}/…`.
 pub struct CaseCommand {

@@ -16,6 +16,7 @@ pub mod cases;
 pub mod clients;
 pub mod extract;
 pub mod me;
+pub mod middleware;
 pub mod ops;
 pub mod params;
 pub mod problem;

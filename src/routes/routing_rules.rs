@@ -11,7 +11,7 @@ use crate::auth::policy::{Action, authorize};
 use crate::domain::admin_unit::{Level, Scheme, UnitRef};
 use crate::error::{FieldError, ServiceError};
 use crate::i18n::Msg;
-use crate::middleware::request_id;
+use crate::routes::middleware::request_id;
 use crate::services::dto::reports::{CreateRuleRequest, RuleView};
 use crate::services::routing_rules::{self, RuleInput};
 use crate::state::AppState;

@@ -12,7 +12,7 @@ use crate::auth::policy::{Action, authorize};
 use crate::domain::account::Role;
 use crate::error::ServiceError;
 use crate::i18n::Msg;
-use crate::middleware::request_id;
+use crate::routes::middleware::request_id;
 use crate::services::accounts;
 use crate::services::dto::accounts::{CreateUserRequest, UpdateUserRequest, UserView};
 use crate::state::AppState;

@@ -19,7 +19,6 @@ pub mod me;
 pub mod readiness;
 pub mod reports;
 pub mod routing;
-pub mod routing_cache;
 pub mod routing_rules;
 pub mod seed;
 pub mod sessions;

@@ -2,7 +2,7 @@
 //! jurisdiction holds the commune; else the province's triage queue. The decision is
 //! stored with its explanation, so that staff see why, and so that later rule changes
 //! never move existing cases. The rules themselves are administered in
-//! `routing_rules`, and read through `routing_cache`.
+//! `routing_rules`, and read through `db::routing_cache`.
 
 use std::collections::BTreeSet;
 

@@ -3,9 +3,8 @@
 
 use std::sync::{Arc, RwLock};
 
-use crate::db::{DbConnection, routing};
+use super::{DbConnection, DbError, routing};
 use crate::domain::routing::Rule;
-use crate::error::ServiceError;
 
 /// The routing rules as this process last read them, with their version. A tip is
 /// written only while that version is current (the check is part of the tip's write),
@@ -20,7 +19,7 @@ pub type VersionedRules = (i64, Arc<Vec<Rule>>);
 
 impl RulesCache {
     /// The cached rules and their version, read from the database when not known.
-    pub fn get(&self, conn: &mut DbConnection) -> Result<VersionedRules, ServiceError> {
+    pub fn get(&self, conn: &mut DbConnection) -> Result<VersionedRules, DbError> {
         if let Some(known) = self.known.read().ok().and_then(|k| k.clone()) {
             return Ok(known);
         }
