@@ -4,7 +4,6 @@
 use actix_web::http::header::{CACHE_CONTROL, ETAG, LOCATION};
 use actix_web::{HttpRequest, HttpResponse, web};
 
-use super::body::JsonBody;
 use super::params::{self, Params};
 use crate::api::page::{DEFAULT_LIMIT, Page};
 use crate::api::validate::check;
@@ -134,12 +133,11 @@ pub async fn get(req: HttpRequest, state: web::Data<AppState>, caller: Caller) -
 /// `POST /api/v1/cases/{id}/transitions`.
 pub async fn transition(
     state: web::Data<AppState>,
-    command: CaseCommand,
-    body: JsonBody<TransitionRequest>,
+    command: CaseCommand<TransitionRequest>,
 ) -> Result<HttpResponse, ServiceError> {
-    let CaseCommand { caller, id, origin, if_match } = command;
-    check(&body.value)?;
-    let b = body.value;
+    let CaseCommand { caller, id, origin, if_match, body } = command;
+    check(&body)?;
+    let b = body;
     let input = TransitionInput { action: b.action, outcome: b.outcome, note: b.note };
     Ok(with_etag(cases::transition(&state, &caller, origin, id, if_match, input).await?))
 }
@@ -147,11 +145,10 @@ pub async fn transition(
 /// `POST /api/v1/cases/{id}/assignment`.
 pub async fn assign(
     state: web::Data<AppState>,
-    command: CaseCommand,
-    body: JsonBody<AssignmentRequest>,
+    command: CaseCommand<AssignmentRequest>,
 ) -> Result<HttpResponse, ServiceError> {
-    let CaseCommand { caller, id, origin, if_match } = command;
-    let b = body.value;
+    let CaseCommand { caller, id, origin, if_match, body } = command;
+    let b = body;
     let input = AssignmentInput { assignee_id: b.assignee_id, priority: b.priority };
     Ok(with_etag(cases::assign(&state, &caller, origin, id, if_match, input, state.deadlines).await?))
 }
@@ -159,33 +156,31 @@ pub async fn assign(
 /// `POST /api/v1/cases/{id}/notes`.
 pub async fn add_note(
     state: web::Data<AppState>,
-    command: CaseCommand,
-    body: JsonBody<TextRequest>,
+    command: CaseCommand<TextRequest>,
 ) -> Result<HttpResponse, ServiceError> {
-    let CaseCommand { caller, id, origin, .. } = command;
-    check(&body.value)?;
-    not_blank("body", &body.value.body, 1)?;
-    if body.value.report_id.is_some() {
+    let CaseCommand { caller, id, origin, body, .. } = command;
+    check(&body)?;
+    not_blank("body", &body.body, 1)?;
+    if body.report_id.is_some() {
         return Err(ServiceError::validation(vec![crate::error::FieldError::new(
             "report_id",
             "not_allowed",
             Msg::new("notes belong to the case, not to one tip", "ghi chú thuộc về vụ việc, không thuộc một tin báo"),
         )]));
     }
-    let added = cases::add_note(&state, &caller, origin, id, body.value.body).await?;
+    let added = cases::add_note(&state, &caller, origin, id, body.body).await?;
     Ok(HttpResponse::Created().insert_header((LOCATION, format!("/api/v1/cases/{id}"))).json(added))
 }
 
 /// `POST /api/v1/cases/{id}/messages`.
 pub async fn message(
     state: web::Data<AppState>,
-    command: CaseCommand,
-    body: JsonBody<TextRequest>,
+    command: CaseCommand<TextRequest>,
 ) -> Result<HttpResponse, ServiceError> {
-    let CaseCommand { caller, id, origin, .. } = command;
-    check(&body.value)?;
-    not_blank("body", &body.value.body, 1)?;
-    let b = body.value;
+    let CaseCommand { caller, id, origin, body, .. } = command;
+    check(&body)?;
+    not_blank("body", &body.body, 1)?;
+    let b = body;
     let added = cases::message_reporters(&state, &caller, origin, id, b.body, b.report_id).await?;
     Ok(HttpResponse::Created().insert_header((LOCATION, format!("/api/v1/cases/{id}"))).json(added))
 }
@@ -193,13 +188,12 @@ pub async fn message(
 /// `POST /api/v1/cases/{id}/reporter-contact`.
 pub async fn reveal(
     state: web::Data<AppState>,
-    command: CaseCommand,
-    body: JsonBody<RevealRequest>,
+    command: CaseCommand<RevealRequest>,
 ) -> Result<HttpResponse, ServiceError> {
-    let CaseCommand { caller, id, origin, .. } = command;
-    check(&body.value)?;
-    not_blank("reason", &body.value.reason, 10)?;
-    let view = cases::reveal_reporters(&state, &caller, origin, id, body.value.reason).await?;
+    let CaseCommand { caller, id, origin, body, .. } = command;
+    check(&body)?;
+    not_blank("reason", &body.reason, 10)?;
+    let view = cases::reveal_reporters(&state, &caller, origin, id, body.reason).await?;
     Ok(HttpResponse::Ok().insert_header((CACHE_CONTROL, "no-store")).json(view))
 }
 
@@ -214,13 +208,12 @@ pub async fn audit(req: HttpRequest, state: web::Data<AppState>, caller: Caller)
 /// `POST /api/v1/cases/{id}/transfers`.
 pub async fn propose_transfer(
     state: web::Data<AppState>,
-    command: CaseCommand,
-    body: JsonBody<TransferRequest>,
+    command: CaseCommand<TransferRequest>,
 ) -> Result<HttpResponse, ServiceError> {
-    let CaseCommand { caller, id, origin, if_match } = command;
-    check(&body.value)?;
-    not_blank("reason", &body.value.reason, 10)?;
-    let b = body.value;
+    let CaseCommand { caller, id, origin, if_match, body } = command;
+    check(&body)?;
+    not_blank("reason", &body.reason, 10)?;
+    let b = body;
     Ok(with_etag(case_moves::propose(&state, &caller, origin, id, if_match, b.to_authority_id, b.reason).await?))
 }
 
@@ -228,15 +221,14 @@ pub async fn propose_transfer(
 pub async fn decide_transfer(
     req: HttpRequest,
     state: web::Data<AppState>,
-    command: CaseCommand,
-    body: JsonBody<TransferDecisionRequest>,
+    command: CaseCommand<TransferDecisionRequest>,
 ) -> Result<HttpResponse, ServiceError> {
-    let CaseCommand { caller, id, origin, if_match } = command;
+    let CaseCommand { caller, id, origin, if_match, body } = command;
     let transfer_id = params::uuid(req.match_info().get("transfer_id").unwrap_or_default()).map_err(|_| {
         ServiceError::not_found(Msg::new("This case has no such transfer.", "Vụ việc không có đề nghị chuyển này."))
     })?;
-    check(&body.value)?;
-    let accept = match body.value.decision.as_str() {
+    check(&body)?;
+    let accept = match body.decision.as_str() {
         "accept" => true,
         "decline" => false,
         _ => {
@@ -247,7 +239,7 @@ pub async fn decide_transfer(
             )]));
         }
     };
-    let note = body.value.note;
+    let note = body.note;
     let decided = case_moves::decide(&state, &caller, origin, id, transfer_id, if_match, accept, note).await?;
     Ok(with_etag(decided))
 }
@@ -255,11 +247,10 @@ pub async fn decide_transfer(
 /// `POST /api/v1/cases/{id}/merge`.
 pub async fn merge(
     state: web::Data<AppState>,
-    command: CaseCommand,
-    body: JsonBody<MergeRequest>,
+    command: CaseCommand<MergeRequest>,
 ) -> Result<HttpResponse, ServiceError> {
-    let CaseCommand { caller, id, origin, if_match } = command;
-    Ok(with_etag(case_moves::merge(&state, &caller, origin, id, if_match, body.value.into).await?))
+    let CaseCommand { caller, id, origin, if_match, body } = command;
+    Ok(with_etag(case_moves::merge(&state, &caller, origin, id, if_match, body.into).await?))
 }
 
 /// `GET /api/v1/transfers`.

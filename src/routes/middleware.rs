@@ -18,7 +18,7 @@ use tracing::Instrument;
 
 use crate::error::{ErrorKind, ServiceError};
 use crate::i18n::{Lang, Msg};
-use crate::routes::problem::{PROBLEM_JSON, problem_response, problem_response_with_status};
+use crate::routes::problem::{PROBLEM_JSON, problem_response, problem_response_with_status, status_of};
 use crate::state::AppState;
 
 /// The header that carries the request id both ways.
@@ -101,7 +101,10 @@ fn as_problem(res: ServiceResponse<BoxBody>, lang: Lang, request_id: &str) -> Se
     if let Some(allow) = res.headers().get(header::ALLOW).and_then(|v| v.to_str().ok()) {
         err.allowed_methods = Some(allow.to_owned());
     }
-    res.into_response(problem_response_with_status(&err, status, lang, Some(request_id)))
+    // A client error keeps the status actix chose (a 408, a 411); a server error is the
+    // generic 500, whatever raised it.
+    let answered = if status.is_client_error() { status } else { status_of(err.kind) };
+    res.into_response(problem_response_with_status(&err, answered, lang, Some(request_id)))
 }
 
 /// A problem for a status raised outside tinbao's handlers.

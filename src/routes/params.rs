@@ -88,14 +88,20 @@ impl Params {
     pub fn list<T>(&mut self, name: &str, max: usize, parse: impl Fn(&str) -> Result<T, Msg>) -> Vec<T> {
         let values = self.take_all(name);
         let items: Vec<&str> = values.iter().flat_map(|v| v.split(',')).map(str::trim).collect();
+        // The codes a comma list always had: `empty` for a parameter given empty, `invalid`
+        // for an empty item or too many.
+        if values.iter().any(|v| v.is_empty()) {
+            self.reject(name, "empty", Msg::new("must not be empty", "không được để trống"));
+            return Vec::new();
+        }
         if items.iter().any(|i| i.is_empty()) {
-            self.reject(name, "empty", Msg::new("must not hold an empty item", "không được có mục trống"));
+            self.reject(name, "invalid", Msg::new("must not hold an empty item", "không được có mục trống"));
             return Vec::new();
         }
         if items.len() > max {
             self.reject(
                 name,
-                "too_many",
+                "invalid",
                 Msg::new(format!("must hold at most {max} items"), format!("chỉ được có tối đa {max} mục")),
             );
             return Vec::new();

@@ -15,7 +15,7 @@ pub(crate) struct Staff {
     ha_tien: Session,
     supervisor: Session,
     pub(crate) auditor: Session,
-    citizen: Session,
+    pub(crate) citizen: Session,
 }
 
 pub(crate) async fn staff(app: &TestApp) -> Staff {

@@ -84,36 +84,34 @@ fn sources() -> Vec<Source> {
         .collect()
 }
 
-/// The `crate::a::b` paths a file names, as their first two segments.
-fn crate_paths(source: &Source) -> BTreeSet<(String, Option<String>)> {
+/// The `crate::a::b::…` paths a file names, as their segments (a name that is not a
+/// module, such as a type, is dropped when the path is resolved to a file).
+fn crate_paths(source: &Source) -> BTreeSet<Vec<String>> {
     let mut found = BTreeSet::new();
     for line in &source.code {
         let mut rest = line.as_str();
         while let Some(at) = rest.find("crate::") {
             rest = &rest[at + "crate::".len()..];
-            let mut segments = rest
+            let segments: Vec<String> = rest
                 .split("::")
-                .map(|s| s.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect::<String>());
-            let first = segments.next().unwrap_or_default();
-            let second = segments.next().filter(|s| !s.is_empty());
-            if !first.is_empty() {
-                found.insert((first, second));
+                .map(|s| s.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect::<String>())
+                .take_while(|s| !s.is_empty())
+                .collect();
+            if !segments.is_empty() {
+                found.insert(segments);
             }
         }
     }
     found
 }
 
-/// The file that `crate::first::second` names, if it is a file of its own.
-fn file_of(first: &str, second: Option<&str>, files: &BTreeSet<String>) -> Option<String> {
-    if let Some(second) = second {
-        for candidate in [format!("{first}/{second}.rs"), format!("{first}/{second}/mod.rs")] {
-            if files.contains(&candidate) {
-                return Some(candidate);
-            }
-        }
-    }
-    [format!("{first}.rs"), format!("{first}/mod.rs")].into_iter().find(|c| files.contains(c))
+/// The deepest file that a path of segments names (`services/dto/cases.rs` for
+/// `crate::services::dto::cases::CaseDetail`).
+fn file_of(segments: &[String], files: &BTreeSet<String>) -> Option<String> {
+    (1..=segments.len()).rev().find_map(|n| {
+        let dir = segments[..n].join("/");
+        [format!("{dir}.rs"), format!("{dir}/mod.rs")].into_iter().find(|c| files.contains(c))
+    })
 }
 
 /// `super::x` and `use super::{x, y}` in `src/dir/file.rs`: the sibling files named.
@@ -146,8 +144,9 @@ fn each_layer_imports_only_the_layers_below_it() {
     let mut breaks = Vec::new();
     for source in sources() {
         let own = layer_of(&source.top).unwrap_or_else(|| panic!("src/{} is in no layer: add it", source.rel));
-        for (first, _) in crate_paths(&source) {
-            let theirs = layer_of(&first).unwrap_or_else(|| panic!("crate::{first} is in no layer: add it"));
+        for segments in crate_paths(&source) {
+            let first = &segments[0];
+            let theirs = layer_of(first).unwrap_or_else(|| panic!("crate::{first} is in no layer: add it"));
             if theirs > own {
                 breaks.push(format!("src/{} (layer {own}) imports crate::{first} (layer {theirs})", source.rel));
             }
@@ -163,8 +162,8 @@ fn no_files_import_each_other_round_a_circle() {
     let mut graph: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for source in &sources {
         let mut targets = sibling_paths(source, &files);
-        for (first, second) in crate_paths(source) {
-            if let Some(file) = file_of(&first, second.as_deref(), &files) {
+        for segments in crate_paths(source) {
+            if let Some(file) = file_of(&segments, &files) {
                 targets.insert(file);
             }
         }
@@ -211,6 +210,13 @@ fn naming(word: &str, allowed: impl Fn(&Source) -> bool) -> Vec<String> {
         .filter(|s| !allowed(s) && s.code.iter().any(|l| l.contains(word)))
         .map(|s| format!("src/{}", s.rel))
         .collect()
+}
+
+#[test]
+fn imports_name_their_layer_in_full() {
+    // `use crate::{a, b}` would hide which layers a file imports from the checks above.
+    let grouped = naming("use crate::{", |_| false);
+    assert!(grouped.is_empty(), "write `use crate::layer::…` one layer per line: {grouped:?}");
 }
 
 #[test]

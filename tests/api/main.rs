@@ -9,6 +9,7 @@ mod accounts;
 mod admin_units;
 mod audit;
 mod authorities;
+mod case_commands;
 mod case_locks;
 mod cases;
 mod cli;
