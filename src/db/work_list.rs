@@ -13,6 +13,7 @@ use super::schema::{authorities, cases};
 use super::unplanned_values::Condition;
 use super::{DbConnection, opened_ids, page_limit};
 use crate::domain::case::{Sort, Status};
+use crate::domain::text::escape_like;
 
 /// The overdue condition around its two moments: new and late to be accepted, or open
 /// and late to be resolved. Statuses come from `Status`; the text is the same for every
@@ -204,9 +205,4 @@ pub(crate) fn opened_before(
     to: NaiveDateTime,
 ) -> dsl::And<dsl::Lt<cases::created_at, NaiveDateTime>, dsl::Lt<cases::id, String>> {
     cases::created_at.lt(to).and(cases::id.lt(opened_ids::above_opened_before(to)))
-}
-
-/// `%` and `_` in a search word are plain characters.
-pub(crate) fn escape_like(word: &str) -> String {
-    word.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
 }

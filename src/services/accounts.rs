@@ -13,7 +13,7 @@ use crate::db::{DbConnection, DbError, admin_units, authorities, sessions, users
 use crate::domain::account::{Account, Login, Role, Scope};
 use crate::domain::admin_unit::{Level, Scheme, UnitRef};
 use crate::domain::audit::{ObjectType, Origin, account_state};
-use crate::error::{ErrorKind, FieldError, ServiceError};
+use crate::error::{FieldError, ServiceError};
 use crate::i18n::Msg;
 use crate::services::dto::accounts::{CreateUserRequest, UnitCodeInput, UpdateUserRequest};
 use crate::state::AppState;
@@ -218,8 +218,7 @@ pub async fn update(
     let role = body.role.as_deref().map(role_of).transpose().map_err(|e| ServiceError::validation(vec![e]))?;
     let own = caller.account().is_some_and(|a| a.id == id);
     if own && (body.disabled == Some(true) || role.is_some_and(|r| r != Role::Admin)) {
-        return Err(ServiceError::new(
-            ErrorKind::Conflict,
+        return Err(ServiceError::conflict(
             "cannot_lock_out_self",
             Msg::new(
                 "You cannot disable your own account or remove your own admin role; ask another admin.",

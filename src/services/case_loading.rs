@@ -114,8 +114,7 @@ pub(crate) fn require_open(case: &Visible) -> Result<(), ServiceError> {
     if case.status.is_open() {
         return Ok(());
     }
-    Err(ServiceError::new(
-        ErrorKind::Conflict,
+    Err(ServiceError::conflict(
         "case_not_open",
         Msg::new(
             "Only a case still being worked (new, accepted, investigating) is assigned, prioritised or transferred.",

@@ -14,7 +14,7 @@ use crate::db::transfers::{self, NewTransfer};
 use crate::db::{audit, authorities};
 use crate::domain::audit::{ObjectType, Origin};
 use crate::domain::case::{Priority, Status, TransferState};
-use crate::error::{ErrorKind, FieldError, ServiceError};
+use crate::error::{FieldError, ServiceError};
 use crate::i18n::Msg;
 use crate::services::case_loading::{load, load_for_change, not_found, reload, require_open};
 use crate::services::case_views::{AuthorityNames, detail, transfer_view};
@@ -23,7 +23,7 @@ use crate::services::dto::cases::{CaseDetail, TransferView};
 use crate::state::AppState;
 
 fn conflict(code: &'static str, en: &str, vi: &str) -> ServiceError {
-    ServiceError::new(ErrorKind::Conflict, code, Msg::new(en.to_owned(), vi.to_owned()))
+    ServiceError::conflict(code, Msg::new(en.to_owned(), vi.to_owned()))
 }
 
 fn acting_user(caller: &Caller) -> Result<Uuid, ServiceError> {

@@ -76,11 +76,7 @@ pub fn summary(row: &SummaryRow, authority: AuthorityRef) -> Result<CaseSummary,
 }
 
 /// The summary of a whole case row, naming its authority through `names`.
-pub(crate) fn summary_of(
-    conn: &mut DbConnection,
-    names: &mut AuthorityNames,
-    row: &CaseRow,
-) -> Result<CaseSummary, ServiceError> {
+fn summary_of(conn: &mut DbConnection, names: &mut AuthorityNames, row: &CaseRow) -> Result<CaseSummary, ServiceError> {
     summary(&row.summary, names.get(conn, &row.authority_id)?)
 }
 
@@ -106,7 +102,7 @@ pub(crate) fn transfer_view(
 }
 
 /// Open cases the caller may see that may be about the same group as `case`.
-pub(crate) fn possible_duplicates(
+fn possible_duplicates(
     conn: &mut DbConnection,
     caller: &Caller,
     names: &mut AuthorityNames,

@@ -17,7 +17,7 @@ use crate::db::{DbConnection, audit, reports, users};
 use crate::domain::audit::{ObjectType, Origin};
 use crate::domain::case::{Action, Deadlines, OUTCOMES, Priority};
 use crate::domain::secrets;
-use crate::error::{ErrorKind, FieldError, ServiceError};
+use crate::error::{FieldError, ServiceError};
 use crate::i18n::Msg;
 use crate::services::dto::cases::{Added, CaseDetail, RevealView, RevealedContact};
 use crate::state::AppState;
@@ -107,8 +107,7 @@ pub async fn transition(
         }
         let Some(target) = action.target(case.status) else {
             let (status, action) = (case.status.as_str(), action.as_str());
-            return Err(ServiceError::new(
-                ErrorKind::Conflict,
+            return Err(ServiceError::conflict(
                 "transition_not_allowed",
                 Msg::new(
                     format!("A case that is {status} cannot be {action}; see allowed_actions."),

@@ -86,8 +86,7 @@ pub async fn submit(
     match state.db.transaction(move |conn| Ok(idempotency::reserve(conn, &reserved_key, &digest, now())?)).await? {
         Reservation::Reserved => {}
         Reservation::Running => {
-            return Err(ServiceError::new(
-                ErrorKind::Conflict,
+            return Err(ServiceError::conflict(
                 "request_in_progress",
                 Msg::new(
                     "This tip is still being received. Wait a moment and retry with the same Idempotency-Key.",

@@ -11,7 +11,7 @@ use crate::db::{sessions, throttle, users};
 use crate::domain::account::Account;
 use crate::domain::audit::{ObjectType, Origin};
 use crate::domain::secrets;
-use crate::error::{ErrorKind, FieldError, ServiceError};
+use crate::error::{FieldError, ServiceError};
 use crate::i18n::Msg;
 use crate::services::dto::accounts::{ChangePasswordRequest, TotpEnrollment};
 use crate::state::AppState;
@@ -89,8 +89,7 @@ pub async fn change_password(
 pub async fn enrol_totp(state: &AppState, caller: &Caller) -> Result<TotpEnrollment, ServiceError> {
     let account = account(caller)?.clone();
     if account.mfa_enabled {
-        return Err(ServiceError::new(
-            ErrorKind::Conflict,
+        return Err(ServiceError::conflict(
             "mfa_already_enabled",
             Msg::new(
                 "Your authenticator app is already set up. Ask an administrator to reset it if you lost it.",
@@ -116,8 +115,7 @@ pub async fn confirm_totp(state: &AppState, caller: &Caller, origin: Origin, cod
     let credentials = credentials_unless_throttled(state, id, bucket.clone()).await?;
     let secret = credentials.totp_secret.as_deref().map(|sealed| state.sealer.open(sealed)).transpose();
     let Some(secret) = secret.map_err(ServiceError::internal)?.filter(|_| !account.mfa_enabled) else {
-        return Err(ServiceError::new(
-            ErrorKind::Conflict,
+        return Err(ServiceError::conflict(
             "mfa_not_started",
             Msg::new(
                 "Start with POST /api/v1/me/mfa/totp to get a secret for your app.",

@@ -12,7 +12,7 @@ use crate::domain::audit::{ObjectType, Origin};
 use crate::domain::csv_rows::LineError;
 use crate::domain::report::MATTERS;
 use crate::domain::routing::Rule;
-use crate::error::{ErrorKind, FieldError, ServiceError};
+use crate::error::{FieldError, ServiceError};
 use crate::i18n::Msg;
 use crate::services::imports::ImportError;
 use crate::state::AppState;
@@ -56,8 +56,7 @@ pub async fn create(state: &AppState, origin: Origin, input: RuleInput) -> Resul
                 return Err(ServiceError::validation(errors));
             }
             if routing::find_same(conn, input.matter.as_deref(), input.unit)?.is_some() {
-                return Err(ServiceError::new(
-                    ErrorKind::Conflict,
+                return Err(ServiceError::conflict(
                     "rule_exists",
                     Msg::new(
                         "A rule for this matter and unit exists already; delete it first.",
