@@ -8,7 +8,10 @@ use std::time::{Duration, Instant};
 use tinbao::db::audit::first_event;
 use tinbao::db::reports::{NewCase, NewReport, SealedContact, open_case};
 use tinbao::db::{DatabaseUrl, Db, migrations};
+use tinbao::domain::admin_unit::Scheme;
 use tinbao::domain::audit::{ObjectType, Origin};
+use tinbao::domain::case::Priority;
+use tinbao::domain::report::Matter;
 
 fn main() -> Result<(), String> {
     let mut args = std::env::args().skip(1);
@@ -47,13 +50,12 @@ fn main() -> Result<(), String> {
                             rule_id: None,
                             explanation: "raw",
                             location_flagged: false,
-                            matter: "illegal_entry",
-                            unit_scheme: "2024",
+                            matter: Matter::IllegalEntry,
+                            unit_scheme: Scheme::S2024,
                             commune_code: 30787,
                             district_code: Some(902),
                             province_code: Some(91),
-                            priority: "normal",
-                            priority_rank: 2,
+                            priority: Priority::Normal,
                             accept_due_at: now,
                             resolve_due_at: now,
                             search_text: content,

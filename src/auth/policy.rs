@@ -134,8 +134,8 @@ pub fn scope_covers(role: Role, scope: Scope, chain: &[UnitRef], holding_authori
 /// it was routed). `None`: not visible, to be answered like a missing tip.
 pub fn tip_visibility(
     caller: &Caller,
-    submitted_by_user: Option<&str>,
-    submitted_by_client: Option<&str>,
+    submitted_by_user: Option<Uuid>,
+    submitted_by_client: Option<Uuid>,
     chain: &[UnitRef],
     holding_authority: Uuid,
 ) -> Option<bool> {
@@ -143,10 +143,10 @@ pub fn tip_visibility(
         Principal::User(account) => {
             let staff =
                 account.role.is_staff() && scope_covers(account.role, account.scope, chain, Some(holding_authority));
-            let own = submitted_by_user == Some(account.id.to_string().as_str());
+            let own = submitted_by_user == Some(account.id);
             (own || staff).then_some(staff)
         }
-        Principal::Client(client) => (submitted_by_client == Some(client.id.to_string().as_str())).then_some(false),
+        Principal::Client(client) => (submitted_by_client == Some(client.id)).then_some(false),
     }
 }
 

@@ -17,44 +17,34 @@ const INSERT_CHUNK: usize = 500;
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = admin_units)]
 struct UnitRow {
-    scheme: String,
-    level: String,
+    scheme: Scheme,
+    level: Level,
     code: i32,
     name: String,
-    parent_level: Option<String>,
+    parent_level: Option<Level>,
     parent_code: Option<i32>,
 }
 
 #[derive(Insertable)]
 #[diesel(table_name = admin_units)]
 struct NewUnit<'a> {
-    scheme: &'a str,
-    level: &'a str,
+    scheme: Scheme,
+    level: Level,
     code: i32,
     name: &'a str,
     name_folded: String,
-    parent_level: Option<&'a str>,
+    parent_level: Option<Level>,
     parent_code: Option<i32>,
 }
 
-/// A stored unit reference, checked: the database should only hold valid ones.
-pub(super) fn unit_ref(scheme: &str, level: &str, code: i32) -> Result<UnitRef, DbError> {
-    match (Scheme::parse(scheme), Level::parse(level)) {
-        (Some(scheme), Some(level)) => Ok(UnitRef { scheme, level, code }),
-        _ => Err(DbError::broken(format!("stored unit {scheme}:{level}:{code} is not valid"))),
-    }
-}
-
-impl TryFrom<UnitRow> for AdminUnit {
-    type Error = DbError;
-
-    fn try_from(row: UnitRow) -> Result<Self, DbError> {
-        let unit = unit_ref(&row.scheme, &row.level, row.code)?;
+impl From<UnitRow> for AdminUnit {
+    fn from(row: UnitRow) -> Self {
+        let unit = UnitRef { scheme: row.scheme, level: row.level, code: row.code };
         let parent = match (row.parent_level, row.parent_code) {
-            (Some(level), Some(code)) => Some(unit_ref(&row.scheme, &level, code)?),
+            (Some(level), Some(code)) => Some(UnitRef { scheme: row.scheme, level, code }),
             _ => None,
         };
-        Ok(AdminUnit { unit, name: row.name, parent })
+        AdminUnit { unit, name: row.name, parent }
     }
 }
 
@@ -67,16 +57,16 @@ pub fn list(
 ) -> Result<Vec<AdminUnit>, DbError> {
     let mut query = dsl::admin_units.select(UnitRow::as_select()).into_boxed();
     if let Some(scheme) = filter.scheme {
-        query = query.filter(dsl::scheme.eq(scheme.as_str()));
+        query = query.filter(dsl::scheme.eq(scheme));
     }
     if let Some(level) = filter.level {
-        query = query.filter(dsl::level.eq(level.as_str()));
+        query = query.filter(dsl::level.eq(level));
     }
     if let Some(parent_code) = filter.parent_code {
         query = query.filter(dsl::parent_code.eq(parent_code));
     }
     if let Some(parent_level) = filter.parent_level {
-        query = query.filter(dsl::parent_level.eq(parent_level.as_str()));
+        query = query.filter(dsl::parent_level.eq(parent_level));
     }
     if let Some(text) = &filter.name_contains {
         let pattern = format!("%{}%", escape_like(&fold(text)));
@@ -91,13 +81,13 @@ pub fn list(
                 .or(dsl::scheme.eq(s).and(dsl::level.eq(l)).and(dsl::code.gt(after.code))),
         );
     }
-    query
+    Ok(query
         .order((dsl::scheme, dsl::level, dsl::code))
         .limit(limit)
         .load::<UnitRow>(conn)?
         .into_iter()
-        .map(AdminUnit::try_from)
-        .collect()
+        .map(AdminUnit::from)
+        .collect())
 }
 
 /// The units with `code`, in `scheme` (or any) at `level` (or any).
@@ -109,12 +99,12 @@ pub fn find_by_code(
 ) -> Result<Vec<AdminUnit>, DbError> {
     let mut query = dsl::admin_units.select(UnitRow::as_select()).filter(dsl::code.eq(code)).into_boxed();
     if let Some(scheme) = scheme {
-        query = query.filter(dsl::scheme.eq(scheme.as_str()));
+        query = query.filter(dsl::scheme.eq(scheme));
     }
     if let Some(level) = level {
-        query = query.filter(dsl::level.eq(level.as_str()));
+        query = query.filter(dsl::level.eq(level));
     }
-    query.load::<UnitRow>(conn)?.into_iter().map(AdminUnit::try_from).collect()
+    Ok(query.load::<UnitRow>(conn)?.into_iter().map(AdminUnit::from).collect())
 }
 
 /// One unit, if it exists.
@@ -145,8 +135,8 @@ pub fn is_empty(conn: &mut DbConnection) -> Result<bool, DbError> {
 /// Inserts new units and updates changed ones. `units` must come parents first. Units the
 /// database has and `units` lacks are kept: cases and jurisdictions may still refer to them.
 pub fn upsert(conn: &mut DbConnection, units: &[AdminUnit]) -> Result<UpsertCounts, DbError> {
-    let schemes: Vec<&str> = {
-        let mut s: Vec<&str> = units.iter().map(|u| u.unit.scheme.as_str()).collect();
+    let schemes: Vec<Scheme> = {
+        let mut s: Vec<Scheme> = units.iter().map(|u| u.unit.scheme).collect();
         s.sort_unstable();
         s.dedup();
         s
@@ -156,8 +146,11 @@ pub fn upsert(conn: &mut DbConnection, units: &[AdminUnit]) -> Result<UpsertCoun
         .filter(dsl::scheme.eq_any(&schemes))
         .load::<UnitRow>(conn)?
         .into_iter()
-        .map(|row| AdminUnit::try_from(row).map(|u| (u.unit, u)))
-        .collect::<Result<_, _>>()?;
+        .map(|row| {
+            let unit = AdminUnit::from(row);
+            (unit.unit, unit)
+        })
+        .collect();
 
     let mut counts = UpsertCounts::default();
     let mut new_units = Vec::new();
@@ -166,13 +159,12 @@ pub fn upsert(conn: &mut DbConnection, units: &[AdminUnit]) -> Result<UpsertCoun
             None => new_units.push(new_row(unit)),
             Some(known) if known == unit => counts.unchanged += 1,
             Some(_) => {
-                let target =
-                    dsl::admin_units.find((unit.unit.scheme.as_str(), unit.unit.level.as_str(), unit.unit.code));
+                let target = dsl::admin_units.find((unit.unit.scheme, unit.unit.level, unit.unit.code));
                 diesel::update(target)
                     .set((
                         dsl::name.eq(&unit.name),
                         dsl::name_folded.eq(fold(&unit.name)),
-                        dsl::parent_level.eq(unit.parent.map(|p| p.level.as_str())),
+                        dsl::parent_level.eq(unit.parent.map(|p| p.level)),
                         dsl::parent_code.eq(unit.parent.map(|p| p.code)),
                     ))
                     .execute(conn)?;
@@ -189,12 +181,12 @@ pub fn upsert(conn: &mut DbConnection, units: &[AdminUnit]) -> Result<UpsertCoun
 
 fn new_row(unit: &AdminUnit) -> NewUnit<'_> {
     NewUnit {
-        scheme: unit.unit.scheme.as_str(),
-        level: unit.unit.level.as_str(),
+        scheme: unit.unit.scheme,
+        level: unit.unit.level,
         code: unit.unit.code,
         name: &unit.name,
         name_folded: fold(&unit.name),
-        parent_level: unit.parent.map(|p| p.level.as_str()),
+        parent_level: unit.parent.map(|p| p.level),
         parent_code: unit.parent.map(|p| p.code),
     }
 }

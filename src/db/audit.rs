@@ -84,24 +84,26 @@ pub fn insert(conn: &mut DbConnection, event: &Event) -> Result<(), DbError> {
 
 /// Appends an event to an object's chain. Call it in the transaction that changes the
 /// object, after the object's row is locked (or written): that serializes the chain, and
-/// the unique (object, position) index refuses a fork if anything slips through.
+/// the unique (object, position) index refuses a fork if anything slips through. The id
+/// is the object's id as text (a UUID for most objects).
 pub fn append(
     conn: &mut DbConnection,
     object: ObjectType,
-    id: &str,
+    id: impl std::fmt::Display,
     origin: &Origin,
     action: &str,
     summary: serde_json::Value,
     at: NaiveDateTime,
 ) -> Result<(), DbError> {
+    let id = id.to_string();
     let head: Option<(i64, String)> = audit_events::table
         .select((audit_events::position, audit_events::hash))
-        .filter(audit_events::object_type.eq(object.as_str()))
-        .filter(audit_events::object_id.eq(id))
+        .filter(audit_events::object_type.eq(object))
+        .filter(audit_events::object_id.eq(&id))
         .order(audit_events::position.desc())
         .first(conn)
         .optional()?;
-    let mut event = first_event(object, id, origin, action, summary.to_string(), at);
+    let mut event = first_event(object, &id, origin, action, summary.to_string(), at);
     if let Some((position, hash)) = head {
         event.position = position + 1;
         event.prev_hash = Some(hash);
@@ -110,11 +112,15 @@ pub fn append(
 }
 
 /// One object's events, oldest first.
-pub fn for_object(conn: &mut DbConnection, object: ObjectType, id: &str) -> Result<Vec<Stored>, DbError> {
+pub fn for_object(
+    conn: &mut DbConnection,
+    object: ObjectType,
+    id: impl std::fmt::Display,
+) -> Result<Vec<Stored>, DbError> {
     Ok(audit_events::table
         .select(columns!())
-        .filter(audit_events::object_type.eq(object.as_str()))
-        .filter(audit_events::object_id.eq(id))
+        .filter(audit_events::object_type.eq(object))
+        .filter(audit_events::object_id.eq(id.to_string()))
         .order(audit_events::position)
         .load::<Row>(conn)?
         .into_iter()

@@ -8,7 +8,7 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::DbError;
-use super::admin_units::unit_ref;
+use super::column_types::Id;
 use super::schema::{admin_units, authorities, authority_units};
 use super::{DbConnection, UpsertCounts, on_backend};
 use crate::domain::admin_unit::{AdminUnit, Level, Scheme, UnitRef};
@@ -19,26 +19,26 @@ use crate::domain::text::{escape_like, fold};
 const INSERT_CHUNK: usize = 500;
 
 /// (authority id, scheme, level, code, name, parent level, parent code)
-type JurisdictionUnit = (String, String, String, i32, String, Option<String>, Option<i32>);
+type JurisdictionUnit = (Uuid, Scheme, Level, i32, String, Option<Level>, Option<i32>);
 
 #[derive(Queryable, Selectable, Insertable)]
 #[diesel(table_name = authorities)]
 struct AuthorityRow {
-    id: String,
+    id: Id,
     code: String,
     name: String,
     name_folded: String,
-    kind: String,
+    kind: AuthorityKind,
     created_at: NaiveDateTime,
     updated_at: NaiveDateTime,
 }
 
 #[derive(Insertable)]
 #[diesel(table_name = authority_units)]
-struct JurisdictionRow<'a> {
-    authority_id: &'a str,
-    unit_scheme: &'static str,
-    unit_level: &'static str,
+struct JurisdictionRow {
+    authority_id: Id,
+    unit_scheme: Scheme,
+    unit_level: Level,
     unit_code: i32,
 }
 
@@ -75,21 +75,21 @@ pub fn list(
     let mut query = authorities::table.select(AuthorityRow::as_select()).into_boxed();
     if let Some(units) = &filter.covering_any {
         let ids = authority_ids_covering(conn, units)?;
-        query = query.filter(authorities::id.eq_any(ids));
+        query = query.filter(authorities::id.eq_any(ids.into_iter().map(Id)));
     }
     if filter.jurisdiction_scheme.is_some() || filter.jurisdiction_level.is_some() {
         let mut units = authority_units::table.select(authority_units::authority_id).distinct().into_boxed();
         if let Some(scheme) = filter.jurisdiction_scheme {
-            units = units.filter(authority_units::unit_scheme.eq(scheme.as_str()));
+            units = units.filter(authority_units::unit_scheme.eq(scheme));
         }
         if let Some(level) = filter.jurisdiction_level {
-            units = units.filter(authority_units::unit_level.eq(level.as_str()));
+            units = units.filter(authority_units::unit_level.eq(level));
         }
-        let ids: Vec<String> = units.load(conn)?;
-        query = query.filter(authorities::id.eq_any(ids));
+        let ids: Vec<Uuid> = units.load(conn)?;
+        query = query.filter(authorities::id.eq_any(ids.into_iter().map(Id)));
     }
     if let Some(kind) = filter.kind {
-        query = query.filter(authorities::kind.eq(kind.as_str()));
+        query = query.filter(authorities::kind.eq(kind));
     }
     if let Some(text) = &filter.name_contains {
         let pattern = format!("%{}%", escape_like(&fold(text)));
@@ -106,18 +106,18 @@ pub fn list(
 pub fn find(conn: &mut DbConnection, id: Uuid) -> Result<Option<Authority>, DbError> {
     let rows = authorities::table
         .select(AuthorityRow::as_select())
-        .filter(authorities::id.eq(id.to_string()))
+        .filter(authorities::id.eq(Id(id)))
         .load::<AuthorityRow>(conn)?;
     Ok(with_jurisdictions(conn, rows)?.into_iter().next())
 }
 
-fn authority_ids_covering(conn: &mut DbConnection, units: &[UnitRef]) -> Result<Vec<String>, DbError> {
+fn authority_ids_covering(conn: &mut DbConnection, units: &[UnitRef]) -> Result<Vec<Uuid>, DbError> {
     if units.is_empty() {
         return Ok(Vec::new());
     }
     // One fixed statement (codes as a list, units matched here): PostgreSQL prepares it once.
     let codes: Vec<i32> = units.iter().map(|u| u.code).collect();
-    let rows: Vec<(String, String, String, i32)> = authority_units::table
+    let rows: Vec<(Uuid, Scheme, Level, i32)> = authority_units::table
         .select((
             authority_units::authority_id,
             authority_units::unit_scheme,
@@ -126,11 +126,9 @@ fn authority_ids_covering(conn: &mut DbConnection, units: &[UnitRef]) -> Result<
         ))
         .filter(authority_units::unit_code.eq_any(codes))
         .load(conn)?;
-    let mut ids: Vec<String> = rows
+    let mut ids: Vec<Uuid> = rows
         .into_iter()
-        .filter(|(_, scheme, level, code)| {
-            units.iter().any(|u| u.scheme.as_str() == scheme && u.level.as_str() == level && u.code == *code)
-        })
+        .filter(|(_, scheme, level, code)| units.contains(&UnitRef { scheme: *scheme, level: *level, code: *code }))
         .map(|(id, ..)| id)
         .collect();
     ids.sort();
@@ -139,7 +137,7 @@ fn authority_ids_covering(conn: &mut DbConnection, units: &[UnitRef]) -> Result<
 }
 
 fn with_jurisdictions(conn: &mut DbConnection, rows: Vec<AuthorityRow>) -> Result<Vec<Authority>, DbError> {
-    let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
+    let ids: Vec<Id> = rows.iter().map(|r| r.id).collect();
     let units: Vec<JurisdictionUnit> = authority_units::table
         .inner_join(
             admin_units::table.on(admin_units::scheme
@@ -159,31 +157,27 @@ fn with_jurisdictions(conn: &mut DbConnection, rows: Vec<AuthorityRow>) -> Resul
         ))
         .order((authority_units::unit_scheme, authority_units::unit_level, authority_units::unit_code))
         .load(conn)?;
-    let mut by_authority: HashMap<String, Vec<AdminUnit>> = HashMap::new();
+    let mut by_authority: HashMap<Uuid, Vec<AdminUnit>> = HashMap::new();
     for (authority_id, scheme, level, code, name, parent_level, parent_code) in units {
-        let unit = unit_ref(&scheme, &level, code)?;
+        let unit = UnitRef { scheme, level, code };
         let parent = match (parent_level, parent_code) {
-            (Some(l), Some(c)) => Some(unit_ref(&scheme, &l, c)?),
+            (Some(level), Some(code)) => Some(UnitRef { scheme, level, code }),
             _ => None,
         };
         by_authority.entry(authority_id).or_default().push(AdminUnit { unit, name, parent });
     }
-    rows.into_iter()
-        .map(|row| {
-            let id = Uuid::parse_str(&row.id).map_err(|_| DbError::broken("stored authority id is not a UUID"))?;
-            let kind =
-                AuthorityKind::parse(&row.kind).ok_or_else(|| DbError::broken("stored authority kind is unknown"))?;
-            Ok(Authority {
-                id,
-                jurisdiction: by_authority.remove(&row.id).unwrap_or_default(),
-                code: row.code,
-                name: row.name,
-                kind,
-                created_at: row.created_at,
-                updated_at: row.updated_at,
-            })
+    Ok(rows
+        .into_iter()
+        .map(|row| Authority {
+            id: row.id.0,
+            jurisdiction: by_authority.remove(&row.id.0).unwrap_or_default(),
+            code: row.code,
+            name: row.name,
+            kind: row.kind,
+            created_at: row.created_at,
+            updated_at: row.updated_at,
         })
-        .collect()
+        .collect())
 }
 
 /// Creates authorities that are new (by code) and updates those that changed, replacing
@@ -210,14 +204,14 @@ pub fn upsert(
     for input in inputs {
         match existing.get(&input.code) {
             None => {
-                let id = Uuid::now_v7().to_string();
-                new_ids.push((id.clone(), input));
+                let id = Uuid::now_v7();
+                new_ids.push((id, input));
                 new_rows.push(AuthorityRow {
-                    id,
+                    id: Id(id),
                     code: input.code.clone(),
                     name: input.name.clone(),
                     name_folded: search_key(&input.code, &input.name),
-                    kind: input.kind.as_str().to_owned(),
+                    kind: input.kind,
                     created_at: now,
                     updated_at: now,
                 });
@@ -228,21 +222,22 @@ pub fn upsert(
                     counts.unchanged += 1;
                     continue;
                 }
-                let id = known.id.to_string();
-                diesel::update(authorities::table.find(&id))
+                let id = known.id;
+                diesel::update(authorities::table.find(Id(id)))
                     .set((
                         authorities::name.eq(&input.name),
                         authorities::name_folded.eq(search_key(&input.code, &input.name)),
-                        authorities::kind.eq(input.kind.as_str()),
+                        authorities::kind.eq(input.kind),
                         authorities::updated_at.eq(now),
                     ))
                     .execute(conn)?;
-                diesel::delete(authority_units::table.filter(authority_units::authority_id.eq(&id))).execute(conn)?;
-                insert_jurisdiction(conn, &id, &input.units)?;
+                diesel::delete(authority_units::table.filter(authority_units::authority_id.eq(Id(id))))
+                    .execute(conn)?;
+                insert_jurisdiction(conn, id, &input.units)?;
                 let before =
                     json!({"name": known.name, "kind": known.kind.as_str(), "units": unit_names(&known_units)});
                 let summary = json!({"before": before, "after": state_of(input)});
-                super::audit::append(conn, ObjectType::Authority, &id, origin, "authority.changed", summary, now)?;
+                super::audit::append(conn, ObjectType::Authority, id, origin, "authority.changed", summary, now)?;
                 counts.updated += 1;
             }
         }
@@ -250,15 +245,15 @@ pub fn upsert(
     for chunk in new_rows.chunks(INSERT_CHUNK) {
         on_backend!(conn, |c| diesel::insert_into(authorities::table).values(chunk).execute(c))?;
     }
-    let jurisdiction: Vec<JurisdictionRow<'_>> =
-        new_ids.iter().flat_map(|(id, input)| input.units.iter().map(move |u| jurisdiction_row(id, u))).collect();
+    let jurisdiction: Vec<JurisdictionRow> =
+        new_ids.iter().flat_map(|(id, input)| input.units.iter().map(move |u| jurisdiction_row(*id, u))).collect();
     for chunk in jurisdiction.chunks(INSERT_CHUNK) {
         on_backend!(conn, |c| diesel::insert_into(authority_units::table).values(chunk).execute(c))?;
     }
     for (id, input) in &new_ids {
         let event = super::audit::first_event(
             ObjectType::Authority,
-            id,
+            &id.to_string(),
             origin,
             "authority.created",
             state_of(input).to_string(),
@@ -279,19 +274,14 @@ fn unit_names(units: &BTreeSet<UnitRef>) -> Vec<String> {
     units.iter().map(ToString::to_string).collect()
 }
 
-fn insert_jurisdiction(conn: &mut DbConnection, id: &str, units: &BTreeSet<UnitRef>) -> Result<(), DbError> {
-    let rows: Vec<JurisdictionRow<'_>> = units.iter().map(|u| jurisdiction_row(id, u)).collect();
+fn insert_jurisdiction(conn: &mut DbConnection, id: Uuid, units: &BTreeSet<UnitRef>) -> Result<(), DbError> {
+    let rows: Vec<JurisdictionRow> = units.iter().map(|u| jurisdiction_row(id, u)).collect();
     on_backend!(conn, |c| diesel::insert_into(authority_units::table).values(&rows).execute(c))?;
     Ok(())
 }
 
-fn jurisdiction_row<'a>(id: &'a str, unit: &UnitRef) -> JurisdictionRow<'a> {
-    JurisdictionRow {
-        authority_id: id,
-        unit_scheme: unit.scheme.as_str(),
-        unit_level: unit.level.as_str(),
-        unit_code: unit.code,
-    }
+fn jurisdiction_row(id: Uuid, unit: &UnitRef) -> JurisdictionRow {
+    JurisdictionRow { authority_id: Id(id), unit_scheme: unit.scheme, unit_level: unit.level, unit_code: unit.code }
 }
 
 /// One authority by code.
@@ -314,25 +304,19 @@ pub fn first_holder(
     if ids.is_empty() {
         return Ok(None);
     }
-    let row: Option<(String, String, String)> = authorities::table
+    Ok(authorities::table
         .select((authorities::id, authorities::code, authorities::name))
-        .filter(authorities::id.eq_any(ids))
-        .filter(authorities::kind.eq(kind.as_str()))
+        .filter(authorities::id.eq_any(ids.into_iter().map(Id)))
+        .filter(authorities::kind.eq(kind))
         .order(authorities::code)
         .first(conn)
-        .optional()?;
-    row.map(|(id, code, name)| {
-        Uuid::parse_str(&id)
-            .map(|id| (id, code, name))
-            .map_err(|_| DbError::broken("stored authority id is not a UUID"))
-    })
-    .transpose()
+        .optional()?)
 }
 
 /// The names of authorities, by id (one query for a page of cases).
-pub fn names(conn: &mut DbConnection, ids: &[String]) -> Result<Vec<(String, String)>, DbError> {
+pub fn names(conn: &mut DbConnection, ids: &[Uuid]) -> Result<Vec<(Uuid, String)>, DbError> {
     Ok(authorities::table
         .select((authorities::id, authorities::name))
-        .filter(authorities::id.eq_any(ids))
+        .filter(authorities::id.eq_any(ids.iter().copied().map(Id)))
         .load(conn)?)
 }

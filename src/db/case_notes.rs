@@ -6,13 +6,14 @@ use uuid::Uuid;
 
 use super::DbConnection;
 use super::DbError;
+use super::column_types::Id;
 use super::schema::{case_notes, users};
 
 /// An internal note.
 #[derive(Debug, Clone)]
 pub struct Note {
-    pub id: String,
-    pub author_id: String,
+    pub id: Uuid,
+    pub author_id: Uuid,
     pub author_name: Option<String>,
     pub body: String,
     pub created_at: NaiveDateTime,
@@ -21,7 +22,7 @@ pub struct Note {
 /// Adds a note.
 pub fn add_note(
     conn: &mut DbConnection,
-    case_id: &str,
+    case_id: Uuid,
     author_id: Uuid,
     body: &str,
     at: NaiveDateTime,
@@ -29,9 +30,9 @@ pub fn add_note(
     let id = Uuid::now_v7();
     diesel::insert_into(case_notes::table)
         .values((
-            case_notes::id.eq(id.to_string()),
-            case_notes::case_id.eq(case_id),
-            case_notes::author_id.eq(author_id.to_string()),
+            case_notes::id.eq(Id(id)),
+            case_notes::case_id.eq(Id(case_id)),
+            case_notes::author_id.eq(Id(author_id)),
             case_notes::body.eq(body),
             case_notes::created_at.eq(at),
         ))
@@ -40,11 +41,11 @@ pub fn add_note(
 }
 
 /// The notes of a case, oldest first.
-pub fn notes_of(conn: &mut DbConnection, case_id: &str) -> Result<Vec<Note>, DbError> {
-    let rows: Vec<(String, String, Option<String>, String, NaiveDateTime)> = case_notes::table
+pub fn notes_of(conn: &mut DbConnection, case_id: Uuid) -> Result<Vec<Note>, DbError> {
+    let rows: Vec<(Uuid, Uuid, Option<String>, String, NaiveDateTime)> = case_notes::table
         .inner_join(users::table.on(users::id.eq(case_notes::author_id)))
         .select((case_notes::id, case_notes::author_id, users::display_name, case_notes::body, case_notes::created_at))
-        .filter(case_notes::case_id.eq(case_id))
+        .filter(case_notes::case_id.eq(Id(case_id)))
         .order(case_notes::id)
         .load(conn)?;
     Ok(rows

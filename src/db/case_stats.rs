@@ -2,18 +2,21 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use uuid::Uuid;
 
 use super::DbConnection;
 use super::DbError;
 use super::schema::cases;
 use super::work_list::{Jurisdiction, opened_before, opened_since, within_jurisdiction};
+use crate::domain::admin_unit::Scheme;
+use crate::domain::case::Status;
 
 /// What case statistics need of one case.
 #[derive(Debug, Clone, Queryable)]
 pub struct StatsRow {
-    pub authority_id: String,
-    pub status: String,
-    pub unit_scheme: Option<String>,
+    pub authority_id: Uuid,
+    pub status: Status,
+    pub unit_scheme: Option<Scheme>,
     pub district_code: Option<i32>,
     pub commune_code: Option<i32>,
     pub created_at: NaiveDateTime,

@@ -7,28 +7,31 @@ use uuid::Uuid;
 
 use super::DbConnection;
 use super::DbError;
+use super::column_types::Id;
 use super::schema::{cases, reports};
-use crate::domain::case::Status;
+use crate::domain::admin_unit::Scheme;
+use crate::domain::case::{Priority, Status};
+use crate::domain::report::Matter;
 
 /// What a work list shows of a case: fewer columns than a whole [`CaseRow`], because
 /// every column of 50 cases is decoded on each page.
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = cases)]
 pub struct SummaryRow {
-    pub id: String,
-    pub authority_id: String,
-    pub status: String,
+    pub id: Uuid,
+    pub authority_id: Uuid,
+    pub status: Status,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub reference: Option<String>,
-    pub matter: Option<String>,
-    pub unit_scheme: Option<String>,
+    pub matter: Option<Matter>,
+    pub unit_scheme: Option<Scheme>,
     pub commune_code: Option<i32>,
     pub district_code: Option<i32>,
     pub province_code: Option<i32>,
-    pub priority: String,
+    pub priority: Priority,
     pub priority_rank: i32,
-    pub assignee_id: Option<String>,
+    pub assignee_id: Option<Uuid>,
     pub outcome: Option<String>,
     pub version: i64,
     pub accept_due_at: Option<NaiveDateTime>,
@@ -43,12 +46,12 @@ pub struct SummaryRow {
 pub struct CaseRow {
     #[diesel(embed)]
     pub summary: SummaryRow,
-    pub routing_rule_id: Option<String>,
+    pub routing_rule_id: Option<Uuid>,
     pub routing_explanation: String,
     pub location_flagged: bool,
     pub accepted_at: Option<NaiveDateTime>,
     pub resolved_at: Option<NaiveDateTime>,
-    pub merged_into: Option<String>,
+    pub merged_into: Option<Uuid>,
 }
 
 impl std::ops::Deref for CaseRow {
@@ -61,7 +64,7 @@ impl std::ops::Deref for CaseRow {
 
 /// One case.
 pub fn find(conn: &mut DbConnection, id: Uuid) -> Result<Option<CaseRow>, DbError> {
-    Ok(cases::table.select(CaseRow::as_select()).filter(cases::id.eq(id.to_string())).first(conn).optional()?)
+    Ok(cases::table.select(CaseRow::as_select()).filter(cases::id.eq(Id(id))).first(conn).optional()?)
 }
 
 /// One case, locked until the transaction ends (PostgreSQL: `FOR UPDATE`; SQLite's
@@ -70,7 +73,7 @@ pub fn lock(conn: &mut DbConnection, id: Uuid) -> Result<Option<CaseRow>, DbErro
     match conn {
         DbConnection::Postgres(pg) => Ok(cases::table
             .select(CaseRow::as_select())
-            .filter(cases::id.eq(id.to_string()))
+            .filter(cases::id.eq(Id(id)))
             .for_update()
             .first(pg)
             .optional()?),
@@ -81,31 +84,31 @@ pub fn lock(conn: &mut DbConnection, id: Uuid) -> Result<Option<CaseRow>, DbErro
 /// What a change sets, beside the version and the time.
 #[derive(Debug, Default, Clone)]
 pub struct Change {
-    pub status: Option<String>,
+    pub status: Option<Status>,
     pub outcome: Option<Option<String>>,
-    pub priority: Option<(String, i32)>,
-    pub assignee_id: Option<Option<String>>,
-    pub authority_id: Option<String>,
+    pub priority: Option<Priority>,
+    pub assignee_id: Option<Option<Uuid>>,
+    pub authority_id: Option<Uuid>,
     pub accepted_at: Option<NaiveDateTime>,
     pub resolved_at: Option<Option<NaiveDateTime>>,
     pub due: Option<(NaiveDateTime, NaiveDateTime)>,
-    pub merged_into: Option<String>,
+    pub merged_into: Option<Uuid>,
 }
 
 #[derive(AsChangeset)]
 #[diesel(table_name = cases)]
 struct ChangeSet {
-    status: Option<String>,
+    status: Option<Status>,
     outcome: Option<Option<String>>,
-    priority: Option<String>,
+    priority: Option<Priority>,
     priority_rank: Option<i32>,
-    assignee_id: Option<Option<String>>,
-    authority_id: Option<String>,
+    assignee_id: Option<Option<Id>>,
+    authority_id: Option<Id>,
     accepted_at: Option<NaiveDateTime>,
     resolved_at: Option<Option<NaiveDateTime>>,
     accept_due_at: Option<NaiveDateTime>,
     resolve_due_at: Option<NaiveDateTime>,
-    merged_into: Option<String>,
+    merged_into: Option<Id>,
     version: i64,
     updated_at: NaiveDateTime,
 }
@@ -113,7 +116,7 @@ struct ChangeSet {
 /// Applies a change to a case locked at `version`; the version goes up by one.
 pub fn apply(
     conn: &mut DbConnection,
-    id: &str,
+    id: Uuid,
     version: i64,
     change: Change,
     at: NaiveDateTime,
@@ -121,19 +124,19 @@ pub fn apply(
     let set = ChangeSet {
         status: change.status,
         outcome: change.outcome,
-        priority: change.priority.as_ref().map(|p| p.0.clone()),
-        priority_rank: change.priority.map(|p| p.1),
-        assignee_id: change.assignee_id,
-        authority_id: change.authority_id,
+        priority: change.priority,
+        priority_rank: change.priority.map(Priority::rank),
+        assignee_id: change.assignee_id.map(|a| a.map(Id)),
+        authority_id: change.authority_id.map(Id),
         accepted_at: change.accepted_at,
         resolved_at: change.resolved_at,
         accept_due_at: change.due.map(|d| d.0),
         resolve_due_at: change.due.map(|d| d.1),
-        merged_into: change.merged_into,
+        merged_into: change.merged_into.map(Id),
         version: version + 1,
         updated_at: at,
     };
-    let updated = diesel::update(cases::table.filter(cases::id.eq(id)).filter(cases::version.eq(version)))
+    let updated = diesel::update(cases::table.filter(cases::id.eq(Id(id))).filter(cases::version.eq(version)))
         .set(&set)
         .execute(conn)?;
     if updated != 1 {
@@ -144,18 +147,16 @@ pub fn apply(
 
 /// Open cases past a deadline that may still need escalating (checked one by one under
 /// their lock, see `domain::case::missed_deadline`), oldest first.
-pub fn escalation_candidates(conn: &mut DbConnection, now: NaiveDateTime, limit: i64) -> Result<Vec<String>, DbError> {
+pub fn escalation_candidates(conn: &mut DbConnection, now: NaiveDateTime, limit: i64) -> Result<Vec<Uuid>, DbError> {
     Ok(cases::table
         .select(cases::id)
         .filter(
-            cases::status
-                .eq(Status::New.as_str())
-                .and(cases::accept_due_at.lt(now))
-                .and(cases::escalated_at.is_null())
-                .or(cases::status
-                    .eq_any(Status::OPEN.map(Status::as_str))
+            cases::status.eq(Status::New).and(cases::accept_due_at.lt(now)).and(cases::escalated_at.is_null()).or(
+                cases::status
+                    .eq_any(Status::OPEN)
                     .and(cases::resolve_due_at.lt(now))
-                    .and(cases::escalated_at.is_null().or(cases::escalated_at.lt(cases::resolve_due_at.nullable())))),
+                    .and(cases::escalated_at.is_null().or(cases::escalated_at.lt(cases::resolve_due_at.nullable()))),
+            ),
         )
         .order(cases::id)
         .limit(limit)
@@ -164,26 +165,26 @@ pub fn escalation_candidates(conn: &mut DbConnection, now: NaiveDateTime, limit:
 
 /// Marks a locked case escalated. Not a change officers make: the version stays, so no
 /// one's `If-Match` goes stale because a deadline passed.
-pub fn mark_escalated(conn: &mut DbConnection, id: &str, at: NaiveDateTime) -> Result<(), DbError> {
-    diesel::update(cases::table.find(id)).set(cases::escalated_at.eq(at)).execute(conn)?;
+pub fn mark_escalated(conn: &mut DbConnection, id: Uuid, at: NaiveDateTime) -> Result<(), DbError> {
+    diesel::update(cases::table.find(Id(id))).set(cases::escalated_at.eq(at)).execute(conn)?;
     Ok(())
 }
 
 /// A tip of a case.
 #[derive(Debug, Clone)]
 pub struct CaseReport {
-    pub id: String,
+    pub id: Uuid,
     pub reference: String,
-    pub matter: String,
+    pub matter: Matter,
     pub content: String,
     pub created_at: NaiveDateTime,
     pub has_contact: bool,
 }
 
 /// The tips of a case, oldest first.
-pub fn reports_of(conn: &mut DbConnection, case_id: &str) -> Result<Vec<CaseReport>, DbError> {
+pub fn reports_of(conn: &mut DbConnection, case_id: Uuid) -> Result<Vec<CaseReport>, DbError> {
     use super::schema::reporter_contacts;
-    let rows: Vec<(String, String, String, String, NaiveDateTime, Option<String>)> = reports::table
+    let rows: Vec<(Uuid, String, Matter, String, NaiveDateTime, Option<Uuid>)> = reports::table
         .left_join(reporter_contacts::table.on(reporter_contacts::report_id.eq(reports::id)))
         .select((
             reports::id,
@@ -193,7 +194,7 @@ pub fn reports_of(conn: &mut DbConnection, case_id: &str) -> Result<Vec<CaseRepo
             reports::created_at,
             reporter_contacts::report_id.nullable(),
         ))
-        .filter(reports::case_id.eq(case_id))
+        .filter(reports::case_id.eq(Id(case_id)))
         .order(reports::id)
         .load(conn)?;
     Ok(rows
@@ -210,8 +211,10 @@ pub fn reports_of(conn: &mut DbConnection, case_id: &str) -> Result<Vec<CaseRepo
 }
 
 /// Moves every tip of `from` to `into` (a merge).
-pub fn move_reports(conn: &mut DbConnection, from: &str, into: &str) -> Result<usize, DbError> {
-    Ok(diesel::update(reports::table.filter(reports::case_id.eq(from))).set(reports::case_id.eq(into)).execute(conn)?)
+pub fn move_reports(conn: &mut DbConnection, from: Uuid, into: Uuid) -> Result<usize, DbError> {
+    Ok(diesel::update(reports::table.filter(reports::case_id.eq(Id(from))))
+        .set(reports::case_id.eq(Id(into)))
+        .execute(conn)?)
 }
 
 /// How many cases there are.

@@ -23,8 +23,8 @@ pub struct CommuneBox {
 
 #[derive(Insertable)]
 #[diesel(table_name = commune_boxes)]
-struct NewBox<'a> {
-    scheme: &'a str,
+struct NewBox {
+    scheme: Scheme,
     code: i32,
     lat_e6: i64,
     lon_e6: i64,
@@ -54,16 +54,16 @@ const COLUMNS: (
 
 /// Whether the scheme has no boxes yet.
 pub fn is_empty(conn: &mut DbConnection, scheme: Scheme) -> Result<bool, DbError> {
-    let count: i64 = commune_boxes::table.filter(commune_boxes::scheme.eq(scheme.as_str())).count().get_result(conn)?;
+    let count: i64 = commune_boxes::table.filter(commune_boxes::scheme.eq(scheme)).count().get_result(conn)?;
     Ok(count == 0)
 }
 
 /// Stores boxes (of communes that exist in `scheme`).
 pub fn insert_all(conn: &mut DbConnection, scheme: Scheme, boxes: &[CommuneBox]) -> Result<usize, DbError> {
-    let rows: Vec<NewBox<'_>> = boxes
+    let rows: Vec<NewBox> = boxes
         .iter()
         .map(|b| NewBox {
-            scheme: scheme.as_str(),
+            scheme,
             code: b.code,
             lat_e6: b.lat_e6,
             lon_e6: b.lon_e6,
@@ -83,7 +83,7 @@ pub fn insert_all(conn: &mut DbConnection, scheme: Scheme, boxes: &[CommuneBox])
 pub fn holding(conn: &mut DbConnection, scheme: Scheme, lat_e6: i64, lon_e6: i64) -> Result<Vec<CommuneBox>, DbError> {
     Ok(commune_boxes::table
         .select(COLUMNS)
-        .filter(commune_boxes::scheme.eq(scheme.as_str()))
+        .filter(commune_boxes::scheme.eq(scheme))
         .filter(commune_boxes::min_lat_e6.le(lat_e6).and(commune_boxes::max_lat_e6.ge(lat_e6)))
         .filter(commune_boxes::min_lon_e6.le(lon_e6).and(commune_boxes::max_lon_e6.ge(lon_e6)))
         .load::<CommuneBox>(conn)?)
@@ -93,7 +93,7 @@ pub fn holding(conn: &mut DbConnection, scheme: Scheme, lat_e6: i64, lon_e6: i64
 pub fn find(conn: &mut DbConnection, scheme: Scheme, code: i32) -> Result<Option<CommuneBox>, DbError> {
     Ok(commune_boxes::table
         .select(COLUMNS)
-        .filter(commune_boxes::scheme.eq(scheme.as_str()).and(commune_boxes::code.eq(code)))
+        .filter(commune_boxes::scheme.eq(scheme).and(commune_boxes::code.eq(code)))
         .first::<CommuneBox>(conn)
         .optional()?)
 }

@@ -8,6 +8,7 @@ pub mod case_notes;
 pub mod case_stats;
 pub mod cases;
 pub mod clients;
+pub mod column_types;
 pub mod commune_boxes;
 pub mod duplicates;
 pub mod error;

@@ -6,8 +6,12 @@ use uuid::Uuid;
 
 use super::DbConnection;
 use super::DbError;
+use super::column_types::{Id, UuidText};
 use super::schema::{cases, report_messages, reporter_contacts, reports};
+use crate::domain::admin_unit::Scheme;
 use crate::domain::audit::Event;
+use crate::domain::case::{Priority, Status};
+use crate::domain::report::Matter;
 
 /// A new case, routed, with where it lies and when it is due.
 pub struct NewCase<'a> {
@@ -16,13 +20,12 @@ pub struct NewCase<'a> {
     pub rule_id: Option<Uuid>,
     pub explanation: &'a str,
     pub location_flagged: bool,
-    pub matter: &'a str,
-    pub unit_scheme: &'a str,
+    pub matter: Matter,
+    pub unit_scheme: Scheme,
     pub commune_code: i32,
     pub district_code: Option<i32>,
     pub province_code: Option<i32>,
-    pub priority: &'a str,
-    pub priority_rank: i32,
+    pub priority: Priority,
     pub accept_due_at: NaiveDateTime,
     pub resolve_due_at: NaiveDateTime,
     pub search_text: &'a str,
@@ -92,22 +95,22 @@ pub fn open_case(
     }
     diesel::insert_into(cases::table)
         .values((
-            cases::id.eq(case.id.to_string()),
-            cases::authority_id.eq(case.authority_id.to_string()),
-            cases::status.eq("new"),
-            cases::routing_rule_id.eq(case.rule_id.map(|r| r.to_string())),
+            cases::id.eq(Id(case.id)),
+            cases::authority_id.eq(Id(case.authority_id)),
+            cases::status.eq(Status::New),
+            cases::routing_rule_id.eq(case.rule_id.map(Id)),
             cases::routing_explanation.eq(case.explanation),
             cases::location_flagged.eq(case.location_flagged),
             cases::created_at.eq(now),
             cases::updated_at.eq(now),
             cases::reference.eq(report.reference),
-            cases::matter.eq(case.matter),
-            cases::unit_scheme.eq(case.unit_scheme),
+            cases::matter.eq(Some(case.matter)),
+            cases::unit_scheme.eq(Some(case.unit_scheme)),
             cases::commune_code.eq(case.commune_code),
             cases::district_code.eq(case.district_code),
             cases::province_code.eq(case.province_code),
             cases::priority.eq(case.priority),
-            cases::priority_rank.eq(case.priority_rank),
+            cases::priority_rank.eq(case.priority.rank()),
             cases::accept_due_at.eq(case.accept_due_at),
             cases::resolve_due_at.eq(case.resolve_due_at),
             cases::search_text.eq(case.search_text),
@@ -115,9 +118,9 @@ pub fn open_case(
         .execute(conn)?;
     diesel::insert_into(reports::table)
         .values((
-            reports::id.eq(report.id.to_string()),
+            reports::id.eq(Id(report.id)),
             reports::reference.eq(report.reference),
-            reports::case_id.eq(case.id.to_string()),
+            reports::case_id.eq(Id(case.id)),
             reports::matter.eq(case.matter),
             reports::unit_scheme.eq(case.unit_scheme),
             reports::unit_code.eq(case.commune_code),
@@ -126,15 +129,15 @@ pub fn open_case(
             reports::identity_mode.eq(report.identity_mode),
             reports::content.eq(report.content),
             reports::receipt_hash.eq(report.receipt_hash),
-            reports::submitted_by_user.eq(report.submitted_by_user.map(|u| u.to_string())),
-            reports::submitted_by_client.eq(report.submitted_by_client.map(|c| c.to_string())),
+            reports::submitted_by_user.eq(report.submitted_by_user.map(Id)),
+            reports::submitted_by_client.eq(report.submitted_by_client.map(Id)),
             reports::created_at.eq(now),
         ))
         .execute(conn)?;
     if !contact.is_empty() {
         diesel::insert_into(reporter_contacts::table)
             .values((
-                reporter_contacts::report_id.eq(report.id.to_string()),
+                reporter_contacts::report_id.eq(Id(report.id)),
                 reporter_contacts::name_sealed.eq(&contact.name),
                 reporter_contacts::phone_sealed.eq(&contact.phone),
                 reporter_contacts::acting_as_sealed.eq(&contact.acting_as),
@@ -157,18 +160,12 @@ fn open_case_in_one_statement(
     contact: &SealedContact,
     opened: &Event,
 ) -> Result<Opened, DbError> {
-    let id = |u: Option<Uuid>| u.map(|u| u.to_string());
     let statement = OpenCase {
         case,
         report,
         contact,
         opened,
-        case_id: case.id.to_string(),
-        authority_id: case.authority_id.to_string(),
-        rule_id: id(case.rule_id),
-        report_id: report.id.to_string(),
-        user: id(report.submitted_by_user),
-        client: id(report.submitted_by_client),
+        priority_rank: case.priority.rank(),
         hash: opened.hash(),
         has_contact: !contact.is_empty(),
     };
@@ -188,12 +185,7 @@ struct OpenCase<'a> {
     report: &'a NewReport<'a>,
     contact: &'a SealedContact,
     opened: &'a Event,
-    case_id: String,
-    authority_id: String,
-    rule_id: Option<String>,
-    report_id: String,
-    user: Option<String>,
-    client: Option<String>,
+    priority_rank: i32,
     hash: String,
     has_contact: bool,
 }
@@ -238,10 +230,11 @@ impl diesel::query_builder::QueryFragment<diesel::pg::Pg> for OpenCase<'_> {
              SELECT ",
         );
         binds!(out;
-            Text => &self.report_id, Text => &r.reference, Text => &self.case_id, Text => &c.matter,
+            UuidText => &r.id, Text => &r.reference, UuidText => &c.id, Text => &c.matter,
             Text => &c.unit_scheme, Integer => &c.commune_code, Timestamp => &r.observed_from,
             Timestamp => &r.observed_to, Text => &r.identity_mode, Text => &r.content,
-            Nullable<Text> => &r.receipt_hash, Nullable<Text> => &self.user, Nullable<Text> => &self.client,
+            Nullable<Text> => &r.receipt_hash, Nullable<UuidText> => &r.submitted_by_user,
+            Nullable<UuidText> => &r.submitted_by_client,
             Timestamp => &e.at,
         );
         out.push_sql(
@@ -251,11 +244,11 @@ impl diesel::query_builder::QueryFragment<diesel::pg::Pg> for OpenCase<'_> {
              priority_rank, accept_due_at, resolve_due_at, search_text, reference, version) SELECT ",
         );
         binds!(out;
-            Text => &self.case_id, Text => &self.authority_id, Text => &"new", Nullable<Text> => &self.rule_id,
+            UuidText => &c.id, UuidText => &c.authority_id, Text => &Status::New, Nullable<UuidText> => &c.rule_id,
             Text => &c.explanation, Bool => &c.location_flagged, Timestamp => &e.at, Timestamp => &e.at,
             Text => &c.matter, Text => &c.unit_scheme, Integer => &c.commune_code,
             Nullable<Integer> => &c.district_code, Nullable<Integer> => &c.province_code, Text => &c.priority,
-            Integer => &c.priority_rank, Timestamp => &c.accept_due_at, Timestamp => &c.resolve_due_at,
+            Integer => &self.priority_rank, Timestamp => &c.accept_due_at, Timestamp => &c.resolve_due_at,
             Text => &c.search_text, Text => &r.reference, BigInt => &1_i64,
         );
         out.push_sql(
@@ -286,27 +279,19 @@ impl diesel::query_builder::QueryFragment<diesel::pg::Pg> for OpenCase<'_> {
 pub struct StoredReport {
     pub id: Uuid,
     pub reference: String,
-    pub matter: String,
+    pub matter: Matter,
     pub receipt_hash: Option<String>,
-    pub submitted_by_user: Option<String>,
+    pub submitted_by_user: Option<Uuid>,
     pub created_at: NaiveDateTime,
     /// The status of the case it belongs to.
-    pub case_status: String,
+    pub case_status: Status,
 }
 
-type ReportColumns = (String, String, String, Option<String>, Option<String>, NaiveDateTime, String);
+type ReportColumns = (Uuid, String, Matter, Option<String>, Option<Uuid>, NaiveDateTime, Status);
 
-fn stored(row: ReportColumns) -> Result<StoredReport, DbError> {
+fn stored(row: ReportColumns) -> StoredReport {
     let (id, reference, matter, receipt_hash, submitted_by_user, created_at, case_status) = row;
-    Ok(StoredReport {
-        id: Uuid::parse_str(&id).map_err(|_| DbError::broken("a stored report id is not valid"))?,
-        reference,
-        matter,
-        receipt_hash,
-        submitted_by_user,
-        created_at,
-        case_status,
-    })
+    StoredReport { id, reference, matter, receipt_hash, submitted_by_user, created_at, case_status }
 }
 
 macro_rules! report_query {
@@ -325,22 +310,12 @@ macro_rules! report_query {
 
 /// A tip by its reference.
 pub fn find_by_reference(conn: &mut DbConnection, reference: &str) -> Result<Option<StoredReport>, DbError> {
-    report_query!()
-        .filter(reports::reference.eq(reference))
-        .first::<ReportColumns>(conn)
-        .optional()?
-        .map(stored)
-        .transpose()
+    Ok(report_query!().filter(reports::reference.eq(reference)).first::<ReportColumns>(conn).optional()?.map(stored))
 }
 
 /// A tip by id.
 pub fn find(conn: &mut DbConnection, id: Uuid) -> Result<Option<StoredReport>, DbError> {
-    report_query!()
-        .filter(reports::id.eq(id.to_string()))
-        .first::<ReportColumns>(conn)
-        .optional()?
-        .map(stored)
-        .transpose()
+    Ok(report_query!().filter(reports::id.eq(Id(id))).first::<ReportColumns>(conn).optional()?.map(stored))
 }
 
 /// A citizen's own tips, newest first, before `before` (an id).
@@ -350,11 +325,11 @@ pub fn list_for_user(
     before: Option<Uuid>,
     limit: i64,
 ) -> Result<Vec<StoredReport>, DbError> {
-    let mut query = report_query!().filter(reports::submitted_by_user.eq(user_id.to_string())).into_boxed();
+    let mut query = report_query!().filter(reports::submitted_by_user.eq(Some(Id(user_id)))).into_boxed();
     if let Some(before) = before {
-        query = query.filter(reports::id.lt(before.to_string()));
+        query = query.filter(reports::id.lt(Id(before)));
     }
-    query.order(reports::id.desc()).limit(limit).load::<ReportColumns>(conn)?.into_iter().map(stored).collect()
+    Ok(query.order(reports::id.desc()).limit(limit).load::<ReportColumns>(conn)?.into_iter().map(stored).collect())
 }
 
 /// A message on a tip.
@@ -368,17 +343,12 @@ pub struct Message {
 
 /// The messages of a tip, oldest first.
 pub fn messages(conn: &mut DbConnection, report_id: Uuid) -> Result<Vec<Message>, DbError> {
-    let rows: Vec<(String, String, String, NaiveDateTime)> = report_messages::table
+    let rows: Vec<(Uuid, String, String, NaiveDateTime)> = report_messages::table
         .select((report_messages::id, report_messages::author, report_messages::body, report_messages::created_at))
-        .filter(report_messages::report_id.eq(report_id.to_string()))
+        .filter(report_messages::report_id.eq(Id(report_id)))
         .order((report_messages::created_at, report_messages::id))
         .load(conn)?;
-    rows.into_iter()
-        .map(|(id, author, body, created_at)| {
-            let id = Uuid::parse_str(&id).map_err(|_| DbError::broken("a stored message id is not valid"))?;
-            Ok(Message { id, author, body, created_at })
-        })
-        .collect()
+    Ok(rows.into_iter().map(|(id, author, body, created_at)| Message { id, author, body, created_at }).collect())
 }
 
 /// Adds a message.
@@ -392,8 +362,8 @@ pub fn add_message(
     let id = Uuid::now_v7();
     diesel::insert_into(report_messages::table)
         .values((
-            report_messages::id.eq(id.to_string()),
-            report_messages::report_id.eq(report_id.to_string()),
+            report_messages::id.eq(Id(id)),
+            report_messages::report_id.eq(Id(report_id)),
             report_messages::author.eq(author),
             report_messages::body.eq(body),
             report_messages::created_at.eq(now),
@@ -408,12 +378,12 @@ pub fn add_message(
 pub struct ReportDetail {
     pub report: StoredReport,
     pub content: String,
-    pub unit_scheme: String,
+    pub unit_scheme: Scheme,
     pub unit_code: i32,
-    pub authority_id: String,
+    pub authority_id: Uuid,
     pub routing_explanation: String,
     pub location_flagged: bool,
-    pub submitted_by_client: Option<String>,
+    pub submitted_by_client: Option<Uuid>,
     pub has_contact: bool,
 }
 
@@ -422,12 +392,12 @@ pub fn detail(conn: &mut DbConnection, id: Uuid) -> Result<Option<ReportDetail>,
     let Some(report) = find(conn, id)? else { return Ok(None) };
     let (content, unit_scheme, unit_code, authority_id, routing_explanation, location_flagged, submitted_by_client): (
         String,
-        String,
+        Scheme,
         i32,
-        String,
+        Uuid,
         String,
         bool,
-        Option<String>,
+        Option<Uuid>,
     ) = reports::table
         .inner_join(cases::table.on(cases::id.eq(reports::case_id)))
         .select((
@@ -439,10 +409,10 @@ pub fn detail(conn: &mut DbConnection, id: Uuid) -> Result<Option<ReportDetail>,
             cases::location_flagged,
             reports::submitted_by_client,
         ))
-        .filter(reports::id.eq(id.to_string()))
+        .filter(reports::id.eq(Id(id)))
         .first(conn)?;
     let contacts: i64 =
-        reporter_contacts::table.filter(reporter_contacts::report_id.eq(id.to_string())).count().get_result(conn)?;
+        reporter_contacts::table.filter(reporter_contacts::report_id.eq(Id(id))).count().get_result(conn)?;
     Ok(Some(ReportDetail {
         report,
         content,
@@ -457,10 +427,10 @@ pub fn detail(conn: &mut DbConnection, id: Uuid) -> Result<Option<ReportDetail>,
 }
 
 /// A tip's sealed contact: report id, name, phone, and the resident filed for.
-pub type SealedContactRow = (String, Option<String>, Option<String>, Option<String>);
+pub type SealedContactRow = (Uuid, Option<String>, Option<String>, Option<String>);
 
 /// The sealed contacts of tips.
-pub fn contacts_of(conn: &mut DbConnection, report_ids: &[String]) -> Result<Vec<SealedContactRow>, DbError> {
+pub fn contacts_of(conn: &mut DbConnection, report_ids: &[Uuid]) -> Result<Vec<SealedContactRow>, DbError> {
     Ok(reporter_contacts::table
         .select((
             reporter_contacts::report_id,
@@ -468,7 +438,7 @@ pub fn contacts_of(conn: &mut DbConnection, report_ids: &[String]) -> Result<Vec
             reporter_contacts::phone_sealed,
             reporter_contacts::acting_as_sealed,
         ))
-        .filter(reporter_contacts::report_id.eq_any(report_ids))
+        .filter(reporter_contacts::report_id.eq_any(report_ids.iter().copied().map(Id)))
         .order(reporter_contacts::report_id)
         .load(conn)?)
 }

@@ -6,37 +6,37 @@ use uuid::Uuid;
 
 use super::DbConnection;
 use super::DbError;
-use super::admin_units::unit_ref;
+use super::column_types::Id;
 use super::schema::{routing_rules, routing_state};
-use crate::domain::admin_unit::UnitRef;
+use crate::domain::admin_unit::{Level, Scheme, UnitRef};
+use crate::domain::report::Matter;
 use crate::domain::routing::Rule;
 
 #[derive(Queryable, Selectable, Insertable)]
 #[diesel(table_name = routing_rules)]
 struct RuleRow {
-    id: String,
-    matter: Option<String>,
-    unit_scheme: String,
-    unit_level: String,
+    id: Id,
+    matter: Option<Matter>,
+    unit_scheme: Scheme,
+    unit_level: Level,
     unit_code: i32,
-    authority_id: String,
+    authority_id: Id,
     note: Option<String>,
     created_at: NaiveDateTime,
     updated_at: NaiveDateTime,
 }
 
 impl RuleRow {
-    fn into_domain(self) -> Result<Rule, DbError> {
-        let id = |t: &str| Uuid::parse_str(t).map_err(|_| DbError::broken("a stored routing rule is not valid"));
-        Ok(Rule {
-            id: id(&self.id)?,
+    fn into_domain(self) -> Rule {
+        Rule {
+            id: self.id.0,
             matter: self.matter,
-            unit: unit_ref(&self.unit_scheme, &self.unit_level, self.unit_code)?,
-            authority_id: id(&self.authority_id)?,
+            unit: UnitRef { scheme: self.unit_scheme, level: self.unit_level, code: self.unit_code },
+            authority_id: self.authority_id.0,
             note: self.note,
             created_at: self.created_at,
             updated_at: self.updated_at,
-        })
+        }
     }
 }
 
@@ -44,60 +44,65 @@ impl RuleRow {
 pub fn list(conn: &mut DbConnection, after: Option<Uuid>, limit: i64) -> Result<Vec<Rule>, DbError> {
     let mut query = routing_rules::table.select(RuleRow::as_select()).into_boxed();
     if let Some(after) = after {
-        query = query.filter(routing_rules::id.gt(after.to_string()));
+        query = query.filter(routing_rules::id.gt(Id(after)));
     }
-    query.order(routing_rules::id).limit(limit).load::<RuleRow>(conn)?.into_iter().map(RuleRow::into_domain).collect()
+    Ok(query
+        .order(routing_rules::id)
+        .limit(limit)
+        .load::<RuleRow>(conn)?
+        .into_iter()
+        .map(RuleRow::into_domain)
+        .collect())
 }
 
 /// One rule.
 pub fn find(conn: &mut DbConnection, id: Uuid) -> Result<Option<Rule>, DbError> {
-    routing_rules::table
+    Ok(routing_rules::table
         .select(RuleRow::as_select())
-        .filter(routing_rules::id.eq(id.to_string()))
+        .filter(routing_rules::id.eq(Id(id)))
         .first::<RuleRow>(conn)
         .optional()?
-        .map(RuleRow::into_domain)
-        .transpose()
+        .map(RuleRow::into_domain))
 }
 
 /// The rule for exactly this matter and unit, if there is one.
-pub fn find_same(conn: &mut DbConnection, matter: Option<&str>, unit: UnitRef) -> Result<Option<Rule>, DbError> {
+pub fn find_same(conn: &mut DbConnection, matter: Option<Matter>, unit: UnitRef) -> Result<Option<Rule>, DbError> {
     let mut query = routing_rules::table
         .select(RuleRow::as_select())
-        .filter(routing_rules::unit_scheme.eq(unit.scheme.as_str()))
-        .filter(routing_rules::unit_level.eq(unit.level.as_str()))
+        .filter(routing_rules::unit_scheme.eq(unit.scheme))
+        .filter(routing_rules::unit_level.eq(unit.level))
         .filter(routing_rules::unit_code.eq(unit.code))
         .into_boxed();
     query = match matter {
-        Some(m) => query.filter(routing_rules::matter.eq(m.to_owned())),
+        Some(m) => query.filter(routing_rules::matter.eq(Some(m))),
         None => query.filter(routing_rules::matter.is_null()),
     };
-    query.first::<RuleRow>(conn).optional()?.map(RuleRow::into_domain).transpose()
+    Ok(query.first::<RuleRow>(conn).optional()?.map(RuleRow::into_domain))
 }
 
 /// Creates a rule.
 pub fn insert(
     conn: &mut DbConnection,
-    matter: Option<&str>,
+    matter: Option<Matter>,
     unit: UnitRef,
     authority_id: Uuid,
     note: Option<&str>,
     now: NaiveDateTime,
 ) -> Result<Rule, DbError> {
     let row = RuleRow {
-        id: Uuid::now_v7().to_string(),
-        matter: matter.map(str::to_owned),
-        unit_scheme: unit.scheme.as_str().to_owned(),
-        unit_level: unit.level.as_str().to_owned(),
+        id: Id(Uuid::now_v7()),
+        matter,
+        unit_scheme: unit.scheme,
+        unit_level: unit.level,
         unit_code: unit.code,
-        authority_id: authority_id.to_string(),
+        authority_id: Id(authority_id),
         note: note.map(str::to_owned),
         created_at: now,
         updated_at: now,
     };
     diesel::insert_into(routing_rules::table).values(&row).execute(conn)?;
     bump_version(conn)?;
-    row.into_domain()
+    Ok(row.into_domain())
 }
 
 /// Points an existing rule at another authority.
@@ -108,9 +113,9 @@ pub fn set_authority(
     note: Option<&str>,
     now: NaiveDateTime,
 ) -> Result<(), DbError> {
-    diesel::update(routing_rules::table.find(id.to_string()))
+    diesel::update(routing_rules::table.find(Id(id)))
         .set((
-            routing_rules::authority_id.eq(authority_id.to_string()),
+            routing_rules::authority_id.eq(Id(authority_id)),
             routing_rules::note.eq(note),
             routing_rules::updated_at.eq(now),
         ))
@@ -120,7 +125,7 @@ pub fn set_authority(
 
 /// Deletes a rule. Cases keep the decision they were routed by.
 pub fn delete(conn: &mut DbConnection, id: Uuid) -> Result<bool, DbError> {
-    let deleted = diesel::delete(routing_rules::table.find(id.to_string())).execute(conn)? == 1;
+    let deleted = diesel::delete(routing_rules::table.find(Id(id))).execute(conn)? == 1;
     if deleted {
         bump_version(conn)?;
     }
@@ -143,5 +148,5 @@ pub fn version(conn: &mut DbConnection) -> Result<i64, DbError> {
 pub fn all(conn: &mut DbConnection) -> Result<(i64, Vec<Rule>), DbError> {
     let version = version(conn)?;
     let rows = routing_rules::table.select(RuleRow::as_select()).load::<RuleRow>(conn)?;
-    Ok((version, rows.into_iter().map(RuleRow::into_domain).collect::<Result<Vec<_>, _>>()?))
+    Ok((version, rows.into_iter().map(RuleRow::into_domain).collect()))
 }

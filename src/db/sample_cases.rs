@@ -11,13 +11,14 @@ use rand::Rng;
 use uuid::Uuid;
 
 use super::DbError;
+use super::column_types::Id;
 use super::schema::{authorities, cases, reports};
 use super::{DbConnection, admin_units, on_backend};
 use crate::clock::now;
 use crate::domain::admin_unit::{Level, Scheme};
-use crate::domain::case::{Deadlines, Priority};
+use crate::domain::case::{Deadlines, Priority, Status};
 use crate::domain::codes::numbered_reference;
-use crate::domain::report::Tip;
+use crate::domain::report::{Matter, Tip};
 
 /// Rows per INSERT: well under both backends' limits on bound values.
 const CHUNK: usize = 1_000;
@@ -28,15 +29,21 @@ const PER_TRANSACTION: u64 = 50_000;
 const YEAR_SECONDS: f64 = 365.0 * 24.0 * 3600.0;
 
 /// (status, share in percent) of sample cases.
-const STATUSES: [(&str, u32); 6] =
-    [("new", 20), ("accepted", 15), ("investigating", 15), ("resolved", 20), ("closed", 25), ("rejected", 5)];
+const STATUSES: [(Status, u32); 6] = [
+    (Status::New, 20),
+    (Status::Accepted, 15),
+    (Status::Investigating, 15),
+    (Status::Resolved, 20),
+    (Status::Closed, 25),
+    (Status::Rejected, 5),
+];
 
 /// A commune with the units above it and its district's authority.
 struct Place {
     commune: i32,
     district: i32,
     province: i32,
-    authority: String,
+    authority: Uuid,
 }
 
 fn places(conn: &mut DbConnection) -> Result<Vec<Place>, DbError> {
@@ -48,9 +55,9 @@ fn places(conn: &mut DbConnection) -> Result<Vec<Place>, DbError> {
     let districts = admin_units::list(conn, &units(Level::District), None, i64::MAX)?;
     let province_of: HashMap<i32, i32> =
         districts.iter().filter_map(|d| d.parent.map(|p| (d.unit.code, p.code))).collect();
-    let holders: HashMap<String, String> = authorities::table
+    let holders: HashMap<String, Uuid> = authorities::table
         .select((authorities::code, authorities::id))
-        .load::<(String, String)>(conn)?
+        .load::<(String, Uuid)>(conn)?
         .into_iter()
         .collect();
     let communes = admin_units::list(conn, &units(Level::Commune), None, i64::MAX)?;
@@ -62,27 +69,27 @@ fn places(conn: &mut DbConnection) -> Result<Vec<Place>, DbError> {
                 commune: c.unit.code,
                 district,
                 province: *province_of.get(&district)?,
-                authority: holders.get(&format!("2024-D{district}"))?.clone(),
+                authority: *holders.get(&format!("2024-D{district}"))?,
             })
         })
         .collect())
 }
 
 type CaseValues = (
-    diesel::dsl::Eq<cases::id, String>,
-    diesel::dsl::Eq<cases::authority_id, String>,
-    diesel::dsl::Eq<cases::status, &'static str>,
+    diesel::dsl::Eq<cases::id, Id>,
+    diesel::dsl::Eq<cases::authority_id, Id>,
+    diesel::dsl::Eq<cases::status, Status>,
     diesel::dsl::Eq<cases::routing_explanation, &'static str>,
     diesel::dsl::Eq<cases::location_flagged, bool>,
     diesel::dsl::Eq<cases::created_at, NaiveDateTime>,
     diesel::dsl::Eq<cases::updated_at, NaiveDateTime>,
     diesel::dsl::Eq<cases::reference, String>,
-    diesel::dsl::Eq<cases::matter, &'static str>,
-    diesel::dsl::Eq<cases::unit_scheme, &'static str>,
+    diesel::dsl::Eq<cases::matter, Matter>,
+    diesel::dsl::Eq<cases::unit_scheme, Scheme>,
     diesel::dsl::Eq<cases::commune_code, i32>,
     diesel::dsl::Eq<cases::district_code, i32>,
     diesel::dsl::Eq<cases::province_code, i32>,
-    diesel::dsl::Eq<cases::priority, &'static str>,
+    diesel::dsl::Eq<cases::priority, Priority>,
     diesel::dsl::Eq<cases::priority_rank, i32>,
     diesel::dsl::Eq<cases::accept_due_at, NaiveDateTime>,
     diesel::dsl::Eq<cases::resolve_due_at, NaiveDateTime>,
@@ -92,11 +99,11 @@ type CaseValues = (
 );
 
 type ReportValues = (
-    diesel::dsl::Eq<reports::id, String>,
+    diesel::dsl::Eq<reports::id, Id>,
     diesel::dsl::Eq<reports::reference, String>,
-    diesel::dsl::Eq<reports::case_id, String>,
-    diesel::dsl::Eq<reports::matter, &'static str>,
-    diesel::dsl::Eq<reports::unit_scheme, &'static str>,
+    diesel::dsl::Eq<reports::case_id, Id>,
+    diesel::dsl::Eq<reports::matter, Matter>,
+    diesel::dsl::Eq<reports::unit_scheme, Scheme>,
     diesel::dsl::Eq<reports::unit_code, i32>,
     diesel::dsl::Eq<reports::observed_from, NaiveDateTime>,
     diesel::dsl::Eq<reports::observed_to, NaiveDateTime>,
@@ -108,9 +115,9 @@ type ReportValues = (
 const NARRATIVE: &str = "khoang 21 gio toi thay nam nguoi di bo theo duong mon tu phia campuchia sang";
 
 /// A sample tip as `reports.content` holds it: a real `Tip`, so that case pages read it.
-fn content(matter: &str, commune: i32, seen: NaiveDateTime) -> Result<String, DbError> {
+fn content(matter: Matter, commune: i32, seen: NaiveDateTime) -> Result<String, DbError> {
     let tip = Tip {
-        matter: matter.to_owned(),
+        matter,
         observed_from: seen.and_utc(),
         observed_to: seen.and_utc(),
         commune: (Scheme::S2024, commune),
@@ -149,12 +156,15 @@ fn sample_case(
     let priority =
         [Priority::Urgent, Priority::High, Priority::Normal, Priority::Normal, Priority::Low][rng.gen_range(0..5)];
     let (accept_due, resolve_due) = deadlines.due(priority, opened);
-    let accepted = (status != "new").then(|| opened + Duration::minutes(rng.gen_range(5..600)));
-    let resolved = matches!(status, "resolved" | "closed").then(|| opened + Duration::hours(rng.gen_range(2..400)));
-    let matter = ["illegal_entry", "illegal_entry", "facilitation", "harbouring", "health_risk"][rng.gen_range(0..5)];
+    let accepted = (status != Status::New).then(|| opened + Duration::minutes(rng.gen_range(5..600)));
+    let resolved =
+        matches!(status, Status::Resolved | Status::Closed).then(|| opened + Duration::hours(rng.gen_range(2..400)));
+    let matter =
+        [Matter::IllegalEntry, Matter::IllegalEntry, Matter::Facilitation, Matter::Harbouring, Matter::HealthRisk]
+            [rng.gen_range(0..5)];
     let case = (
-        cases::id.eq(id.to_string()),
-        cases::authority_id.eq(place.authority.clone()),
+        cases::id.eq(Id(id)),
+        cases::authority_id.eq(Id(place.authority)),
         cases::status.eq(status),
         cases::routing_explanation.eq("sample data"),
         cases::location_flagged.eq(false),
@@ -162,11 +172,11 @@ fn sample_case(
         cases::updated_at.eq(resolved.or(accepted).unwrap_or(opened)),
         cases::reference.eq(reference.clone()),
         cases::matter.eq(matter),
-        cases::unit_scheme.eq("2024"),
+        cases::unit_scheme.eq(Scheme::S2024),
         cases::commune_code.eq(place.commune),
         cases::district_code.eq(place.district),
         cases::province_code.eq(place.province),
-        cases::priority.eq(priority.as_str()),
+        cases::priority.eq(priority),
         cases::priority_rank.eq(priority.rank()),
         cases::accept_due_at.eq(accept_due),
         cases::resolve_due_at.eq(resolve_due),
@@ -175,11 +185,11 @@ fn sample_case(
         cases::search_text.eq(NARRATIVE),
     );
     let report = (
-        reports::id.eq(uuid_at(opened, rng).to_string()),
+        reports::id.eq(Id(uuid_at(opened, rng))),
         reports::reference.eq(reference),
-        reports::case_id.eq(id.to_string()),
+        reports::case_id.eq(Id(id)),
         reports::matter.eq(matter),
-        reports::unit_scheme.eq("2024"),
+        reports::unit_scheme.eq(Scheme::S2024),
         reports::unit_code.eq(place.commune),
         reports::observed_from.eq(opened - Duration::hours(2)),
         reports::observed_to.eq(opened - Duration::hours(2)),
@@ -239,14 +249,14 @@ pub fn seed(conn: &mut DbConnection, count: u64, first: u64) -> Result<u64, DbEr
 }
 
 /// The status whose share of 100 holds `roll`.
-fn pick_status(mut roll: u32) -> &'static str {
+fn pick_status(mut roll: u32) -> Status {
     for (status, share) in STATUSES {
         if roll < share {
             return status;
         }
         roll -= share;
     }
-    "new"
+    Status::New
 }
 
 /// A UUIDv7 of a past moment, so that ids sort like the times the cases were opened.
@@ -275,9 +285,9 @@ mod tests {
 
     #[test]
     fn statuses_follow_their_shares() {
-        assert_eq!(pick_status(0), "new");
-        assert_eq!(pick_status(19), "new");
-        assert_eq!(pick_status(20), "accepted");
-        assert_eq!(pick_status(99), "rejected");
+        assert_eq!(pick_status(0), Status::New);
+        assert_eq!(pick_status(19), Status::New);
+        assert_eq!(pick_status(20), Status::Accepted);
+        assert_eq!(pick_status(99), Status::Rejected);
     }
 }

@@ -1,7 +1,11 @@
 //! Diesel's view of the tables. Written by hand to match both `migrations/` folders;
-//! portable column types only (text, integer, bigint, boolean, timestamp).
+//! portable column types only (text, integer, bigint, boolean, timestamp); `UuidText` is text
+//! holding a UUID (see `column_types`).
 
 diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::column_types::UuidText;
+
     admin_units (scheme, level, code) {
         scheme -> Text,
         level -> Text,
@@ -14,8 +18,11 @@ diesel::table! {
 }
 
 diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::column_types::UuidText;
+
     authorities (id) {
-        id -> Text,
+        id -> UuidText,
         code -> Text,
         name -> Text,
         name_folded -> Text,
@@ -26,8 +33,11 @@ diesel::table! {
 }
 
 diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::column_types::UuidText;
+
     authority_units (authority_id, unit_scheme, unit_level, unit_code) {
-        authority_id -> Text,
+        authority_id -> UuidText,
         unit_scheme -> Text,
         unit_level -> Text,
         unit_code -> Integer,
@@ -38,13 +48,16 @@ diesel::joinable!(authority_units -> authorities (authority_id));
 diesel::allow_tables_to_appear_in_same_query!(admin_units, authorities, authority_units);
 
 diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::column_types::UuidText;
+
     users (id) {
-        id -> Text,
+        id -> UuidText,
         login -> Text,
         display_name -> Nullable<Text>,
         password_hash -> Text,
         role -> Text,
-        authority_id -> Nullable<Text>,
+        authority_id -> Nullable<UuidText>,
         scope_scheme -> Nullable<Text>,
         scope_level -> Nullable<Text>,
         scope_code -> Nullable<Integer>,
@@ -58,12 +71,15 @@ diesel::table! {
 }
 
 diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::column_types::UuidText;
+
     clients (id) {
-        id -> Text,
+        id -> UuidText,
         name -> Text,
         secret_hash -> Text,
         scopes -> Text,
-        authority_id -> Nullable<Text>,
+        authority_id -> Nullable<UuidText>,
         revoked -> Bool,
         created_at -> Timestamp,
         updated_at -> Timestamp,
@@ -71,10 +87,13 @@ diesel::table! {
 }
 
 diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::column_types::UuidText;
+
     sessions (id) {
-        id -> Text,
-        user_id -> Nullable<Text>,
-        client_id -> Nullable<Text>,
+        id -> UuidText,
+        user_id -> Nullable<UuidText>,
+        client_id -> Nullable<UuidText>,
         stage -> Text,
         created_at -> Timestamp,
         expires_at -> Timestamp,
@@ -83,9 +102,12 @@ diesel::table! {
 }
 
 diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::column_types::UuidText;
+
     refresh_tokens (token_hash) {
         token_hash -> Text,
-        session_id -> Text,
+        session_id -> UuidText,
         created_at -> Timestamp,
         expires_at -> Timestamp,
         used_at -> Nullable<Timestamp>,
@@ -93,6 +115,9 @@ diesel::table! {
 }
 
 diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::column_types::UuidText;
+
     login_throttle (bucket) {
         bucket -> Text,
         failures -> Integer,
@@ -103,13 +128,16 @@ diesel::table! {
 diesel::allow_tables_to_appear_in_same_query!(users, sessions, clients, refresh_tokens, authorities);
 
 diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::column_types::UuidText;
+
     routing_rules (id) {
-        id -> Text,
+        id -> UuidText,
         matter -> Nullable<Text>,
         unit_scheme -> Text,
         unit_level -> Text,
         unit_code -> Integer,
-        authority_id -> Text,
+        authority_id -> UuidText,
         note -> Nullable<Text>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
@@ -117,6 +145,9 @@ diesel::table! {
 }
 
 diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::column_types::UuidText;
+
     commune_boxes (scheme, code) {
         scheme -> Text,
         code -> Integer,
@@ -130,11 +161,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::column_types::UuidText;
+
     cases (id) {
-        id -> Text,
-        authority_id -> Text,
+        id -> UuidText,
+        authority_id -> UuidText,
         status -> Text,
-        routing_rule_id -> Nullable<Text>,
+        routing_rule_id -> Nullable<UuidText>,
         routing_explanation -> Text,
         location_flagged -> Bool,
         created_at -> Timestamp,
@@ -147,39 +181,45 @@ diesel::table! {
         province_code -> Nullable<Integer>,
         priority -> Text,
         priority_rank -> Integer,
-        assignee_id -> Nullable<Text>,
+        assignee_id -> Nullable<UuidText>,
         outcome -> Nullable<Text>,
         version -> BigInt,
         accept_due_at -> Nullable<Timestamp>,
         resolve_due_at -> Nullable<Timestamp>,
         accepted_at -> Nullable<Timestamp>,
         resolved_at -> Nullable<Timestamp>,
-        merged_into -> Nullable<Text>,
+        merged_into -> Nullable<UuidText>,
         escalated_at -> Nullable<Timestamp>,
         search_text -> Text,
     }
 }
 
 diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::column_types::UuidText;
+
     case_notes (id) {
-        id -> Text,
-        case_id -> Text,
-        author_id -> Text,
+        id -> UuidText,
+        case_id -> UuidText,
+        author_id -> UuidText,
         body -> Text,
         created_at -> Timestamp,
     }
 }
 
 diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::column_types::UuidText;
+
     case_transfers (id) {
-        id -> Text,
-        case_id -> Text,
-        from_authority_id -> Text,
-        to_authority_id -> Text,
+        id -> UuidText,
+        case_id -> UuidText,
+        from_authority_id -> UuidText,
+        to_authority_id -> UuidText,
         reason -> Text,
         state -> Text,
-        proposed_by -> Text,
-        decided_by -> Nullable<Text>,
+        proposed_by -> UuidText,
+        decided_by -> Nullable<UuidText>,
         decision_note -> Nullable<Text>,
         created_at -> Timestamp,
         decided_at -> Nullable<Timestamp>,
@@ -187,6 +227,9 @@ diesel::table! {
 }
 
 diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::column_types::UuidText;
+
     routing_state (id) {
         id -> Integer,
         version -> BigInt,
@@ -194,6 +237,9 @@ diesel::table! {
 }
 
 diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::column_types::UuidText;
+
     audit_events (seq) {
         seq -> BigInt,
         object_type -> Text,
@@ -210,10 +256,13 @@ diesel::table! {
 }
 
 diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::column_types::UuidText;
+
     reports (id) {
-        id -> Text,
+        id -> UuidText,
         reference -> Text,
-        case_id -> Text,
+        case_id -> UuidText,
         matter -> Text,
         unit_scheme -> Text,
         unit_code -> Integer,
@@ -222,15 +271,18 @@ diesel::table! {
         identity_mode -> Text,
         content -> Text,
         receipt_hash -> Nullable<Text>,
-        submitted_by_user -> Nullable<Text>,
-        submitted_by_client -> Nullable<Text>,
+        submitted_by_user -> Nullable<UuidText>,
+        submitted_by_client -> Nullable<UuidText>,
         created_at -> Timestamp,
     }
 }
 
 diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::column_types::UuidText;
+
     reporter_contacts (report_id) {
-        report_id -> Text,
+        report_id -> UuidText,
         name_sealed -> Nullable<Text>,
         phone_sealed -> Nullable<Text>,
         acting_as_sealed -> Nullable<Text>,
@@ -239,9 +291,12 @@ diesel::table! {
 }
 
 diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::column_types::UuidText;
+
     report_messages (id) {
-        id -> Text,
-        report_id -> Text,
+        id -> UuidText,
+        report_id -> UuidText,
         author -> Text,
         body -> Text,
         created_at -> Timestamp,
@@ -249,6 +304,9 @@ diesel::table! {
 }
 
 diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::column_types::UuidText;
+
     idempotency_keys (key_hash) {
         key_hash -> Text,
         request_hash -> Text,

@@ -6,6 +6,7 @@ use diesel::prelude::*;
 use uuid::Uuid;
 
 use super::DbError;
+use super::column_types::Id;
 use super::schema::{refresh_tokens, sessions, users as users_table};
 use super::{DbConnection, clients, users};
 use crate::domain::account::{Account, SessionStage};
@@ -36,10 +37,10 @@ pub struct ActiveSession {
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = sessions)]
 struct SessionRow {
-    id: String,
-    user_id: Option<String>,
-    client_id: Option<String>,
-    stage: String,
+    id: Uuid,
+    user_id: Option<Uuid>,
+    client_id: Option<Uuid>,
+    stage: SessionStage,
     expires_at: NaiveDateTime,
     revoked_at: Option<NaiveDateTime>,
 }
@@ -54,9 +55,9 @@ pub fn open_for_user(
     let id = Uuid::now_v7();
     diesel::insert_into(sessions::table)
         .values((
-            sessions::id.eq(id.to_string()),
-            sessions::user_id.eq(Some(user_id.to_string())),
-            sessions::stage.eq(stage.as_str()),
+            sessions::id.eq(Id(id)),
+            sessions::user_id.eq(Some(Id(user_id))),
+            sessions::stage.eq(stage),
             sessions::created_at.eq(now),
             sessions::expires_at.eq(now + TimeDelta::days(USER_SESSION_DAYS)),
         ))
@@ -75,9 +76,9 @@ pub fn open_for_client(
     let id = Uuid::now_v7();
     diesel::insert_into(sessions::table)
         .values((
-            sessions::id.eq(id.to_string()),
-            sessions::client_id.eq(Some(client_id.to_string())),
-            sessions::stage.eq(SessionStage::Full.as_str()),
+            sessions::id.eq(Id(id)),
+            sessions::client_id.eq(Some(Id(client_id))),
+            sessions::stage.eq(SessionStage::Full),
             sessions::created_at.eq(now),
             sessions::expires_at.eq(now + TimeDelta::seconds(lifetime_secs)),
         ))
@@ -90,7 +91,7 @@ fn issue_refresh_token(conn: &mut DbConnection, session: Uuid, now: NaiveDateTim
     diesel::insert_into(refresh_tokens::table)
         .values((
             refresh_tokens::token_hash.eq(secrets::digest(&token)),
-            refresh_tokens::session_id.eq(session.to_string()),
+            refresh_tokens::session_id.eq(Id(session)),
             refresh_tokens::created_at.eq(now),
             refresh_tokens::expires_at.eq(now + TimeDelta::days(REFRESH_TOKEN_DAYS)),
         ))
@@ -113,7 +114,7 @@ pub enum Refresh {
 /// conditional update, so of two concurrent uses exactly one wins.
 pub fn rotate(conn: &mut DbConnection, token: &str, now: NaiveDateTime) -> Result<Refresh, DbError> {
     let digest = secrets::digest(token);
-    let row: Option<(String, NaiveDateTime, Option<NaiveDateTime>)> = refresh_tokens::table
+    let row: Option<(Uuid, NaiveDateTime, Option<NaiveDateTime>)> = refresh_tokens::table
         .select((refresh_tokens::session_id, refresh_tokens::expires_at, refresh_tokens::used_at))
         .filter(refresh_tokens::token_hash.eq(&digest))
         .first(conn)
@@ -121,7 +122,6 @@ pub fn rotate(conn: &mut DbConnection, token: &str, now: NaiveDateTime) -> Resul
     let Some((session_id, expires_at, used_at)) = row else {
         return Ok(Refresh::Invalid);
     };
-    let session_id = Uuid::parse_str(&session_id).map_err(|_| DbError::broken("stored session id"))?;
     let claimed = diesel::update(
         refresh_tokens::table.filter(refresh_tokens::token_hash.eq(&digest)).filter(refresh_tokens::used_at.is_null()),
     )
@@ -143,7 +143,7 @@ pub fn rotate(conn: &mut DbConnection, token: &str, now: NaiveDateTime) -> Resul
 
 /// Ends one session.
 pub fn revoke(conn: &mut DbConnection, id: Uuid, now: NaiveDateTime) -> Result<(), DbError> {
-    diesel::update(sessions::table.filter(sessions::id.eq(id.to_string())).filter(sessions::revoked_at.is_null()))
+    diesel::update(sessions::table.filter(sessions::id.eq(Id(id))).filter(sessions::revoked_at.is_null()))
         .set(sessions::revoked_at.eq(now))
         .execute(conn)?;
     Ok(())
@@ -152,7 +152,7 @@ pub fn revoke(conn: &mut DbConnection, id: Uuid, now: NaiveDateTime) -> Result<(
 /// Ends every session of an account.
 pub fn revoke_all_of_user(conn: &mut DbConnection, user_id: Uuid, now: NaiveDateTime) -> Result<(), DbError> {
     diesel::update(
-        sessions::table.filter(sessions::user_id.eq(user_id.to_string())).filter(sessions::revoked_at.is_null()),
+        sessions::table.filter(sessions::user_id.eq(Some(Id(user_id)))).filter(sessions::revoked_at.is_null()),
     )
     .set(sessions::revoked_at.eq(now))
     .execute(conn)?;
@@ -162,7 +162,7 @@ pub fn revoke_all_of_user(conn: &mut DbConnection, user_id: Uuid, now: NaiveDate
 /// Ends every session of a client.
 pub fn revoke_all_of_client(conn: &mut DbConnection, client_id: Uuid, now: NaiveDateTime) -> Result<(), DbError> {
     diesel::update(
-        sessions::table.filter(sessions::client_id.eq(client_id.to_string())).filter(sessions::revoked_at.is_null()),
+        sessions::table.filter(sessions::client_id.eq(Some(Id(client_id)))).filter(sessions::revoked_at.is_null()),
     )
     .set(sessions::revoked_at.eq(now))
     .execute(conn)?;
@@ -175,24 +175,22 @@ pub fn active(conn: &mut DbConnection, id: Uuid, now: NaiveDateTime) -> Result<O
     let found = sessions::table
         .left_join(users_table::table.on(users_table::id.nullable().eq(sessions::user_id)))
         .select((SessionRow::as_select(), Option::<users::UserRow>::as_select()))
-        .filter(sessions::id.eq(id.to_string()))
+        .filter(sessions::id.eq(Id(id)))
         .first::<(SessionRow, Option<users::UserRow>)>(conn)
         .optional()?;
     let Some((row, user)) = found.filter(|(r, _)| r.revoked_at.is_none() && r.expires_at > now) else {
         return Ok(None);
     };
-    let stage = SessionStage::parse(&row.stage).ok_or_else(|| DbError::broken("stored session stage"))?;
-    let parse = |text: &str| Uuid::parse_str(text).map_err(|_| DbError::broken("stored session holder"));
-    let holder = match (user, &row.client_id) {
-        (Some(user), None) => match user.into_domain()? {
+    let holder = match (user, row.client_id) {
+        (Some(user), None) => match user.into_domain() {
             (account, _) if !account.disabled => Holder::User(account),
             _ => return Ok(None),
         },
-        (None, Some(client)) if row.user_id.is_none() => match clients::find(conn, parse(client)?)? {
+        (None, Some(client)) if row.user_id.is_none() => match clients::find(conn, client)? {
             Some((client, _)) if !client.revoked => Holder::Client(client),
             _ => return Ok(None),
         },
         _ => return Ok(None),
     };
-    Ok(Some(ActiveSession { id: parse(&row.id)?, stage, holder }))
+    Ok(Some(ActiveSession { id: row.id, stage: row.stage, holder }))
 }

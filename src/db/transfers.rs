@@ -6,6 +6,7 @@ use uuid::Uuid;
 
 use super::DbConnection;
 use super::DbError;
+use super::column_types::Id;
 use super::schema::{case_transfers, cases};
 use super::work_list::Jurisdiction;
 use crate::domain::case::TransferState;
@@ -14,32 +15,24 @@ use crate::domain::case::TransferState;
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = case_transfers)]
 pub struct TransferRow {
-    pub id: String,
-    pub case_id: String,
-    pub from_authority_id: String,
-    pub to_authority_id: String,
+    pub id: Uuid,
+    pub case_id: Uuid,
+    pub from_authority_id: Uuid,
+    pub to_authority_id: Uuid,
     pub reason: String,
-    /// Read it through [`TransferRow::state`].
-    pub state: String,
-    pub proposed_by: String,
-    pub decided_by: Option<String>,
+    pub state: TransferState,
+    pub proposed_by: Uuid,
+    pub decided_by: Option<Uuid>,
     pub decision_note: Option<String>,
     pub created_at: NaiveDateTime,
     pub decided_at: Option<NaiveDateTime>,
 }
 
-impl TransferRow {
-    /// Where the transfer stands.
-    pub fn state(&self) -> Result<TransferState, DbError> {
-        TransferState::parse(&self.state).ok_or_else(|| DbError::broken("a stored transfer state is not valid"))
-    }
-}
-
 /// A new transfer.
 pub struct NewTransfer<'a> {
-    pub case_id: &'a str,
-    pub from: &'a str,
-    pub to: &'a str,
+    pub case_id: Uuid,
+    pub from: Uuid,
+    pub to: Uuid,
     pub reason: &'a str,
     pub proposed_by: Uuid,
     /// Set when a supervisor decides at once.
@@ -51,14 +44,14 @@ pub fn insert_transfer(conn: &mut DbConnection, new: &NewTransfer<'_>, at: Naive
     let id = Uuid::now_v7();
     diesel::insert_into(case_transfers::table)
         .values((
-            case_transfers::id.eq(id.to_string()),
-            case_transfers::case_id.eq(new.case_id),
-            case_transfers::from_authority_id.eq(new.from),
-            case_transfers::to_authority_id.eq(new.to),
+            case_transfers::id.eq(Id(id)),
+            case_transfers::case_id.eq(Id(new.case_id)),
+            case_transfers::from_authority_id.eq(Id(new.from)),
+            case_transfers::to_authority_id.eq(Id(new.to)),
             case_transfers::reason.eq(new.reason),
-            case_transfers::state.eq(new.decided.map_or(TransferState::Proposed, |d| d.0).as_str()),
-            case_transfers::proposed_by.eq(new.proposed_by.to_string()),
-            case_transfers::decided_by.eq(new.decided.map(|d| d.1.to_string())),
+            case_transfers::state.eq(new.decided.map_or(TransferState::Proposed, |d| d.0)),
+            case_transfers::proposed_by.eq(Id(new.proposed_by)),
+            case_transfers::decided_by.eq(new.decided.map(|d| Id(d.1))),
             case_transfers::created_at.eq(at),
             case_transfers::decided_at.eq(new.decided.map(|_| at)),
         ))
@@ -69,22 +62,21 @@ pub fn insert_transfer(conn: &mut DbConnection, new: &NewTransfer<'_>, at: Naive
 /// Settles a proposed transfer.
 pub fn decide_transfer(
     conn: &mut DbConnection,
-    id: &str,
+    id: Uuid,
     state: TransferState,
     decided_by: Uuid,
     note: Option<&str>,
     at: NaiveDateTime,
 ) -> Result<(), DbError> {
-    let updated = diesel::update(
-        case_transfers::table.find(id).filter(case_transfers::state.eq(TransferState::Proposed.as_str())),
-    )
-    .set((
-        case_transfers::state.eq(state.as_str()),
-        case_transfers::decided_by.eq(decided_by.to_string()),
-        case_transfers::decision_note.eq(note),
-        case_transfers::decided_at.eq(at),
-    ))
-    .execute(conn)?;
+    let updated =
+        diesel::update(case_transfers::table.find(Id(id)).filter(case_transfers::state.eq(TransferState::Proposed)))
+            .set((
+                case_transfers::state.eq(state),
+                case_transfers::decided_by.eq(Some(Id(decided_by))),
+                case_transfers::decision_note.eq(note),
+                case_transfers::decided_at.eq(at),
+            ))
+            .execute(conn)?;
     if updated != 1 {
         return Err(DbError::broken("a proposed transfer changed under its case's lock"));
     }
@@ -92,10 +84,10 @@ pub fn decide_transfer(
 }
 
 /// The transfers of a case, oldest first.
-pub fn transfers_of(conn: &mut DbConnection, case_id: &str) -> Result<Vec<TransferRow>, DbError> {
+pub fn transfers_of(conn: &mut DbConnection, case_id: Uuid) -> Result<Vec<TransferRow>, DbError> {
     Ok(case_transfers::table
         .select(TransferRow::as_select())
-        .filter(case_transfers::case_id.eq(case_id))
+        .filter(case_transfers::case_id.eq(Id(case_id)))
         .order(case_transfers::id)
         .load(conn)?)
 }
@@ -107,7 +99,7 @@ pub fn list_transfers(
     scope: &Jurisdiction,
     incoming_only: Option<bool>,
     state: Option<TransferState>,
-    before: Option<&str>,
+    before: Option<Uuid>,
     limit: i64,
 ) -> Result<Vec<TransferRow>, DbError> {
     let mut query = case_transfers::table
@@ -115,21 +107,21 @@ pub fn list_transfers(
         .select(TransferRow::as_select())
         .into_boxed();
     query = match (scope, incoming_only) {
-        (Jurisdiction::Authority(id), Some(true)) => query.filter(case_transfers::to_authority_id.eq(id.clone())),
-        (Jurisdiction::Authority(id), Some(false)) => query.filter(case_transfers::from_authority_id.eq(id.clone())),
-        (Jurisdiction::Authority(id), None) => query.filter(
-            case_transfers::to_authority_id.eq(id.clone()).or(case_transfers::from_authority_id.eq(id.clone())),
-        ),
+        (Jurisdiction::Authority(id), Some(true)) => query.filter(case_transfers::to_authority_id.eq(Id(*id))),
+        (Jurisdiction::Authority(id), Some(false)) => query.filter(case_transfers::from_authority_id.eq(Id(*id))),
+        (Jurisdiction::Authority(id), None) => {
+            query.filter(case_transfers::to_authority_id.eq(Id(*id)).or(case_transfers::from_authority_id.eq(Id(*id))))
+        }
         (Jurisdiction::Province { scheme, code }, _) => {
-            query.filter(cases::unit_scheme.eq(scheme.clone())).filter(cases::province_code.eq(*code))
+            query.filter(cases::unit_scheme.eq(*scheme)).filter(cases::province_code.eq(*code))
         }
         (Jurisdiction::Everywhere, _) => query,
     };
     if let Some(state) = state {
-        query = query.filter(case_transfers::state.eq(state.as_str()));
+        query = query.filter(case_transfers::state.eq(state));
     }
     if let Some(before) = before {
-        query = query.filter(case_transfers::id.lt(before.to_owned()));
+        query = query.filter(case_transfers::id.lt(Id(before)));
     }
     Ok(query.order(case_transfers::id.desc()).limit(limit).load(conn)?)
 }

@@ -29,8 +29,10 @@ use diesel::expression::{AppearsOnTable, Expression, SelectableExpression, Valid
 use diesel::query_builder::{AstPass, QueryFragment, QueryId};
 use diesel::serialize::ToSql;
 use diesel::sql_types::{Bool, HasSqlType, Integer, Text, Timestamp};
+use uuid::Uuid;
 
 use super::DbConnection;
+use super::column_types::UuidText;
 
 /// A boolean condition: fixed SQL with values between, each written so that PostgreSQL's
 /// planner does not see it.
@@ -50,6 +52,7 @@ enum Piece {
 #[derive(Debug, Clone)]
 pub enum Value {
     Text(String),
+    Id(Uuid),
     Timestamp(NaiveDateTime),
     Integer(i32),
 }
@@ -57,6 +60,12 @@ pub enum Value {
 impl From<String> for Value {
     fn from(value: String) -> Self {
         Value::Text(value)
+    }
+}
+
+impl From<Uuid> for Value {
+    fn from(value: Uuid) -> Self {
+        Value::Id(value)
     }
 }
 
@@ -115,8 +124,9 @@ impl QueryId for Condition {
 
 impl<DB> QueryFragment<DB> for Condition
 where
-    DB: Backend + HasSqlType<Text> + HasSqlType<Timestamp> + HasSqlType<Integer>,
+    DB: Backend + HasSqlType<Text> + HasSqlType<UuidText> + HasSqlType<Timestamp> + HasSqlType<Integer>,
     String: ToSql<Text, DB>,
+    Uuid: ToSql<UuidText, DB>,
     NaiveDateTime: ToSql<Timestamp, DB>,
     i32: ToSql<Integer, DB>,
 {
@@ -130,6 +140,7 @@ where
                     }
                     match value {
                         Value::Text(text) => out.push_bind_param::<Text, _>(text)?,
+                        Value::Id(id) => out.push_bind_param::<UuidText, _>(id)?,
                         Value::Timestamp(at) => out.push_bind_param::<Timestamp, _>(at)?,
                         Value::Integer(number) => out.push_bind_param::<Integer, _>(number)?,
                     }

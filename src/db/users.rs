@@ -7,22 +7,22 @@ use uuid::Uuid;
 
 use super::DbConnection;
 use super::DbError;
-use super::admin_units::unit_ref;
+use super::column_types::Id;
 use super::schema::users;
 use crate::domain::account::{Account, Credentials, Role, Scope};
-use crate::domain::admin_unit::UnitRef;
+use crate::domain::admin_unit::{Level, Scheme, UnitRef};
 
 #[derive(Queryable, Selectable, Insertable)]
 #[diesel(table_name = users)]
 pub(crate) struct UserRow {
-    id: String,
+    id: Id,
     login: String,
     display_name: Option<String>,
     password_hash: String,
-    role: String,
-    authority_id: Option<String>,
-    scope_scheme: Option<String>,
-    scope_level: Option<String>,
+    role: Role,
+    authority_id: Option<Id>,
+    scope_scheme: Option<Scheme>,
+    scope_level: Option<Level>,
     scope_code: Option<i32>,
     totp_secret: Option<String>,
     totp_enabled: bool,
@@ -33,29 +33,32 @@ pub(crate) struct UserRow {
 }
 
 /// The columns that hold a scope.
-type ScopeColumns = (Option<String>, Option<&'static str>, Option<&'static str>, Option<i32>);
+type ScopeColumns = (Option<Id>, Option<Scheme>, Option<Level>, Option<i32>);
 
 fn scope_columns(scope: Scope) -> ScopeColumns {
-    let unit = |u: UnitRef| (None, Some(u.scheme.as_str()), Some(u.level.as_str()), Some(u.code));
+    let unit = |u: UnitRef| (None, Some(u.scheme), Some(u.level), Some(u.code));
     match scope {
         Scope::None => (None, None, None, None),
-        Scope::Authority(id) => (Some(id.to_string()), None, None, None),
+        Scope::Authority(id) => (Some(Id(id)), None, None, None),
         Scope::Commune(u) | Scope::Province(u) => unit(u),
     }
 }
 
 impl UserRow {
-    pub(crate) fn into_domain(self) -> Result<(Account, Credentials), DbError> {
-        let broken = || DbError::broken("a stored account is not valid");
-        let role = Role::parse(&self.role).ok_or_else(broken)?;
-        let scope = match (role, &self.authority_id, &self.scope_scheme, &self.scope_level, self.scope_code) {
-            (Role::DistrictOfficer, Some(id), ..) => Scope::Authority(Uuid::parse_str(id).map_err(|_| broken())?),
-            (Role::CommuneOfficial, _, Some(s), Some(l), Some(c)) => Scope::Commune(unit_ref(s, l, c)?),
-            (Role::Supervisor, _, Some(s), Some(l), Some(c)) => Scope::Province(unit_ref(s, l, c)?),
+    pub(crate) fn into_domain(self) -> (Account, Credentials) {
+        let role = self.role;
+        let scope = match (role, self.authority_id, self.scope_scheme, self.scope_level, self.scope_code) {
+            (Role::DistrictOfficer, Some(id), ..) => Scope::Authority(id.0),
+            (Role::CommuneOfficial, _, Some(scheme), Some(level), Some(code)) => {
+                Scope::Commune(UnitRef { scheme, level, code })
+            }
+            (Role::Supervisor, _, Some(scheme), Some(level), Some(code)) => {
+                Scope::Province(UnitRef { scheme, level, code })
+            }
             _ => Scope::None,
         };
         let account = Account {
-            id: Uuid::parse_str(&self.id).map_err(|_| broken())?,
+            id: self.id.0,
             login: self.login,
             display_name: self.display_name,
             role,
@@ -70,7 +73,7 @@ impl UserRow {
             totp_secret: self.totp_secret,
             totp_last_step: self.totp_last_step,
         };
-        Ok((account, credentials))
+        (account, credentials)
     }
 }
 
@@ -87,14 +90,14 @@ pub struct NewAccount<'a> {
 pub fn insert(conn: &mut DbConnection, new: &NewAccount<'_>, now: NaiveDateTime) -> Result<Account, DbError> {
     let (authority_id, scope_scheme, scope_level, scope_code) = scope_columns(new.scope);
     let row = UserRow {
-        id: Uuid::now_v7().to_string(),
+        id: Id(Uuid::now_v7()),
         login: new.login.to_owned(),
         display_name: new.display_name.map(str::to_owned),
         password_hash: new.password_hash.to_owned(),
-        role: new.role.as_str().to_owned(),
+        role: new.role,
         authority_id,
-        scope_scheme: scope_scheme.map(str::to_owned),
-        scope_level: scope_level.map(str::to_owned),
+        scope_scheme,
+        scope_level,
         scope_code,
         totp_secret: None,
         totp_enabled: false,
@@ -104,7 +107,7 @@ pub fn insert(conn: &mut DbConnection, new: &NewAccount<'_>, now: NaiveDateTime)
         updated_at: now,
     };
     match diesel::insert_into(users::table).values(&row).execute(conn) {
-        Ok(_) => Ok(row.into_domain()?.0),
+        Ok(_) => Ok(row.into_domain().0),
         Err(DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _)) => Err(DbError::Duplicate),
         Err(e) => Err(e.into()),
     }
@@ -112,24 +115,22 @@ pub fn insert(conn: &mut DbConnection, new: &NewAccount<'_>, now: NaiveDateTime)
 
 /// One account by id, with its credentials.
 pub fn find(conn: &mut DbConnection, id: Uuid) -> Result<Option<(Account, Credentials)>, DbError> {
-    users::table
+    Ok(users::table
         .select(UserRow::as_select())
-        .filter(users::id.eq(id.to_string()))
+        .filter(users::id.eq(Id(id)))
         .first::<UserRow>(conn)
         .optional()?
-        .map(UserRow::into_domain)
-        .transpose()
+        .map(UserRow::into_domain))
 }
 
 /// One account by its normalised login, with its credentials.
 pub fn find_by_login(conn: &mut DbConnection, login: &str) -> Result<Option<(Account, Credentials)>, DbError> {
-    users::table
+    Ok(users::table
         .select(UserRow::as_select())
         .filter(users::login.eq(login))
         .first::<UserRow>(conn)
         .optional()?
-        .map(UserRow::into_domain)
-        .transpose()
+        .map(UserRow::into_domain))
 }
 
 /// Accounts ordered by login, after `after`, optionally of one role.
@@ -141,23 +142,23 @@ pub fn list(
 ) -> Result<Vec<Account>, DbError> {
     let mut query = users::table.select(UserRow::as_select()).into_boxed();
     if let Some(role) = role {
-        query = query.filter(users::role.eq(role.as_str()));
+        query = query.filter(users::role.eq(role));
     }
     if let Some(after) = after {
         query = query.filter(users::login.gt(after.to_owned()));
     }
-    query
+    Ok(query
         .order(users::login)
         .limit(limit)
         .load::<UserRow>(conn)?
         .into_iter()
-        .map(|row| row.into_domain().map(|(account, _)| account))
-        .collect()
+        .map(|row| row.into_domain().0)
+        .collect())
 }
 
 /// Replaces the password hash.
 pub fn set_password(conn: &mut DbConnection, id: Uuid, hash: &str, now: NaiveDateTime) -> Result<(), DbError> {
-    diesel::update(users::table.find(id.to_string()))
+    diesel::update(users::table.find(Id(id)))
         .set((users::password_hash.eq(hash), users::updated_at.eq(now)))
         .execute(conn)?;
     Ok(())
@@ -165,7 +166,7 @@ pub fn set_password(conn: &mut DbConnection, id: Uuid, hash: &str, now: NaiveDat
 
 /// Stores a pending TOTP secret (not yet enabled).
 pub fn set_pending_totp(conn: &mut DbConnection, id: Uuid, secret: &str, now: NaiveDateTime) -> Result<(), DbError> {
-    diesel::update(users::table.find(id.to_string()))
+    diesel::update(users::table.find(Id(id)))
         .set((users::totp_secret.eq(secret), users::totp_enabled.eq(false), users::updated_at.eq(now)))
         .execute(conn)?;
     Ok(())
@@ -173,7 +174,7 @@ pub fn set_pending_totp(conn: &mut DbConnection, id: Uuid, secret: &str, now: Na
 
 /// Turns the pending TOTP secret on.
 pub fn enable_totp(conn: &mut DbConnection, id: Uuid, now: NaiveDateTime) -> Result<(), DbError> {
-    diesel::update(users::table.find(id.to_string()))
+    diesel::update(users::table.find(Id(id)))
         .set((users::totp_enabled.eq(true), users::updated_at.eq(now)))
         .execute(conn)?;
     Ok(())
@@ -184,7 +185,7 @@ pub fn enable_totp(conn: &mut DbConnection, id: Uuid, now: NaiveDateTime) -> Res
 pub fn claim_totp_step(conn: &mut DbConnection, id: Uuid, step: i64) -> Result<bool, DbError> {
     let claimed = diesel::update(
         users::table
-            .filter(users::id.eq(id.to_string()))
+            .filter(users::id.eq(Id(id)))
             .filter(users::totp_last_step.is_null().or(users::totp_last_step.lt(step))),
     )
     .set(users::totp_last_step.eq(step))
@@ -203,10 +204,10 @@ pub fn update(
     now: NaiveDateTime,
 ) -> Result<(), DbError> {
     let (authority_id, scope_scheme, scope_level, scope_code) = scope_columns(scope);
-    diesel::update(users::table.find(id.to_string()))
+    diesel::update(users::table.find(Id(id)))
         .set((
             users::display_name.eq(display_name),
-            users::role.eq(role.as_str()),
+            users::role.eq(role),
             users::authority_id.eq(authority_id),
             users::scope_scheme.eq(scope_scheme),
             users::scope_level.eq(scope_level),

@@ -6,13 +6,17 @@ use std::sync::LazyLock;
 use chrono::NaiveDateTime;
 use diesel::dsl;
 use diesel::prelude::*;
+use uuid::Uuid;
 
 use super::DbError;
 use super::cases::SummaryRow;
+use super::column_types::Id;
 use super::schema::{authorities, cases};
 use super::unplanned_values::Condition;
 use super::{DbConnection, opened_ids, page_limit};
-use crate::domain::case::{Sort, Status};
+use crate::domain::admin_unit::Scheme;
+use crate::domain::case::{Priority, Sort, Status};
+use crate::domain::report::Matter;
 use crate::domain::text::escape_like;
 
 /// The overdue condition around its two moments: new and late to be accepted, or open
@@ -28,8 +32,8 @@ static OVERDUE_SQL: LazyLock<(String, String)> = LazyLock::new(|| {
 /// Where a work list may look: the caller's jurisdiction.
 #[derive(Debug, Clone)]
 pub enum Jurisdiction {
-    Authority(String),
-    Province { scheme: String, code: i32 },
+    Authority(Uuid),
+    Province { scheme: Scheme, code: i32 },
     Everywhere,
 }
 
@@ -40,10 +44,10 @@ macro_rules! within_jurisdiction {
     ($query:expr, $within:expr) => {
         match $within {
             $crate::db::work_list::Jurisdiction::Authority(id) => {
-                $query.filter($crate::db::schema::cases::authority_id.eq(id.clone()))
+                $query.filter($crate::db::schema::cases::authority_id.eq($crate::db::column_types::Id(*id)))
             }
             $crate::db::work_list::Jurisdiction::Province { scheme, code } => $query
-                .filter($crate::db::schema::cases::unit_scheme.eq(scheme.clone()))
+                .filter($crate::db::schema::cases::unit_scheme.eq(*scheme))
                 .filter($crate::db::schema::cases::province_code.eq(*code)),
             $crate::db::work_list::Jurisdiction::Everywhere => $query,
         }
@@ -63,20 +67,20 @@ pub enum UnitFilter {
 /// that are not by id.
 #[derive(Debug, Clone)]
 pub enum Cursor {
-    Id(String),
-    Due(NaiveDateTime, String),
-    Rank(i32, String),
+    Id(Uuid),
+    Due(NaiveDateTime, Uuid),
+    Rank(i32, Uuid),
 }
 
 /// The filters of a work list.
 #[derive(Debug, Clone, Default)]
 pub struct ListFilter {
-    pub statuses: Vec<String>,
-    pub priority: Option<String>,
-    pub authority_id: Option<String>,
-    pub unit: Option<(String, UnitFilter)>,
-    pub assignee_id: Option<String>,
-    pub matter: Option<String>,
+    pub statuses: Vec<Status>,
+    pub priority: Option<Priority>,
+    pub authority_id: Option<Uuid>,
+    pub unit: Option<(Scheme, UnitFilter)>,
+    pub assignee_id: Option<Uuid>,
+    pub matter: Option<Matter>,
     /// Cases past a due time at this moment.
     pub overdue_at: Option<NaiveDateTime>,
     /// Cases escalated for a missed deadline.
@@ -105,14 +109,14 @@ pub fn list(
     // time (diesel cannot cache it), and one status is the common case.
     match filter.statuses.as_slice() {
         [] => {}
-        [status] => query = query.filter(cases::status.eq(status.clone())),
+        [status] => query = query.filter(cases::status.eq(*status)),
         many => query = query.filter(cases::status.eq_any(many.to_vec())),
     }
-    if let Some(priority) = &filter.priority {
-        query = query.filter(cases::priority.eq(priority.clone()));
+    if let Some(priority) = filter.priority {
+        query = query.filter(cases::priority.eq(priority));
     }
-    if let Some(id) = &filter.authority_id {
-        query = query.filter(cases::authority_id.eq(id.clone()));
+    if let Some(id) = filter.authority_id {
+        query = query.filter(cases::authority_id.eq(Id(id)));
     }
     if let Some((scheme, unit)) = &filter.unit {
         // Not twice: PostgreSQL's generic plan counts `unit_scheme = $1 AND unit_scheme = $4`
@@ -121,7 +125,7 @@ pub fn list(
         // list, docs/benchmarks.md).
         let scheme_already_required = matches!(within, Jurisdiction::Province { scheme: s, .. } if s == scheme);
         if !scheme_already_required {
-            query = query.filter(cases::unit_scheme.eq(scheme.clone()));
+            query = query.filter(cases::unit_scheme.eq(*scheme));
         }
         query = match unit {
             UnitFilter::Province(code) => query.filter(cases::province_code.eq(*code)),
@@ -129,11 +133,11 @@ pub fn list(
             UnitFilter::Commune(code) => query.filter(cases::commune_code.eq(*code)),
         };
     }
-    if let Some(id) = &filter.assignee_id {
-        query = query.filter(cases::assignee_id.eq(id.clone()));
+    if let Some(id) = filter.assignee_id {
+        query = query.filter(cases::assignee_id.eq(Some(Id(id))));
     }
-    if let Some(matter) = &filter.matter {
-        query = query.filter(cases::matter.eq(matter.clone()));
+    if let Some(matter) = filter.matter {
+        query = query.filter(cases::matter.eq(Some(matter)));
     }
     // The moment and a cursor's values are written so that PostgreSQL keeps one plan for
     // the statement instead of planning each execution (see `unplanned_values`).
@@ -155,25 +159,15 @@ pub fn list(
         query = query.filter(cases::search_text.like(format!("%{}%", escape_like(word))).escape('\\'));
     }
     query = match (sort, after) {
-        (Sort::Newest, Some(Cursor::Id(id))) => query.filter(Condition::on(conn).sql("cases.id < ").value(id.clone())),
-        (Sort::Oldest, Some(Cursor::Id(id))) => query.filter(Condition::on(conn).sql("cases.id > ").value(id.clone())),
+        (Sort::Newest, Some(Cursor::Id(id))) => query.filter(Condition::on(conn).sql("cases.id < ").value(*id)),
+        (Sort::Oldest, Some(Cursor::Id(id))) => query.filter(Condition::on(conn).sql("cases.id > ").value(*id)),
         // Row values, not `a > x OR (a = x AND id > y)`: both backends start an index range
         // scan at a row value, but only filter with the OR (reading every earlier entry).
         (Sort::DueSoonest, Some(Cursor::Due(due, id))) => query.filter(
-            Condition::on(conn)
-                .sql("(cases.resolve_due_at, cases.id) > (")
-                .value(*due)
-                .sql(", ")
-                .value(id.clone())
-                .sql(")"),
+            Condition::on(conn).sql("(cases.resolve_due_at, cases.id) > (").value(*due).sql(", ").value(*id).sql(")"),
         ),
         (Sort::Priority, Some(Cursor::Rank(rank, id))) => query.filter(
-            Condition::on(conn)
-                .sql("(cases.priority_rank, cases.id) > (")
-                .value(*rank)
-                .sql(", ")
-                .value(id.clone())
-                .sql(")"),
+            Condition::on(conn).sql("(cases.priority_rank, cases.id) > (").value(*rank).sql(", ").value(*id).sql(")"),
         ),
         _ => query,
     };
@@ -196,13 +190,13 @@ pub fn list(
 /// part of the index is read.
 pub(crate) fn opened_since(
     from: NaiveDateTime,
-) -> dsl::And<dsl::GtEq<cases::created_at, NaiveDateTime>, dsl::GtEq<cases::id, String>> {
-    cases::created_at.ge(from).and(cases::id.ge(opened_ids::lowest_opened_since(from)))
+) -> dsl::And<dsl::GtEq<cases::created_at, NaiveDateTime>, dsl::GtEq<cases::id, Id>> {
+    cases::created_at.ge(from).and(cases::id.ge(Id(opened_ids::lowest_opened_since(from))))
 }
 
 /// Cases opened before `to`, bounded as in [`opened_since`].
 pub(crate) fn opened_before(
     to: NaiveDateTime,
-) -> dsl::And<dsl::Lt<cases::created_at, NaiveDateTime>, dsl::Lt<cases::id, String>> {
-    cases::created_at.lt(to).and(cases::id.lt(opened_ids::above_opened_before(to)))
+) -> dsl::And<dsl::Lt<cases::created_at, NaiveDateTime>, dsl::Lt<cases::id, Id>> {
+    cases::created_at.lt(to).and(cases::id.lt(Id(opened_ids::above_opened_before(to))))
 }

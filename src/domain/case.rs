@@ -3,8 +3,9 @@
 
 use chrono::{Duration, NaiveDateTime};
 
-/// Where a case stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Where a case stands. Serialised (in audit summaries) as its code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Status {
     New,
     Accepted,
@@ -180,8 +181,9 @@ pub fn missed_deadline(
 /// The priorities' names, most urgent first.
 pub const PRIORITIES: [&str; 4] = ["urgent", "high", "normal", "low"];
 
-/// How soon a case must be worked.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+/// How soon a case must be worked. Serialised (in audit summaries) as its name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Priority {
     Urgent,
     High,
@@ -296,6 +298,16 @@ pub enum Sort {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn statuses_and_priorities_serialise_as_their_codes() {
+        for status in super::Status::ALL {
+            assert_eq!(serde_json::to_value(status).unwrap(), status.as_str());
+        }
+        for priority in super::Priority::ALL {
+            assert_eq!(serde_json::to_value(priority).unwrap(), priority.as_str());
+        }
+    }
+
     use super::*;
 
     #[test]

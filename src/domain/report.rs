@@ -12,7 +12,36 @@ use crate::error::FieldError;
 use crate::i18n::Msg;
 
 /// What the tip is about.
-pub const MATTERS: [&str; 4] = ["illegal_entry", "facilitation", "harbouring", "health_risk"];
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Matter {
+    IllegalEntry,
+    Facilitation,
+    Harbouring,
+    HealthRisk,
+}
+
+impl Matter {
+    pub const ALL: [Matter; 4] = [Matter::IllegalEntry, Matter::Facilitation, Matter::Harbouring, Matter::HealthRisk];
+
+    /// The code, in the API and in the database.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Matter::IllegalEntry => "illegal_entry",
+            Matter::Facilitation => "facilitation",
+            Matter::Harbouring => "harbouring",
+            Matter::HealthRisk => "health_risk",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|m| m.as_str() == text)
+    }
+}
+
+/// The matters' codes, for messages and the checks that take a list of words.
+pub const MATTERS: [&str; 4] =
+    [Matter::ALL[0].as_str(), Matter::ALL[1].as_str(), Matter::ALL[2].as_str(), Matter::ALL[3].as_str()];
 /// How the people crossed.
 pub const CROSSING_MODES: [&str; 5] = ["land_trail", "river", "sea", "checkpoint_false_papers", "unknown"];
 /// What the reporter lets staff know of them.
@@ -39,7 +68,7 @@ const FUTURE_SKEW: TimeDelta = TimeDelta::minutes(5);
 /// What was seen: everything except who reported it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Tip {
-    pub matter: String,
+    pub matter: Matter,
     pub observed_from: DateTime<Utc>,
     pub observed_to: DateTime<Utc>,
     pub commune: (Scheme, i32),
@@ -168,7 +197,7 @@ impl Check {
 /// Checks a tip as sent; returns it with the reporter's contact, or every bad field.
 pub fn check(input: &ReportRequest, now: DateTime<Utc>) -> Result<(Tip, Contact), Vec<FieldError>> {
     let mut c = Check { errors: Vec::new() };
-    let matter = c.one_of("matter", &input.matter, &MATTERS);
+    let matter = c.one_of("matter", &input.matter, &MATTERS).as_deref().and_then(Matter::parse);
 
     let observed = observed_period(&mut c, input, now);
 

@@ -4,13 +4,14 @@
 use uuid::Uuid;
 
 use super::admin_unit::UnitRef;
+use super::report::Matter;
 
 /// One routing rule.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Rule {
     pub id: Uuid,
     /// `None`: any matter.
-    pub matter: Option<String>,
+    pub matter: Option<Matter>,
     /// A commune, a district or a province.
     pub unit: UnitRef,
     pub authority_id: Uuid,
@@ -23,10 +24,10 @@ pub struct Rule {
 /// (the commune, then each unit above it) is `chain`: a rule on a lower unit beats a
 /// rule on a higher one; at the same unit, a rule for the matter beats a rule for any
 /// matter; among equals, the oldest rule.
-pub fn choose<'a>(rules: &'a [Rule], matter: &str, chain: &[UnitRef]) -> Option<&'a Rule> {
+pub fn choose<'a>(rules: &'a [Rule], matter: Matter, chain: &[UnitRef]) -> Option<&'a Rule> {
     rules
         .iter()
-        .filter(|r| r.matter.as_deref().is_none_or(|m| m == matter))
+        .filter(|r| r.matter.is_none_or(|m| m == matter))
         .filter_map(|r| chain.iter().position(|u| *u == r.unit).map(|depth| (depth, r)))
         .min_by_key(|(depth, r)| (*depth, r.matter.is_none(), r.created_at, r.id))
         .map(|(_, r)| r)
@@ -37,7 +38,7 @@ pub fn explain_rule(rule: &Rule, commune: UnitRef) -> String {
     format!(
         "rule {} ({} in {}) is the most specific rule covering {commune}",
         rule.id,
-        rule.matter.as_deref().unwrap_or("any matter"),
+        rule.matter.map_or("any matter", Matter::as_str),
         rule.unit
     )
 }
@@ -51,12 +52,12 @@ mod tests {
         UnitRef { scheme: Scheme::S2024, level, code }
     }
 
-    fn rule(matter: Option<&str>, unit: UnitRef, minute: u32) -> Rule {
+    fn rule(matter: Option<Matter>, unit: UnitRef, minute: u32) -> Rule {
         let at =
             chrono::NaiveDate::from_ymd_opt(2026, 11, 1).and_then(|d| d.and_hms_opt(0, minute, 0)).unwrap_or_default();
         Rule {
             id: Uuid::now_v7(),
-            matter: matter.map(str::to_owned),
+            matter,
             unit,
             authority_id: Uuid::now_v7(),
             note: None,
@@ -70,17 +71,17 @@ mod tests {
         let chain = [unit(Level::Commune, 30880), unit(Level::District, 902), unit(Level::Province, 91)];
         let province_any = rule(None, unit(Level::Province, 91), 0);
         let district_any = rule(None, unit(Level::District, 902), 1);
-        let district_facilitation = rule(Some("facilitation"), unit(Level::District, 902), 2);
+        let district_facilitation = rule(Some(Matter::Facilitation), unit(Level::District, 902), 2);
         let elsewhere = rule(None, unit(Level::Commune, 1), 3);
         let rules = vec![province_any.clone(), district_any.clone(), district_facilitation.clone(), elsewhere];
-        assert_eq!(choose(&rules, "illegal_entry", &chain), Some(&district_any));
-        assert_eq!(choose(&rules, "facilitation", &chain), Some(&district_facilitation));
-        assert_eq!(choose(&rules[..1], "harbouring", &chain), Some(&province_any));
-        assert_eq!(choose(&rules[3..], "harbouring", &chain), None);
+        assert_eq!(choose(&rules, Matter::IllegalEntry, &chain), Some(&district_any));
+        assert_eq!(choose(&rules, Matter::Facilitation, &chain), Some(&district_facilitation));
+        assert_eq!(choose(&rules[..1], Matter::Harbouring, &chain), Some(&province_any));
+        assert_eq!(choose(&rules[3..], Matter::Harbouring, &chain), None);
         let commune = rule(None, unit(Level::Commune, 30880), 4);
         let mut with_commune = rules.clone();
         with_commune.push(commune.clone());
-        assert_eq!(choose(&with_commune, "facilitation", &chain), Some(&commune), "a commune beats a district");
+        assert_eq!(choose(&with_commune, Matter::Facilitation, &chain), Some(&commune), "a commune beats a district");
         assert!(explain_rule(&commune, chain[0]).contains("2024:commune:30880"));
     }
 }

@@ -10,8 +10,8 @@ use crate::api::validate::check;
 use crate::auth::caller::Caller;
 use crate::auth::policy::{Action, authorize};
 use crate::domain::case::Sort;
-use crate::domain::case::{PRIORITIES, Status, etag};
-use crate::domain::report::MATTERS;
+use crate::domain::case::{PRIORITIES, Priority, Status, etag};
+use crate::domain::report::{MATTERS, Matter};
 use crate::error::ServiceError;
 use crate::i18n::Msg;
 use crate::routes::case_command::CaseCommand;
@@ -48,22 +48,21 @@ fn with_etag(case: CaseDetail) -> HttpResponse {
         .json(case)
 }
 
-fn one_of(names: &'static [&'static str]) -> impl Fn(&str) -> Result<String, Msg> {
+/// A code of one of the domain's vocabularies (`names` are its codes, for the message).
+fn one_of<T>(names: &'static [&'static str], parse: fn(&str) -> Option<T>) -> impl Fn(&str) -> Result<T, Msg> {
     move |text| {
-        if names.contains(&text) {
-            Ok(text.to_owned())
-        } else {
-            Err(Msg::new(
+        parse(text).ok_or_else(|| {
+            Msg::new(
                 format!("must be one of: {}", names.join(", ")),
                 format!("phải là một trong: {}", names.join(", ")),
-            ))
-        }
+            )
+        })
     }
 }
 
-fn status(text: &str) -> Result<String, Msg> {
+fn status(text: &str) -> Result<Status, Msg> {
     match Status::parse(text) {
-        Some(status) => Ok(status.as_str().to_owned()),
+        Some(status) => Ok(status),
         None => Err(Msg::new(
             "must be statuses, repeated or separated by commas: new, accepted, investigating, resolved, closed, rejected, merged",
             "phải là các trạng thái, lặp lại hoặc cách nhau bởi dấu phẩy: new, accepted, investigating, resolved, closed, rejected, merged",
@@ -104,11 +103,11 @@ pub async fn list(req: HttpRequest, state: web::Data<AppState>, caller: Caller) 
     let mut p = Params::query(&req);
     let query = Query {
         statuses: p.list("status", Status::ALL.len(), status),
-        priority: p.optional("priority", one_of(&PRIORITIES)),
+        priority: p.optional("priority", one_of(&PRIORITIES, Priority::parse)),
         authority_id: p.optional("authority_id", params::uuid),
         unit: p.optional("unit", params::unit_cursor),
         assignee_id: p.optional("assignee_id", params::uuid),
-        matter: p.optional("matter", one_of(&MATTERS)),
+        matter: p.optional("matter", one_of(&MATTERS, Matter::parse)),
         overdue: p.optional("overdue", boolean).unwrap_or(false),
         escalated: p.optional("escalated", boolean).unwrap_or(false),
         created_from: p.optional("created_from", instant),

@@ -171,15 +171,7 @@ pub fn create_admin(conn: &mut DbConnection, login: &str, plain: &str) -> Result
         let now = now();
         let account = insert_account(conn, &new, now)?;
         let origin = Origin::system("users-create-admin");
-        audit::append(
-            conn,
-            ObjectType::Account,
-            &account.id.to_string(),
-            &origin,
-            "account.created",
-            account_state(&account),
-            now,
-        )?;
+        audit::append(conn, ObjectType::Account, account.id, &origin, "account.created", account_state(&account), now)?;
         Ok(account)
     })
     .map_err(|e: ServiceError| e.detail.en.into_owned())
@@ -254,7 +246,7 @@ pub async fn update(
             let (before, after) = (account_state(&current), account_state(&account));
             if before != after || account.display_name != current.display_name {
                 let summary = serde_json::json!({"before": before, "after": after});
-                audit::append(conn, ObjectType::Account, &id.to_string(), &origin, "account.changed", summary, now)?;
+                audit::append(conn, ObjectType::Account, id, &origin, "account.changed", summary, now)?;
             }
             Ok(account)
         })

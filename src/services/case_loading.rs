@@ -9,17 +9,13 @@ use crate::auth::policy::{CaseAccess, CaseOp, case_access, case_permission};
 use crate::db::DbConnection;
 use crate::db::cases::{self, CaseRow};
 use crate::db::transfers;
-use crate::domain::admin_unit::{Level, Scheme, UnitRef};
+use crate::domain::admin_unit::{Level, UnitRef};
 use crate::domain::case::{Status, TransferState, if_match_holds};
 use crate::error::{ErrorKind, ServiceError};
 use crate::i18n::Msg;
 
 pub(crate) fn not_found() -> ServiceError {
     ServiceError::not_found(Msg::new("There is no case with this id.", "Không có vụ việc nào có mã này."))
-}
-
-pub(crate) fn stored_id(text: &str) -> Result<Uuid, ServiceError> {
-    Uuid::parse_str(text).map_err(|_| ServiceError::internal("a stored id is not valid"))
 }
 
 /// A case the caller may see, with what they may do to it.
@@ -35,34 +31,24 @@ pub struct Visible {
 
 /// The province a case lies in.
 pub(crate) fn province_of(row: &CaseRow) -> Option<UnitRef> {
-    let scheme = Scheme::parse(row.unit_scheme.as_deref()?)?;
-    Some(UnitRef { scheme, level: Level::Province, code: row.province_code? })
+    Some(UnitRef { scheme: row.unit_scheme?, level: Level::Province, code: row.province_code? })
 }
 
 /// Loads a case the caller may see (locked for a change when `lock`); anything else is 404.
 pub fn load(conn: &mut DbConnection, caller: &Caller, id: Uuid, lock: bool) -> Result<Visible, ServiceError> {
     let row = if lock { cases::lock(conn, id)? } else { cases::find(conn, id)? }.ok_or_else(not_found)?;
-    let authority_id = stored_id(&row.authority_id)?;
-    let transfers = transfers::transfers_of(conn, &row.id)?;
-    let pending = transfers
-        .iter()
-        .find(|t| t.state == TransferState::Proposed.as_str())
-        .map(|t| stored_id(&t.to_authority_id))
-        .transpose()?;
-    let access = case_access(caller, authority_id, province_of(&row), pending).ok_or_else(not_found)?;
-    let status =
-        Status::parse(&row.status).ok_or_else(|| ServiceError::internal("a stored case status is not valid"))?;
-    Ok(Visible { row, id, authority_id, status, access, transfers })
+    let transfers = transfers::transfers_of(conn, row.id)?;
+    let pending = transfers.iter().find(|t| t.state == TransferState::Proposed).map(|t| t.to_authority_id);
+    let access = case_access(caller, row.authority_id, province_of(&row), pending).ok_or_else(not_found)?;
+    Ok(Visible { id, authority_id: row.authority_id, status: row.status, access, transfers, row })
 }
 
 /// Reads a case again after a change, keeping the access the caller had before it (a
 /// receiver who declined a transfer sees the case one last time in the answer).
 pub(crate) fn reload(conn: &mut DbConnection, before: Visible) -> Result<Visible, ServiceError> {
     let row = cases::find(conn, before.id)?.ok_or_else(not_found)?;
-    let status =
-        Status::parse(&row.status).ok_or_else(|| ServiceError::internal("a stored case status is not valid"))?;
-    let transfers = transfers::transfers_of(conn, &row.id)?;
-    Ok(Visible { authority_id: stored_id(&row.authority_id)?, row, status, transfers, ..before })
+    let transfers = transfers::transfers_of(conn, row.id)?;
+    Ok(Visible { authority_id: row.authority_id, status: row.status, transfers, row, ..before })
 }
 
 /// Loads a case for a change: the caller must work it, and `If-Match` must name its version.

@@ -13,7 +13,7 @@ use crate::db::cases::{self, Change};
 use crate::db::transfers::{self, NewTransfer};
 use crate::db::{audit, authorities};
 use crate::domain::audit::{ObjectType, Origin};
-use crate::domain::case::{Priority, Status, TransferState};
+use crate::domain::case::{Status, TransferState};
 use crate::error::{FieldError, ServiceError};
 use crate::i18n::Msg;
 use crate::services::case_loading::{load, load_for_change, not_found, reload, require_open};
@@ -45,7 +45,7 @@ pub async fn propose(
     let by_supervisor = transfer_takes_effect_at_once(caller);
     change_case(state, caller, origin, id, if_match, move |conn, case, at| {
         require_open(case)?;
-        if case.transfers.iter().any(|t| t.state == TransferState::Proposed.as_str()) {
+        if case.transfers.iter().any(|t| t.state == TransferState::Proposed) {
             return Err(conflict(
                 "transfer_pending",
                 "A transfer of this case awaits an answer; it must be accepted or declined first.",
@@ -62,11 +62,11 @@ pub async fn propose(
                 ),
             )])
         })?;
-        let (from, to_text) = (case.authority_id.to_string(), target.id.to_string());
+        let (from, to) = (case.authority_id, target.id);
         let new = NewTransfer {
-            case_id: &case.row.id,
-            from: &from,
-            to: &to_text,
+            case_id: case.row.id,
+            from,
+            to,
             reason: reason.trim(),
             proposed_by: user,
             decided: by_supervisor.then_some((TransferState::Accepted, user)),
@@ -74,11 +74,11 @@ pub async fn propose(
         let transfer = transfers::insert_transfer(conn, &new, at)?;
         let mut change = Change::default();
         if by_supervisor {
-            change.authority_id = Some(to_text.clone());
+            change.authority_id = Some(to);
             change.assignee_id = Some(None);
         }
         let action = if by_supervisor { "case.transferred" } else { "case.transfer_proposed" };
-        let summary = json!({"transfer_id": transfer, "from": from, "to": to_text, "reason": reason.trim()});
+        let summary = json!({"transfer_id": transfer, "from": from, "to": to, "reason": reason.trim()});
         Ok((change, action.to_owned(), summary))
     })
     .await
@@ -103,14 +103,13 @@ pub async fn decide(
         .db
         .transaction(move |conn| {
             let case = load(conn, &caller, id, true)?;
-            let transfer =
-                case.transfers.iter().find(|t| t.id == transfer_id.to_string()).cloned().ok_or_else(|| {
-                    ServiceError::not_found(Msg::new(
-                        "This case has no such transfer.",
-                        "Vụ việc không có đề nghị chuyển này.",
-                    ))
-                })?;
-            if transfer.state()? != TransferState::Proposed {
+            let transfer = case.transfers.iter().find(|t| t.id == transfer_id).cloned().ok_or_else(|| {
+                ServiceError::not_found(Msg::new(
+                    "This case has no such transfer.",
+                    "Vụ việc không có đề nghị chuyển này.",
+                ))
+            })?;
+            if transfer.state != TransferState::Proposed {
                 return Err(conflict(
                     "transfer_decided",
                     "This transfer was answered already.",
@@ -128,13 +127,13 @@ pub async fn decide(
             let at = now();
             let decided = if accept { TransferState::Accepted } else { TransferState::Declined };
             let note = note.as_deref().map(str::trim).filter(|n| !n.is_empty());
-            transfers::decide_transfer(conn, &transfer.id, decided, user, note, at)?;
+            transfers::decide_transfer(conn, transfer.id, decided, user, note, at)?;
             let mut change = Change::default();
             if accept {
-                change.authority_id = Some(transfer.to_authority_id.clone());
+                change.authority_id = Some(transfer.to_authority_id);
                 change.assignee_id = Some(None);
             }
-            cases::apply(conn, &case.row.id, case.row.version, change, at)?;
+            cases::apply(conn, case.row.id, case.row.version, change, at)?;
             let summary = json!({
                 "transfer_id": transfer.id,
                 "from": transfer.from_authority_id,
@@ -142,7 +141,7 @@ pub async fn decide(
                 "note": note,
             });
             let action = if accept { "case.transfer_accepted" } else { "case.transfer_declined" };
-            audit::append(conn, ObjectType::Case, &case.row.id, &origin, action, summary, at)?;
+            audit::append(conn, ObjectType::Case, case.row.id, &origin, action, summary, at)?;
             // Whoever declined may no longer see the case; they get it as they saw it.
             let case = if accept { load(conn, &caller, id, false)? } else { reload(conn, case)? };
             detail(conn, &caller, &case, rule)
@@ -165,16 +164,8 @@ pub async fn list(
         .db
         .run(move |conn| {
             let state_filter = pending_only.then_some(TransferState::Proposed);
-            let before = before.map(|b| b.to_string());
-            let rows = transfers::list_transfers(
-                conn,
-                &scope,
-                incoming,
-                state_filter,
-                before.as_deref(),
-                i64::from(limit) + 1,
-            )?;
-            let (rows, next) = crate::services::take_page(rows, limit, |t| t.id.clone());
+            let rows = transfers::list_transfers(conn, &scope, incoming, state_filter, before, i64::from(limit) + 1)?;
+            let (rows, next) = crate::services::take_page(rows, limit, |t| t.id.to_string());
             let mut names = AuthorityNames::default();
             let items = rows.iter().map(|t| transfer_view(conn, &mut names, t)).collect::<Result<Vec<_>, _>>()?;
             Ok((items, next))
@@ -234,28 +225,22 @@ pub async fn merge(
                 ));
             }
             let at = now();
-            let moved = cases::move_reports(conn, &source.row.id, &target.row.id)?;
-            let merged = Change {
-                status: Some(Status::Merged.as_str().to_owned()),
-                merged_into: Some(target.row.id.clone()),
-                ..Change::default()
-            };
-            cases::apply(conn, &source.row.id, source.row.version, merged, at)?;
+            let moved = cases::move_reports(conn, source.row.id, target.row.id)?;
+            let merged = Change { status: Some(Status::Merged), merged_into: Some(target.row.id), ..Change::default() };
+            cases::apply(conn, source.row.id, source.row.version, merged, at)?;
             // The surviving case takes the higher of the two priorities.
             let mut gained = Change::default();
-            let (mine, theirs) = (Priority::parse(&source.row.priority), Priority::parse(&target.row.priority));
-            if let (Some(mine), Some(theirs)) = (mine, theirs)
-                && mine < theirs
-            {
-                gained.priority = Some((mine.as_str().to_owned(), mine.rank()));
+            let (mine, theirs) = (source.row.priority, target.row.priority);
+            if mine < theirs {
+                gained.priority = Some(mine);
                 gained.due = Some(deadlines.due(mine, target.row.created_at));
             }
-            cases::apply(conn, &target.row.id, target.row.version, gained, at)?;
+            cases::apply(conn, target.row.id, target.row.version, gained, at)?;
             let summary =
                 json!({"into": target.row.id, "reports_moved": moved, "before": {"status": source.status.as_str()}});
-            audit::append(conn, ObjectType::Case, &source.row.id, &origin, "case.merged_into", summary, at)?;
+            audit::append(conn, ObjectType::Case, source.row.id, &origin, "case.merged_into", summary, at)?;
             let summary = json!({"from": source.row.id, "reports_moved": moved});
-            audit::append(conn, ObjectType::Case, &target.row.id, &origin, "case.merged_in", summary, at)?;
+            audit::append(conn, ObjectType::Case, target.row.id, &origin, "case.merged_in", summary, at)?;
             let target = load(conn, &caller, into, false)?;
             detail(conn, &caller, &target, rule)
         })

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use chrono::NaiveDateTime;
 use uuid::Uuid;
 
-use super::case_loading::{Visible, load, province_of, stored_id};
+use super::case_loading::{Visible, load, province_of};
 use crate::auth::caller::Caller;
 use crate::auth::policy::{CaseAccess, case_access, workflow_actions};
 use crate::clock::now;
@@ -26,17 +26,16 @@ use crate::state::AppState;
 
 /// Names of authorities, each looked up once per answer.
 #[derive(Default)]
-pub struct AuthorityNames(HashMap<String, String>);
+pub struct AuthorityNames(HashMap<Uuid, String>);
 
 impl AuthorityNames {
-    pub(crate) fn get(&mut self, conn: &mut DbConnection, id: &str) -> Result<AuthorityRef, ServiceError> {
-        let uuid = stored_id(id)?;
-        if let Some(name) = self.0.get(id) {
-            return Ok(AuthorityRef { id: uuid, name: name.clone() });
+    pub(crate) fn get(&mut self, conn: &mut DbConnection, id: Uuid) -> Result<AuthorityRef, ServiceError> {
+        if let Some(name) = self.0.get(&id) {
+            return Ok(AuthorityRef { id, name: name.clone() });
         }
-        let name = authorities::names(conn, &[id.to_owned()])?.pop().map(|(_, name)| name).unwrap_or_default();
-        self.0.insert(id.to_owned(), name.clone());
-        Ok(AuthorityRef { id: uuid, name })
+        let name = authorities::names(conn, &[id])?.pop().map(|(_, name)| name).unwrap_or_default();
+        self.0.insert(id, name.clone());
+        Ok(AuthorityRef { id, name })
     }
 }
 
@@ -47,37 +46,35 @@ pub fn is_overdue(row: &SummaryRow, status: Status, at: NaiveDateTime) -> bool {
 }
 
 /// A case as a work list shows it, held by `authority`.
-pub fn summary(row: &SummaryRow, authority: AuthorityRef) -> Result<CaseSummary, ServiceError> {
-    let status =
-        Status::parse(&row.status).ok_or_else(|| ServiceError::internal("a stored case status is not valid"))?;
-    Ok(CaseSummary {
-        id: stored_id(&row.id)?,
+pub fn summary(row: &SummaryRow, authority: AuthorityRef) -> CaseSummary {
+    CaseSummary {
+        id: row.id,
         reference: row.reference.clone().unwrap_or_default(),
-        status: row.status.clone(),
-        priority: row.priority.clone(),
-        matter: row.matter.clone(),
+        status: row.status.as_str().to_owned(),
+        priority: row.priority.as_str().to_owned(),
+        matter: row.matter.map(|m| m.as_str().to_owned()),
         authority,
-        assignee_id: row.assignee_id.as_deref().map(stored_id).transpose()?,
-        unit: row.unit_scheme.as_ref().zip(row.commune_code).map(|(scheme, commune_code)| CaseUnit {
-            scheme: scheme.clone(),
+        assignee_id: row.assignee_id,
+        unit: row.unit_scheme.zip(row.commune_code).map(|(scheme, commune_code)| CaseUnit {
+            scheme: scheme.as_str().to_owned(),
             province_code: row.province_code,
             district_code: row.district_code,
             commune_code,
         }),
         outcome: row.outcome.clone(),
-        overdue: is_overdue(row, status, now()),
+        overdue: is_overdue(row, row.status, now()),
         escalated_at: row.escalated_at.map(|t| t.and_utc()),
         accept_due_at: row.accept_due_at.map(|t| t.and_utc()),
         resolve_due_at: row.resolve_due_at.map(|t| t.and_utc()),
         created_at: row.created_at.and_utc(),
         updated_at: row.updated_at.and_utc(),
         version: row.version,
-    })
+    }
 }
 
 /// The summary of a whole case row, naming its authority through `names`.
 fn summary_of(conn: &mut DbConnection, names: &mut AuthorityNames, row: &CaseRow) -> Result<CaseSummary, ServiceError> {
-    summary(&row.summary, names.get(conn, &row.authority_id)?)
+    Ok(summary(&row.summary, names.get(conn, row.authority_id)?))
 }
 
 /// A transfer as staff read it.
@@ -87,14 +84,14 @@ pub(crate) fn transfer_view(
     t: &transfers::TransferRow,
 ) -> Result<TransferView, ServiceError> {
     Ok(TransferView {
-        id: stored_id(&t.id)?,
-        case_id: stored_id(&t.case_id)?,
-        from_authority: names.get(conn, &t.from_authority_id)?,
-        to_authority: names.get(conn, &t.to_authority_id)?,
+        id: t.id,
+        case_id: t.case_id,
+        from_authority: names.get(conn, t.from_authority_id)?,
+        to_authority: names.get(conn, t.to_authority_id)?,
         reason: t.reason.clone(),
-        state: t.state()?.as_str().to_owned(),
-        proposed_by: stored_id(&t.proposed_by)?,
-        decided_by: t.decided_by.as_deref().map(stored_id).transpose()?,
+        state: t.state.as_str().to_owned(),
+        proposed_by: t.proposed_by,
+        decided_by: t.decided_by,
         decision_note: t.decision_note.clone(),
         created_at: t.created_at.and_utc(),
         decided_at: t.decided_at.map(|d| d.and_utc()),
@@ -116,8 +113,7 @@ fn possible_duplicates(
     let near = duplicates::near(conn, &case.row, rule.same_district, case.row.created_at, window, 20)?;
     let mut found = Vec::new();
     for row in near {
-        let holder = stored_id(&row.authority_id)?;
-        if case_access(caller, holder, province_of(&row), None).is_some() {
+        if case_access(caller, row.authority_id, province_of(&row), None).is_some() {
             found.push(summary_of(conn, names, &row)?);
         }
     }
@@ -132,11 +128,10 @@ pub(crate) fn detail(
     rule: DuplicateRule,
 ) -> Result<CaseDetail, ServiceError> {
     let mut names = AuthorityNames::default();
-    let reports = cases::reports_of(conn, &case.row.id)?
+    let reports = cases::reports_of(conn, case.row.id)?
         .into_iter()
         .map(|r| {
-            let id = stored_id(&r.id)?;
-            let messages = reports::messages(conn, id)?
+            let messages = reports::messages(conn, r.id)?
                 .into_iter()
                 .map(|m| MessageView {
                     id: m.id,
@@ -146,9 +141,9 @@ pub(crate) fn detail(
                 })
                 .collect();
             Ok(CaseReportView {
-                id,
+                id: r.id,
                 reference: r.reference,
-                matter: r.matter,
+                matter: r.matter.as_str().to_owned(),
                 submitted_at: r.created_at.and_utc(),
                 reporter_left_contact: r.has_contact,
                 tip: serde_json::from_str(&r.content).map_err(ServiceError::internal)?,
@@ -156,31 +151,26 @@ pub(crate) fn detail(
             })
         })
         .collect::<Result<Vec<_>, ServiceError>>()?;
-    let notes = case_notes::notes_of(conn, &case.row.id)?
+    let notes = case_notes::notes_of(conn, case.row.id)?
         .into_iter()
-        .map(|n| {
-            Ok(NoteView {
-                id: stored_id(&n.id)?,
-                author_id: stored_id(&n.author_id)?,
-                author_name: n.author_name,
-                body: n.body,
-                created_at: n.created_at.and_utc(),
-            })
+        .map(|n| NoteView {
+            id: n.id,
+            author_id: n.author_id,
+            author_name: n.author_name,
+            body: n.body,
+            created_at: n.created_at.and_utc(),
         })
-        .collect::<Result<Vec<_>, ServiceError>>()?;
-    let history = audit::for_object(conn, ObjectType::Case, &case.row.id)?.into_iter().map(EventView::from).collect();
+        .collect();
+    let history = audit::for_object(conn, ObjectType::Case, case.row.id)?.into_iter().map(EventView::from).collect();
     let transfers =
         case.transfers.iter().map(|t| transfer_view(conn, &mut names, t)).collect::<Result<Vec<_>, ServiceError>>()?;
     let possible_duplicates = possible_duplicates(conn, caller, &mut names, case, rule)?;
     let allowed = workflow_actions(caller, case.access, case.status).into_iter().map(Action::as_str).collect();
     Ok(CaseDetail {
         summary: summary_of(conn, &mut names, &case.row)?,
-        merged_into: case.row.merged_into.as_deref().map(stored_id).transpose()?,
+        merged_into: case.row.merged_into,
         location_flagged: case.row.location_flagged,
-        routing: RoutingView {
-            rule_id: case.row.routing_rule_id.as_deref().map(stored_id).transpose()?,
-            explanation: case.row.routing_explanation.clone(),
-        },
+        routing: RoutingView { rule_id: case.row.routing_rule_id, explanation: case.row.routing_explanation.clone() },
         reports,
         notes,
         history,
@@ -210,7 +200,7 @@ pub async fn audit_of(state: &AppState, caller: &Caller, id: Uuid) -> Result<Vec
         .db
         .run(move |conn| {
             let case = load(conn, &caller, id, false)?;
-            Ok(audit::for_object(conn, ObjectType::Case, &case.row.id)?.into_iter().map(EventView::from).collect())
+            Ok(audit::for_object(conn, ObjectType::Case, case.row.id)?.into_iter().map(EventView::from).collect())
         })
         .await
 }

@@ -6,7 +6,7 @@ use chrono::NaiveDateTime;
 use serde_json::json;
 use uuid::Uuid;
 
-use super::case_loading::{Visible, load, load_for_change, not_found, require_open, require_work, stored_id};
+use super::case_loading::{Visible, load, load_for_change, not_found, require_open, require_work};
 use super::case_views::detail;
 use crate::auth::caller::Caller;
 use crate::auth::policy::{CaseOp, case_permission, may_be_assigned, workflow_actions};
@@ -116,7 +116,7 @@ pub async fn transition(
             )
             .with_allowed_actions(allowed));
         };
-        let mut change = Change { status: Some(target.as_str().to_owned()), ..Change::default() };
+        let mut change = Change { status: Some(target), ..Change::default() };
         let mut outcome_after = case.row.outcome.clone();
         match action {
             Action::Accept => change.accepted_at = Some(at),
@@ -167,8 +167,8 @@ where
             let case = load_for_change(conn, &caller, id, if_match.as_deref())?;
             let at = now();
             let (change, action, summary) = decide(conn, &case, at)?;
-            cases::apply(conn, &case.row.id, case.row.version, change, at)?;
-            audit::append(conn, ObjectType::Case, &case.row.id, &origin, &action, summary, at)?;
+            cases::apply(conn, case.row.id, case.row.version, change, at)?;
+            audit::append(conn, ObjectType::Case, case.row.id, &origin, &action, summary, at)?;
             let case = load(conn, &caller, id, false)?;
             detail(conn, &caller, &case, rule)
         })
@@ -226,18 +226,18 @@ pub async fn assign(
         }
         let mut change = Change::default();
         if let Some(assignee) = input.assignee_id {
-            change.assignee_id = Some(assignee.map(|a| a.to_string()));
+            change.assignee_id = Some(assignee);
         }
         if let Some(priority) = priority {
-            change.priority = Some((priority.as_str().to_owned(), priority.rank()));
+            change.priority = Some(priority);
             change.due = Some(deadlines.due(priority, case.row.created_at));
         }
-        let assignee_after = input.assignee_id.map_or(case.row.assignee_id.clone(), |a| a.map(|a| a.to_string()));
+        let assignee_after = input.assignee_id.unwrap_or(case.row.assignee_id);
         let summary = json!({
             "before": {"assignee_id": case.row.assignee_id, "priority": case.row.priority},
             "after": {
                 "assignee_id": assignee_after,
-                "priority": priority.map_or(case.row.priority.clone(), |p| p.as_str().to_owned()),
+                "priority": priority.unwrap_or(case.row.priority),
             },
         });
         Ok((change, "case.assignment".to_owned(), summary))
@@ -267,9 +267,9 @@ pub async fn add_note(
             let case = load(conn, &caller, id, true)?;
             require_work(&caller, &case)?;
             let at = now();
-            let note_id = case_notes::add_note(conn, &case.row.id, author, body.trim(), at)?;
+            let note_id = case_notes::add_note(conn, case.row.id, author, body.trim(), at)?;
             let summary = json!({"note_id": note_id, "sha256": text_digest(body.trim())});
-            audit::append(conn, ObjectType::Case, &case.row.id, &origin, "case.note_added", summary, at)?;
+            audit::append(conn, ObjectType::Case, case.row.id, &origin, "case.note_added", summary, at)?;
             Ok(Added { id: note_id, created_at: at.and_utc() })
         })
         .await
@@ -291,9 +291,9 @@ pub async fn message_reporters(
         .transaction(move |conn| {
             let case = load(conn, &caller, id, true)?;
             require_work(&caller, &case)?;
-            let tips = cases::reports_of(conn, &case.row.id)?;
+            let tips = cases::reports_of(conn, case.row.id)?;
             let targets: Vec<_> = match report_id {
-                Some(wanted) => tips.into_iter().filter(|t| t.id == wanted.to_string()).collect(),
+                Some(wanted) => tips.into_iter().filter(|t| t.id == wanted).collect(),
                 None => tips,
             };
             if targets.is_empty() {
@@ -306,12 +306,12 @@ pub async fn message_reporters(
             let at = now();
             let mut first = None;
             for tip in &targets {
-                let message = reports::add_message(conn, stored_id(&tip.id)?, "staff", body.trim(), at)?;
+                let message = reports::add_message(conn, tip.id, "staff", body.trim(), at)?;
                 first.get_or_insert(message.id);
             }
             let references: Vec<&str> = targets.iter().map(|t| t.reference.as_str()).collect();
             let summary = json!({"reports": references, "sha256": text_digest(body.trim())});
-            audit::append(conn, ObjectType::Case, &case.row.id, &origin, "case.message_sent", summary, at)?;
+            audit::append(conn, ObjectType::Case, case.row.id, &origin, "case.message_sent", summary, at)?;
             Ok(Added {
                 id: first.ok_or_else(|| ServiceError::internal("no message written"))?,
                 created_at: at.and_utc(),
@@ -341,8 +341,8 @@ pub async fn reveal_reporters(
                     "Chỉ cán bộ của cơ quan đang thụ lý vụ việc mới được biết ai đã báo tin.",
                 )));
             }
-            let tips = cases::reports_of(conn, &case.row.id)?;
-            let ids: Vec<String> = tips.iter().map(|t| t.id.clone()).collect();
+            let tips = cases::reports_of(conn, case.row.id)?;
+            let ids: Vec<Uuid> = tips.iter().map(|t| t.id).collect();
             let sealed = reports::contacts_of(conn, &ids)?;
             let open = |v: Option<String>| v.map(|v| sealer.open(&v)).transpose().map_err(ServiceError::internal);
             let mut contacts = Vec::new();
@@ -350,7 +350,7 @@ pub async fn reveal_reporters(
                 let reference =
                     tips.iter().find(|t| t.id == report_id).map(|t| t.reference.clone()).unwrap_or_default();
                 contacts.push(RevealedContact {
-                    report_id: stored_id(&report_id)?,
+                    report_id,
                     reference,
                     name: open(name)?,
                     phone: open(phone)?,
@@ -362,7 +362,7 @@ pub async fn reveal_reporters(
             audit::append(
                 conn,
                 ObjectType::Case,
-                &case.row.id,
+                case.row.id,
                 &origin,
                 "case.reporter_contact_revealed",
                 summary,

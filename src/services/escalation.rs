@@ -10,7 +10,7 @@ use serde_json::json;
 use crate::clock::now;
 use crate::db::{Db, audit, cases};
 use crate::domain::audit::{ObjectType, Origin};
-use crate::domain::case::{Status, missed_deadline};
+use crate::domain::case::missed_deadline;
 use crate::error::ServiceError;
 
 /// How many cases one sweep looks at; the next sweep takes the rest.
@@ -24,22 +24,20 @@ pub async fn sweep(db: &Db) -> Result<usize, ServiceError> {
     for id in candidates {
         let done = db
             .transaction(move |conn| {
-                let Some(row) = cases::lock(conn, uuid::Uuid::parse_str(&id).map_err(ServiceError::internal)?)? else {
+                let Some(row) = cases::lock(conn, id)? else {
                     return Ok(false);
                 };
-                let status =
-                    Status::parse(&row.status).ok_or_else(|| ServiceError::internal("a stored case status"))?;
                 let at = now();
                 let Some(deadline) =
-                    missed_deadline(status, row.accept_due_at, row.resolve_due_at, row.escalated_at, at)
+                    missed_deadline(row.status, row.accept_due_at, row.resolve_due_at, row.escalated_at, at)
                 else {
                     return Ok(false);
                 };
-                cases::mark_escalated(conn, &row.id, at)?;
+                cases::mark_escalated(conn, row.id, at)?;
                 let due = if deadline == "accept" { row.accept_due_at } else { row.resolve_due_at };
                 let summary = json!({"deadline": deadline, "due_at": due.map(|d| d.and_utc()), "status": row.status});
                 let origin = Origin::system("deadlines");
-                audit::append(conn, ObjectType::Case, &row.id, &origin, "case.escalated", summary, at)?;
+                audit::append(conn, ObjectType::Case, row.id, &origin, "case.escalated", summary, at)?;
                 Ok(true)
             })
             .await?;

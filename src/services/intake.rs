@@ -206,20 +206,19 @@ async fn store(
             // bits) is drawn again.
             for _ in 0..5 {
                 let (rules_version, rules) = rules_cache.get(conn)?;
-                let decision = decide(conn, &chains, &rules, &tip.matter, &chain)?;
+                let decision = decide(conn, &chains, &rules, tip.matter, &chain)?;
                 let case = NewCase {
                     id: case_id,
                     authority_id: decision.authority_id,
                     rule_id: decision.rule_id,
                     explanation: &decision.explanation,
                     location_flagged: flagged,
-                    matter: &tip.matter,
-                    unit_scheme: commune.scheme.as_str(),
+                    matter: tip.matter,
+                    unit_scheme: commune.scheme,
                     commune_code: commune.code,
                     district_code: code_at(Level::District),
                     province_code: code_at(Level::Province),
-                    priority: priority.as_str(),
-                    priority_rank: priority.rank(),
+                    priority,
                     accept_due_at,
                     resolve_due_at,
                     search_text: &search_text,

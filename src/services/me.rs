@@ -71,15 +71,7 @@ pub async fn change_password(
         .transaction(move |conn| {
             let now = now();
             users::set_password(conn, id, &hash, now)?;
-            audit::append(
-                conn,
-                ObjectType::Account,
-                &id.to_string(),
-                &origin,
-                "account.password_changed",
-                json!({}),
-                now,
-            )?;
+            audit::append(conn, ObjectType::Account, id, &origin, "account.password_changed", json!({}), now)?;
             Ok(sessions::revoke_all_of_user(conn, id, now)?)
         })
         .await
@@ -132,15 +124,7 @@ pub async fn confirm_totp(state: &AppState, caller: &Caller, origin: Origin, cod
             match step {
                 Some(step) if users::claim_totp_step(conn, id, step)? => {
                     users::enable_totp(conn, id, now)?;
-                    audit::append(
-                        conn,
-                        ObjectType::Account,
-                        &id.to_string(),
-                        &origin,
-                        "account.mfa_enabled",
-                        json!({}),
-                        now,
-                    )?;
+                    audit::append(conn, ObjectType::Account, id, &origin, "account.mfa_enabled", json!({}), now)?;
                     throttle::clear(conn, &bucket)?;
                     Ok(true)
                 }

@@ -6,7 +6,7 @@ use uuid::Uuid;
 use crate::auth::caller::Caller;
 use crate::auth::policy::tip_visibility;
 use crate::db::{admin_units, authorities, reports};
-use crate::domain::admin_unit::{Level, Scheme, UnitRef};
+use crate::domain::admin_unit::{Level, UnitRef};
 use crate::domain::report::Tip;
 use crate::error::ServiceError;
 use crate::i18n::Msg;
@@ -24,15 +24,13 @@ pub async fn read(state: &AppState, caller: &Caller, id: Uuid) -> Result<ReportV
         .db
         .run(move |conn| {
             let detail = reports::detail(conn, id)?.ok_or_else(not_found)?;
-            let scheme = Scheme::parse(&detail.unit_scheme).ok_or_else(|| ServiceError::internal("stored scheme"))?;
-            let commune = UnitRef { scheme, level: Level::Commune, code: detail.unit_code };
-            let authority_id =
-                Uuid::parse_str(&detail.authority_id).map_err(|_| ServiceError::internal("stored authority"))?;
+            let commune = UnitRef { scheme: detail.unit_scheme, level: Level::Commune, code: detail.unit_code };
+            let authority_id = detail.authority_id;
             let chain = admin_units::self_and_ancestors(conn, commune)?;
             let staff = tip_visibility(
                 &caller,
-                detail.report.submitted_by_user.as_deref(),
-                detail.submitted_by_client.as_deref(),
+                detail.report.submitted_by_user,
+                detail.submitted_by_client,
                 &chain,
                 authority_id,
             )
@@ -43,7 +41,7 @@ pub async fn read(state: &AppState, caller: &Caller, id: Uuid) -> Result<ReportV
             Ok(ReportView {
                 id: detail.report.id,
                 reference: detail.report.reference,
-                status: detail.report.case_status,
+                status: detail.report.case_status.as_str().to_owned(),
                 authority: AuthorityRef { id: authority.id, name: authority.name },
                 routing_explanation: staff.then_some(detail.routing_explanation),
                 location_flagged: detail.location_flagged,

@@ -15,6 +15,7 @@ use crate::db::{DbConnection, admin_units};
 use crate::domain::admin_unit::{Level, UnitRef};
 use crate::domain::audit::Origin;
 use crate::domain::authority::{Authority, AuthorityKind};
+use crate::domain::report::Matter;
 use crate::domain::routing::{Rule, choose, explain_rule};
 use crate::error::ServiceError;
 
@@ -34,7 +35,7 @@ pub fn decide(
     conn: &mut DbConnection,
     cache: &ChainCache,
     rules: &[Rule],
-    matter: &str,
+    matter: Matter,
     chain: &[UnitRef],
 ) -> Result<Decision, ServiceError> {
     let commune = *chain.first().ok_or_else(|| ServiceError::internal("an empty chain of units"))?;

@@ -10,14 +10,14 @@ use crate::db::{DbConnection, admin_units, audit, routing};
 use crate::domain::admin_unit::UnitRef;
 use crate::domain::audit::{ObjectType, Origin};
 use crate::domain::csv_rows::LineError;
-use crate::domain::report::MATTERS;
+use crate::domain::report::{MATTERS, Matter};
 use crate::domain::routing::Rule;
 use crate::error::{FieldError, ServiceError};
 use crate::i18n::Msg;
 use crate::services::imports::ImportError;
 use crate::state::AppState;
 
-/// A rule as an admin writes it.
+/// A rule as an admin writes it (the matter as sent: checked by [`create`]).
 pub struct RuleInput {
     pub matter: Option<String>,
     pub unit: UnitRef,
@@ -27,7 +27,7 @@ pub struct RuleInput {
 
 fn rule_errors(conn: &mut DbConnection, input: &RuleInput) -> Result<Vec<FieldError>, ServiceError> {
     let mut errors = Vec::new();
-    if input.matter.as_deref().is_some_and(|m| !MATTERS.contains(&m)) {
+    if input.matter.as_deref().is_some_and(|m| Matter::parse(m).is_none()) {
         errors.push(FieldError::new(
             "matter",
             "invalid",
@@ -55,7 +55,8 @@ pub async fn create(state: &AppState, origin: Origin, input: RuleInput) -> Resul
             if !errors.is_empty() {
                 return Err(ServiceError::validation(errors));
             }
-            if routing::find_same(conn, input.matter.as_deref(), input.unit)?.is_some() {
+            let matter = input.matter.as_deref().and_then(Matter::parse);
+            if routing::find_same(conn, matter, input.unit)?.is_some() {
                 return Err(ServiceError::conflict(
                     "rule_exists",
                     Msg::new(
@@ -64,15 +65,7 @@ pub async fn create(state: &AppState, origin: Origin, input: RuleInput) -> Resul
                     ),
                 ));
             }
-            insert_audited(
-                conn,
-                &origin,
-                input.matter.as_deref(),
-                input.unit,
-                input.authority_id,
-                input.note.as_deref(),
-                now(),
-            )
+            insert_audited(conn, &origin, matter, input.unit, input.authority_id, input.note.as_deref(), now())
         })
         .await
 }
@@ -81,22 +74,14 @@ pub async fn create(state: &AppState, origin: Origin, input: RuleInput) -> Resul
 fn insert_audited(
     conn: &mut DbConnection,
     origin: &Origin,
-    matter: Option<&str>,
+    matter: Option<Matter>,
     unit: UnitRef,
     authority_id: Uuid,
     note: Option<&str>,
     at: chrono::NaiveDateTime,
 ) -> Result<Rule, ServiceError> {
     let rule = routing::insert(conn, matter, unit, authority_id, note, at)?;
-    audit::append(
-        conn,
-        ObjectType::RoutingRule,
-        &rule.id.to_string(),
-        origin,
-        "routing_rule.created",
-        rule_state(&rule),
-        at,
-    )?;
+    audit::append(conn, ObjectType::RoutingRule, rule.id, origin, "routing_rule.created", rule_state(&rule), at)?;
     Ok(rule)
 }
 
@@ -141,15 +126,7 @@ pub async fn delete(state: &AppState, origin: Origin, id: Uuid) -> Result<(), Se
                 return Err(not_found());
             }
             let summary = serde_json::json!({"before": rule_state(&rule)});
-            Ok(audit::append(
-                conn,
-                ObjectType::RoutingRule,
-                &id.to_string(),
-                &origin,
-                "routing_rule.deleted",
-                summary,
-                now(),
-            )?)
+            Ok(audit::append(conn, ObjectType::RoutingRule, id, &origin, "routing_rule.deleted", summary, now())?)
         })
         .await
 }
@@ -166,19 +143,25 @@ pub fn import(conn: &mut DbConnection, input: impl std::io::Read) -> Result<crat
             let fail = |m: String| ImportError::Line(LineError::new(line, m));
             let matter = match fields[0].as_str() {
                 "*" | "" => None,
-                m if MATTERS.contains(&m) => Some(m.to_owned()),
-                m => return Err(fail(format!("matter `{m}` is not one of {} or *", MATTERS.join(", ")))),
+                m => match Matter::parse(m) {
+                    Some(matter) => Some(matter),
+                    None => return Err(fail(format!("matter `{m}` is not one of {} or *", MATTERS.join(", ")))),
+                },
             };
             let unit = UnitRef::parse(&fields[1]).map_err(|m| fail(format!("unit: {m}")))?;
             let authority = authorities::find_by_code(conn, &fields[2])?
                 .ok_or_else(|| fail(format!("authority `{}` does not exist", fields[2])))?;
             let note = Some(fields[3].as_str()).filter(|n| !n.is_empty());
-            let input =
-                RuleInput { matter: matter.clone(), unit, authority_id: authority.id, note: note.map(str::to_owned) };
+            let input = RuleInput {
+                matter: matter.map(|m| m.as_str().to_owned()),
+                unit,
+                authority_id: authority.id,
+                note: note.map(str::to_owned),
+            };
             if let Some(e) = rule_errors(conn, &input)?.first() {
                 return Err(fail(format!("{}: {}", e.field, e.message.en)));
             }
-            match routing::find_same(conn, matter.as_deref(), unit)? {
+            match routing::find_same(conn, matter, unit)? {
                 Some(rule) if rule.authority_id == authority.id && rule.note.as_deref() == note => {
                     counts.unchanged += 1
                 }
@@ -190,7 +173,7 @@ pub fn import(conn: &mut DbConnection, input: impl std::io::Read) -> Result<crat
                     audit::append(
                         conn,
                         ObjectType::RoutingRule,
-                        &rule.id.to_string(),
+                        rule.id,
                         &origin,
                         "routing_rule.changed",
                         summary,
@@ -199,7 +182,7 @@ pub fn import(conn: &mut DbConnection, input: impl std::io::Read) -> Result<crat
                     counts.updated += 1;
                 }
                 None => {
-                    insert_audited(conn, &origin, matter.as_deref(), unit, authority.id, note, now())?;
+                    insert_audited(conn, &origin, matter, unit, authority.id, note, now())?;
                     counts.inserted += 1;
                 }
             }

@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 
 use chrono::NaiveDateTime;
+use uuid::Uuid;
 
 use crate::auth::caller::Caller;
 use crate::clock::now;
@@ -25,15 +26,15 @@ pub fn median_seconds(mut seconds: Vec<i64>) -> Option<i64> {
 }
 
 /// Counts what the rows say; authorities are named later.
-pub fn tally(rows: &[StatsRow], at: NaiveDateTime) -> (CaseStats, Vec<(String, u64)>) {
+pub fn tally(rows: &[StatsRow], at: NaiveDateTime) -> (CaseStats, Vec<(Uuid, u64)>) {
     let mut by_status: BTreeMap<String, u64> = Status::ALL.iter().map(|s| (s.as_str().to_owned(), 0)).collect();
-    let mut by_authority: BTreeMap<String, u64> = BTreeMap::new();
+    let mut by_authority: BTreeMap<Uuid, u64> = BTreeMap::new();
     let mut by_unit: BTreeMap<String, u64> = BTreeMap::new();
     let (mut to_accept, mut to_resolve, mut overdue) = (Vec::new(), Vec::new(), 0);
     for row in rows {
-        *by_status.entry(row.status.clone()).or_default() += 1;
-        *by_authority.entry(row.authority_id.clone()).or_default() += 1;
-        let unit = match (&row.unit_scheme, row.district_code, row.commune_code) {
+        *by_status.entry(row.status.as_str().to_owned()).or_default() += 1;
+        *by_authority.entry(row.authority_id).or_default() += 1;
+        let unit = match (row.unit_scheme, row.district_code, row.commune_code) {
             (Some(scheme), Some(district), _) => format!("{scheme}.district.{district}"),
             (Some(scheme), None, Some(commune)) => format!("{scheme}.commune.{commune}"),
             _ => "unknown".to_owned(),
@@ -45,15 +46,14 @@ pub fn tally(rows: &[StatsRow], at: NaiveDateTime) -> (CaseStats, Vec<(String, u
         if let Some(resolved) = row.resolved_at {
             to_resolve.push((resolved - row.created_at).num_seconds());
         }
-        let status = Status::parse(&row.status);
         let past = |due: Option<NaiveDateTime>| due.is_some_and(|d| d < at);
-        let late = status == Some(Status::New) && past(row.accept_due_at)
-            || status.is_some_and(Status::is_open) && past(row.resolve_due_at);
+        let late =
+            row.status == Status::New && past(row.accept_due_at) || row.status.is_open() && past(row.resolve_due_at);
         overdue += u64::from(late);
     }
     let mut units: Vec<UnitCount> = by_unit.into_iter().map(|(unit, count)| UnitCount { unit, count }).collect();
     units.sort_by(|a, b| b.count.cmp(&a.count).then(a.unit.cmp(&b.unit)));
-    let mut authorities: Vec<(String, u64)> = by_authority.into_iter().collect();
+    let mut authorities: Vec<(Uuid, u64)> = by_authority.into_iter().collect();
     authorities.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     let stats = CaseStats {
         from: None,
@@ -84,7 +84,7 @@ pub async fn cases(
             let (mut stats, authorities) = tally(&rows, now());
             let mut names = AuthorityNames::default();
             for (id, count) in authorities {
-                stats.by_authority.push(AuthorityCount { authority: names.get(conn, &id)?, count });
+                stats.by_authority.push(AuthorityCount { authority: names.get(conn, id)?, count });
             }
             stats.from = Some(from.and_utc());
             stats.to = Some(to.and_utc());

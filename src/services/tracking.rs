@@ -6,7 +6,6 @@ use uuid::Uuid;
 
 use crate::clock::now;
 use crate::db::reports::{self, StoredReport};
-use crate::domain::case::Status;
 use crate::domain::codes;
 use crate::domain::secrets;
 use crate::error::{FieldError, ServiceError};
@@ -23,11 +22,6 @@ fn not_found() -> ServiceError {
         "No tip matches this reference and receipt code. Check both and try again.",
         "Không có tin báo nào khớp mã tham chiếu và mã biên nhận này. Vui lòng kiểm tra lại cả hai.",
     ))
-}
-
-/// What the reporter is told of the case's state: received, being handled, or closed.
-pub fn coarse_status(case_status: &str) -> &'static str {
-    Status::parse(case_status).map_or("being_handled", Status::coarse)
 }
 
 /// Finds the tip whose reference and receipt code match, or 404 for any mismatch.
@@ -58,8 +52,8 @@ pub async fn view(state: &AppState, report: StoredReport) -> Result<TrackingView
     Ok(TrackingView {
         id: report.id,
         reference: report.reference,
-        status: coarse_status(&report.case_status),
-        matter: report.matter,
+        status: report.case_status.coarse(),
+        matter: report.matter.as_str().to_owned(),
         submitted_at: report.created_at.and_utc(),
         messages: messages.into_iter().map(message_view).collect(),
     })
@@ -137,7 +131,7 @@ pub async fn mine(
 pub async fn one_of_mine(state: &AppState, user: Uuid, id: Uuid) -> Result<TrackingView, ServiceError> {
     let found = state.db.run(move |conn| Ok(reports::find(conn, id)?)).await?;
     match found {
-        Some(report) if report.submitted_by_user.as_deref() == Some(&user.to_string()) => view(state, report).await,
+        Some(report) if report.submitted_by_user == Some(user) => view(state, report).await,
         _ => Err(not_yours()),
     }
 }

@@ -10,11 +10,11 @@ use crate::clock::now;
 use crate::db::cases::SummaryRow;
 use crate::db::work_list::{self, Cursor, Jurisdiction, ListFilter, UnitFilter};
 use crate::domain::admin_unit::{Level, UnitRef};
-use crate::domain::case::Sort;
+use crate::domain::case::{Priority, Sort, Status};
+use crate::domain::report::Matter;
 use crate::domain::text::fold;
 use crate::error::ServiceError;
 use crate::i18n::Msg;
-use crate::services::case_loading::stored_id;
 use crate::services::case_views::summary;
 use crate::services::dto::cases::CaseSummary;
 use crate::services::dto::reports::AuthorityRef;
@@ -23,12 +23,12 @@ use crate::state::AppState;
 /// The filters as asked (already parsed from the query).
 #[derive(Debug, Clone, Default)]
 pub struct Query {
-    pub statuses: Vec<String>,
-    pub priority: Option<String>,
+    pub statuses: Vec<Status>,
+    pub priority: Option<Priority>,
     pub authority_id: Option<uuid::Uuid>,
     pub unit: Option<UnitRef>,
     pub assignee_id: Option<uuid::Uuid>,
-    pub matter: Option<String>,
+    pub matter: Option<Matter>,
     pub overdue: bool,
     pub escalated: bool,
     pub created_from: Option<NaiveDateTime>,
@@ -46,7 +46,7 @@ pub struct Query {
 pub fn parse_cursor(sort: Sort, text: &str) -> Option<Cursor> {
     let (key, id) = text.split_once('.')?;
     let key: i64 = key.parse().ok().filter(|k| (0..=9_999_999_999_999_999).contains(k))?;
-    let id = uuid::Uuid::try_parse(id).ok().filter(|_| id.len() == 36)?.to_string();
+    let id = uuid::Uuid::try_parse(id).ok().filter(|_| id.len() == 36)?;
     Some(match sort {
         Sort::Newest | Sort::Oldest => Cursor::Id(id),
         Sort::DueSoonest => Cursor::Due(chrono::DateTime::from_timestamp_micros(key)?.naive_utc(), id),
@@ -67,10 +67,8 @@ fn cursor_after(sort: Sort, row: &SummaryRow) -> String {
 /// handle no cases.
 pub fn jurisdiction(caller: &Caller) -> Result<Jurisdiction, ServiceError> {
     match case_scope(caller) {
-        Some(CaseScope::Authority(id)) => Ok(Jurisdiction::Authority(id.to_string())),
-        Some(CaseScope::Province(p)) => {
-            Ok(Jurisdiction::Province { scheme: p.scheme.as_str().to_owned(), code: p.code })
-        }
+        Some(CaseScope::Authority(id)) => Ok(Jurisdiction::Authority(id)),
+        Some(CaseScope::Province(p)) => Ok(Jurisdiction::Province { scheme: p.scheme, code: p.code }),
         Some(CaseScope::Everywhere) => Ok(Jurisdiction::Everywhere),
         None => Err(ServiceError::forbidden(Msg::new(
             "Your account does not handle cases.",
@@ -103,16 +101,16 @@ pub async fn list(
     let filter = ListFilter {
         statuses: query.statuses,
         priority: query.priority,
-        authority_id: query.authority_id.map(|a| a.to_string()),
+        authority_id: query.authority_id,
         unit: query.unit.map(|u| {
             let level = match u.level {
                 Level::Province => UnitFilter::Province(u.code),
                 Level::District => UnitFilter::District(u.code),
                 Level::Commune => UnitFilter::Commune(u.code),
             };
-            (u.scheme.as_str().to_owned(), level)
+            (u.scheme, level)
         }),
-        assignee_id: query.assignee_id.map(|a| a.to_string()),
+        assignee_id: query.assignee_id,
         matter: query.matter,
         overdue_at: query.overdue.then(now),
         escalated: query.escalated,
@@ -128,8 +126,8 @@ pub async fn list(
             let (rows, next) = take_page(rows, limit, |(r, _)| cursor_after(sort, r));
             let items = rows
                 .into_iter()
-                .map(|(row, name)| summary(&row, AuthorityRef { id: stored_id(&row.authority_id)?, name }))
-                .collect::<Result<Vec<_>, _>>()?;
+                .map(|(row, name)| summary(&row, AuthorityRef { id: row.authority_id, name }))
+                .collect();
             Ok((items, next))
         })
         .await

@@ -1,7 +1,7 @@
 //! The shape of the code, checked so that it stays: each layer imports only the layers
 //! below it, no two files import each other (directly or round a circle), diesel is named
 //! only in `db`, actix only in the faces, the JSON shapes (`crate::api`) only in the
-//! faces, and no source file passes 500 lines.
+//! faces, no source file passes 500 lines, and rows in `db` carry ids and codes typed.
 //!
 //! Layers, lowest first (a file may import its own layer and those below):
 //! 0 `clock`, `i18n`, `error`, `metrics`: time, words, errors, counters;
@@ -245,4 +245,27 @@ fn no_source_file_passes_500_lines() {
         .map(|s| format!("src/{} ({} lines)", s.rel, s.lines))
         .collect();
     assert!(long.is_empty(), "files over {MAX_LINES} lines: {long:?}");
+}
+
+#[test]
+fn rows_carry_ids_and_codes_typed() {
+    // A field of a struct in `db` named like an id or a vocabulary's code holds the typed
+    // value (`Uuid`, `Status`, …; see `db/column_types.rs`), never its text: no one above
+    // `db` should have to parse what the database gave back. Audit events keep text ids
+    // (an object's id need not be a UUID) and are left out.
+    let typed = ["id", "status", "priority", "state", "matter", "role", "stage", "kind", "scheme", "level"];
+    let mut untyped = Vec::new();
+    for source in sources().into_iter().filter(|s| s.top == "db" && s.rel != "db/audit.rs") {
+        for line in &source.code {
+            let Some((name, ty)) = line.trim_start_matches("pub ").split_once(": ") else { continue };
+            let textual = ["String,", "Option<String>,", "&'a str,", "Option<&'a str>,", "&'static str,"];
+            let name_is_typed = typed.iter().any(|t| name == *t || name.ends_with(&format!("_{t}")))
+                || ["assignee_id", "merged_into", "proposed_by", "decided_by"].contains(&name)
+                || name.starts_with("submitted_by_");
+            if name_is_typed && textual.contains(&ty) {
+                untyped.push(format!("src/{}: {line}", source.rel));
+            }
+        }
+    }
+    assert!(untyped.is_empty(), "row fields holding an id or a code as text:\n{}", untyped.join("\n"));
 }

@@ -105,7 +105,7 @@ impl From<crate::domain::routing::Rule> for RuleView {
     fn from(r: crate::domain::routing::Rule) -> Self {
         RuleView {
             id: r.id,
-            matter: r.matter,
+            matter: r.matter.map(|m| m.as_str().to_owned()),
             unit: RuleUnitInput {
                 scheme: r.unit.scheme.as_str().to_owned(),
                 level: r.unit.level.as_str().to_owned(),
