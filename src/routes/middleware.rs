@@ -54,7 +54,7 @@ pub async fn request_context(
     let lang = Lang::negotiate(req.headers().get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()));
     req.extensions_mut().insert(RequestContext { request_id: request_id.clone(), lang });
     let metrics = req.app_data::<web::Data<AppState>>().map(|s| s.metrics.clone());
-    let method = req.method().to_string();
+    let method = crate::metrics::method_label(req.method().as_str());
     // Only the route pattern is logged: paths and queries may carry what callers typed.
     let span = tracing::info_span!("request", request_id = %request_id, method = %method);
 
@@ -71,7 +71,7 @@ pub async fn request_context(
     let status = res.status().as_u16();
     let seconds = started.elapsed().as_secs_f64();
     if let Some(metrics) = metrics {
-        metrics.observe(&method, &route, status, seconds);
+        metrics.observe(method, &route, status, seconds);
     }
     span.in_scope(|| tracing::info!(route = %route, status, latency_ms = seconds * 1000.0, "request finished"));
     Ok(res)

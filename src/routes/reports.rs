@@ -19,21 +19,28 @@ use crate::services::dto::reports::{MessageRequest, TrackingMessageRequest, Trac
 use crate::services::{intake, reports, tracking};
 use crate::state::AppState;
 
-/// The longest `Idempotency-Key` accepted.
+/// The shortest and longest `Idempotency-Key` accepted.
+const MIN_KEY_CHARS: usize = 22;
 const MAX_KEY_CHARS: usize = 255;
+
+/// A key carries at least 128 bits (22 characters of 64 kinds, or a UUID): all anonymous
+/// tips share one space of keys, so a short key could be guessed and its answer, a
+/// stranger's receipt code, replayed.
+fn is_acceptable_key(key: &str) -> bool {
+    (MIN_KEY_CHARS..=MAX_KEY_CHARS).contains(&key.len())
+        && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+}
 
 fn idempotency_key(req: &HttpRequest) -> Result<Option<String>, ServiceError> {
     let Some(value) = req.headers().get(IDEMPOTENCY_KEY) else { return Ok(None) };
     match value.to_str() {
-        Ok(key) if !key.is_empty() && key.len() <= MAX_KEY_CHARS && key.bytes().all(|b| b.is_ascii_graphic()) => {
-            Ok(Some(key.to_owned()))
-        }
+        Ok(key) if is_acceptable_key(key) => Ok(Some(key.to_owned())),
         _ => Err(ServiceError::invalid_parameters(vec![FieldError::new(
             "Idempotency-Key",
             "invalid",
             Msg::new(
-                "must be 1 to 255 visible ASCII characters, e.g. a UUID",
-                "phải có từ 1 đến 255 ký tự ASCII nhìn thấy được, ví dụ một UUID",
+                "must be a UUID, or 22 to 255 of the characters A-Z a-z 0-9 _ -",
+                "phải là một UUID, hoặc từ 22 đến 255 ký tự trong A-Z a-z 0-9 _ -",
             ),
         )])),
     }

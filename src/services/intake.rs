@@ -8,7 +8,7 @@ use crate::auth::caller::Caller;
 use crate::auth::policy::{self, Submitter};
 use crate::clock::now;
 use crate::db::audit::first_event;
-use crate::db::idempotency::{self, Reservation};
+use crate::db::idempotency::{self, Claim};
 use crate::db::reports::{self, NewCase, NewReport, Opened, SealedContact};
 use crate::db::{DbConnection, commune_boxes};
 use crate::domain::admin_unit::Level;
@@ -74,58 +74,54 @@ pub async fn submit(
     let limit = || if matches!(who, Submitter::Anonymous) { state.limits.anonymous_report(address) } else { Ok(()) };
     let Some(key) = key else {
         limit()?;
-        return store(state, who, tip, contact, origin).await;
+        return store(state, who, tip, contact, origin, None).await;
     };
-    let scope = match who {
+    let key = KeyClaim {
+        key_hash: secrets::digest(&format!("idempotency:{}:{key}", key_scope(who))),
+        request_hash: body_digest
+            .ok_or_else(|| ServiceError::internal("a body with an Idempotency-Key has no digest"))?,
+    };
+    let (key_hash, request_hash) = (key.key_hash.clone(), key.request_hash.clone());
+    let earlier = state.db.run(move |conn| Ok(idempotency::peek(conn, &key_hash, &request_hash, now())?)).await?;
+    if earlier == Claim::Claimed {
+        limit()?;
+    }
+    match earlier {
+        Claim::Claimed => store(state, who, tip, contact, origin, Some(key)).await,
+        Claim::Mismatch => Err(key_reused()),
+        Claim::Done { sealed } => replay(state, &sealed),
+    }
+}
+
+/// What a key is unique within: a caller's own keys, or every anonymous tip's.
+fn key_scope(who: Submitter) -> String {
+    match who {
         Submitter::Anonymous => "anonymous".to_owned(),
         Submitter::Citizen(id) | Submitter::CommuneOfficial(id) | Submitter::Client(id) => id.to_string(),
-    };
-    let key_hash = secrets::digest(&format!("idempotency:{scope}:{key}"));
-    let digest = body_digest.ok_or_else(|| ServiceError::internal("a body with an Idempotency-Key has no digest"))?;
-    let reserved_key = key_hash.clone();
-    match state.db.transaction(move |conn| Ok(idempotency::reserve(conn, &reserved_key, &digest, now())?)).await? {
-        Reservation::Reserved => {}
-        Reservation::Running => {
-            return Err(ServiceError::conflict(
-                "request_in_progress",
-                Msg::new(
-                    "This tip is still being received. Wait a moment and retry with the same Idempotency-Key.",
-                    "Tin báo này đang được tiếp nhận. Vui lòng đợi giây lát rồi gửi lại với cùng Idempotency-Key.",
-                ),
-            ));
-        }
-        Reservation::Mismatch => {
-            return Err(ServiceError::new(
-                ErrorKind::Invalid,
-                "idempotency_key_reused",
-                Msg::new(
-                    "This Idempotency-Key was used for another tip. Use a new key for a new tip.",
-                    "Idempotency-Key này đã dùng cho một tin báo khác. Hãy dùng khóa mới cho tin báo mới.",
-                ),
-            ));
-        }
-        Reservation::Done { sealed } => {
-            let json = state.sealer.open(&sealed).map_err(ServiceError::internal)?;
-            let answer: ReportCreated = serde_json::from_str(&json).map_err(ServiceError::internal)?;
-            return Ok(answer);
-        }
     }
-    let stored = match limit() {
-        Ok(()) => store(state, who, tip, contact, origin).await,
-        Err(limited) => Err(limited),
-    };
-    match stored {
-        Ok(answer) => {
-            let json = serde_json::to_string(&answer).map_err(ServiceError::internal)?;
-            let sealed = state.sealer.seal(&json).map_err(ServiceError::internal)?;
-            state.db.transaction(move |conn| Ok(idempotency::complete(conn, &key_hash, &sealed, now())?)).await?;
-            Ok(answer)
-        }
-        Err(err) => {
-            state.db.transaction(move |conn| Ok(idempotency::release(conn, &key_hash)?)).await?;
-            Err(err)
-        }
-    }
+}
+
+/// The `Idempotency-Key` of a request, as stored: its digest and the body's.
+struct KeyClaim {
+    key_hash: String,
+    request_hash: String,
+}
+
+fn key_reused() -> ServiceError {
+    ServiceError::new(
+        ErrorKind::Invalid,
+        "idempotency_key_reused",
+        Msg::new(
+            "This Idempotency-Key was used for another tip. Use a new key for a new tip.",
+            "Idempotency-Key này đã dùng cho một tin báo khác. Hãy dùng khóa mới cho tin báo mới.",
+        ),
+    )
+}
+
+/// The answer a key received the first time.
+fn replay(state: &AppState, sealed: &str) -> Result<Submitted, ServiceError> {
+    let json = state.sealer.open(sealed).map_err(ServiceError::internal)?;
+    serde_json::from_str(&json).map_err(ServiceError::internal)
 }
 
 /// The reporter's contact, each part sealed.
@@ -159,13 +155,22 @@ fn outside_its_commune(conn: &mut DbConnection, tip: &Tip) -> Result<bool, Servi
     }))
 }
 
-/// Routes and stores a checked tip, opening its case, in one transaction.
+/// What the transaction of [`store`] did.
+enum Filed {
+    New(Submitted),
+    /// The key was answered while this request waited for it.
+    Replay(String),
+}
+
+/// Routes and stores a checked tip, opening its case, in one transaction; with a key,
+/// the key's claim and answer are in that transaction too.
 async fn store(
     state: &AppState,
     who: Submitter,
     tip: Tip,
     contact: Contact,
     origin: Origin,
+    key: Option<KeyClaim>,
 ) -> Result<Submitted, ServiceError> {
     let sealed = seal_contact(state, &contact)?;
     let receipt = tip.needs_receipt().then(codes::new_receipt_code);
@@ -181,91 +186,104 @@ async fn store(
     let rules_cache = state.routing_rules.clone();
     let deadlines = state.deadlines;
     // On PostgreSQL the tip's rows are one statement (see `reports::open_case`).
-    let (id, reference, authority) = state
-        .db
-        .run_single_write(move |conn| {
-            let commune = tip.commune_unit();
-            let Some(chain) = chains.get(conn, commune)? else {
-                return Err(ServiceError::validation(vec![FieldError::new(
-                    "location.commune_code",
-                    "unknown",
-                    Msg::new(
-                        format!("there is no commune {} in scheme {}", commune.code, commune.scheme),
-                        format!("không có xã mã {} trong danh mục {}", commune.code, commune.scheme),
-                    ),
-                )]));
-            };
-            let flagged = outside_its_commune(conn, &tip)?;
-            let now = now();
-            let priority = Priority::for_new_tip(tip.urgency.as_deref());
-            let (accept_due_at, resolve_due_at) = deadlines.due(priority, now);
-            let code_at = |level: Level| chain.iter().find(|u| u.level == level).map(|u| u.code);
-            let (case_id, id) = (Uuid::now_v7(), Uuid::now_v7());
-            // Routed by the cached rules; written only while they are current (else read
-            // them again and route anew). A drawn reference that exists already (40 random
-            // bits) is drawn again.
-            for _ in 0..5 {
-                let (rules_version, rules) = rules_cache.get(conn)?;
-                let decision = decide(conn, &chains, &rules, tip.matter, &chain)?;
-                let case = NewCase {
-                    id: case_id,
-                    authority_id: decision.authority_id,
-                    rule_id: decision.rule_id,
-                    explanation: &decision.explanation,
-                    location_flagged: flagged,
-                    matter: tip.matter,
-                    unit_scheme: commune.scheme,
-                    commune_code: commune.code,
-                    district_code: code_at(Level::District),
-                    province_code: code_at(Level::Province),
-                    priority,
-                    accept_due_at,
-                    resolve_due_at,
-                    search_text: &search_text,
-                    rules_version,
-                };
-                let reference = codes::new_reference();
-                let report = NewReport {
-                    id,
-                    reference: &reference,
-                    observed_from: tip.observed_from.naive_utc(),
-                    observed_to: tip.observed_to.naive_utc(),
-                    identity_mode: &tip.identity_mode,
-                    content: &content,
-                    receipt_hash: receipt_hash.as_deref(),
-                    submitted_by_user: user,
-                    submitted_by_client: client,
-                };
-                let summary = serde_json::json!({
-                    "status": "new",
-                    "authority_id": decision.authority_id,
-                    "routing_rule_id": decision.rule_id,
-                    "priority": priority.as_str(),
-                    "report": reference,
-                });
-                let opened = first_event(
-                    ObjectType::Case,
-                    &case_id.to_string(),
-                    &origin,
-                    "case.opened",
-                    summary.to_string(),
-                    now,
-                );
-                match reports::open_case(conn, &case, &report, &sealed, &opened)? {
-                    Opened::Stored => return Ok((id, reference, (decision.authority_id, decision.authority_name))),
-                    Opened::ReferenceTaken => {}
-                    Opened::RulesChanged => rules_cache.forget(),
-                }
+    let sealer = state.sealer.clone();
+    let keyed = key.is_some();
+    let file = move |conn: &mut DbConnection| {
+        if let Some(key) = &key {
+            match idempotency::claim(conn, &key.key_hash, &key.request_hash, now())? {
+                Claim::Claimed => {}
+                Claim::Mismatch => return Err(key_reused()),
+                Claim::Done { sealed } => return Ok(Filed::Replay(sealed)),
             }
-            Err(ServiceError::internal("no tip written after five attempts (references taken or rules changing)"))
-        })
-        .await?;
-    let answer = ReportCreated {
-        id,
-        reference,
-        status: "received".to_owned(),
-        authority: AuthorityRef { id: authority.0, name: authority.1 },
-        receipt_code: receipt,
+        }
+        let commune = tip.commune_unit();
+        let Some(chain) = chains.get(conn, commune)? else {
+            return Err(ServiceError::validation(vec![FieldError::new(
+                "location.commune_code",
+                "unknown",
+                Msg::new(
+                    format!("there is no commune {} in scheme {}", commune.code, commune.scheme),
+                    format!("không có xã mã {} trong danh mục {}", commune.code, commune.scheme),
+                ),
+            )]));
+        };
+        let flagged = outside_its_commune(conn, &tip)?;
+        let now = now();
+        let priority = Priority::for_new_tip(tip.urgency.as_deref());
+        let (accept_due_at, resolve_due_at) = deadlines.due(priority, now);
+        let code_at = |level: Level| chain.iter().find(|u| u.level == level).map(|u| u.code);
+        let (case_id, id) = (Uuid::now_v7(), Uuid::now_v7());
+        // Routed by the cached rules; written only while they are current (else read
+        // them again and route anew). A drawn reference that exists already (40 random
+        // bits) is drawn again.
+        for _ in 0..5 {
+            let (rules_version, rules) = rules_cache.get(conn)?;
+            let decision = decide(conn, &chains, &rules, tip.matter, &chain)?;
+            let case = NewCase {
+                id: case_id,
+                authority_id: decision.authority_id,
+                rule_id: decision.rule_id,
+                explanation: &decision.explanation,
+                location_flagged: flagged,
+                matter: tip.matter,
+                unit_scheme: commune.scheme,
+                commune_code: commune.code,
+                district_code: code_at(Level::District),
+                province_code: code_at(Level::Province),
+                priority,
+                accept_due_at,
+                resolve_due_at,
+                search_text: &search_text,
+                rules_version,
+            };
+            let reference = codes::new_reference();
+            let report = NewReport {
+                id,
+                reference: &reference,
+                observed_from: tip.observed_from.naive_utc(),
+                observed_to: tip.observed_to.naive_utc(),
+                identity_mode: &tip.identity_mode,
+                content: &content,
+                receipt_hash: receipt_hash.as_deref(),
+                submitted_by_user: user,
+                submitted_by_client: client,
+            };
+            let summary = serde_json::json!({
+                "status": "new",
+                "authority_id": decision.authority_id,
+                "routing_rule_id": decision.rule_id,
+                "priority": priority.as_str(),
+                "report": reference,
+            });
+            let opened =
+                first_event(ObjectType::Case, &case_id.to_string(), &origin, "case.opened", summary.to_string(), now);
+            match reports::open_case(conn, &case, &report, &sealed, &opened)? {
+                Opened::Stored => {
+                    let answer = ReportCreated {
+                        id,
+                        reference,
+                        status: "received".to_owned(),
+                        authority: AuthorityRef { id: decision.authority_id, name: decision.authority_name },
+                        receipt_code: receipt,
+                    };
+                    if let Some(key) = &key {
+                        let json = serde_json::to_string(&answer).map_err(ServiceError::internal)?;
+                        let sealed = sealer.seal(&json).map_err(ServiceError::internal)?;
+                        idempotency::answer(conn, &key.key_hash, &sealed, now)?;
+                    }
+                    return Ok(Filed::New(answer));
+                }
+                Opened::ReferenceTaken => {}
+                Opened::RulesChanged => rules_cache.forget(),
+            }
+        }
+        Err(ServiceError::internal("no tip written after five attempts (references taken or rules changing)"))
     };
-    Ok(answer)
+    // Without a key, PostgreSQL files the tip in one statement (see `reports::open_case`);
+    // a key's claim and answer make it a transaction.
+    let filed = if keyed { state.db.transaction(file).await? } else { state.db.run_single_write(file).await? };
+    match filed {
+        Filed::New(answer) => Ok(answer),
+        Filed::Replay(sealed) => replay(state, &sealed),
+    }
 }

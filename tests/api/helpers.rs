@@ -146,6 +146,24 @@ impl TestApp {
         assert_eq!(res.status().as_u16(), status, "GET {path}");
         res.json().await.expect("a JSON body")
     }
+
+    /// The number a `SELECT count(*) AS n …` finds, read straight from the database.
+    pub async fn sql_count(&self, query: &str) -> i64 {
+        count(&self.database_url, query)
+    }
+}
+
+/// The number a `SELECT count(*) AS n …` finds in the database at `url`.
+pub fn count(url: &str, query: &str) -> i64 {
+    #[derive(diesel::QueryableByName)]
+    struct Count {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    let query = query.to_owned();
+    crate::cli::with_db(url, move |conn| {
+        diesel::RunQueryDsl::get_result::<Count>(diesel::sql_query(query), conn).expect("the count query runs").n
+    })
 }
 
 /// Asserts a problem document: status, media type, code; returns the body.

@@ -185,41 +185,35 @@ async fn a_retry_with_the_same_key_never_makes_a_second_tip(backend: Backend) {
             .json(&body)
             .send()
     };
-    let first = ok_json(send("key-1", tip(commune)).await.unwrap(), 201).await;
-    let retry = ok_json(send("key-1", tip(commune)).await.unwrap(), 201).await;
+    let (key_1, key_2) = (uuid::Uuid::now_v7().to_string(), "a-key-of-22-characters".to_owned());
+    let first = ok_json(send(&key_1, tip(commune)).await.unwrap(), 201).await;
+    let retry = ok_json(send(&key_1, tip(commune)).await.unwrap(), 201).await;
     assert_eq!(retry, first, "the first answer, receipt code included");
     let mut other = tip(commune);
     other["persons_count"] = json!(7);
-    assert_problem(send("key-1", other).await.unwrap(), 422, "idempotency_key_reused").await;
+    assert_problem(send(&key_1, other).await.unwrap(), 422, "idempotency_key_reused").await;
 
-    // Eight concurrent sends of one key: one tip; each answer is it, or "still running".
-    let sends: Vec<_> = (0..8).map(|_| send("key-2", tip(commune))).collect();
+    // Eight concurrent sends of one key: one tip, and every one of them is answered with
+    // it (the later ones wait for the first to commit, then read its answer).
+    let sends: Vec<_> = (0..8).map(|_| send(&key_2, tip(commune))).collect();
     let answers = futures_util::future::join_all(sends).await;
-    let mut ids = std::collections::HashSet::new();
+    let mut bodies = std::collections::HashSet::new();
     for answer in answers {
-        let answer = answer.unwrap();
-        match answer.status().as_u16() {
-            201 => {
-                ids.insert(answer.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned());
-            }
-            409 => {
-                assert_problem(answer, 409, "request_in_progress").await;
-            }
-            other => panic!("unexpected {other}"),
-        }
+        bodies.insert(ok_json(answer.unwrap(), 201).await.to_string());
     }
-    assert_eq!(ids.len(), 1, "exactly one tip for one key");
-    let settled = ok_json(send("key-2", tip(commune)).await.unwrap(), 201).await;
-    assert!(ids.contains(settled["id"].as_str().unwrap()));
-    let bad_key = app
-        .client
-        .post(format!("{}/api/v1/reports", app.address))
-        .header("Idempotency-Key", "has space")
-        .json(&tip(commune))
-        .send()
-        .await
-        .unwrap();
-    assert_problem(bad_key, 400, "invalid_parameter").await;
+    assert_eq!(bodies.len(), 1, "exactly one tip for one key, the same answer to all: {bodies:?}");
+    let settled = ok_json(send(&key_2, tip(commune)).await.unwrap(), 201).await;
+    assert!(bodies.contains(&settled.to_string()));
+    let tips = app.sql_count("SELECT count(*) AS n FROM reports").await;
+    assert_eq!(tips, 2, "two keys, two tips");
+
+    // A key must carry 128 bits: a UUID, or 22 characters of A-Z a-z 0-9 _ -.
+    for bad in ["has space", "key-1", "twenty-one-characters", "a-key-of-22-characters!"] {
+        let res = send(bad, tip(commune)).await.unwrap();
+        let problem = assert_problem(res, 400, "invalid_parameter").await;
+        assert_eq!(problem["errors"][0]["field"], "Idempotency-Key", "{bad}: {problem}");
+    }
+    assert_eq!(app.sql_count("SELECT count(*) AS n FROM reports").await, 2, "refused keys file nothing");
 }
 
 async fn a_reporter_follows_the_tip_with_the_receipt_code(backend: Backend) {
@@ -441,7 +435,7 @@ async fn a_reporters_phone_name_and_receipt_code_are_nowhere_in_clear(backend: B
     let res = app
         .client
         .post(format!("{}/api/v1/reports", app.address))
-        .header("Idempotency-Key", "safety-check")
+        .header("Idempotency-Key", "safety-check-0123456789")
         .json(&body)
         .send()
         .await

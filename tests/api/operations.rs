@@ -48,6 +48,25 @@ async fn metrics_count_requests_by_route_pattern_and_status(backend: Backend) {
     assert!(!text.contains("/2024/902"), "raw paths must not become labels");
 }
 
+async fn made_up_methods_add_no_metric_series(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let series = |text: &str| text.lines().filter(|l| l.starts_with("tinbao_http_requests_total{")).count();
+    let before = series(&app.get("/metrics").await.text().await.unwrap());
+    for n in 0..300 {
+        let method = reqwest::Method::from_bytes(format!("BREW{n}").as_bytes()).unwrap();
+        let res = app.client.request(method, format!("{}/api/v1/admin-units", app.address)).send().await.unwrap();
+        assert_eq!(res.status().as_u16(), 405, "a made-up method is not allowed");
+    }
+    let text = app.get("/metrics").await.text().await.unwrap();
+    assert!(!text.contains("BREW"), "a made-up method became a label");
+    assert!(
+        text.contains(r#"tinbao_http_requests_total{method="other",route="/api/v1/admin-units",status="405"} 300"#),
+        "{text}"
+    );
+    // One new series for the 300 requests, one for the first /metrics call itself.
+    assert!(series(&text) <= before + 2, "{before} series before, {} after", series(&text));
+}
+
 async fn the_contract_is_served_as_written(backend: Backend) {
     let app = spawn_app(backend).await;
     let res = app.get("/openapi.yaml").await;
@@ -94,6 +113,7 @@ async fn sqlite_connections_are_durable_and_check_foreign_keys() {
 crate::on_both_backends!(
     health_and_readiness_answer,
     metrics_count_requests_by_route_pattern_and_status,
+    made_up_methods_add_no_metric_series,
     the_contract_is_served_as_written,
     readiness_fails_while_a_migration_is_missing,
 );
