@@ -128,6 +128,28 @@ pub fn for_object(
         .collect())
 }
 
+/// One object's newest `limit` events, oldest first: what a case's page embeds (the whole
+/// chain is `GET /api/v1/audit?object_id=…`, paged).
+pub fn latest_for_object(
+    conn: &mut DbConnection,
+    object: ObjectType,
+    id: impl std::fmt::Display,
+    limit: i64,
+) -> Result<Vec<Stored>, DbError> {
+    let mut newest: Vec<Stored> = audit_events::table
+        .select(columns!())
+        .filter(audit_events::object_type.eq(object))
+        .filter(audit_events::object_id.eq(id.to_string()))
+        .order(audit_events::position.desc())
+        .limit(limit)
+        .load::<Row>(conn)?
+        .into_iter()
+        .map(stored)
+        .collect();
+    newest.reverse();
+    Ok(newest)
+}
+
 /// Events in sequence order after `after_seq`, filtered.
 pub fn list(
     conn: &mut DbConnection,

@@ -40,16 +40,33 @@ pub fn add_note(
     Ok(id)
 }
 
-/// The notes of a case, oldest first.
-pub fn notes_of(conn: &mut DbConnection, case_id: Uuid) -> Result<Vec<Note>, DbError> {
-    let rows: Vec<(Uuid, Uuid, Option<String>, String, NaiveDateTime)> = case_notes::table
+/// The newest notes of a case (at most `limit`, before the note `before` when given),
+/// newest first (ids are UUIDv7s, so their order is the notes' time).
+pub fn notes_page(
+    conn: &mut DbConnection,
+    case_id: Uuid,
+    before: Option<Uuid>,
+    limit: i64,
+) -> Result<Vec<Note>, DbError> {
+    let mut query = case_notes::table
         .inner_join(users::table.on(users::id.eq(case_notes::author_id)))
         .select((case_notes::id, case_notes::author_id, users::display_name, case_notes::body, case_notes::created_at))
         .filter(case_notes::case_id.eq(Id(case_id)))
-        .order(case_notes::id)
-        .load(conn)?;
+        .into_boxed();
+    if let Some(before) = before {
+        query = query.filter(case_notes::id.lt(Id(before)));
+    }
+    let rows: Vec<(Uuid, Uuid, Option<String>, String, NaiveDateTime)> =
+        query.order(case_notes::id.desc()).limit(limit).load(conn)?;
     Ok(rows
         .into_iter()
         .map(|(id, author_id, author_name, body, created_at)| Note { id, author_id, author_name, body, created_at })
         .collect())
+}
+
+/// The newest `limit` notes of a case, oldest first: what the case's page embeds.
+pub fn latest_notes(conn: &mut DbConnection, case_id: Uuid, limit: i64) -> Result<Vec<Note>, DbError> {
+    let mut newest = notes_page(conn, case_id, None, limit)?;
+    newest.reverse();
+    Ok(newest)
 }

@@ -47,9 +47,37 @@ impl From<DbError> for ServiceError {
     }
 }
 
+/// Whether a statement failed because the connection to the database went away (the
+/// server stopped, restarted, or ended the session): the request is answered 503, as
+/// when no connection could be had, not 500. diesel reports PostgreSQL's SQLSTATE only
+/// through the message, so an ended session is recognised by libpq's words.
+pub fn is_connection_lost(err: &diesel::result::Error) -> bool {
+    use diesel::result::{DatabaseErrorKind, Error};
+    match err {
+        Error::DatabaseError(DatabaseErrorKind::ClosedConnection, _) | Error::BrokenTransactionManager => true,
+        Error::DatabaseError(_, info) => {
+            let message = info.message();
+            [
+                "terminating connection",
+                "server closed the connection",
+                "connection to server",
+                "the database system is",
+                "no connection to the server",
+            ]
+            .iter()
+            .any(|words| message.contains(words))
+        }
+        _ => false,
+    }
+}
+
 /// Transactions run a use case's closure, whose errors must absorb diesel's own.
 impl From<diesel::result::Error> for ServiceError {
     fn from(err: diesel::result::Error) -> Self {
+        if is_connection_lost(&err) {
+            tracing::error!(cause = %err, "the database connection was lost");
+            return ServiceError::unavailable();
+        }
         // Only the kind and the server's short message: details may quote stored values.
         match &err {
             diesel::result::Error::DatabaseError(kind, info) => {

@@ -29,7 +29,11 @@ pub fn pending_count(conn: &mut DbConnection) -> Result<usize, DbError> {
         DbConnection::Postgres(c) => c.pending_migrations(POSTGRES).map(|m| m.len()),
         DbConnection::Sqlite(c) => c.pending_migrations(SQLITE).map(|m| m.len()),
     };
-    pending.map_err(|e| DbError::broken(format!("cannot read migration state: {e}")))
+    pending.map_err(|e| match e.downcast_ref::<diesel::result::Error>() {
+        // The database went away (readiness asks this first): unavailable, not broken.
+        Some(lost) if super::error::is_connection_lost(lost) => DbError::Unavailable(lost.to_string()),
+        _ => DbError::broken(format!("cannot read migration state: {e}")),
+    })
 }
 
 /// Runs `f` while holding the start-up lock. On SQLite the file lock taken by a write

@@ -17,6 +17,7 @@ pub mod migrations;
 pub mod opened_ids;
 pub mod page_limit;
 pub mod pool;
+pub mod report_messages;
 pub mod reports;
 pub mod routing;
 pub mod routing_cache;

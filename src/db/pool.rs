@@ -56,8 +56,31 @@ impl ManageConnection for Manager {
     }
 }
 
-/// How long a request waits for a database connection before it is answered 503.
+/// How long a request waits for its turn at a connection (requests beyond the pool's
+/// size queue for a permit) before it is answered 503: under load, a wait is normal.
 const CONNECTION_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// How long getting a connection may take once it is the request's turn: one is free
+/// then, or is opened at once. When the database cannot be reached, this is how soon the
+/// request (and `/readyz`) answers 503; a load balancer reads a 10 s wait as a hang.
+const CHECKOUT_TIMEOUT: Duration = Duration::from_secs(1);
+
+/// How long start-up waits for the database to accept a first connection (a database
+/// started beside tinbao may take a few seconds).
+const STARTUP_WAIT: Duration = Duration::from_secs(10);
+
+/// Tries to connect until the database answers or [`STARTUP_WAIT`] has passed.
+fn wait_for_first_connection(url: &DatabaseUrl) -> Result<(), String> {
+    let manager = Manager { url: url.clone() };
+    let started = std::time::Instant::now();
+    loop {
+        match manager.connect() {
+            Ok(_) => return Ok(()),
+            Err(e) if started.elapsed() >= STARTUP_WAIT => return Err(format!("cannot connect to {url}: {e}")),
+            Err(_) => std::thread::sleep(Duration::from_millis(250)),
+        }
+    }
+}
 
 /// The shared pool. Cheap to clone.
 #[derive(Clone)]
@@ -90,10 +113,11 @@ impl Db {
                 .execute(&mut first)
                 .map_err(|e| format!("cannot switch {url} to WAL: {e}"))?;
         }
+        wait_for_first_connection(url)?;
         let pool = r2d2::Pool::builder()
             .max_size(max_size)
             .min_idle(Some(1))
-            .connection_timeout(CONNECTION_TIMEOUT)
+            .connection_timeout(CHECKOUT_TIMEOUT)
             // No `SELECT 1` before every use: a broken connection fails its statement,
             // the request answers 503, and r2d2 replaces the connection.
             .test_on_check_out(false)

@@ -7,7 +7,7 @@ use uuid::Uuid;
 use super::DbConnection;
 use super::DbError;
 use super::column_types::{Id, UuidText};
-use super::schema::{cases, report_messages, reporter_contacts, reports};
+use super::schema::{cases, reporter_contacts, reports};
 use crate::domain::admin_unit::Scheme;
 use crate::domain::audit::Event;
 use crate::domain::case::{Priority, Status};
@@ -332,44 +332,13 @@ pub fn list_for_user(
     Ok(query.order(reports::id.desc()).limit(limit).load::<ReportColumns>(conn)?.into_iter().map(stored).collect())
 }
 
-/// A message on a tip.
-#[derive(Debug, Clone)]
-pub struct Message {
-    pub id: Uuid,
-    pub author: String,
-    pub body: String,
-    pub created_at: NaiveDateTime,
-}
-
-/// The messages of a tip, oldest first.
-pub fn messages(conn: &mut DbConnection, report_id: Uuid) -> Result<Vec<Message>, DbError> {
-    let rows: Vec<(Uuid, String, String, NaiveDateTime)> = report_messages::table
-        .select((report_messages::id, report_messages::author, report_messages::body, report_messages::created_at))
-        .filter(report_messages::report_id.eq(Id(report_id)))
-        .order((report_messages::created_at, report_messages::id))
-        .load(conn)?;
-    Ok(rows.into_iter().map(|(id, author, body, created_at)| Message { id, author, body, created_at }).collect())
-}
-
-/// Adds a message.
-pub fn add_message(
-    conn: &mut DbConnection,
-    report_id: Uuid,
-    author: &str,
-    body: &str,
-    now: NaiveDateTime,
-) -> Result<Message, DbError> {
-    let id = Uuid::now_v7();
-    diesel::insert_into(report_messages::table)
-        .values((
-            report_messages::id.eq(Id(id)),
-            report_messages::report_id.eq(Id(report_id)),
-            report_messages::author.eq(author),
-            report_messages::body.eq(body),
-            report_messages::created_at.eq(now),
-        ))
-        .execute(conn)?;
-    Ok(Message { id, author: author.to_owned(), body: body.to_owned(), created_at: now })
+/// The case a tip belongs to, and the tip's reference.
+pub fn case_of(conn: &mut DbConnection, report_id: Uuid) -> Result<Option<(Uuid, String)>, DbError> {
+    Ok(reports::table
+        .select((reports::case_id, reports::reference))
+        .filter(reports::id.eq(Id(report_id)))
+        .first(conn)
+        .optional()?)
 }
 
 /// Everything staff may read of a tip (never the reporter's contact, only whether there

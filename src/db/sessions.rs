@@ -104,8 +104,9 @@ fn issue_refresh_token(conn: &mut DbConnection, session: Uuid, now: NaiveDateTim
 pub enum Refresh {
     /// The token was good: here is the session and its next refresh token.
     Rotated { session: ActiveSession, refresh_token: String },
-    /// The token had been used already: its whole session is now revoked.
-    Reused,
+    /// The token had been used already: its whole session is now revoked. The account
+    /// it belonged to, for the audit trail.
+    Reused { user_id: Option<Uuid> },
     /// Unknown, expired, or its session is over.
     Invalid,
 }
@@ -129,7 +130,13 @@ pub fn rotate(conn: &mut DbConnection, token: &str, now: NaiveDateTime) -> Resul
     .execute(conn)?;
     if used_at.is_some() || claimed == 0 {
         revoke(conn, session_id, now)?;
-        return Ok(Refresh::Reused);
+        let user_id: Option<Uuid> = sessions::table
+            .select(sessions::user_id)
+            .filter(sessions::id.eq(Id(session_id)))
+            .first::<Option<Uuid>>(conn)
+            .optional()?
+            .flatten();
+        return Ok(Refresh::Reused { user_id });
     }
     if expires_at <= now {
         return Ok(Refresh::Invalid);

@@ -18,11 +18,13 @@ pub enum ObjectType {
     Account,
     RoutingRule,
     Authority,
+    /// An integrator client.
+    Client,
 }
 
 impl ObjectType {
-    pub const ALL: [ObjectType; 4] =
-        [ObjectType::Case, ObjectType::Account, ObjectType::RoutingRule, ObjectType::Authority];
+    pub const ALL: [ObjectType; 5] =
+        [ObjectType::Case, ObjectType::Account, ObjectType::RoutingRule, ObjectType::Authority, ObjectType::Client];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -30,6 +32,7 @@ impl ObjectType {
             ObjectType::Account => "account",
             ObjectType::RoutingRule => "routing_rule",
             ObjectType::Authority => "authority",
+            ObjectType::Client => "client",
         }
     }
 

@@ -8,6 +8,7 @@ pub mod authority_csv;
 pub mod case;
 pub mod client;
 pub mod codes;
+pub mod conversation;
 pub mod csv_rows;
 pub mod report;
 pub mod routing;

@@ -10,6 +10,7 @@ use crate::api::validate::check;
 use crate::auth::caller::Caller;
 use crate::auth::policy::{Action, authorize};
 use crate::error::ServiceError;
+use crate::routes::middleware::request_id;
 use crate::services::clients;
 use crate::services::dto::clients::{ClientView, CreateClientRequest};
 use crate::state::AppState;
@@ -30,13 +31,14 @@ pub async fn list(req: HttpRequest, state: web::Data<AppState>, caller: Caller) 
 
 /// `POST /api/v1/clients`: the answer holds the secret, once.
 pub async fn create(
+    req: HttpRequest,
     state: web::Data<AppState>,
     caller: Caller,
     body: JsonBody<CreateClientRequest>,
 ) -> Result<HttpResponse, ServiceError> {
     authorize(&caller, Action::ManageClients)?;
     check(&body.value)?;
-    let (client, secret) = clients::create(&state, body.value).await?;
+    let (client, secret) = clients::create(&state, caller.origin(request_id(&req)), body.value).await?;
     let location = format!("/api/v1/clients/{}", client.id);
     let mut view = ClientView::from(client);
     view.client_secret = Some(secret);
@@ -61,6 +63,6 @@ pub async fn revoke(
 ) -> Result<HttpResponse, ServiceError> {
     authorize(&caller, Action::ManageClients)?;
     let id = params::path_id(&req)?;
-    clients::revoke(&state, id).await?;
+    clients::revoke(&state, caller.origin(request_id(&req)), id).await?;
     Ok(HttpResponse::NoContent().finish())
 }

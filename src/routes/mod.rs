@@ -14,6 +14,7 @@ pub mod caller;
 pub mod case_command;
 pub mod cases;
 pub mod clients;
+pub mod conversations;
 pub mod extract;
 pub mod me;
 pub mod middleware;
@@ -87,12 +88,15 @@ pub fn endpoints() -> Vec<Endpoint> {
         Endpoint::get("/api/v1/me/reports", |r| r.to(reports::mine)),
         Endpoint::get("/api/v1/me/reports/{id}", |r| r.to(reports::one_of_mine)),
         Endpoint::post("/api/v1/me/reports/{id}/messages", |r| r.to(reports::my_message)),
+        Endpoint::get("/api/v1/me/reports/{id}/messages", |r| r.to(conversations::my_report_messages)),
         Endpoint::get("/api/v1/cases", |r| r.to(cases::list)),
         Endpoint::get("/api/v1/cases/{id}", |r| r.to(cases::get)),
         Endpoint::post("/api/v1/cases/{id}/transitions", |r| r.to(cases::transition)),
         Endpoint::post("/api/v1/cases/{id}/assignment", |r| r.to(cases::assign)),
         Endpoint::post("/api/v1/cases/{id}/notes", |r| r.to(cases::add_note)),
+        Endpoint::get("/api/v1/cases/{id}/notes", |r| r.to(conversations::case_notes)),
         Endpoint::post("/api/v1/cases/{id}/messages", |r| r.to(cases::message)),
+        Endpoint::get("/api/v1/cases/{id}/messages", |r| r.to(conversations::case_messages)),
         Endpoint::post("/api/v1/cases/{id}/reporter-contact", |r| r.to(cases::reveal)),
         Endpoint::get("/api/v1/cases/{id}/audit", |r| r.to(cases::audit)),
         Endpoint::post("/api/v1/cases/{id}/transfers", |r| r.to(cases::propose_transfer)),

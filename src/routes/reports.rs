@@ -93,7 +93,7 @@ pub async fn track_message(
     Ok(HttpResponse::Created().json(message))
 }
 
-fn own_id(caller: &Caller) -> Result<uuid::Uuid, ServiceError> {
+pub(crate) fn own_id(caller: &Caller) -> Result<uuid::Uuid, ServiceError> {
     caller.account().map(|a| a.id).ok_or_else(|| ServiceError::internal("the policy let a client follow own reports"))
 }
 

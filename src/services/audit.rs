@@ -137,6 +137,7 @@ pub fn view(v: &Verification) -> VerifyView {
 
 /// `GET /api/v1/audit/verify`.
 pub async fn verify_view(state: &AppState, checkpoint: Option<Checkpoint>) -> Result<VerifyView, ServiceError> {
+    let _turn = state.limits.audit_verification.enter()?;
     state.db.run(move |conn| verify(conn, checkpoint.as_ref()).map(|v| view(&v))).await
 }
 

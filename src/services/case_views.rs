@@ -13,10 +13,11 @@ use crate::auth::policy::{CaseAccess, case_access, workflow_actions};
 use crate::clock::now;
 use crate::db::cases::SummaryRow;
 use crate::db::cases::{self, CaseRow};
-use crate::db::{DbConnection, audit, authorities, reports};
+use crate::db::{DbConnection, audit, authorities, report_messages};
 use crate::db::{case_notes, duplicates, transfers};
 use crate::domain::audit::ObjectType;
 use crate::domain::case::{Action, DuplicateRule, Status};
+use crate::domain::conversation::EMBEDDED;
 use crate::error::ServiceError;
 use crate::services::dto::cases::{
     CaseDetail, CaseReportView, CaseSummary, CaseUnit, EventView, NoteView, RoutingView, TransferView,
@@ -131,15 +132,8 @@ pub(crate) fn detail(
     let reports = cases::reports_of(conn, case.row.id)?
         .into_iter()
         .map(|r| {
-            let messages = reports::messages(conn, r.id)?
-                .into_iter()
-                .map(|m| MessageView {
-                    id: m.id,
-                    from: if m.author == "staff" { "staff" } else { "reporter" },
-                    body: m.body,
-                    created_at: m.created_at.and_utc(),
-                })
-                .collect();
+            let messages =
+                report_messages::latest_messages(conn, r.id, EMBEDDED)?.into_iter().map(MessageView::from).collect();
             Ok(CaseReportView {
                 id: r.id,
                 reference: r.reference,
@@ -151,17 +145,11 @@ pub(crate) fn detail(
             })
         })
         .collect::<Result<Vec<_>, ServiceError>>()?;
-    let notes = case_notes::notes_of(conn, case.row.id)?
+    let notes = case_notes::latest_notes(conn, case.row.id, EMBEDDED)?.into_iter().map(NoteView::from).collect();
+    let history = audit::latest_for_object(conn, ObjectType::Case, case.row.id, EMBEDDED)?
         .into_iter()
-        .map(|n| NoteView {
-            id: n.id,
-            author_id: n.author_id,
-            author_name: n.author_name,
-            body: n.body,
-            created_at: n.created_at.and_utc(),
-        })
+        .map(EventView::from)
         .collect();
-    let history = audit::for_object(conn, ObjectType::Case, case.row.id)?.into_iter().map(EventView::from).collect();
     let transfers =
         case.transfers.iter().map(|t| transfer_view(conn, &mut names, t)).collect::<Result<Vec<_>, ServiceError>>()?;
     let possible_duplicates = possible_duplicates(conn, caller, &mut names, case, rule)?;

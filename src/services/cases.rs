@@ -13,7 +13,7 @@ use crate::auth::policy::{CaseOp, case_permission, may_be_assigned, workflow_act
 use crate::clock::now;
 use crate::db::case_notes;
 use crate::db::cases::{self, Change};
-use crate::db::{DbConnection, audit, reports, users};
+use crate::db::{DbConnection, audit, report_messages, reports, users};
 use crate::domain::audit::{ObjectType, Origin};
 use crate::domain::case::{Action, Deadlines, OUTCOMES, Priority};
 use crate::domain::secrets;
@@ -304,9 +304,12 @@ pub async fn message_reporters(
                 )]));
             }
             let at = now();
+            for tip in &targets {
+                crate::services::conversations::admit(conn, tip.id, false, at)?;
+            }
             let mut first = None;
             for tip in &targets {
-                let message = reports::add_message(conn, tip.id, "staff", body.trim(), at)?;
+                let message = report_messages::add_message(conn, tip.id, "staff", body.trim(), at)?;
                 first.get_or_insert(message.id);
             }
             let references: Vec<&str> = targets.iter().map(|t| t.reference.as_str()).collect();

@@ -1,12 +1,14 @@
 //! Integrator clients, managed by admins. A client's secret is shown once, when it is
 //! created; only its digest is kept. Revoking a client ends its tokens at once.
 
+use serde_json::json;
 use uuid::Uuid;
 
 use super::take_page;
 use crate::clock::now;
-use crate::db::{authorities, clients, sessions};
-use crate::domain::client::{Client, ClientScope};
+use crate::db::{audit, authorities, clients, sessions};
+use crate::domain::audit::{ObjectType, Origin};
+use crate::domain::client::{Client, ClientScope, join_scopes};
 use crate::domain::secrets;
 use crate::error::{FieldError, ServiceError};
 use crate::i18n::Msg;
@@ -18,7 +20,11 @@ fn not_found() -> ServiceError {
 }
 
 /// Registers a client; returns it with its secret.
-pub async fn create(state: &AppState, body: CreateClientRequest) -> Result<(Client, String), ServiceError> {
+pub async fn create(
+    state: &AppState,
+    origin: Origin,
+    body: CreateClientRequest,
+) -> Result<(Client, String), ServiceError> {
     let mut scopes = Vec::new();
     let mut errors = Vec::new();
     for (index, text) in body.scopes.iter().enumerate() {
@@ -53,7 +59,16 @@ pub async fn create(state: &AppState, body: CreateClientRequest) -> Result<(Clie
                     Msg::new("does not exist", "không tồn tại"),
                 )]));
             }
-            Ok(clients::insert(conn, body.name.trim(), &scopes, body.authority_id, &digest, now())?)
+            let now = now();
+            let client = clients::insert(conn, body.name.trim(), &scopes, body.authority_id, &digest, now)?;
+            // What the client may do, never its secret (nor its digest).
+            let summary = json!({
+                "name": client.name,
+                "scopes": join_scopes(&client.scopes),
+                "authority_id": client.authority_id,
+            });
+            audit::append(conn, ObjectType::Client, client.id, &origin, "client.created", summary, now)?;
+            Ok(client)
         })
         .await?;
     Ok((client, secret))
@@ -80,13 +95,14 @@ pub async fn get(state: &AppState, id: Uuid) -> Result<Client, ServiceError> {
 }
 
 /// Revokes a client and ends its tokens.
-pub async fn revoke(state: &AppState, id: Uuid) -> Result<(), ServiceError> {
+pub async fn revoke(state: &AppState, origin: Origin, id: Uuid) -> Result<(), ServiceError> {
     state
         .db
         .transaction(move |conn| {
             clients::find(conn, id)?.ok_or_else(not_found)?;
             let now = now();
             clients::revoke(conn, id, now)?;
+            audit::append(conn, ObjectType::Client, id, &origin, "client.revoked", json!({}), now)?;
             Ok(sessions::revoke_all_of_client(conn, id, now)?)
         })
         .await

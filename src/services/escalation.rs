@@ -8,7 +8,7 @@ use std::time::Duration;
 use serde_json::json;
 
 use crate::clock::now;
-use crate::db::{Db, audit, cases, idempotency};
+use crate::db::{Db, audit, cases};
 use crate::domain::audit::{ObjectType, Origin};
 use crate::domain::case::missed_deadline;
 use crate::error::ServiceError;
@@ -47,7 +47,7 @@ pub async fn sweep(db: &Db) -> Result<usize, ServiceError> {
 }
 
 /// Sweeps every `interval` until the process ends (and keeps the planner's statistics
-/// fresh and forgets expired idempotency keys, which need the same rhythm).
+/// fresh and forgets what no longer counts, which need the same rhythm).
 pub async fn run(db: Db, interval: Duration) {
     refresh_statistics(&db).await;
     loop {
@@ -58,9 +58,7 @@ pub async fn run(db: Db, interval: Duration) {
             Ok(n) => tracing::info!(cases = n, "escalated overdue cases"),
             Err(e) => tracing::warn!(code = e.code, "the escalation sweep failed; it runs again later"),
         }
-        if let Err(e) = db.transaction(|conn| Ok(idempotency::purge_expired(conn, now())?)).await {
-            tracing::warn!(code = e.code, "forgetting expired idempotency keys failed; it runs again later");
-        }
+        crate::services::housekeeping::sweep(&db).await;
     }
 }
 

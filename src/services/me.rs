@@ -21,7 +21,8 @@ fn account(caller: &Caller) -> Result<&Account, ServiceError> {
 }
 
 /// The account's credentials, or 429 while its sign-in bucket is backing off: wrong
-/// current passwords and wrong codes count like failed sign-ins.
+/// current passwords and wrong codes count like failed sign-ins (the attempt is counted
+/// before it is checked, and cleared when it succeeds; see `db::throttle`).
 async fn credentials_unless_throttled(
     state: &AppState,
     id: uuid::Uuid,
@@ -29,10 +30,8 @@ async fn credentials_unless_throttled(
 ) -> Result<crate::domain::account::Credentials, ServiceError> {
     let found = state
         .db
-        .run(move |conn| {
-            if let Some(wait) = crate::domain::throttle::wait_secs(throttle::get(conn, &bucket)?, now()) {
-                return Err(ServiceError::too_many_requests(wait as u64));
-            }
+        .transaction(move |conn| {
+            crate::services::sessions::claim_attempt(conn, &[bucket])?;
             Ok(users::find(conn, id)?)
         })
         .await?;
@@ -53,13 +52,14 @@ pub async fn change_password(
     let current = body.current_password;
     let phc = credentials.password_hash;
     if state.hashing.run(move || password::verify(&current, &phc)).await? == Verdict::Mismatch {
-        state.db.transaction(move |conn| Ok(throttle::record_failure(conn, &bucket, now())?)).await?;
         return Err(ServiceError::validation(vec![FieldError::new(
             "current_password",
             "wrong",
             Msg::new("is not your current password", "không phải mật khẩu hiện tại của bạn"),
         )]));
     }
+    // The current password was right: the attempt is no failure, whatever follows.
+    state.db.transaction(move |conn| Ok(throttle::clear(conn, &bucket)?)).await?;
     let personal: Vec<&str> =
         [Some(account.login.as_str()), account.display_name.as_deref()].into_iter().flatten().collect();
     password::check_policy("new_password", &body.new_password, account.role, &personal)
@@ -128,10 +128,7 @@ pub async fn confirm_totp(state: &AppState, caller: &Caller, origin: Origin, cod
                     throttle::clear(conn, &bucket)?;
                     Ok(true)
                 }
-                _ => {
-                    throttle::record_failure(conn, &bucket, now)?;
-                    Ok(false)
-                }
+                _ => Ok(false),
             }
         })
         .await?;

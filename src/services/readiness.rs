@@ -8,7 +8,20 @@ use crate::state::AppState;
 
 /// Ready, or why not.
 pub async fn check(state: &AppState) -> Result<(), ServiceError> {
-    let pending = state.db.run(|conn| Ok(migrations::pending_count(conn)?)).await?;
+    let pending = state.db.run(|conn| Ok(migrations::pending_count(conn)?)).await.map_err(|err| {
+        if err.kind != ErrorKind::Unavailable {
+            return err;
+        }
+        ServiceError::new(
+            ErrorKind::Unavailable,
+            "database_unreachable",
+            Msg::new(
+                "The database does not answer, so this instance cannot take tips; it recovers by itself when the database is back.",
+                "Cơ sở dữ liệu không phản hồi nên máy chủ này chưa nhận được tin báo; máy chủ sẽ tự hoạt động lại khi cơ sở dữ liệu trở lại.",
+            ),
+        )
+        .retry_after(5)
+    })?;
     if pending > 0 {
         let err = ServiceError::new(
             ErrorKind::Unavailable,

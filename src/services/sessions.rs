@@ -3,6 +3,7 @@
 
 use std::net::IpAddr;
 
+use serde_json::json;
 use uuid::Uuid;
 
 use crate::auth::caller::{Caller, Principal, invalid_token};
@@ -18,7 +19,6 @@ use crate::domain::account::{Account, Credentials, Login, Role, Scope, SessionSt
 use crate::domain::audit::{ObjectType, Origin, account_state};
 use crate::domain::client::join_scopes;
 use crate::domain::secrets;
-use crate::domain::throttle::wait_secs;
 use crate::error::{ErrorKind, FieldError, ServiceError};
 use crate::i18n::Msg;
 use crate::services::dto::accounts::{LoginRequest, RegisterRequest, TokenResponse};
@@ -97,24 +97,22 @@ impl Buckets {
     }
 }
 
-/// Refuses with 429 while any bucket is backing off.
-fn check_throttle(conn: &mut crate::db::DbConnection, buckets: &[String]) -> Result<(), ServiceError> {
-    let now = now();
-    let mut wait = 0;
-    for bucket in buckets {
-        wait = wait.max(wait_secs(throttle::get(conn, bucket)?, now).unwrap_or(0));
+/// Takes the attempt's place in its buckets (counted as a failure until it succeeds), or
+/// refuses it with 429 while one of them is backing off; returns the buckets that back
+/// off from now on. Call it in a transaction.
+pub(crate) fn claim_attempt(
+    conn: &mut crate::db::DbConnection,
+    buckets: &[String],
+) -> Result<Vec<String>, ServiceError> {
+    match throttle::claim(conn, buckets, now())? {
+        throttle::Claim::Refused { wait_secs } => Err(ServiceError::too_many_requests(wait_secs.max(1) as u64)),
+        throttle::Claim::Counted { backing_off } => Ok(backing_off),
     }
-    if wait > 0 { Err(ServiceError::too_many_requests(wait as u64)) } else { Ok(()) }
 }
 
-async fn record_failure(state: &AppState, buckets: Vec<String>) -> Result<(), ServiceError> {
-    state
-        .db
-        .transaction(move |conn| {
-            let now = now();
-            Ok(buckets.iter().try_for_each(|b| throttle::record_failure(conn, b, now))?)
-        })
-        .await
+/// Takes back a claimed attempt that proved the password (its second factor still to come).
+async fn forgive(state: &AppState, buckets: Vec<String>) -> Result<(), ServiceError> {
+    state.db.transaction(move |conn| Ok(buckets.iter().try_for_each(|b| throttle::forgive_one(conn, b))?)).await
 }
 
 /// Signs in. Staff with a second factor must send its code; staff without one get a
@@ -126,19 +124,38 @@ pub async fn login(
 ) -> Result<TokenResponse, ServiceError> {
     let buckets = Buckets::new(&body.login, address);
     let normalised = Login::parse(&body.login).map(|l| l.as_str().to_owned());
-    let checked = buckets.all();
+    let (checked, account_bucket) = (buckets.all(), buckets.account.clone());
     let found = state
         .db
-        .run(move |conn| {
-            check_throttle(conn, &checked)?;
-            match normalised {
-                Some(login) => Ok(users::find_by_login(conn, &login)?),
-                None => Ok(None),
+        .transaction(move |conn| {
+            let backing_off = claim_attempt(conn, &checked)?;
+            let found = match normalised {
+                Some(login) => users::find_by_login(conn, &login)?,
+                None => None,
+            };
+            // An account whose sign-ins now back off: its owner, or someone trying its
+            // password, failed five times in a row. The trail says when, not from where.
+            if let Some((account, _)) = &found
+                && backing_off.contains(&account_bucket)
+            {
+                let origin = Origin::system("sign-in-throttle");
+                let summary = json!({"failures": crate::domain::throttle::FREE_FAILURES});
+                audit::append(
+                    conn,
+                    ObjectType::Account,
+                    account.id,
+                    &origin,
+                    "account.sign_in_throttled",
+                    summary,
+                    now(),
+                )?;
             }
+            Ok(found)
         })
         .await?;
 
-    // An unknown login costs one verification too, against a dummy hash.
+    // An unknown login costs one verification too, against a dummy hash. A failure below
+    // is already counted: the attempt was.
     let phc = found.as_ref().map_or_else(|| password::dummy_hash().to_owned(), |(_, c)| c.password_hash.clone());
     let plain = body.password.clone();
     let verdict = state.hashing.run(move || password::verify(&plain, &phc)).await?;
@@ -146,10 +163,7 @@ pub async fn login(
         (Some((account, credentials)), Verdict::Match { rehash }) if !account.disabled => {
             (account, credentials, rehash)
         }
-        _ => {
-            record_failure(state, buckets.all()).await?;
-            return Err(invalid_credentials());
-        }
+        _ => return Err(invalid_credentials()),
     };
 
     let stage = match (account.role.is_staff(), account.mfa_enabled) {
@@ -157,6 +171,8 @@ pub async fn login(
         (true, false) => SessionStage::MfaEnrollment,
         (true, true) => {
             let Some(code) = body.totp_code.as_deref() else {
+                // The password was right: asking for the code is no failure.
+                forgive(state, buckets.all()).await?;
                 return Err(ServiceError::unauthenticated(
                     "mfa_required",
                     Msg::new(
@@ -166,7 +182,6 @@ pub async fn login(
                 ));
             };
             if !accept_totp(state, &account, &credentials, code).await? {
-                record_failure(state, buckets.all()).await?;
                 return Err(invalid_credentials());
             }
             SessionStage::Full
@@ -179,13 +194,16 @@ pub async fn login(
     } else {
         None
     };
-    let account_bucket = buckets.account;
+    let (account_bucket, address_bucket) = (buckets.account, buckets.address);
     let user_id = account.id;
     let (session_id, refresh_token) = state
         .db
         .transaction(move |conn| {
             let now = now();
             throttle::clear(conn, &account_bucket)?;
+            if let Some(bucket) = &address_bucket {
+                throttle::forgive_one(conn, bucket)?;
+            }
             if let Some(hash) = new_hash {
                 users::set_password(conn, user_id, &hash, now)?;
             }
@@ -238,13 +256,34 @@ fn token_response(
 
 /// Exchanges a refresh token for new tokens. A token used twice revokes its session.
 pub async fn refresh(state: &AppState, token: String) -> Result<TokenResponse, ServiceError> {
-    let outcome = state.db.transaction(move |conn| Ok(sessions::rotate(conn, &token, now())?)).await?;
+    let outcome = state
+        .db
+        .transaction(move |conn| {
+            let now = now();
+            let outcome = sessions::rotate(conn, &token, now)?;
+            // A reused token means a copy of it is in someone else's hands: the account's
+            // trail says when its session was ended for that.
+            if let Refresh::Reused { user_id: Some(user) } = &outcome {
+                let origin = Origin::system("sessions");
+                audit::append(
+                    conn,
+                    ObjectType::Account,
+                    user,
+                    &origin,
+                    "account.refresh_token_reused",
+                    json!({}),
+                    now,
+                )?;
+            }
+            Ok(outcome)
+        })
+        .await?;
     match outcome {
         Refresh::Rotated { session, refresh_token } => match session.holder {
             Holder::User(account) => token_response(state, account.id, session.id, refresh_token, session.stage),
             Holder::Client(_) => Err(invalid_refresh()),
         },
-        Refresh::Reused => Err(ServiceError::unauthenticated(
+        Refresh::Reused { .. } => Err(ServiceError::unauthenticated(
             "refresh_token_reused",
             Msg::new(
                 "This refresh token was already used, so the session has been ended for safety. Please sign in again.",
@@ -278,13 +317,14 @@ pub async fn client_token(
     secret: &str,
     address: Option<IpAddr>,
 ) -> Result<ClientTokenResponse, ServiceError> {
-    let buckets = Buckets::new(&format!("client:{client_id}"), address);
-    let checked = buckets.all();
+    // A client's secret carries 256 bits: guessing it is hopeless, so only the address
+    // is throttled, and no one can lock a client out by failing in its name.
+    let checked: Vec<String> = Buckets::new("", address).address.into_iter().collect();
     let id = Uuid::try_parse(client_id).ok();
     let found = state
         .db
-        .run(move |conn| {
-            check_throttle(conn, &checked)?;
+        .transaction(move |conn| {
+            claim_attempt(conn, &checked)?;
             match id {
                 Some(id) => Ok(clients::find(conn, id)?),
                 None => Ok(None),
@@ -299,7 +339,6 @@ pub async fn client_token(
             client
         }
         _ => {
-            record_failure(state, buckets.all()).await?;
             return Err(ServiceError::unauthenticated(
                 "invalid_client",
                 Msg::new("The client id or secret is not right.", "Mã ứng dụng hoặc khóa bí mật không đúng."),

@@ -77,6 +77,7 @@ pub async fn cases(
     to: NaiveDateTime,
 ) -> Result<CaseStats, ServiceError> {
     let within = crate::services::work_list::jurisdiction(caller)?;
+    let _turn = state.limits.statistics.enter()?;
     state
         .db
         .run(move |conn| {

@@ -5,11 +5,16 @@
 use uuid::Uuid;
 
 use crate::clock::now;
+use crate::db::audit;
+use crate::db::report_messages;
 use crate::db::reports::{self, StoredReport};
+use crate::domain::audit::{ObjectType, Origin};
 use crate::domain::codes;
+use crate::domain::conversation::EMBEDDED;
 use crate::domain::secrets;
 use crate::error::{FieldError, ServiceError};
 use crate::i18n::Msg;
+use crate::services::conversations::not_yours;
 use crate::services::dto::reports::{MessageView, TrackingView};
 use crate::state::AppState;
 
@@ -48,24 +53,15 @@ async fn authenticate(state: &AppState, reference: &str, receipt_code: &str) -> 
 /// The tip as its reporter sees it.
 pub async fn view(state: &AppState, report: StoredReport) -> Result<TrackingView, ServiceError> {
     let id = report.id;
-    let messages = state.db.run(move |conn| Ok(reports::messages(conn, id)?)).await?;
+    let messages = state.db.run(move |conn| Ok(report_messages::latest_messages(conn, id, EMBEDDED)?)).await?;
     Ok(TrackingView {
         id: report.id,
         reference: report.reference,
         status: report.case_status.coarse(),
         matter: report.matter.as_str().to_owned(),
         submitted_at: report.created_at.and_utc(),
-        messages: messages.into_iter().map(message_view).collect(),
+        messages: messages.into_iter().map(MessageView::from).collect(),
     })
-}
-
-fn message_view(m: reports::Message) -> MessageView {
-    MessageView {
-        id: m.id,
-        from: if m.author == "staff" { "staff" } else { "reporter" },
-        body: m.body,
-        created_at: m.created_at.and_utc(),
-    }
 }
 
 /// `POST /api/v1/tracking`.
@@ -101,14 +97,26 @@ pub async fn add_message(
     append(state, report.id, body).await
 }
 
+/// Adds the reporter's message, and an event to the case's trail that proves it (the
+/// tip's reference and the text's digest: never the text, never who sent it, since the
+/// reporter of an anonymous tip must stay unlinkable).
 async fn append(state: &AppState, report_id: Uuid, body: String) -> Result<MessageView, ServiceError> {
-    let message =
-        state.db.transaction(move |conn| Ok(reports::add_message(conn, report_id, "reporter", &body, now())?)).await?;
-    Ok(message_view(message))
-}
-
-fn not_yours() -> ServiceError {
-    ServiceError::not_found(Msg::new("You have no tip with this id.", "Bạn không có tin báo nào với mã này."))
+    let message = state
+        .db
+        .transaction(move |conn| {
+            let (case_id, reference) =
+                reports::case_of(conn, report_id)?.ok_or_else(|| ServiceError::internal("a tip without its case"))?;
+            crate::db::cases::lock(conn, case_id)?;
+            let now = now();
+            crate::services::conversations::admit(conn, report_id, true, now)?;
+            let message = report_messages::add_message(conn, report_id, "reporter", &body, now)?;
+            let summary = serde_json::json!({"report": reference, "sha256": secrets::digest(&body)});
+            let origin = Origin::anonymous(None);
+            audit::append(conn, ObjectType::Case, case_id, &origin, "case.reporter_message", summary, now)?;
+            Ok(message)
+        })
+        .await?;
+    Ok(MessageView::from(message))
 }
 
 /// A citizen's own tips, newest first.

@@ -63,6 +63,22 @@ fn cursor_after(sort: Sort, row: &SummaryRow) -> String {
     format!("{key}.{}", row.id)
 }
 
+/// The most words a work-list search looks for, and the fewest characters a word needs.
+pub const MAX_SEARCH_WORDS: usize = 8;
+const MIN_WORD_CHARS: usize = 2;
+
+/// The words a search looks for: folded, of at least two characters (one letter finds
+/// nearly every case and costs a scan), and at most the eight longest (the most
+/// selective; each word is one `LIKE` over the scope), each once.
+pub fn search_words(text: &str) -> Vec<String> {
+    let folded = fold(text);
+    let mut words: Vec<&str> = folded.split_whitespace().filter(|w| w.chars().count() >= MIN_WORD_CHARS).collect();
+    words.sort_by(|a, b| b.chars().count().cmp(&a.chars().count()).then(a.cmp(b)));
+    words.dedup();
+    words.truncate(MAX_SEARCH_WORDS);
+    words.into_iter().map(str::to_owned).collect()
+}
+
 /// Where the caller's case work lies, as the database filters it; 403 for callers who
 /// handle no cases.
 pub fn jurisdiction(caller: &Caller) -> Result<Jurisdiction, ServiceError> {
@@ -116,7 +132,7 @@ pub async fn list(
         escalated: query.escalated,
         created_from: query.created_from,
         created_to: query.created_to,
-        words: query.text.as_deref().map(fold).unwrap_or_default().split_whitespace().map(str::to_owned).collect(),
+        words: search_words(query.text.as_deref().unwrap_or_default()),
     };
     let limit = query.limit;
     state
@@ -136,6 +152,15 @@ pub async fn list(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_search_takes_the_eight_longest_words_of_two_characters_or_more() {
+        assert_eq!(search_words("  Kiên   Lương  x "), ["luong", "kien"]);
+        let many = search_words("a bb ccc dddd eeeee ffffff ggggggg hhhhhhhh iiiiiiiii jjjjjjjjjj bb");
+        assert_eq!(many.len(), MAX_SEARCH_WORDS);
+        assert!(!many.contains(&"bb".to_owned()) && many.contains(&"jjjjjjjjjj".to_owned()), "{many:?}");
+        assert!(search_words("a b c").is_empty(), "single letters are not searched");
+    }
 
     #[test]
     fn cursors_belong_to_their_order() {

@@ -166,6 +166,37 @@ async fn failed_logins_back_off_after_five_per_account(backend: Backend) {
     assert_problem(seventh, 429, "too_many_requests").await;
 }
 
+/// The attempt takes its place in the count before its password is checked, so a crowd
+/// of concurrent guesses gets the five free checks and no more, even spread over two
+/// instances on one PostgreSQL.
+async fn two_hundred_wrong_passwords_at_once_get_at_most_five_checks(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.citizen("0933444666").await;
+    let sibling = if backend == Backend::Postgres { Some(app.sibling().await) } else { None };
+    let attempts = (0..200).map(|n| {
+        let target = match &sibling {
+            Some(other) if n % 2 == 1 => other,
+            _ => &app,
+        };
+        target.login("0933444666", "a wrong guess at the password", None)
+    });
+    let answers = futures_util::future::join_all(attempts).await;
+    let (mut checked, mut throttled) = (0, 0);
+    for res in answers {
+        match res.status().as_u16() {
+            401 => checked += 1,
+            429 => {
+                assert!(res.headers().contains_key("retry-after"), "a 429 says when to retry");
+                throttled += 1;
+            }
+            other => panic!("unexpected {other}"),
+        }
+    }
+    assert!(checked <= 5, "{checked} passwords were checked, {throttled} refused");
+    assert_eq!(checked + throttled, 200);
+    assert!(checked >= 1, "the free attempts are checked");
+}
+
 async fn a_disabled_account_is_out_at_once(backend: Backend) {
     let app = spawn_app(backend).await;
     let admin = app.admin().await;
@@ -200,5 +231,6 @@ crate::on_both_backends!(
     logout_and_a_password_change_end_sessions_at_once,
     unknown_logins_and_wrong_passwords_get_the_same_answer,
     failed_logins_back_off_after_five_per_account,
+    two_hundred_wrong_passwords_at_once_get_at_most_five_checks,
     a_disabled_account_is_out_at_once,
 );

@@ -179,6 +179,18 @@ pub struct NoteView {
     pub created_at: DateTime<Utc>,
 }
 
+impl From<crate::db::case_notes::Note> for NoteView {
+    fn from(n: crate::db::case_notes::Note) -> Self {
+        NoteView {
+            id: n.id,
+            author_id: n.author_id,
+            author_name: n.author_name,
+            body: n.body,
+            created_at: n.created_at.and_utc(),
+        }
+    }
+}
+
 /// An audit event.
 #[derive(Debug, Serialize)]
 pub struct EventView {

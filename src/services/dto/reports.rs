@@ -57,6 +57,25 @@ pub struct MessageView {
     pub created_at: chrono::DateTime<chrono::Utc>,
 }
 
+impl From<crate::db::report_messages::Message> for MessageView {
+    fn from(m: crate::db::report_messages::Message) -> Self {
+        MessageView {
+            id: m.id,
+            from: if m.author == "staff" { "staff" } else { "reporter" },
+            body: m.body,
+            created_at: m.created_at.and_utc(),
+        }
+    }
+}
+
+/// A message of one of a case's tips, with the tip it is on.
+#[derive(Debug, Serialize)]
+pub struct CaseMessageView {
+    pub report_id: Uuid,
+    #[serde(flatten)]
+    pub message: MessageView,
+}
+
 /// A tip as its reporter follows it: coarse status and messages, nothing else.
 #[derive(Debug, Serialize)]
 pub struct TrackingView {

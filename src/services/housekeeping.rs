@@ -1,0 +1,26 @@
+//! Forgetting what no longer counts, on every instance's periodic sweep: idempotency keys
+//! older than a day, and sign-in throttling rows whose failures have decayed. Each is one
+//! short statement; several instances sweeping at once delete the same rows harmlessly.
+
+use chrono::TimeDelta;
+
+use crate::clock::now;
+use crate::db::{Db, idempotency, throttle};
+use crate::domain::throttle::DECAY_SECS;
+
+/// Runs one sweep; a failure is logged, and the next sweep tries again.
+pub async fn sweep(db: &Db) {
+    let forgotten = db
+        .transaction(|conn| {
+            let now = now();
+            let keys = idempotency::purge_expired(conn, now)?;
+            let buckets = throttle::purge_stale(conn, now - TimeDelta::seconds(DECAY_SECS))?;
+            Ok((keys, buckets))
+        })
+        .await;
+    match forgotten {
+        Ok((0, 0)) => {}
+        Ok((keys, buckets)) => tracing::info!(keys, buckets, "forgot expired idempotency keys and sign-in counts"),
+        Err(e) => tracing::warn!(code = e.code, "housekeeping failed; it runs again later"),
+    }
+}
