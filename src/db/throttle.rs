@@ -22,7 +22,15 @@ pub enum Claim {
     Refused { wait_secs: i64 },
     /// Counted as a failure in every bucket, to be checked now. `backing_off`: the
     /// buckets this attempt's count makes back off from now on (for the audit trail).
-    Counted { backing_off: Vec<String> },
+    Counted { backing_off: Vec<String>, taken: Taken },
+}
+
+/// What a counted attempt changed, so that [`forgive`] can take it back exactly.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Taken {
+    at: NaiveDateTime,
+    /// Each bucket's last failure before this attempt.
+    before: Vec<(String, NaiveDateTime)>,
 }
 
 /// Takes an attempt's place in each of `buckets`, refused while one of them is backing
@@ -42,6 +50,7 @@ pub fn claim(conn: &mut DbConnection, buckets: &[String], now: NaiveDateTime) ->
         return Ok(Claim::Refused { wait_secs });
     }
     let mut backing_off = Vec::new();
+    let before = rows.iter().map(|(bucket, failures)| (bucket.clone(), failures.last_at)).collect();
     for (bucket, failures) in rows {
         let count = current(Some(failures), now).saturating_add(1);
         diesel::update(login_throttle::table.find(&bucket))
@@ -54,7 +63,7 @@ pub fn claim(conn: &mut DbConnection, buckets: &[String], now: NaiveDateTime) ->
             backing_off.push(bucket);
         }
     }
-    Ok(Claim::Counted { backing_off })
+    Ok(Claim::Counted { backing_off, taken: Taken { at: now, before } })
 }
 
 /// A new bucket with no failures; nothing when it exists (in a savepoint: on PostgreSQL
@@ -99,13 +108,20 @@ pub fn clear(conn: &mut DbConnection, bucket: &str) -> Result<(), DbError> {
     Ok(())
 }
 
-/// Takes back the failure a claimed attempt was counted as, without forgetting the
+/// Takes back the failure a counted attempt added to `bucket`, without forgetting the
 /// others: for the address bucket of a successful sign-in (clearing it would let anyone
 /// reset their address's count by signing in to an account of their own in between).
-pub fn forgive_one(conn: &mut DbConnection, bucket: &str) -> Result<(), DbError> {
-    diesel::update(login_throttle::table.find(bucket).filter(login_throttle::failures.gt(0)))
-        .set(login_throttle::failures.eq(login_throttle::failures - 1))
+/// The bucket's last failure goes back to what it was too, unless another attempt has
+/// counted since: a success must not restart a back-off for whoever signs in next.
+pub fn forgive(conn: &mut DbConnection, taken: &Taken, bucket: &str) -> Result<(), DbError> {
+    let Some((_, before)) = taken.before.iter().find(|(b, _)| b == bucket) else { return Ok(()) };
+    let counted = login_throttle::table.find(bucket).filter(login_throttle::failures.gt(0));
+    let restored = diesel::update(counted.filter(login_throttle::last_failure_at.eq(taken.at)))
+        .set((login_throttle::failures.eq(login_throttle::failures - 1), login_throttle::last_failure_at.eq(*before)))
         .execute(conn)?;
+    if restored == 0 {
+        diesel::update(counted).set(login_throttle::failures.eq(login_throttle::failures - 1)).execute(conn)?;
+    }
     Ok(())
 }
 

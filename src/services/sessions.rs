@@ -103,16 +103,16 @@ impl Buckets {
 pub(crate) fn claim_attempt(
     conn: &mut crate::db::DbConnection,
     buckets: &[String],
-) -> Result<Vec<String>, ServiceError> {
+) -> Result<(Vec<String>, throttle::Taken), ServiceError> {
     match throttle::claim(conn, buckets, now())? {
         throttle::Claim::Refused { wait_secs } => Err(ServiceError::too_many_requests(wait_secs.max(1) as u64)),
-        throttle::Claim::Counted { backing_off } => Ok(backing_off),
+        throttle::Claim::Counted { backing_off, taken } => Ok((backing_off, taken)),
     }
 }
 
-/// Takes back a claimed attempt that proved the password (its second factor still to come).
-async fn forgive(state: &AppState, buckets: Vec<String>) -> Result<(), ServiceError> {
-    state.db.transaction(move |conn| Ok(buckets.iter().try_for_each(|b| throttle::forgive_one(conn, b))?)).await
+/// Takes back a counted attempt that proved the password (its second factor still to come).
+async fn forgive(state: &AppState, taken: throttle::Taken, buckets: Vec<String>) -> Result<(), ServiceError> {
+    state.db.transaction(move |conn| Ok(buckets.iter().try_for_each(|b| throttle::forgive(conn, &taken, b))?)).await
 }
 
 /// Signs in. Staff with a second factor must send its code; staff without one get a
@@ -128,7 +128,7 @@ pub async fn login(
     let found = state
         .db
         .transaction(move |conn| {
-            let backing_off = claim_attempt(conn, &checked)?;
+            let (backing_off, taken) = claim_attempt(conn, &checked)?;
             let found = match normalised {
                 Some(login) => users::find_by_login(conn, &login)?,
                 None => None,
@@ -150,9 +150,10 @@ pub async fn login(
                     now(),
                 )?;
             }
-            Ok(found)
+            Ok((found, taken))
         })
         .await?;
+    let (found, taken) = found;
 
     // An unknown login costs one verification too, against a dummy hash. A failure below
     // is already counted: the attempt was.
@@ -172,7 +173,7 @@ pub async fn login(
         (true, true) => {
             let Some(code) = body.totp_code.as_deref() else {
                 // The password was right: asking for the code is no failure.
-                forgive(state, buckets.all()).await?;
+                forgive(state, taken, buckets.all()).await?;
                 return Err(ServiceError::unauthenticated(
                     "mfa_required",
                     Msg::new(
@@ -202,7 +203,7 @@ pub async fn login(
             let now = now();
             throttle::clear(conn, &account_bucket)?;
             if let Some(bucket) = &address_bucket {
-                throttle::forgive_one(conn, bucket)?;
+                throttle::forgive(conn, &taken, bucket)?;
             }
             if let Some(hash) = new_hash {
                 users::set_password(conn, user_id, &hash, now)?;
