@@ -129,6 +129,12 @@ pub fn scope_covers(role: Role, scope: Scope, chain: &[UnitRef], holding_authori
     }
 }
 
+/// Whether a citizen's account submitted the tip: the one rule for "one of my tips"
+/// (reading it, its messages, adding to it), also used by [`tip_visibility`].
+pub fn is_own_tip(user: Uuid, submitted_by_user: Option<Uuid>) -> bool {
+    submitted_by_user == Some(user)
+}
+
 /// Whether `caller` may read one tip: its submitter (an account or a client), and staff
 /// whose scope covers it. Returns whether the caller reads it as staff (who also see why
 /// it was routed). `None`: not visible, to be answered like a missing tip.
@@ -143,7 +149,7 @@ pub fn tip_visibility(
         Principal::User(account) => {
             let staff =
                 account.role.is_staff() && scope_covers(account.role, account.scope, chain, Some(holding_authority));
-            let own = submitted_by_user == Some(account.id);
+            let own = is_own_tip(account.id, submitted_by_user);
             (own || staff).then_some(staff)
         }
         Principal::Client(client) => (submitted_by_client == Some(client.id)).then_some(false),

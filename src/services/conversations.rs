@@ -6,6 +6,7 @@ use uuid::Uuid;
 
 use super::take_page;
 use crate::auth::caller::Caller;
+use crate::auth::policy::is_own_tip;
 use crate::db::{DbConnection, case_notes, report_messages, reports};
 use crate::domain::conversation::{Refusal, hour_before, may_add};
 use crate::error::{ErrorKind, ServiceError};
@@ -114,7 +115,7 @@ pub async fn of_my_report(
     state
         .db
         .run(move |conn| {
-            let mine = reports::find(conn, id)?.is_some_and(|r| r.submitted_by_user == Some(user));
+            let mine = reports::find(conn, id)?.is_some_and(|r| is_own_tip(user, r.submitted_by_user));
             if !mine {
                 return Err(not_yours());
             }

@@ -86,15 +86,17 @@ struct Buckets {
 impl Buckets {
     fn new(login: &str, address: Option<IpAddr>) -> Self {
         let login = Login::parse(login).map_or_else(|| login.trim().to_lowercase(), |l| l.as_str().to_owned());
-        Buckets {
-            account: secrets::bucket_key("acct", &login),
-            address: address.map(|a| secrets::bucket_key("addr", &a.to_string())),
-        }
+        Buckets { account: secrets::bucket_key("acct", &login), address: address_bucket(address) }
     }
 
     fn all(&self) -> Vec<String> {
         std::iter::once(self.account.clone()).chain(self.address.clone()).collect()
     }
+}
+
+/// The throttling bucket of a client address, when it is known.
+fn address_bucket(address: Option<IpAddr>) -> Option<String> {
+    address.map(|a| secrets::bucket_key("addr", &a.to_string()))
 }
 
 /// Takes the attempt's place in its buckets (counted as a failure until it succeeds), or
@@ -320,7 +322,7 @@ pub async fn client_token(
 ) -> Result<ClientTokenResponse, ServiceError> {
     // A client's secret carries 256 bits: guessing it is hopeless, so only the address
     // is throttled, and no one can lock a client out by failing in its name.
-    let checked: Vec<String> = Buckets::new("", address).address.into_iter().collect();
+    let checked: Vec<String> = address_bucket(address).into_iter().collect();
     let id = Uuid::try_parse(client_id).ok();
     let found = state
         .db

@@ -4,6 +4,7 @@
 
 use uuid::Uuid;
 
+use crate::auth::policy::is_own_tip;
 use crate::clock::now;
 use crate::db::audit;
 use crate::db::report_messages;
@@ -139,7 +140,7 @@ pub async fn mine(
 pub async fn one_of_mine(state: &AppState, user: Uuid, id: Uuid) -> Result<TrackingView, ServiceError> {
     let found = state.db.run(move |conn| Ok(reports::find(conn, id)?)).await?;
     match found {
-        Some(report) if report.submitted_by_user == Some(user) => view(state, report).await,
+        Some(report) if is_own_tip(user, report.submitted_by_user) => view(state, report).await,
         _ => Err(not_yours()),
     }
 }
