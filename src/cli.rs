@@ -1,6 +1,7 @@
 //! The command line, a face of its own: `tinbao [serve]`, `migrate`, `units import`,
 //! `authorities import`, `routing-rules import`, `users create-admin`,
-//! `cases seed-sample`, `audit verify`, `audit checkpoint`, `healthcheck`.
+//! `cases seed-sample`, `audit verify`, `audit checkpoint`, `keys status`, `keys rotate`,
+//! `healthcheck`.
 
 use std::collections::HashMap;
 use std::fs::File;
@@ -12,12 +13,13 @@ use std::time::Duration;
 
 use clap::{Parser, Subcommand};
 
+use crate::auth::keyring::Keyring;
 use crate::config::Config;
 use crate::db::{Db, migrations};
 use crate::domain::admin_unit::Scheme;
 use crate::domain::audit::Checkpoint;
-use crate::services::audit;
 use crate::services::imports::{self, ImportError};
+use crate::services::{audit, keys};
 use crate::startup::Application;
 use crate::telemetry;
 
@@ -66,6 +68,11 @@ enum Command {
     Audit {
         #[command(subcommand)]
         action: AuditAction,
+    },
+    /// The keys that seal values at rest.
+    Keys {
+        #[command(subcommand)]
+        action: KeysAction,
     },
     /// Exit 0 when the server at URL answers /healthz with 200 (for container health checks).
     Healthcheck {
@@ -127,6 +134,17 @@ enum AuditAction {
 }
 
 #[derive(Subcommand)]
+enum KeysAction {
+    /// Print each key's id and how many values it seals; a key may be retired (its file
+    /// removed) only when it seals none.
+    Status,
+    /// Add a key to the generated keyring (with TINBAO_ENCRYPTION_KEY_FILES, put the new
+    /// key first in that list instead), then re-seal every value with the sealing key, in
+    /// batches, while the server runs.
+    Rotate,
+}
+
+#[derive(Subcommand)]
 enum AuthoritiesAction {
     /// Import an authorities CSV: code,name,kind,units. Idempotent; all or nothing.
     Import { file: PathBuf },
@@ -170,6 +188,8 @@ pub async fn run() -> ExitCode {
             blocking(move || seed_sample_cases(&config, count)).await
         }
         Command::Audit { action: AuditAction::Checkpoint } => blocking(move || checkpoint_audit(&config)).await,
+        Command::Keys { action: KeysAction::Status } => blocking(move || key_status(&config)).await,
+        Command::Keys { action: KeysAction::Rotate } => blocking(move || rotate_keys(&config)).await,
         Command::Healthcheck { url } => healthcheck(&url),
     };
     match result {
@@ -315,6 +335,43 @@ fn checkpoint_audit(config: &Config) -> Result<(), String> {
         checkpoint.events, checkpoint.upto_seq
     );
     println!("{}", checkpoint.token());
+    Ok(())
+}
+
+fn key_status(config: &Config) -> Result<(), String> {
+    let (keyring, _) = Keyring::load(&config.encryption_key_files, &config.data_dir)?;
+    let db = open_migrated(config)?;
+    let mut conn = db.get().map_err(|e| e.to_string())?;
+    let status = keys::status(&mut conn, &keyring).map_err(|e| e.to_string())?;
+    for (id, uses) in &status.keys {
+        let role = if *id == status.sealing { "seals and opens" } else { "opens" };
+        let retire = if uses.bound + uses.unbound == 0 && *id != status.sealing { "; may be retired" } else { "" };
+        println!(
+            "key {id} ({role}): {} values, {} of them in the first format{retire}",
+            uses.bound + uses.unbound,
+            uses.unbound
+        );
+    }
+    for (id, uses) in &status.missing {
+        println!("key {id} (NOT IN THE KEYRING): {} values cannot be opened", uses.bound + uses.unbound);
+    }
+    if status.missing.is_empty() { Ok(()) } else { Err("values are sealed with keys the keyring lacks".into()) }
+}
+
+fn rotate_keys(config: &Config) -> Result<(), String> {
+    let (keyring, _) = Keyring::load(&config.encryption_key_files, &config.data_dir)?;
+    let db = open_migrated(config)?;
+    let mut conn = db.get().map_err(|e| e.to_string())?;
+    let rotation = keys::rotate(&mut conn, &keyring, config.encryption_key_files.is_empty())?;
+    if let Some(added) = &rotation.added {
+        println!("added key {added} to {}", config.data_dir.join("keys").display());
+    }
+    println!(
+        "{} values re-sealed with key {}; {} changed meanwhile (run again to re-seal them)",
+        rotation.resealed,
+        keyring.sealing_key_id(),
+        rotation.skipped
+    );
     Ok(())
 }
 

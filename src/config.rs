@@ -38,9 +38,12 @@ pub struct Config {
     /// Ed25519 private keys (PKCS#8 PEM) for access tokens: the first signs, all verify.
     /// Empty: `<data_dir>/keys/jwt-ed25519.pem`, generated on a first start.
     pub jwt_key_files: Vec<PathBuf>,
-    /// The AES-256 key that seals reporters' contacts. None: `<data_dir>/keys/reporter-aes256.key`,
-    /// generated on a first start.
-    pub encryption_key_file: Option<PathBuf>,
+    /// The AES-256 keyring that seals values at rest: the first seals, all open. Empty: the
+    /// generated keyring in `<data_dir>/keys/`, whose first key is made on a first start.
+    pub encryption_key_files: Vec<PathBuf>,
+    /// The HMAC key of keyed digests. None: `<data_dir>/keys/index-hmac.key`, generated on a
+    /// first start.
+    pub index_key_file: Option<PathBuf>,
     /// Peers whose `X-Forwarded-For` is believed (the load balancers).
     pub trusted_proxies: Vec<std::net::IpAddr>,
     /// Anonymous tips accepted per client address per hour.
@@ -80,7 +83,10 @@ const SETTINGS: &[Setting] = &[
     Setting { key: "shutdown_timeout_secs", env: "TINBAO_SHUTDOWN_TIMEOUT_SECS", default: || Some("30".into()) },
     Setting { key: "seed_admin_units", env: "TINBAO_SEED_ADMIN_UNITS", default: || Some("true".into()) },
     Setting { key: "jwt_key_files", env: "TINBAO_JWT_KEY_FILES", default: || Some(String::new()) },
-    Setting { key: "encryption_key_file", env: "TINBAO_ENCRYPTION_KEY_FILE", default: || Some(String::new()) },
+    // The one-key setting of earlier versions, still read; the list wins when both are set.
+    Setting { key: "encryption_key_files", env: "TINBAO_ENCRYPTION_KEY_FILE", default: || Some(String::new()) },
+    Setting { key: "encryption_key_files", env: "TINBAO_ENCRYPTION_KEY_FILES", default: || None },
+    Setting { key: "index_key_file", env: "TINBAO_INDEX_KEY_FILE", default: || Some(String::new()) },
     Setting { key: "trusted_proxies", env: "TINBAO_TRUSTED_PROXIES", default: || Some(String::new()) },
     Setting { key: "rate_anon_reports", env: "TINBAO_RATE_ANON_REPORTS", default: || Some("10".into()) },
     Setting { key: "rate_tracking", env: "TINBAO_RATE_TRACKING", default: || Some("20".into()) },
@@ -209,8 +215,9 @@ impl Config {
             max_body_bytes: max_body_bytes?.parse().ok()?,
             shutdown_timeout_secs: shutdown?.parse().ok()?,
             seed_admin_units: seed? == "true",
-            encryption_key_file: raw
-                .get("encryption_key_file")
+            encryption_key_files: path_list(raw.get("encryption_key_files")),
+            index_key_file: raw
+                .get("index_key_file")
                 .map(|r| r.value.trim().to_owned())
                 .filter(|p| !p.is_empty())
                 .map(PathBuf::from),
@@ -228,12 +235,15 @@ impl Config {
                 same_district: duplicate_units? == "district",
                 window_hours: duplicate_window?.parse().ok()?,
             },
-            jwt_key_files: raw
-                .get("jwt_key_files")
-                .map(|r| r.value.split(',').map(str::trim).filter(|p| !p.is_empty()).map(PathBuf::from).collect())
-                .unwrap_or_default(),
+            jwt_key_files: path_list(raw.get("jwt_key_files")),
         })
     }
+}
+
+/// A comma-separated list of files; empty when unset.
+fn path_list(raw: Option<&Raw>) -> Vec<PathBuf> {
+    raw.map(|r| r.value.split(',').map(str::trim).filter(|p| !p.is_empty()).map(PathBuf::from).collect())
+        .unwrap_or_default()
 }
 
 fn read_file(path: &Path, raw: &mut BTreeMap<&'static str, Raw>, errors: &mut Vec<String>) {

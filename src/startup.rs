@@ -8,7 +8,8 @@ use actix_web::dev::Server;
 use actix_web::middleware::from_fn;
 use actix_web::{App, HttpServer, web};
 
-use crate::auth::crypto::Sealer;
+use crate::auth::index_key::IndexKey;
+use crate::auth::keyring::Keyring;
 use crate::auth::password::HashingPool;
 use crate::auth::tokens::Keys;
 use crate::config::Config;
@@ -28,6 +29,7 @@ pub struct Application {
     db: Db,
     generated_keys: Vec<(&'static str, std::path::PathBuf)>,
     escalation_interval: std::time::Duration,
+    keyring: Arc<Keyring>,
 }
 
 impl Application {
@@ -38,18 +40,31 @@ impl Application {
         if let Some(path) = &generated_key {
             tracing::info!(path = %path.display(), "generated a signing key for access tokens");
         }
-        let (sealer, generated_sealing_key) =
-            Sealer::load(config.encryption_key_file.as_deref(), &config.data_dir).map_err(anyhow::Error::msg)?;
+        let (keyring, generated_sealing_key) =
+            Keyring::load(&config.encryption_key_files, &config.data_dir).map_err(anyhow::Error::msg)?;
         if let Some(path) = &generated_sealing_key {
             tracing::info!(path = %path.display(), "generated the key that seals reporters' contacts");
+        }
+        let (index_key, generated_index_key) =
+            IndexKey::load(config.index_key_file.as_deref(), &config.data_dir).map_err(anyhow::Error::msg)?;
+        if let Some(path) = &generated_index_key {
+            tracing::info!(path = %path.display(), "generated the key of keyed digests");
         }
         let generated_keys: Vec<(&'static str, std::path::PathBuf)> = [
             generated_key.map(|p| ("a signing key for access tokens", p)),
             generated_sealing_key.map(|p| ("the key that seals reporters' contacts", p)),
+            generated_index_key.map(|p| ("the key of keyed digests", p)),
         ]
         .into_iter()
         .flatten()
         .collect();
+        let keyring = Arc::new(keyring);
+        let (checked_db, checked_keyring) = (db.clone(), keyring.clone());
+        web::block(move || -> anyhow::Result<()> {
+            let mut conn = checked_db.get().map_err(|e| anyhow::anyhow!("cannot connect: {e}"))?;
+            crate::services::keys::require_every_key(&mut conn, &checked_keyring).map_err(anyhow::Error::msg)
+        })
+        .await??;
         let listener =
             TcpListener::bind(config.listen).map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", config.listen))?;
         let port = listener.local_addr()?.port();
@@ -58,7 +73,8 @@ impl Application {
             metrics: Metrics::new(),
             keys: Arc::new(keys),
             hashing: HashingPool::new(),
-            sealer: Arc::new(sealer),
+            keyring: keyring.clone(),
+            index_key: Arc::new(index_key),
             limits: Arc::new(Limits::new(config.rate_anon_reports, config.rate_tracking)),
             trusted_proxies: config.trusted_proxies.clone(),
             unit_chains: Default::default(),
@@ -82,7 +98,7 @@ impl Application {
         .listen(listener)?
         .run();
         let escalation_interval = std::time::Duration::from_secs(config.escalation_interval_secs);
-        Ok(Application { port, server, db, generated_keys, escalation_interval })
+        Ok(Application { port, server, db, generated_keys, escalation_interval, keyring })
     }
 
     /// The port the server listens on.
@@ -104,8 +120,10 @@ impl Application {
     /// shutdown, up to `shutdown_timeout_secs`).
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let sweeper = actix_web::rt::spawn(crate::services::escalation::run(self.db.clone(), self.escalation_interval));
+        let key_watch = actix_web::rt::spawn(crate::services::keys::watch(self.keyring.clone()));
         let result = self.server.await;
         sweeper.abort();
+        key_watch.abort();
         result
     }
 }

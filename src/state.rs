@@ -5,7 +5,8 @@
 
 use std::sync::Arc;
 
-use crate::auth::crypto::Sealer;
+use crate::auth::index_key::IndexKey;
+use crate::auth::keyring::Keyring;
 use crate::auth::password::HashingPool;
 use crate::auth::tokens::Keys;
 use crate::db::Db;
@@ -20,8 +21,10 @@ pub struct AppState {
     pub keys: Arc<Keys>,
     /// The bounded pool for password hashing.
     pub hashing: HashingPool,
-    /// The key that seals reporters' contacts.
-    pub sealer: Arc<Sealer>,
+    /// The keys that seal values at rest (reporters' contacts, second-factor secrets).
+    pub keyring: Arc<Keyring>,
+    /// The key of keyed digests (throttle buckets).
+    pub index_key: Arc<IndexKey>,
     /// Abuse limits per client address.
     pub limits: Arc<Limits>,
     /// Peers whose `X-Forwarded-For` is believed.

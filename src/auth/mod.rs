@@ -2,8 +2,9 @@
 //! access policy that every route asks.
 
 pub mod caller;
-pub mod crypto;
+pub mod index_key;
 pub mod key_files;
+pub mod keyring;
 pub mod password;
 pub mod policy;
 pub mod tokens;

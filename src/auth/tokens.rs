@@ -16,7 +16,7 @@ use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::key_files::write_private_file;
+use super::key_files::{read_private_file, write_private_file};
 use crate::domain::secrets::hex;
 
 /// Who issues tokens.
@@ -73,7 +73,7 @@ impl Keys {
         };
         let mut keys: Option<Keys> = None;
         for file in &files {
-            let pem = std::fs::read_to_string(file).map_err(|e| format!("{}: cannot be read ({e})", file.display()))?;
+            let pem = read_private_file(file)?;
             let signing = SigningKey::from_pkcs8_pem(&pem)
                 .map_err(|_| format!("{}: is not an Ed25519 private key in PKCS#8 PEM form", file.display()))?;
             let public = signing.verifying_key();

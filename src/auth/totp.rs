@@ -6,12 +6,19 @@ use rand::RngCore;
 use rand::rngs::OsRng;
 use totp_rs::{Algorithm, Secret, TOTP};
 
+use super::keyring::Place;
+use crate::db::sealed_columns;
 use crate::domain::secrets::constant_time_eq;
 
 /// Seconds per step.
 pub const STEP_SECS: u64 = 30;
 const DIGITS: usize = 6;
 const ISSUER: &str = "tinbao";
+
+/// Where an account's secret is sealed: its row of `users`.
+pub fn secret_place(user_row: &str) -> Place<'_> {
+    Place { column: sealed_columns::TOTP_SECRET.name, row: user_row }
+}
 
 /// A new random secret (160 bits, as RFC 4226 recommends), base32.
 pub fn new_secret() -> String {

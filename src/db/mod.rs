@@ -23,6 +23,7 @@ pub mod routing;
 pub mod routing_cache;
 pub mod sample_cases;
 pub mod schema;
+pub mod sealed_columns;
 pub mod sessions;
 pub mod throttle;
 pub mod transfers;

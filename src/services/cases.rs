@@ -9,10 +9,12 @@ use uuid::Uuid;
 use super::case_loading::{Visible, load, load_for_change, not_found, require_open, require_work};
 use super::case_views::detail;
 use crate::auth::caller::Caller;
+use crate::auth::keyring::Place;
 use crate::auth::policy::{CaseOp, case_permission, may_be_assigned, workflow_actions};
 use crate::clock::now;
 use crate::db::case_notes;
 use crate::db::cases::{self, Change};
+use crate::db::sealed_columns::{self, SealedColumn};
 use crate::db::{DbConnection, audit, report_messages, reports, users};
 use crate::domain::audit::{ObjectType, Origin};
 use crate::domain::case::{Action, Deadlines, OUTCOMES, Priority};
@@ -333,7 +335,7 @@ pub async fn reveal_reporters(
     reason: String,
 ) -> Result<RevealView, ServiceError> {
     let caller = caller.clone();
-    let sealer = state.sealer.clone();
+    let keyring = state.keyring.clone();
     state
         .db
         .transaction(move |conn| {
@@ -347,17 +349,22 @@ pub async fn reveal_reporters(
             let tips = cases::reports_of(conn, case.row.id)?;
             let ids: Vec<Uuid> = tips.iter().map(|t| t.id).collect();
             let sealed = reports::contacts_of(conn, &ids)?;
-            let open = |v: Option<String>| v.map(|v| sealer.open(&v)).transpose().map_err(ServiceError::internal);
             let mut contacts = Vec::new();
             for (report_id, name, phone, acting_as) in sealed {
+                let row = report_id.to_string();
+                let open = |v: Option<String>, column: SealedColumn| {
+                    v.map(|v| keyring.open(&v, Place { column: column.name, row: &row }))
+                        .transpose()
+                        .map_err(ServiceError::internal)
+                };
                 let reference =
                     tips.iter().find(|t| t.id == report_id).map(|t| t.reference.clone()).unwrap_or_default();
                 contacts.push(RevealedContact {
                     report_id,
                     reference,
-                    name: open(name)?,
-                    phone: open(phone)?,
-                    acting_as: open(acting_as)?,
+                    name: open(name, sealed_columns::REPORTER_NAME)?,
+                    phone: open(phone, sealed_columns::REPORTER_PHONE)?,
+                    acting_as: open(acting_as, sealed_columns::REPORTER_ACTING_AS)?,
                 });
             }
             let references: Vec<&str> = contacts.iter().map(|c| c.reference.as_str()).collect();

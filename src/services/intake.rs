@@ -5,11 +5,13 @@
 use uuid::Uuid;
 
 use crate::auth::caller::Caller;
+use crate::auth::keyring::Place;
 use crate::auth::policy::{self, Submitter};
 use crate::clock::now;
 use crate::db::audit::first_event;
 use crate::db::idempotency::{self, Claim};
 use crate::db::reports::{self, NewCase, NewReport, Opened, SealedContact};
+use crate::db::sealed_columns::{self, SealedColumn};
 use crate::db::{DbConnection, commune_boxes};
 use crate::domain::admin_unit::Level;
 use crate::domain::audit::{ObjectType, Origin};
@@ -89,7 +91,7 @@ pub async fn submit(
     match earlier {
         Claim::Claimed => store(state, who, tip, contact, origin, Some(key)).await,
         Claim::Mismatch => Err(key_reused()),
-        Claim::Done { sealed } => replay(state, &sealed),
+        Claim::Done { sealed } => replay(state, &key.key_hash, &sealed),
     }
 }
 
@@ -119,16 +121,30 @@ fn key_reused() -> ServiceError {
 }
 
 /// The answer a key received the first time.
-fn replay(state: &AppState, sealed: &str) -> Result<Submitted, ServiceError> {
-    let json = state.sealer.open(sealed).map_err(ServiceError::internal)?;
+fn replay(state: &AppState, key_hash: &str, sealed: &str) -> Result<Submitted, ServiceError> {
+    let json = state.keyring.open(sealed, answer_place(key_hash)).map_err(ServiceError::internal)?;
     serde_json::from_str(&json).map_err(ServiceError::internal)
 }
 
-/// The reporter's contact, each part sealed.
-fn seal_contact(state: &AppState, contact: &Contact) -> Result<SealedContact, ServiceError> {
-    let seal =
-        |v: &Option<String>| v.as_deref().map(|v| state.sealer.seal(v)).transpose().map_err(ServiceError::internal);
-    Ok(SealedContact { name: seal(&contact.name)?, phone: seal(&contact.phone)?, acting_as: seal(&contact.acting_as)? })
+/// Where a key's stored answer is sealed: its row.
+fn answer_place(key_hash: &str) -> Place<'_> {
+    Place { column: sealed_columns::IDEMPOTENT_ANSWER.name, row: key_hash }
+}
+
+/// The reporter's contact, each part sealed for its column of the tip's row.
+fn seal_contact(state: &AppState, report_id: Uuid, contact: &Contact) -> Result<SealedContact, ServiceError> {
+    let row = report_id.to_string();
+    let seal = |v: &Option<String>, column: SealedColumn| {
+        v.as_deref()
+            .map(|v| state.keyring.seal(v, Place { column: column.name, row: &row }))
+            .transpose()
+            .map_err(ServiceError::internal)
+    };
+    Ok(SealedContact {
+        name: seal(&contact.name, sealed_columns::REPORTER_NAME)?,
+        phone: seal(&contact.phone, sealed_columns::REPORTER_PHONE)?,
+        acting_as: seal(&contact.acting_as, sealed_columns::REPORTER_ACTING_AS)?,
+    })
 }
 
 /// What staff search a case by: the tip's free texts, folded (no diacritics, lower case).
@@ -172,7 +188,9 @@ async fn store(
     origin: Origin,
     key: Option<KeyClaim>,
 ) -> Result<Submitted, ServiceError> {
-    let sealed = seal_contact(state, &contact)?;
+    // The ids come first: the contact is sealed for its row.
+    let (case_id, id) = (Uuid::now_v7(), Uuid::now_v7());
+    let sealed = seal_contact(state, id, &contact)?;
     let receipt = tip.needs_receipt().then(codes::new_receipt_code);
     let receipt_hash = receipt.as_deref().map(|r| secrets::digest(&format!("receipt:{}", codes::normalize(r))));
     let content = serde_json::to_string(&tip).map_err(ServiceError::internal)?;
@@ -186,8 +204,9 @@ async fn store(
     let rules_cache = state.routing_rules.clone();
     let deadlines = state.deadlines;
     // On PostgreSQL the tip's rows are one statement (see `reports::open_case`).
-    let sealer = state.sealer.clone();
+    let keyring = state.keyring.clone();
     let keyed = key.is_some();
+    let key_hash = key.as_ref().map(|k| k.key_hash.clone()).unwrap_or_default();
     let file = move |conn: &mut DbConnection| {
         if let Some(key) = &key {
             match idempotency::claim(conn, &key.key_hash, &key.request_hash, now())? {
@@ -212,7 +231,6 @@ async fn store(
         let priority = Priority::for_new_tip(tip.urgency.as_deref());
         let (accept_due_at, resolve_due_at) = deadlines.due(priority, now);
         let code_at = |level: Level| chain.iter().find(|u| u.level == level).map(|u| u.code);
-        let (case_id, id) = (Uuid::now_v7(), Uuid::now_v7());
         // Routed by the cached rules; written only while they are current (else read
         // them again and route anew). A drawn reference that exists already (40 random
         // bits) is drawn again.
@@ -268,7 +286,8 @@ async fn store(
                     };
                     if let Some(key) = &key {
                         let json = serde_json::to_string(&answer).map_err(ServiceError::internal)?;
-                        let sealed = sealer.seal(&json).map_err(ServiceError::internal)?;
+                        let sealed =
+                            keyring.seal(&json, answer_place(&key.key_hash)).map_err(ServiceError::internal)?;
                         idempotency::answer(conn, &key.key_hash, &sealed, now)?;
                     }
                     return Ok(Filed::New(answer));
@@ -284,6 +303,6 @@ async fn store(
     let filed = if keyed { state.db.transaction(file).await? } else { state.db.run_single_write(file).await? };
     match filed {
         Filed::New(answer) => Ok(answer),
-        Filed::Replay(sealed) => replay(state, &sealed),
+        Filed::Replay(sealed) => replay(state, &key_hash, &sealed),
     }
 }

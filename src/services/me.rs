@@ -10,7 +10,6 @@ use crate::db::audit;
 use crate::db::{sessions, throttle, users};
 use crate::domain::account::Account;
 use crate::domain::audit::{ObjectType, Origin};
-use crate::domain::secrets;
 use crate::error::{FieldError, ServiceError};
 use crate::i18n::Msg;
 use crate::services::dto::accounts::{ChangePasswordRequest, TotpEnrollment};
@@ -46,7 +45,7 @@ pub async fn change_password(
     body: ChangePasswordRequest,
 ) -> Result<(), ServiceError> {
     let account = account(caller)?.clone();
-    let bucket = secrets::bucket_key("acct", &account.login);
+    let bucket = super::sessions::account_bucket(&state.index_key, &account.login);
     let id = account.id;
     let credentials = credentials_unless_throttled(state, id, bucket.clone()).await?;
     let current = body.current_password;
@@ -93,7 +92,8 @@ pub async fn enrol_totp(state: &AppState, caller: &Caller) -> Result<TotpEnrollm
     let otpauth_uri = totp::provisioning_uri(&secret, &account.login)
         .ok_or_else(|| ServiceError::internal("cannot build the otpauth URI"))?;
     // Sealed like reporters' contacts: a stolen database must not yield second factors.
-    let stored = state.sealer.seal(&secret).map_err(ServiceError::internal)?;
+    let row = account.id.to_string();
+    let stored = state.keyring.seal(&secret, totp::secret_place(&row)).map_err(ServiceError::internal)?;
     state.db.transaction(move |conn| Ok(users::set_pending_totp(conn, account.id, &stored, now())?)).await?;
     Ok(TotpEnrollment { secret, otpauth_uri })
 }
@@ -102,10 +102,15 @@ pub async fn enrol_totp(state: &AppState, caller: &Caller) -> Result<TotpEnrollm
 /// sign-in throttle.
 pub async fn confirm_totp(state: &AppState, caller: &Caller, origin: Origin, code: String) -> Result<(), ServiceError> {
     let account = account(caller)?.clone();
-    let bucket = secrets::bucket_key("acct", &account.login);
+    let bucket = super::sessions::account_bucket(&state.index_key, &account.login);
     let id = account.id;
     let credentials = credentials_unless_throttled(state, id, bucket.clone()).await?;
-    let secret = credentials.totp_secret.as_deref().map(|sealed| state.sealer.open(sealed)).transpose();
+    let row = account.id.to_string();
+    let secret = credentials
+        .totp_secret
+        .as_deref()
+        .map(|sealed| state.keyring.open(sealed, totp::secret_place(&row)))
+        .transpose();
     let Some(secret) = secret.map_err(ServiceError::internal)?.filter(|_| !account.mfa_enabled) else {
         return Err(ServiceError::conflict(
             "mfa_not_started",

@@ -16,6 +16,7 @@ pub mod escalation;
 pub mod housekeeping;
 pub mod imports;
 pub mod intake;
+pub mod keys;
 pub mod locate;
 pub mod me;
 pub mod readiness;

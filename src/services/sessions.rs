@@ -7,6 +7,7 @@ use serde_json::json;
 use uuid::Uuid;
 
 use crate::auth::caller::{Caller, Principal, invalid_token};
+use crate::auth::index_key::IndexKey;
 use crate::auth::password::{self, Verdict};
 use crate::auth::tokens::ACCESS_TOKEN_SECS;
 use crate::auth::totp;
@@ -84,9 +85,9 @@ struct Buckets {
 }
 
 impl Buckets {
-    fn new(login: &str, address: Option<IpAddr>) -> Self {
+    fn new(key: &IndexKey, login: &str, address: Option<IpAddr>) -> Self {
         let login = Login::parse(login).map_or_else(|| login.trim().to_lowercase(), |l| l.as_str().to_owned());
-        Buckets { account: secrets::bucket_key("acct", &login), address: address_bucket(address) }
+        Buckets { account: account_bucket(key, &login), address: address_bucket(key, address) }
     }
 
     fn all(&self) -> Vec<String> {
@@ -95,8 +96,13 @@ impl Buckets {
 }
 
 /// The throttling bucket of a client address, when it is known.
-fn address_bucket(address: Option<IpAddr>) -> Option<String> {
-    address.map(|a| secrets::bucket_key("addr", &a.to_string()))
+fn address_bucket(key: &IndexKey, address: Option<IpAddr>) -> Option<String> {
+    address.map(|a| key.bucket("addr", &a.to_string()))
+}
+
+/// The throttling bucket of an account, by its normalised login.
+pub fn account_bucket(key: &IndexKey, login: &str) -> String {
+    key.bucket("acct", login)
 }
 
 /// Takes the attempt's place in its buckets (counted as a failure until it succeeds), or
@@ -124,7 +130,7 @@ pub async fn login(
     body: LoginRequest,
     address: Option<IpAddr>,
 ) -> Result<TokenResponse, ServiceError> {
-    let buckets = Buckets::new(&body.login, address);
+    let buckets = Buckets::new(&state.index_key, &body.login, address);
     let normalised = Login::parse(&body.login).map(|l| l.as_str().to_owned());
     let (checked, account_bucket) = (buckets.all(), buckets.account.clone());
     let found = state
@@ -227,7 +233,8 @@ async fn accept_totp(
     let Some(sealed) = credentials.totp_secret.as_deref() else {
         return Ok(false);
     };
-    let secret = state.sealer.open(sealed).map_err(ServiceError::internal)?;
+    let secret =
+        state.keyring.open(sealed, totp::secret_place(&account.id.to_string())).map_err(ServiceError::internal)?;
     let secret = secret.as_str();
     let unix = chrono::Utc::now().timestamp().max(0) as u64;
     let Some(step) = totp::verify(secret, code, unix, credentials.totp_last_step) else {
@@ -322,7 +329,7 @@ pub async fn client_token(
 ) -> Result<ClientTokenResponse, ServiceError> {
     // A client's secret carries 256 bits: guessing it is hopeless, so only the address
     // is throttled, and no one can lock a client out by failing in its name.
-    let checked: Vec<String> = address_bucket(address).into_iter().collect();
+    let checked: Vec<String> = address_bucket(&state.index_key, address).into_iter().collect();
     let id = Uuid::try_parse(client_id).ok();
     let found = state
         .db

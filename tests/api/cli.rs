@@ -198,7 +198,8 @@ async fn serve_says_where_it_listens_and_stops_gracefully_on_sigterm(backend: Ba
     .unwrap();
     for (what, path) in [
         ("a signing key for access tokens", tinbao::auth::tokens::default_key_path(dir.path())),
-        ("the key that seals reporters' contacts", tinbao::auth::crypto::default_key_path(dir.path())),
+        ("the key that seals reporters' contacts", tinbao::auth::keyring::default_key_path(dir.path())),
+        ("the key of keyed digests", tinbao::auth::index_key::default_index_key_path(dir.path())),
     ] {
         assert!(
             generated.iter().any(|l| l.contains(what) && l.contains(&*path.to_string_lossy())),

@@ -20,6 +20,7 @@ mod crash;
 mod errors;
 mod forged_tokens;
 mod intake;
+mod keys;
 mod layers;
 mod matrix;
 mod mfa;
