@@ -71,6 +71,7 @@ fn main() -> Result<(), String> {
                             receipt_hash: Some(&uuid::Uuid::now_v7().to_string()),
                             submitted_by_user: None,
                             submitted_by_client: None,
+                            owner_index: None,
                         };
                         let contact =
                             SealedContact { name: Some(sealed.into()), phone: Some(sealed.into()), acting_as: None };

@@ -59,10 +59,17 @@ impl Application {
         .flatten()
         .collect();
         let keyring = Arc::new(keyring);
-        let (checked_db, checked_keyring) = (db.clone(), keyring.clone());
+        let index_key = Arc::new(index_key);
+        let (checked_db, checked_keyring, checked_index) = (db.clone(), keyring.clone(), index_key.clone());
         web::block(move || -> anyhow::Result<()> {
             let mut conn = checked_db.get().map_err(|e| anyhow::anyhow!("cannot connect: {e}"))?;
-            crate::services::keys::require_every_key(&mut conn, &checked_keyring).map_err(anyhow::Error::msg)
+            crate::services::keys::require_every_key(&mut conn, &checked_keyring).map_err(anyhow::Error::msg)?;
+            let unlinked = crate::services::blind_index::unlink_anonymous_tips(&mut conn, &checked_index)
+                .map_err(|e| anyhow::anyhow!("unlinking anonymous tips from accounts failed: {}", e.detail.en))?;
+            if unlinked > 0 {
+                tracing::info!(tips = unlinked, "anonymous tips no longer name the accounts they came from");
+            }
+            Ok(())
         })
         .await??;
         let listener =
@@ -74,7 +81,7 @@ impl Application {
             keys: Arc::new(keys),
             hashing: HashingPool::new(),
             keyring: keyring.clone(),
-            index_key: Arc::new(index_key),
+            index_key,
             limits: Arc::new(Limits::new(config.rate_anon_reports, config.rate_tracking)),
             trusted_proxies: config.trusted_proxies.clone(),
             unit_chains: Default::default(),

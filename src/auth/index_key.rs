@@ -65,6 +65,12 @@ impl IndexKey {
         hex(&mac.finalize().into_bytes())
     }
 
+    /// The blind index that an anonymous tip of a signed-in citizen carries instead of the
+    /// account's id: the server finds the account's tips by it, no one else can link them.
+    pub fn owner_index(&self, user: uuid::Uuid) -> String {
+        self.digest("tip-owner", &user.to_string())
+    }
+
     /// The key of a throttling bucket: its kind, and a shortened keyed digest of what it
     /// counts (an address, a login), so that neither is stored as typed.
     pub fn bucket(&self, kind: &str, value: &str) -> String {

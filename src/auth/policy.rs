@@ -10,6 +10,8 @@
 use uuid::Uuid;
 
 use super::caller::{Caller, Principal};
+use super::index_key::IndexKey;
+use crate::db::reports::StoredReport;
 use crate::domain::account::{Role, Scope, SessionStage};
 use crate::domain::admin_unit::UnitRef;
 use crate::domain::case::{Action as WorkflowAction, Status};
@@ -129,18 +131,34 @@ pub fn scope_covers(role: Role, scope: Scope, chain: &[UnitRef], holding_authori
     }
 }
 
+/// Who filed a tip, as stored: the account a tip names, or, for an anonymous tip of a
+/// signed-in citizen, the blind index of that account (see [`IndexKey::owner_index`]).
+#[derive(Debug, Clone, Copy)]
+pub struct TipOwner<'a> {
+    pub user: Option<Uuid>,
+    pub index: Option<&'a str>,
+}
+
+impl<'a> TipOwner<'a> {
+    /// Who filed a stored tip.
+    pub fn of(report: &'a StoredReport) -> Self {
+        TipOwner { user: report.submitted_by_user, index: report.owner_index.as_deref() }
+    }
+}
+
 /// Whether a citizen's account submitted the tip: the one rule for "one of my tips"
 /// (reading it, its messages, adding to it), also used by [`tip_visibility`].
-pub fn is_own_tip(user: Uuid, submitted_by_user: Option<Uuid>) -> bool {
-    submitted_by_user == Some(user)
+pub fn is_own_tip(key: &IndexKey, user: Uuid, owner: TipOwner<'_>) -> bool {
+    owner.user == Some(user) || owner.index.is_some_and(|index| index == key.owner_index(user))
 }
 
 /// Whether `caller` may read one tip: its submitter (an account or a client), and staff
 /// whose scope covers it. Returns whether the caller reads it as staff (who also see why
 /// it was routed). `None`: not visible, to be answered like a missing tip.
 pub fn tip_visibility(
+    key: &IndexKey,
     caller: &Caller,
-    submitted_by_user: Option<Uuid>,
+    owner: TipOwner<'_>,
     submitted_by_client: Option<Uuid>,
     chain: &[UnitRef],
     holding_authority: Uuid,
@@ -149,7 +167,7 @@ pub fn tip_visibility(
         Principal::User(account) => {
             let staff =
                 account.role.is_staff() && scope_covers(account.role, account.scope, chain, Some(holding_authority));
-            let own = is_own_tip(account.id, submitted_by_user);
+            let own = is_own_tip(key, account.id, owner);
             (own || staff).then_some(staff)
         }
         Principal::Client(client) => (submitted_by_client == Some(client.id)).then_some(false),

@@ -44,6 +44,8 @@ pub struct NewReport<'a> {
     pub receipt_hash: Option<&'a str>,
     pub submitted_by_user: Option<Uuid>,
     pub submitted_by_client: Option<Uuid>,
+    /// The blind index of the account an anonymous tip came from (never its id).
+    pub owner_index: Option<&'a str>,
 }
 
 /// A reporter's details, sealed.
@@ -132,6 +134,7 @@ pub fn open_case(
             reports::submitted_by_user.eq(report.submitted_by_user.map(Id)),
             reports::submitted_by_client.eq(report.submitted_by_client.map(Id)),
             reports::created_at.eq(now),
+            reports::owner_index.eq(report.owner_index),
         ))
         .execute(conn)?;
     if !contact.is_empty() {
@@ -226,8 +229,8 @@ impl diesel::query_builder::QueryFragment<diesel::pg::Pg> for OpenCase<'_> {
         out.push_bind_param::<BigInt, _>(&c.rules_version)?;
         out.push_sql(
             "), r AS (INSERT INTO reports (id, reference, case_id, matter, unit_scheme, unit_code, observed_from, \
-             observed_to, identity_mode, content, receipt_hash, submitted_by_user, submitted_by_client, created_at) \
-             SELECT ",
+             observed_to, identity_mode, content, receipt_hash, submitted_by_user, submitted_by_client, created_at, \
+             owner_index) SELECT ",
         );
         binds!(out;
             UuidText => &r.id, Text => &r.reference, UuidText => &c.id, Text => &c.matter,
@@ -235,7 +238,7 @@ impl diesel::query_builder::QueryFragment<diesel::pg::Pg> for OpenCase<'_> {
             Timestamp => &r.observed_to, Text => &r.identity_mode, Text => &r.content,
             Nullable<Text> => &r.receipt_hash, Nullable<UuidText> => &r.submitted_by_user,
             Nullable<UuidText> => &r.submitted_by_client,
-            Timestamp => &e.at,
+            Timestamp => &e.at, Nullable<Text> => &r.owner_index,
         );
         out.push_sql(
             " FROM v ON CONFLICT (reference) DO NOTHING RETURNING id), \
@@ -282,16 +285,18 @@ pub struct StoredReport {
     pub matter: Matter,
     pub receipt_hash: Option<String>,
     pub submitted_by_user: Option<Uuid>,
+    /// The blind index of the account an anonymous tip came from.
+    pub owner_index: Option<String>,
     pub created_at: NaiveDateTime,
     /// The status of the case it belongs to.
     pub case_status: Status,
 }
 
-type ReportColumns = (Uuid, String, Matter, Option<String>, Option<Uuid>, NaiveDateTime, Status);
+type ReportColumns = (Uuid, String, Matter, Option<String>, Option<Uuid>, Option<String>, NaiveDateTime, Status);
 
 fn stored(row: ReportColumns) -> StoredReport {
-    let (id, reference, matter, receipt_hash, submitted_by_user, created_at, case_status) = row;
-    StoredReport { id, reference, matter, receipt_hash, submitted_by_user, created_at, case_status }
+    let (id, reference, matter, receipt_hash, submitted_by_user, owner_index, created_at, case_status) = row;
+    StoredReport { id, reference, matter, receipt_hash, submitted_by_user, owner_index, created_at, case_status }
 }
 
 macro_rules! report_query {
@@ -302,6 +307,7 @@ macro_rules! report_query {
             reports::matter,
             reports::receipt_hash,
             reports::submitted_by_user,
+            reports::owner_index,
             reports::created_at,
             cases::status,
         ))
@@ -318,14 +324,20 @@ pub fn find(conn: &mut DbConnection, id: Uuid) -> Result<Option<StoredReport>, D
     Ok(report_query!().filter(reports::id.eq(Id(id))).first::<ReportColumns>(conn).optional()?.map(stored))
 }
 
-/// A citizen's own tips, newest first, before `before` (an id).
+/// A citizen's own tips, newest first, before `before` (an id): those that name the
+/// account, and the anonymous ones that carry its blind index.
 pub fn list_for_user(
     conn: &mut DbConnection,
     user_id: Uuid,
+    owner_index: &str,
     before: Option<Uuid>,
     limit: i64,
 ) -> Result<Vec<StoredReport>, DbError> {
-    let mut query = report_query!().filter(reports::submitted_by_user.eq(Some(Id(user_id)))).into_boxed();
+    let mut query = report_query!()
+        .filter(
+            reports::submitted_by_user.eq(Some(Id(user_id))).or(reports::owner_index.eq(Some(owner_index.to_owned()))),
+        )
+        .into_boxed();
     if let Some(before) = before {
         query = query.filter(reports::id.lt(Id(before)));
     }
@@ -410,4 +422,24 @@ pub fn contacts_of(conn: &mut DbConnection, report_ids: &[Uuid]) -> Result<Vec<S
         .filter(reporter_contacts::report_id.eq_any(report_ids.iter().copied().map(Id)))
         .order(reporter_contacts::report_id)
         .load(conn)?)
+}
+
+/// The accounts that anonymous tips filed before blind indexes still name.
+pub fn accounts_naming_anonymous_tips(conn: &mut DbConnection) -> Result<Vec<Uuid>, DbError> {
+    Ok(reports::table
+        .select(reports::submitted_by_user.assume_not_null())
+        .filter(reports::identity_mode.eq("anonymous"))
+        .filter(reports::submitted_by_user.is_not_null())
+        .distinct()
+        .load(conn)?)
+}
+
+/// Replaces the account an anonymous tip names with its blind index. Returns how many
+/// tips changed.
+pub fn unlink_anonymous_tips(conn: &mut DbConnection, user_id: Uuid, owner_index: &str) -> Result<usize, DbError> {
+    Ok(diesel::update(reports::table)
+        .filter(reports::identity_mode.eq("anonymous"))
+        .filter(reports::submitted_by_user.eq(Some(Id(user_id))))
+        .set((reports::submitted_by_user.eq(None::<Id>), reports::owner_index.eq(Some(owner_index))))
+        .execute(conn)?)
 }

@@ -67,6 +67,7 @@ diesel::table! {
         disabled -> Bool,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        login_sealed -> Nullable<Text>,
     }
 }
 
@@ -274,6 +275,7 @@ diesel::table! {
         submitted_by_user -> Nullable<UuidText>,
         submitted_by_client -> Nullable<UuidText>,
         created_at -> Timestamp,
+        owner_index -> Nullable<Text>,
     }
 }
 

@@ -218,3 +218,15 @@ pub fn update(
         .execute(conn)?;
     Ok(())
 }
+
+/// Which of these accounts are citizens' (to show their actions as anonymous).
+pub fn citizens_among(conn: &mut DbConnection, ids: &[Uuid]) -> Result<Vec<Uuid>, DbError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(users::table
+        .select(users::id)
+        .filter(users::id.eq_any(ids.iter().copied().map(Id)))
+        .filter(users::role.eq(Role::Citizen))
+        .load(conn)?)
+}

@@ -2,7 +2,7 @@
 //! chain recomputed; the first damaged event named) and checkpoints kept outside the
 //! database. Used by the HTTP routes and by `tinbao audit`.
 
-use super::take_page;
+use super::{actors, take_page};
 use crate::db::DbConnection;
 use crate::db::audit;
 use crate::db::pool::in_transaction;
@@ -151,9 +151,14 @@ pub async fn list(
     state
         .db
         .run(move |conn| {
+            if let Some(actor) = &filter.actor
+                && actors::is_hidden_actor(conn, actor)?
+            {
+                return Ok((Vec::new(), None));
+            }
             let rows = audit::list(conn, &filter, after, i64::from(limit) + 1)?;
             let (rows, next) = take_page(rows, limit, |r| r.seq.to_string());
-            Ok((rows.into_iter().map(EventView::from).collect(), next))
+            Ok((actors::shown(conn, rows)?, next))
         })
         .await
 }

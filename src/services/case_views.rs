@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use chrono::NaiveDateTime;
 use uuid::Uuid;
 
+use super::actors;
 use super::case_loading::{Visible, load, province_of};
 use crate::auth::caller::Caller;
 use crate::auth::policy::{CaseAccess, case_access, workflow_actions};
@@ -146,10 +147,8 @@ pub(crate) fn detail(
         })
         .collect::<Result<Vec<_>, ServiceError>>()?;
     let notes = case_notes::latest_notes(conn, case.row.id, EMBEDDED)?.into_iter().map(NoteView::from).collect();
-    let history = audit::latest_for_object(conn, ObjectType::Case, case.row.id, EMBEDDED)?
-        .into_iter()
-        .map(EventView::from)
-        .collect();
+    let events = audit::latest_for_object(conn, ObjectType::Case, case.row.id, EMBEDDED)?;
+    let history = actors::shown(conn, events)?;
     let transfers =
         case.transfers.iter().map(|t| transfer_view(conn, &mut names, t)).collect::<Result<Vec<_>, ServiceError>>()?;
     let possible_duplicates = possible_duplicates(conn, caller, &mut names, case, rule)?;
@@ -188,7 +187,8 @@ pub async fn audit_of(state: &AppState, caller: &Caller, id: Uuid) -> Result<Vec
         .db
         .run(move |conn| {
             let case = load(conn, &caller, id, false)?;
-            Ok(audit::for_object(conn, ObjectType::Case, case.row.id)?.into_iter().map(EventView::from).collect())
+            let events = audit::for_object(conn, ObjectType::Case, case.row.id)?;
+            actors::shown(conn, events)
         })
         .await
 }

@@ -6,7 +6,7 @@ use uuid::Uuid;
 
 use super::take_page;
 use crate::auth::caller::Caller;
-use crate::auth::policy::is_own_tip;
+use crate::auth::policy::{TipOwner, is_own_tip};
 use crate::db::{DbConnection, case_notes, report_messages, reports};
 use crate::domain::conversation::{Refusal, hour_before, may_add};
 use crate::error::{ErrorKind, ServiceError};
@@ -112,10 +112,11 @@ pub async fn of_my_report(
     before: Option<Uuid>,
     limit: u32,
 ) -> Result<(Vec<MessageView>, Option<String>), ServiceError> {
+    let key = state.index_key.clone();
     state
         .db
         .run(move |conn| {
-            let mine = reports::find(conn, id)?.is_some_and(|r| is_own_tip(user, r.submitted_by_user));
+            let mine = reports::find(conn, id)?.is_some_and(|r| is_own_tip(&key, user, TipOwner::of(&r)));
             if !mine {
                 return Err(not_yours());
             }

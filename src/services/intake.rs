@@ -56,8 +56,11 @@ pub async fn submit(
     request_id: Option<String>,
 ) -> Result<Submitted, ServiceError> {
     let who = submitter(caller)?;
+    // A citizen's tips never name the account in the trail: staff would otherwise link
+    // one person's tips, and an admin turn the account into a phone number (issue 14,
+    // point 2). Officials and integrators file in their own name.
     let origin = match (who, caller) {
-        (Submitter::Anonymous, _) | (_, None) => Origin::anonymous(request_id),
+        (Submitter::Anonymous | Submitter::Citizen(_), _) | (_, None) => Origin::anonymous(request_id),
         (_, Some(caller)) => caller.origin(request_id),
     };
     let (tip, contact) = check(&body, chrono::Utc::now()).map_err(ServiceError::validation)?;
@@ -195,10 +198,14 @@ async fn store(
     let receipt_hash = receipt.as_deref().map(|r| secrets::digest(&format!("receipt:{}", codes::normalize(r))));
     let content = serde_json::to_string(&tip).map_err(ServiceError::internal)?;
     let search_text = search_text_of(&tip);
-    let (user, client) = match who {
-        Submitter::Citizen(id) | Submitter::CommuneOfficial(id) => (Some(id), None),
-        Submitter::Client(id) => (None, Some(id)),
-        Submitter::Anonymous => (None, None),
+    // An anonymous tip of a signed-in citizen carries the account's blind index, not its id.
+    let (user, client, owner_index) = match who {
+        Submitter::Citizen(id) if tip.identity_mode == "anonymous" => {
+            (None, None, Some(state.index_key.owner_index(id)))
+        }
+        Submitter::Citizen(id) | Submitter::CommuneOfficial(id) => (Some(id), None, None),
+        Submitter::Client(id) => (None, Some(id), None),
+        Submitter::Anonymous => (None, None, None),
     };
     let chains = state.unit_chains.clone();
     let rules_cache = state.routing_rules.clone();
@@ -265,6 +272,7 @@ async fn store(
                 receipt_hash: receipt_hash.as_deref(),
                 submitted_by_user: user,
                 submitted_by_client: client,
+                owner_index: owner_index.as_deref(),
             };
             let summary = serde_json::json!({
                 "status": "new",

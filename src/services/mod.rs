@@ -2,9 +2,11 @@
 //! returns domain values; HTTP concerns stay in `routes`.
 
 pub mod accounts;
+pub mod actors;
 pub mod admin_units;
 pub mod audit;
 pub mod authorities;
+pub mod blind_index;
 pub mod case_loading;
 pub mod case_moves;
 pub mod case_views;

@@ -4,7 +4,7 @@
 use uuid::Uuid;
 
 use crate::auth::caller::Caller;
-use crate::auth::policy::tip_visibility;
+use crate::auth::policy::{TipOwner, tip_visibility};
 use crate::db::{admin_units, authorities, reports};
 use crate::domain::admin_unit::{Level, UnitRef};
 use crate::domain::report::Tip;
@@ -19,7 +19,7 @@ fn not_found() -> ServiceError {
 
 /// One tip, if the caller may see it.
 pub async fn read(state: &AppState, caller: &Caller, id: Uuid) -> Result<ReportView, ServiceError> {
-    let caller = caller.clone();
+    let (caller, key) = (caller.clone(), state.index_key.clone());
     state
         .db
         .run(move |conn| {
@@ -27,14 +27,9 @@ pub async fn read(state: &AppState, caller: &Caller, id: Uuid) -> Result<ReportV
             let commune = UnitRef { scheme: detail.unit_scheme, level: Level::Commune, code: detail.unit_code };
             let authority_id = detail.authority_id;
             let chain = admin_units::self_and_ancestors(conn, commune)?;
-            let staff = tip_visibility(
-                &caller,
-                detail.report.submitted_by_user,
-                detail.submitted_by_client,
-                &chain,
-                authority_id,
-            )
-            .ok_or_else(not_found)?;
+            let owner = TipOwner::of(&detail.report);
+            let staff = tip_visibility(&key, &caller, owner, detail.submitted_by_client, &chain, authority_id)
+                .ok_or_else(not_found)?;
             let authority =
                 authorities::find(conn, authority_id)?.ok_or_else(|| ServiceError::internal("case authority"))?;
             let tip: Tip = serde_json::from_str(&detail.content).map_err(ServiceError::internal)?;

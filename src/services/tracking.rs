@@ -4,7 +4,7 @@
 
 use uuid::Uuid;
 
-use crate::auth::policy::is_own_tip;
+use crate::auth::policy::{TipOwner, is_own_tip};
 use crate::clock::now;
 use crate::db::audit;
 use crate::db::report_messages;
@@ -127,7 +127,9 @@ pub async fn mine(
     before: Option<Uuid>,
     limit: u32,
 ) -> Result<(Vec<TrackingView>, Option<Uuid>), ServiceError> {
-    let rows = state.db.run(move |conn| Ok(reports::list_for_user(conn, user, before, i64::from(limit) + 1)?)).await?;
+    let index = state.index_key.owner_index(user);
+    let rows =
+        state.db.run(move |conn| Ok(reports::list_for_user(conn, user, &index, before, i64::from(limit) + 1)?)).await?;
     let (rows, next) = super::take_page(rows, limit, |r| r.id);
     let mut views = Vec::with_capacity(rows.len());
     for row in rows {
@@ -140,7 +142,7 @@ pub async fn mine(
 pub async fn one_of_mine(state: &AppState, user: Uuid, id: Uuid) -> Result<TrackingView, ServiceError> {
     let found = state.db.run(move |conn| Ok(reports::find(conn, id)?)).await?;
     match found {
-        Some(report) if is_own_tip(user, report.submitted_by_user) => view(state, report).await,
+        Some(report) if is_own_tip(&state.index_key, user, TipOwner::of(&report)) => view(state, report).await,
         _ => Err(not_yours()),
     }
 }

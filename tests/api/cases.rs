@@ -13,7 +13,7 @@ pub(crate) struct Staff {
     pub(crate) officer: Session,
     colleague: Session,
     ha_tien: Session,
-    supervisor: Session,
+    pub(crate) supervisor: Session,
     pub(crate) auditor: Session,
     pub(crate) citizen: Session,
 }

@@ -26,4 +26,5 @@ mod matrix;
 mod mfa;
 mod operations;
 mod outage;
+mod reporter_privacy;
 mod security_events;

@@ -200,6 +200,10 @@ pub struct EventView {
     pub position: i64,
     pub at: DateTime<Utc>,
     pub actor: String,
+    /// The stored actor was a citizen's account, shown as `anonymous` (see
+    /// `services::actors`); the event's hash covers the stored actor.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub actor_masked: bool,
     pub action: String,
     pub summary: serde_json::Value,
     pub request_id: Option<String>,
@@ -218,6 +222,7 @@ impl From<crate::domain::audit::Stored> for EventView {
             position: e.position,
             at: e.at.and_utc(),
             actor: e.actor,
+            actor_masked: false,
             action: e.action,
             request_id: e.request_id,
             prev_hash: e.prev_hash,
