@@ -69,6 +69,12 @@ impl Application {
             if unlinked > 0 {
                 tracing::info!(tips = unlinked, "anonymous tips no longer name the accounts they came from");
             }
+            let sealed =
+                crate::services::logins::seal_clear_citizen_logins(&mut conn, &checked_index, &checked_keyring)
+                    .map_err(|e| anyhow::anyhow!("sealing citizens' logins failed: {}", e.detail.en))?;
+            if sealed > 0 {
+                tracing::info!(accounts = sealed, "citizens' logins are now stored as digests, sealed");
+            }
             Ok(())
         })
         .await??;

@@ -38,6 +38,8 @@ pub const REPORTER_ACTING_AS: SealedColumn = SealedColumn {
 };
 pub const TOTP_SECRET: SealedColumn =
     SealedColumn { name: "users.totp_secret", table: "users", column: "totp_secret", row_key: "id" };
+pub const CITIZEN_LOGIN: SealedColumn =
+    SealedColumn { name: "users.login_sealed", table: "users", column: "login_sealed", row_key: "id" };
 pub const IDEMPOTENT_ANSWER: SealedColumn = SealedColumn {
     name: "idempotency_keys.response_sealed",
     table: "idempotency_keys",
@@ -46,7 +48,8 @@ pub const IDEMPOTENT_ANSWER: SealedColumn = SealedColumn {
 };
 
 /// Every column of sealed values.
-pub const ALL: [SealedColumn; 5] = [REPORTER_NAME, REPORTER_PHONE, REPORTER_ACTING_AS, TOTP_SECRET, IDEMPOTENT_ANSWER];
+pub const ALL: [SealedColumn; 6] =
+    [REPORTER_NAME, REPORTER_PHONE, REPORTER_ACTING_AS, TOTP_SECRET, CITIZEN_LOGIN, IDEMPOTENT_ANSWER];
 
 /// How many values of a column begin with one prefix (a key id and the format's mark).
 #[derive(Debug, Clone, QueryableByName)]

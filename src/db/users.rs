@@ -30,6 +30,7 @@ pub(crate) struct UserRow {
     disabled: bool,
     created_at: NaiveDateTime,
     updated_at: NaiveDateTime,
+    login_sealed: Option<String>,
 }
 
 /// The columns that hold a scope.
@@ -72,6 +73,7 @@ impl UserRow {
             password_hash: self.password_hash,
             totp_secret: self.totp_secret,
             totp_last_step: self.totp_last_step,
+            login_sealed: self.login_sealed,
         };
         (account, credentials)
     }
@@ -79,7 +81,11 @@ impl UserRow {
 
 /// An account to create.
 pub struct NewAccount<'a> {
+    pub id: Uuid,
+    /// As stored: a citizen's is a keyed digest (`services::logins`).
     pub login: &'a str,
+    /// A citizen's login, sealed for this row.
+    pub login_sealed: Option<&'a str>,
     pub display_name: Option<&'a str>,
     pub password_hash: &'a str,
     pub role: Role,
@@ -90,7 +96,7 @@ pub struct NewAccount<'a> {
 pub fn insert(conn: &mut DbConnection, new: &NewAccount<'_>, now: NaiveDateTime) -> Result<Account, DbError> {
     let (authority_id, scope_scheme, scope_level, scope_code) = scope_columns(new.scope);
     let row = UserRow {
-        id: Id(Uuid::now_v7()),
+        id: Id(new.id),
         login: new.login.to_owned(),
         display_name: new.display_name.map(str::to_owned),
         password_hash: new.password_hash.to_owned(),
@@ -105,6 +111,7 @@ pub fn insert(conn: &mut DbConnection, new: &NewAccount<'_>, now: NaiveDateTime)
         disabled: false,
         created_at: now,
         updated_at: now,
+        login_sealed: new.login_sealed.map(str::to_owned),
     };
     match diesel::insert_into(users::table).values(&row).execute(conn) {
         Ok(_) => Ok(row.into_domain().0),
@@ -123,11 +130,13 @@ pub fn find(conn: &mut DbConnection, id: Uuid) -> Result<Option<(Account, Creden
         .map(UserRow::into_domain))
 }
 
-/// One account by its normalised login, with its credentials.
-pub fn find_by_login(conn: &mut DbConnection, login: &str) -> Result<Option<(Account, Credentials)>, DbError> {
+/// One account by any of the stored forms of a login (in clear for staff, a keyed
+/// digest for citizens), with its credentials.
+pub fn find_by_login(conn: &mut DbConnection, forms: &[String]) -> Result<Option<(Account, Credentials)>, DbError> {
     Ok(users::table
         .select(UserRow::as_select())
-        .filter(users::login.eq(login))
+        .filter(users::login.eq_any(forms))
+        .order(users::created_at)
         .first::<UserRow>(conn)
         .optional()?
         .map(UserRow::into_domain))
@@ -229,4 +238,25 @@ pub fn citizens_among(conn: &mut DbConnection, ids: &[Uuid]) -> Result<Vec<Uuid>
         .filter(users::id.eq_any(ids.iter().copied().map(Id)))
         .filter(users::role.eq(Role::Citizen))
         .load(conn)?)
+}
+
+/// Citizens whose login is still stored in clear (accounts made before logins were
+/// sealed): id and login.
+pub fn citizens_with_clear_logins(
+    conn: &mut DbConnection,
+    digest_prefix: &str,
+) -> Result<Vec<(Uuid, String)>, DbError> {
+    Ok(users::table
+        .select((users::id, users::login))
+        .filter(users::role.eq(Role::Citizen))
+        .filter(users::login.not_like(format!("{digest_prefix}%")))
+        .load(conn)?)
+}
+
+/// Stores an account's login anew (as its digest, and sealed).
+pub fn set_login(conn: &mut DbConnection, id: Uuid, login: &str, sealed: Option<&str>) -> Result<(), DbError> {
+    diesel::update(users::table.filter(users::id.eq(Id(id))))
+        .set((users::login.eq(login), users::login_sealed.eq(sealed)))
+        .execute(conn)?;
+    Ok(())
 }

@@ -223,6 +223,8 @@ pub struct Credentials {
     /// The TOTP secret, enrolled or pending.
     pub totp_secret: Option<String>,
     pub totp_last_step: Option<i64>,
+    /// A citizen's login, sealed (the `login` column holds its keyed digest).
+    pub login_sealed: Option<String>,
 }
 
 /// What a session may do.

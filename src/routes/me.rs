@@ -13,10 +13,9 @@ use crate::services::me;
 use crate::state::AppState;
 
 /// `GET /api/v1/me`.
-pub async fn profile(caller: Caller) -> Result<HttpResponse, ServiceError> {
+pub async fn profile(state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ServiceError> {
     authorize(&caller, Action::ReadSelf)?;
-    let account = caller.account().cloned().ok_or_else(|| ServiceError::internal("no account"))?;
-    Ok(HttpResponse::Ok().json(UserView::from(account)))
+    Ok(HttpResponse::Ok().json(UserView::from(me::profile(&state, &caller).await?)))
 }
 
 /// `POST /api/v1/me/password`.

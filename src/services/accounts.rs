@@ -3,7 +3,7 @@
 
 use uuid::Uuid;
 
-use super::take_page;
+use super::{logins, take_page};
 use crate::auth::caller::Caller;
 use crate::auth::password;
 use crate::clock::now;
@@ -111,9 +111,15 @@ pub async fn create(state: &AppState, origin: Origin, body: CreateUserRequest) -
     };
     let plain = body.password.clone();
     let hash = state.hashing.run(move || password::hash(&plain)).await??;
+    let id = Uuid::now_v7();
+    let stored = logins::stored(&state.index_key, &state.keyring, id, role, login.as_str())?;
+    let forms = logins::lookup_forms(&state.index_key, login.as_str());
     state
         .db
         .transaction(move |conn| {
+            if users::find_by_login(conn, &forms)?.is_some() {
+                return Err(login_taken());
+            }
             let fields = ScopeFields {
                 authority_id: body.authority_id,
                 unit: body.unit.as_ref(),
@@ -122,7 +128,9 @@ pub async fn create(state: &AppState, origin: Origin, body: CreateUserRequest) -
             };
             let scope = scope_for(conn, role, &fields)?;
             let new = NewAccount {
-                login: login.as_str(),
+                id,
+                login: &stored.login,
+                login_sealed: stored.sealed.as_deref(),
                 display_name: body.display_name.as_deref(),
                 password_hash: &hash,
                 role,
@@ -137,6 +145,17 @@ pub async fn create(state: &AppState, origin: Origin, body: CreateUserRequest) -
         .await
 }
 
+/// The answer to a login in use.
+pub(crate) fn login_taken() -> ServiceError {
+    ServiceError::conflict(
+        "login_taken",
+        Msg::new(
+            "An account with this login already exists. Sign in, or use another phone number or e-mail.",
+            "Đã có tài khoản với tên đăng nhập này. Hãy đăng nhập, hoặc dùng số điện thoại hay e-mail khác.",
+        ),
+    )
+}
+
 /// Stores a new account; a login that exists already is refused as taken.
 pub(crate) fn insert_account(
     conn: &mut DbConnection,
@@ -144,13 +163,7 @@ pub(crate) fn insert_account(
     now: chrono::NaiveDateTime,
 ) -> Result<Account, ServiceError> {
     users::insert(conn, new, now).map_err(|e| match e {
-        DbError::Duplicate => ServiceError::conflict(
-            "login_taken",
-            Msg::new(
-                "An account with this login already exists. Sign in, or use another phone number or e-mail.",
-                "Đã có tài khoản với tên đăng nhập này. Hãy đăng nhập, hoặc dùng số điện thoại hay e-mail khác.",
-            ),
-        ),
+        DbError::Duplicate => login_taken(),
         other => other.into(),
     })
 }
@@ -161,7 +174,9 @@ pub fn create_admin(conn: &mut DbConnection, login: &str, plain: &str) -> Result
     password::check_policy("password", plain, Role::Admin, &[login.as_str()]).map_err(|e| e.message.en.into_owned())?;
     let hash = password::hash(plain).map_err(|e| e.detail.en.into_owned())?;
     let new = NewAccount {
+        id: Uuid::now_v7(),
         login: login.as_str(),
+        login_sealed: None,
         display_name: None,
         password_hash: &hash,
         role: Role::Admin,

@@ -45,9 +45,14 @@ pub async fn change_password(
     body: ChangePasswordRequest,
 ) -> Result<(), ServiceError> {
     let account = account(caller)?.clone();
-    let bucket = super::sessions::account_bucket(&state.index_key, &account.login);
+    let bucket = super::sessions::account_bucket(
+        &state.index_key,
+        &super::logins::bucket_form(&state.index_key, &account.login),
+    );
     let id = account.id;
     let credentials = credentials_unless_throttled(state, id, bucket.clone()).await?;
+    // The login as typed, for the password policy (a password must not contain it).
+    let login = super::logins::plain(&state.keyring, &account, &credentials)?;
     let current = body.current_password;
     let phc = credentials.password_hash;
     if state.hashing.run(move || password::verify(&current, &phc)).await? == Verdict::Mismatch {
@@ -59,8 +64,7 @@ pub async fn change_password(
     }
     // The current password was right: the attempt is no failure, whatever follows.
     state.db.transaction(move |conn| Ok(throttle::clear(conn, &bucket)?)).await?;
-    let personal: Vec<&str> =
-        [Some(account.login.as_str()), account.display_name.as_deref()].into_iter().flatten().collect();
+    let personal: Vec<&str> = [Some(login.as_str()), account.display_name.as_deref()].into_iter().flatten().collect();
     password::check_policy("new_password", &body.new_password, account.role, &personal)
         .map_err(|e| ServiceError::validation(vec![e]))?;
     let plain = body.new_password;
@@ -89,7 +93,9 @@ pub async fn enrol_totp(state: &AppState, caller: &Caller) -> Result<TotpEnrollm
         ));
     }
     let secret = totp::new_secret();
-    let otpauth_uri = totp::provisioning_uri(&secret, &account.login)
+    // The app shows the login its owner knows, not its stored digest.
+    let label = profile(state, caller).await?.login;
+    let otpauth_uri = totp::provisioning_uri(&secret, &label)
         .ok_or_else(|| ServiceError::internal("cannot build the otpauth URI"))?;
     // Sealed like reporters' contacts: a stolen database must not yield second factors.
     let row = account.id.to_string();
@@ -102,7 +108,10 @@ pub async fn enrol_totp(state: &AppState, caller: &Caller) -> Result<TotpEnrollm
 /// sign-in throttle.
 pub async fn confirm_totp(state: &AppState, caller: &Caller, origin: Origin, code: String) -> Result<(), ServiceError> {
     let account = account(caller)?.clone();
-    let bucket = super::sessions::account_bucket(&state.index_key, &account.login);
+    let bucket = super::sessions::account_bucket(
+        &state.index_key,
+        &super::logins::bucket_form(&state.index_key, &account.login),
+    );
     let id = account.id;
     let credentials = credentials_unless_throttled(state, id, bucket.clone()).await?;
     let row = account.id.to_string();
@@ -149,4 +158,14 @@ pub async fn confirm_totp(state: &AppState, caller: &Caller, origin: Origin, cod
             ),
         )]))
     }
+}
+
+/// `GET /api/v1/me`: the caller's account, with a citizen's login opened for its owner.
+pub async fn profile(state: &AppState, caller: &Caller) -> Result<Account, ServiceError> {
+    let mut account = account(caller)?.clone();
+    let id = account.id;
+    let found = state.db.run(move |conn| Ok(users::find(conn, id)?)).await?;
+    let (_, credentials) = found.ok_or_else(|| ServiceError::internal("the caller's account is gone"))?;
+    account.login = super::logins::plain(&state.keyring, &account, &credentials)?;
+    Ok(account)
 }

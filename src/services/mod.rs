@@ -20,6 +20,7 @@ pub mod imports;
 pub mod intake;
 pub mod keys;
 pub mod locate;
+pub mod logins;
 pub mod me;
 pub mod readiness;
 pub mod reports;

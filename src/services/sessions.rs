@@ -24,6 +24,7 @@ use crate::error::{ErrorKind, FieldError, ServiceError};
 use crate::i18n::Msg;
 use crate::services::dto::accounts::{LoginRequest, RegisterRequest, TokenResponse};
 use crate::services::dto::clients::ClientTokenResponse;
+use crate::services::logins;
 use crate::state::AppState;
 
 /// The one answer for a wrong login, a wrong password, a wrong code or a disabled
@@ -58,11 +59,20 @@ pub async fn register(state: &AppState, origin: Origin, body: RegisterRequest) -
     let plain = body.password;
     let hash = state.hashing.run(move || password::hash(&plain)).await??;
     let display_name = body.display_name;
-    state
+    let id = Uuid::now_v7();
+    let stored = logins::stored(&state.index_key, &state.keyring, id, Role::Citizen, login.as_str())?;
+    let forms = logins::lookup_forms(&state.index_key, login.as_str());
+    let mut account = state
         .db
         .transaction(move |conn| {
+            // Taken in either form: a staff member's login in clear is taken too.
+            if users::find_by_login(conn, &forms)?.is_some() {
+                return Err(crate::services::accounts::login_taken());
+            }
             let new = NewAccount {
-                login: login.as_str(),
+                id,
+                login: &stored.login,
+                login_sealed: stored.sealed.as_deref(),
                 display_name: display_name.as_deref(),
                 password_hash: &hash,
                 role: Role::Citizen,
@@ -74,7 +84,10 @@ pub async fn register(state: &AppState, origin: Origin, body: RegisterRequest) -
             audit::append(conn, ObjectType::Account, &id, &origin, "account.registered", account_state(&account), now)?;
             Ok(account)
         })
-        .await
+        .await?;
+    // The answer goes to the person who typed it.
+    account.login = login.as_str().to_owned();
+    Ok(account)
 }
 
 /// Throttling buckets of one sign-in attempt: the account (by its normalised login,
@@ -87,7 +100,10 @@ struct Buckets {
 impl Buckets {
     fn new(key: &IndexKey, login: &str, address: Option<IpAddr>) -> Self {
         let login = Login::parse(login).map_or_else(|| login.trim().to_lowercase(), |l| l.as_str().to_owned());
-        Buckets { account: account_bucket(key, &login), address: address_bucket(key, address) }
+        Buckets {
+            account: account_bucket(key, &logins::digest_form(key, &login)),
+            address: address_bucket(key, address),
+        }
     }
 
     fn all(&self) -> Vec<String> {
@@ -100,7 +116,8 @@ fn address_bucket(key: &IndexKey, address: Option<IpAddr>) -> Option<String> {
     address.map(|a| key.bucket("addr", &a.to_string()))
 }
 
-/// The throttling bucket of an account, by its normalised login.
+/// The throttling bucket of an account, by its login's digest form
+/// ([`logins::bucket_form`]).
 pub fn account_bucket(key: &IndexKey, login: &str) -> String {
     key.bucket("acct", login)
 }
@@ -131,14 +148,14 @@ pub async fn login(
     address: Option<IpAddr>,
 ) -> Result<TokenResponse, ServiceError> {
     let buckets = Buckets::new(&state.index_key, &body.login, address);
-    let normalised = Login::parse(&body.login).map(|l| l.as_str().to_owned());
+    let forms = Login::parse(&body.login).map(|l| logins::lookup_forms(&state.index_key, l.as_str()));
     let (checked, account_bucket) = (buckets.all(), buckets.account.clone());
     let found = state
         .db
         .transaction(move |conn| {
             let (backing_off, taken) = claim_attempt(conn, &checked)?;
-            let found = match normalised {
-                Some(login) => users::find_by_login(conn, &login)?,
+            let found = match forms {
+                Some(forms) => users::find_by_login(conn, &forms)?,
                 None => None,
             };
             // An account whose sign-ins now back off: its owner, or someone trying its

@@ -291,7 +291,7 @@ async fn create_admin_reads_the_password_from_stdin_and_refuses_a_weak_one(backe
     let made = run("admin.one", crate::helpers::PASSWORD);
     assert!(made.status.success(), "{}", text(&made.stderr));
     assert!(text(&made.stdout).contains("created admin admin.one"));
-    let stored = with_db(&url, |conn| tinbao::db::users::find_by_login(conn, "admin.one").unwrap());
+    let stored = with_db(&url, |conn| tinbao::db::users::find_by_login(conn, &["admin.one".to_owned()]).unwrap());
     let (account, credentials) = stored.expect("the admin exists");
     assert_eq!(account.role, tinbao::domain::account::Role::Admin);
     assert!(credentials.password_hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));

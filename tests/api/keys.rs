@@ -48,6 +48,7 @@ async fn sealed_count(app: &TestApp, key_id: &str) -> i64 {
         ("reporter_contacts", "phone_sealed"),
         ("reporter_contacts", "acting_as_sealed"),
         ("users", "totp_secret"),
+        ("users", "login_sealed"),
         ("idempotency_keys", "response_sealed"),
     ] {
         total += app
@@ -93,9 +94,9 @@ async fn keys_rotate_while_the_server_runs_and_every_value_still_opens(backend: 
     let old_id = old[0].trim_end_matches('.').to_owned();
     assert!(old[0].ends_with('.'), "bound to its row: {old:?}");
     let sealed = sealed_count(&app, "").await;
-    // The tip's name and phone, the keyed tip's answer, and second-factor secrets (two
-    // admins, five staff, and the newcomer's begun).
-    assert_eq!(sealed, 2 + 1 + 8);
+    // The tip's name and phone, the keyed tip's answer, second-factor secrets (two
+    // admins, five staff, and the newcomer's begun), and the citizen's login.
+    assert_eq!(sealed, 2 + 1 + 8 + 1);
     assert!(
         out.contains(&format!("key {old_id} (seals and opens): {sealed} values, 0 of them in the first format")),
         "{out}"

@@ -152,4 +152,51 @@ async fn a_citizens_tips_link_to_no_account_in_any_staff_answer(backend: Backend
     assert!(by_officer["items"].as_array().is_some());
 }
 
-crate::on_both_backends!(a_citizens_tips_link_to_no_account_in_any_staff_answer);
+async fn a_citizens_login_is_stored_as_a_digest_and_sealed(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let admin = app.admin().await;
+    let citizen = app.citizen("0915000444").await;
+    let stored =
+        "SELECT COUNT(*) AS n FROM users WHERE role = 'citizen' AND login LIKE 'h:%' AND login_sealed IS NOT NULL";
+    assert_eq!(app.sql_count(stored).await, 1);
+    let clear = "SELECT COUNT(*) AS n FROM users WHERE login LIKE '%915000444%' OR login_sealed LIKE '%915000444%'";
+    assert_eq!(app.sql_count(clear).await, 0, "the number is in no column");
+    assert_eq!(app.sql_count("SELECT COUNT(*) AS n FROM users WHERE login = 'root.admin'").await, 1, "staff in clear");
+    if backend == Backend::Sqlite {
+        for file in ["tinbao.db", "tinbao.db-wal"] {
+            let bytes = std::fs::read(app.data_dir.join(file)).unwrap_or_default();
+            assert!(!bytes.windows(9).any(|w| w == b"915000444"), "{file} holds the number");
+        }
+    }
+    // Its owner signs in with it, typed any way, and sees it; an admin does not.
+    ok_json(app.login("0915 000 444", crate::helpers::PASSWORD, None).await, 200).await;
+    let me = get(&app, &citizen.access_token, "/api/v1/me").await;
+    assert_eq!(me["login"], "+84915000444");
+    let seen = get(&app, &admin.access_token, &format!("/api/v1/users/{}", citizen.user_id)).await;
+    assert_eq!(seen["login"], Value::Null, "{seen}");
+    let list = get(&app, &admin.access_token, "/api/v1/users?role=citizen").await;
+    assert!(!list.to_string().contains("915000444"), "{list}");
+    // The number stays taken (until registration proves numbers, issue 14 point 1).
+    let again = app
+        .post_json("/api/v1/auth/register", None, &json!({"login": "0915000444", "password": crate::helpers::PASSWORD}))
+        .await;
+    assert_eq!(again.status().as_u16(), 409);
+
+    // An account made before logins were sealed is sealed when an instance starts.
+    let (url, id) = (app.database_url.clone(), citizen.user_id.clone());
+    with_db(&url, move |conn| {
+        use diesel::RunQueryDsl;
+        diesel::sql_query(format!("UPDATE users SET login = '+84915000444', login_sealed = NULL WHERE id = '{id}'"))
+            .execute(conn)
+            .unwrap();
+    });
+    let sibling = app.sibling().await;
+    assert_eq!(sibling.sql_count(stored).await, 1);
+    assert_eq!(sibling.sql_count(clear).await, 0);
+    ok_json(sibling.login("0915000444", crate::helpers::PASSWORD, None).await, 200).await;
+}
+
+crate::on_both_backends!(
+    a_citizens_tips_link_to_no_account_in_any_staff_answer,
+    a_citizens_login_is_stored_as_a_digest_and_sealed,
+);

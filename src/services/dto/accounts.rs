@@ -132,7 +132,9 @@ pub struct UpdateUserRequest {
 #[derive(Debug, Serialize)]
 pub struct UserView {
     pub id: Uuid,
-    pub login: String,
+    /// A citizen's login is shown to the citizen only; admins see `null` (it is stored
+    /// as a keyed digest and sealed, `services::logins`).
+    pub login: Option<String>,
     pub display_name: Option<String>,
     pub role: &'static str,
     pub authority_id: Option<Uuid>,
@@ -161,7 +163,7 @@ impl From<Account> for UserView {
         };
         UserView {
             id: a.id,
-            login: a.login,
+            login: (!a.login.starts_with(crate::services::logins::DIGEST_PREFIX)).then_some(a.login),
             display_name: a.display_name,
             role: a.role.as_str(),
             authority_id: match a.scope {
