@@ -4,8 +4,9 @@
   session_token.py admin BASE_URL LOGIN PASSWORD
       Signs in (staff without a second factor get an enrolment-only session), enrols
       TOTP, confirms it, and signs in again with the next code, as a new admin would.
-  session_token.py citizen BASE_URL PHONE PASSWORD
-      Registers a citizen and signs in.
+  session_token.py citizen BASE_URL PHONE PASSWORD INBOX_FILE
+      Registers a citizen, proves the number with the code that the local SMS gateway
+      (.ci/sms_gateway.py) wrote to INBOX_FILE, and signs in.
   session_token.py district_officer|supervisor|auditor BASE_URL LOGIN PASSWORD ADMIN_TOKEN
       Has the admin create the account (an officer of Kiên Lương, authority 2024-D902; a
       supervisor of Kiên Giang, province 91), then signs it in with a second factor.
@@ -15,6 +16,7 @@ import base64
 import hashlib
 import hmac
 import json
+import re
 import struct
 import sys
 import time
@@ -46,8 +48,29 @@ def totp(secret, unix):
     return "%06d" % (number % 1_000_000)
 
 
-def citizen(base, phone, password):
+def normalised(phone):
+    digits = "".join(c for c in phone if c.isdigit())
+    return "+84" + digits[1:] if digits.startswith("0") else "+" + digits
+
+
+def code_for(inbox, phone):
+    """The newest six-digit code the gateway got for a number, waiting up to 10 s."""
+    for _ in range(100):
+        try:
+            with open(inbox, encoding="utf-8") as f:
+                texts = [m["text"] for m in map(json.loads, f) if m["to"] == normalised(phone)]
+        except FileNotFoundError:
+            texts = []
+        codes = [w for t in texts for w in re.findall(r"\b\d{6}\b", t)]
+        if codes:
+            return codes[-1]
+        time.sleep(0.1)
+    raise SystemExit(f"no code reached {inbox} for {phone}")
+
+
+def citizen(base, phone, password, inbox):
     post(base, "/api/v1/auth/register", {"login": phone, "password": password})
+    post(base, "/api/v1/auth/register/verify", {"login": phone, "code": code_for(inbox, phone)})
     return post(base, "/api/v1/auth/login", {"login": phone, "password": password})["access_token"]
 
 
@@ -76,8 +99,9 @@ def staff(role):
 
 if __name__ == "__main__":
     kind, base, login, password = sys.argv[1:5]
-    kinds = {"admin": admin, "citizen": citizen}
     if kind in ("district_officer", "supervisor", "auditor"):
         print(staff(kind)(base, login, password, sys.argv[5]))
+    elif kind == "citizen":
+        print(citizen(base, login, password, sys.argv[5]))
     else:
-        print(kinds[kind](base, login, password))
+        print(admin(base, login, password))

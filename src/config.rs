@@ -44,6 +44,9 @@ pub struct Config {
     /// The HMAC key of keyed digests. None: `<data_dir>/keys/index-hmac.key`, generated on a
     /// first start.
     pub index_key_file: Option<PathBuf>,
+    /// Where SMS go: an `http(s)://` URL taking `{"to", "text"}`, `log:` (development:
+    /// the log), or None (registration and password resets answer 503).
+    pub sms_gateway: Option<SmsGateway>,
     /// Peers whose `X-Forwarded-For` is believed (the load balancers).
     pub trusted_proxies: Vec<std::net::IpAddr>,
     /// Anonymous tips accepted per client address per hour.
@@ -87,6 +90,8 @@ const SETTINGS: &[Setting] = &[
     Setting { key: "encryption_key_files", env: "TINBAO_ENCRYPTION_KEY_FILE", default: || Some(String::new()) },
     Setting { key: "encryption_key_files", env: "TINBAO_ENCRYPTION_KEY_FILES", default: || None },
     Setting { key: "index_key_file", env: "TINBAO_INDEX_KEY_FILE", default: || Some(String::new()) },
+    Setting { key: "sms_gateway_url", env: "TINBAO_SMS_GATEWAY_URL", default: || Some(String::new()) },
+    Setting { key: "sms_gateway_token", env: "TINBAO_SMS_GATEWAY_TOKEN", default: || Some(String::new()) },
     Setting { key: "trusted_proxies", env: "TINBAO_TRUSTED_PROXIES", default: || Some(String::new()) },
     Setting { key: "rate_anon_reports", env: "TINBAO_RATE_ANON_REPORTS", default: || Some("10".into()) },
     Setting { key: "rate_tracking", env: "TINBAO_RATE_TRACKING", default: || Some("20".into()) },
@@ -99,6 +104,25 @@ const SETTINGS: &[Setting] = &[
         default: || Some("urgent=2h/48h,high=8h/7d,normal=24h/14d,low=72h/30d".into()),
     },
 ];
+
+/// Where SMS go.
+#[derive(Clone, PartialEq, Eq)]
+pub enum SmsGateway {
+    /// HTTP POST of `{"to", "text"}` with `Authorization: Bearer <token>`.
+    Http { url: String, token: String },
+    /// Development only: the text goes to the log.
+    Log,
+}
+
+/// Never the token.
+impl std::fmt::Debug for SmsGateway {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SmsGateway::Http { url, .. } => write!(f, "Http({url}, token hidden)"),
+            SmsGateway::Log => write!(f, "Log"),
+        }
+    }
+}
 
 /// A raw value and where it came from, for messages.
 struct Raw {
@@ -184,6 +208,13 @@ impl Config {
             Some(bad) => Err(format!("`{bad}` is not an IP address (list the proxies' addresses, comma-separated)")),
             None => Ok(()),
         });
+        let sms_gateway_url = take("sms_gateway_url", &|v| {
+            if v.is_empty() || v == "log:" || v.starts_with("http://") || v.starts_with("https://") {
+                Ok(())
+            } else {
+                Err(format!("`{v}` is not an http:// or https:// URL, nor log:"))
+            }
+        });
         let rate_anon_reports = take("rate_anon_reports", &|v| number_in(v, 1, 1_000_000));
         let rate_tracking = take("rate_tracking", &|v| number_in(v, 1, 1_000_000));
         let deadlines = take("deadlines", &|v| Deadlines::parse(v).map(drop));
@@ -227,6 +258,14 @@ impl Config {
                 .filter(|p| !p.is_empty())
                 .filter_map(|p| p.parse().ok())
                 .collect(),
+            sms_gateway: match sms_gateway_url?.as_str() {
+                "" => None,
+                "log:" => Some(SmsGateway::Log),
+                url => Some(SmsGateway::Http {
+                    url: url.to_owned(),
+                    token: raw.get("sms_gateway_token").map(|r| r.value.trim().to_owned()).unwrap_or_default(),
+                }),
+            },
             rate_anon_reports: rate_anon_reports?.parse().ok()?,
             rate_tracking: rate_tracking?.parse().ok()?,
             deadlines: Deadlines::parse(&deadlines?).ok()?,

@@ -21,6 +21,7 @@ use crate::routes;
 use crate::routes::middleware::request_context;
 use crate::services::seed;
 use crate::state::AppState;
+use crate::workers::sms_gateway::Gateway;
 
 /// A server bound to its port, not yet running.
 pub struct Application {
@@ -30,6 +31,8 @@ pub struct Application {
     generated_keys: Vec<(&'static str, std::path::PathBuf)>,
     escalation_interval: std::time::Duration,
     keyring: Arc<Keyring>,
+    gateway: Option<Arc<Gateway>>,
+    outbox_wake: Arc<tokio::sync::Notify>,
 }
 
 impl Application {
@@ -59,6 +62,9 @@ impl Application {
         .flatten()
         .collect();
         let keyring = Arc::new(keyring);
+        let gateway =
+            config.sms_gateway.as_ref().map(Gateway::new).transpose().map_err(anyhow::Error::msg)?.map(Arc::new);
+        let outbox_wake = Arc::new(tokio::sync::Notify::new());
         let index_key = Arc::new(index_key);
         let (checked_db, checked_keyring, checked_index) = (db.clone(), keyring.clone(), index_key.clone());
         web::block(move || -> anyhow::Result<()> {
@@ -87,6 +93,8 @@ impl Application {
             keys: Arc::new(keys),
             hashing: HashingPool::new(),
             keyring: keyring.clone(),
+            sms_enabled: gateway.is_some(),
+            outbox_wake: outbox_wake.clone(),
             index_key,
             limits: Arc::new(Limits::new(config.rate_anon_reports, config.rate_tracking)),
             trusted_proxies: config.trusted_proxies.clone(),
@@ -111,7 +119,7 @@ impl Application {
         .listen(listener)?
         .run();
         let escalation_interval = std::time::Duration::from_secs(config.escalation_interval_secs);
-        Ok(Application { port, server, db, generated_keys, escalation_interval, keyring })
+        Ok(Application { port, server, db, generated_keys, escalation_interval, keyring, gateway, outbox_wake })
     }
 
     /// The port the server listens on.
@@ -134,9 +142,20 @@ impl Application {
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let sweeper = actix_web::rt::spawn(crate::services::escalation::run(self.db.clone(), self.escalation_interval));
         let key_watch = actix_web::rt::spawn(crate::services::keys::watch(self.keyring.clone()));
+        let sender = self.gateway.clone().map(|gateway| {
+            actix_web::rt::spawn(crate::workers::outbox::run(
+                self.db.clone(),
+                self.keyring.clone(),
+                gateway,
+                self.outbox_wake.clone(),
+            ))
+        });
         let result = self.server.await;
         sweeper.abort();
         key_watch.abort();
+        if let Some(sender) = sender {
+            sender.abort();
+        }
         result
     }
 }

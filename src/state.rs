@@ -25,6 +25,11 @@ pub struct AppState {
     pub keyring: Arc<Keyring>,
     /// The key of keyed digests (throttle buckets).
     pub index_key: Arc<IndexKey>,
+    /// Whether SMS can be sent (a gateway is configured): registration and password
+    /// resets need it.
+    pub sms_enabled: bool,
+    /// Wakes this instance's outbox worker when a use case queued a message.
+    pub outbox_wake: Arc<tokio::sync::Notify>,
     /// Abuse limits per client address.
     pub limits: Arc<Limits>,
     /// Peers whose `X-Forwarded-For` is believed.

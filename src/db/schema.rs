@@ -68,6 +68,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         login_sealed -> Nullable<Text>,
+        pending_until -> Nullable<Timestamp>,
     }
 }
 
@@ -331,3 +332,38 @@ diesel::allow_tables_to_appear_in_same_query!(
 
 diesel::allow_tables_to_appear_in_same_query!(cases, case_notes, case_transfers, users);
 diesel::allow_tables_to_appear_in_same_query!(cases, authorities);
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::column_types::UuidText;
+
+    outbox (id) {
+        id -> UuidText,
+        channel -> Text,
+        payload_sealed -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        claimed_until -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    sms_quota (number_digest, sent_at) {
+        number_digest -> Text,
+        sent_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::column_types::UuidText;
+
+    one_time_codes (user_id, purpose) {
+        user_id -> UuidText,
+        purpose -> Text,
+        code_digest -> Text,
+        tries_left -> Integer,
+        expires_at -> Timestamp,
+    }
+}

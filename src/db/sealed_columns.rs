@@ -40,6 +40,8 @@ pub const TOTP_SECRET: SealedColumn =
     SealedColumn { name: "users.totp_secret", table: "users", column: "totp_secret", row_key: "id" };
 pub const CITIZEN_LOGIN: SealedColumn =
     SealedColumn { name: "users.login_sealed", table: "users", column: "login_sealed", row_key: "id" };
+pub const OUTBOX_PAYLOAD: SealedColumn =
+    SealedColumn { name: "outbox.payload_sealed", table: "outbox", column: "payload_sealed", row_key: "id" };
 pub const IDEMPOTENT_ANSWER: SealedColumn = SealedColumn {
     name: "idempotency_keys.response_sealed",
     table: "idempotency_keys",
@@ -48,8 +50,8 @@ pub const IDEMPOTENT_ANSWER: SealedColumn = SealedColumn {
 };
 
 /// Every column of sealed values.
-pub const ALL: [SealedColumn; 6] =
-    [REPORTER_NAME, REPORTER_PHONE, REPORTER_ACTING_AS, TOTP_SECRET, CITIZEN_LOGIN, IDEMPOTENT_ANSWER];
+pub const ALL: [SealedColumn; 7] =
+    [REPORTER_NAME, REPORTER_PHONE, REPORTER_ACTING_AS, TOTP_SECRET, CITIZEN_LOGIN, IDEMPOTENT_ANSWER, OUTBOX_PAYLOAD];
 
 /// How many values of a column begin with one prefix (a key id and the format's mark).
 #[derive(Debug, Clone, QueryableByName)]

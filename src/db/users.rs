@@ -31,6 +31,7 @@ pub(crate) struct UserRow {
     created_at: NaiveDateTime,
     updated_at: NaiveDateTime,
     login_sealed: Option<String>,
+    pending_until: Option<NaiveDateTime>,
 }
 
 /// The columns that hold a scope.
@@ -86,6 +87,8 @@ pub struct NewAccount<'a> {
     pub login: &'a str,
     /// A citizen's login, sealed for this row.
     pub login_sealed: Option<&'a str>,
+    /// Until when an account waits for its owner to prove the number (None: active).
+    pub pending_until: Option<NaiveDateTime>,
     pub display_name: Option<&'a str>,
     pub password_hash: &'a str,
     pub role: Role,
@@ -112,6 +115,7 @@ pub fn insert(conn: &mut DbConnection, new: &NewAccount<'_>, now: NaiveDateTime)
         created_at: now,
         updated_at: now,
         login_sealed: new.login_sealed.map(str::to_owned),
+        pending_until: new.pending_until,
     };
     match diesel::insert_into(users::table).values(&row).execute(conn) {
         Ok(_) => Ok(row.into_domain().0),
@@ -130,12 +134,13 @@ pub fn find(conn: &mut DbConnection, id: Uuid) -> Result<Option<(Account, Creden
         .map(UserRow::into_domain))
 }
 
-/// One account by any of the stored forms of a login (in clear for staff, a keyed
-/// digest for citizens), with its credentials.
+/// One active account by any of the stored forms of a login (in clear for staff, a
+/// keyed digest for citizens), with its credentials. A pending account is no account.
 pub fn find_by_login(conn: &mut DbConnection, forms: &[String]) -> Result<Option<(Account, Credentials)>, DbError> {
     Ok(users::table
         .select(UserRow::as_select())
         .filter(users::login.eq_any(forms))
+        .filter(users::pending_until.is_null())
         .order(users::created_at)
         .first::<UserRow>(conn)
         .optional()?
@@ -149,7 +154,8 @@ pub fn list(
     after: Option<&str>,
     limit: i64,
 ) -> Result<Vec<Account>, DbError> {
-    let mut query = users::table.select(UserRow::as_select()).into_boxed();
+    // A pending account is no account yet.
+    let mut query = users::table.select(UserRow::as_select()).filter(users::pending_until.is_null()).into_boxed();
     if let Some(role) = role {
         query = query.filter(users::role.eq(role));
     }
@@ -185,6 +191,19 @@ pub fn set_pending_totp(conn: &mut DbConnection, id: Uuid, secret: &str, now: Na
 pub fn enable_totp(conn: &mut DbConnection, id: Uuid, now: NaiveDateTime) -> Result<(), DbError> {
     diesel::update(users::table.find(Id(id)))
         .set((users::totp_enabled.eq(true), users::updated_at.eq(now)))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Removes an account's second factor: it must enrol again at its next sign-in.
+pub fn clear_totp(conn: &mut DbConnection, id: Uuid, now: NaiveDateTime) -> Result<(), DbError> {
+    diesel::update(users::table.find(Id(id)))
+        .set((
+            users::totp_secret.eq(None::<String>),
+            users::totp_enabled.eq(false),
+            users::totp_last_step.eq(None::<i64>),
+            users::updated_at.eq(now),
+        ))
         .execute(conn)?;
     Ok(())
 }
@@ -259,4 +278,33 @@ pub fn set_login(conn: &mut DbConnection, id: Uuid, login: &str, sealed: Option<
         .set((users::login.eq(login), users::login_sealed.eq(sealed)))
         .execute(conn)?;
     Ok(())
+}
+
+/// A pending account by any stored form of its login: its id and when it lapses.
+pub fn find_pending(conn: &mut DbConnection, forms: &[String]) -> Result<Option<(Uuid, NaiveDateTime)>, DbError> {
+    Ok(users::table
+        .select((users::id, users::pending_until.assume_not_null()))
+        .filter(users::login.eq_any(forms))
+        .filter(users::pending_until.is_not_null())
+        .first(conn)
+        .optional()?)
+}
+
+/// Removes the pending accounts of a login (a new registration replaces them).
+pub fn remove_pending(conn: &mut DbConnection, forms: &[String]) -> Result<usize, DbError> {
+    Ok(diesel::delete(users::table.filter(users::login.eq_any(forms)).filter(users::pending_until.is_not_null()))
+        .execute(conn)?)
+}
+
+/// Activates a pending account. Returns whether it was pending.
+pub fn activate(conn: &mut DbConnection, id: Uuid, now: NaiveDateTime) -> Result<bool, DbError> {
+    let changed = diesel::update(users::table.filter(users::id.eq(Id(id))).filter(users::pending_until.is_not_null()))
+        .set((users::pending_until.eq(None::<NaiveDateTime>), users::updated_at.eq(now)))
+        .execute(conn)?;
+    Ok(changed == 1)
+}
+
+/// Removes pending accounts that lapsed.
+pub fn purge_lapsed(conn: &mut DbConnection, now: NaiveDateTime) -> Result<usize, DbError> {
+    Ok(diesel::delete(users::table.filter(users::pending_until.le(now))).execute(conn)?)
 }

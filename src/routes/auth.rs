@@ -1,6 +1,6 @@
 //! `/api/v1/auth/*`: register, login, refresh, logout, and the client-credentials grant.
 
-use actix_web::http::header::{AUTHORIZATION, CACHE_CONTROL, LOCATION};
+use actix_web::http::header::{AUTHORIZATION, CACHE_CONTROL};
 use actix_web::{HttpRequest, HttpResponse, web};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
@@ -13,9 +13,12 @@ use crate::error::ServiceError;
 use crate::i18n::Msg;
 use crate::routes::address::client_address;
 use crate::routes::middleware::request_id;
-use crate::services::dto::accounts::{LoginRequest, RefreshRequest, RegisterRequest, UserView};
+use crate::services::dto::accounts::{
+    LoginRequest, PasswordResetConfirm, PasswordResetRequest, RefreshRequest, RegisterRequest, VerificationSent,
+    VerifyRequest,
+};
 use crate::services::dto::clients::ClientCredentialsForm;
-use crate::services::sessions;
+use crate::services::{registration, sessions};
 use crate::state::AppState;
 
 /// Tokens must never be cached by a proxy or a browser.
@@ -24,16 +27,48 @@ fn no_store(mut res: HttpResponse) -> HttpResponse {
     res
 }
 
-/// `POST /api/v1/auth/register`.
+/// `POST /api/v1/auth/register`: 202 whether the number is free or taken.
 pub async fn register(
-    req: HttpRequest,
     state: web::Data<AppState>,
     body: JsonBody<RegisterRequest>,
 ) -> Result<HttpResponse, ServiceError> {
     check(&body.value)?;
+    registration::register(&state, body.value).await?;
+    Ok(HttpResponse::Accepted().json(VerificationSent { verification: "sent" }))
+}
+
+/// `POST /api/v1/auth/register/verify`.
+pub async fn verify(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    body: JsonBody<VerifyRequest>,
+) -> Result<HttpResponse, ServiceError> {
+    check(&body.value)?;
     let origin = crate::domain::audit::Origin::anonymous(request_id(&req));
-    let account = sessions::register(&state, origin, body.value).await?;
-    Ok(HttpResponse::Created().insert_header((LOCATION, "/api/v1/me")).json(UserView::from(account)))
+    registration::verify(&state, origin, body.value).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// `POST /api/v1/auth/password-reset`: 202 whether or not the account exists.
+pub async fn password_reset(
+    state: web::Data<AppState>,
+    body: JsonBody<PasswordResetRequest>,
+) -> Result<HttpResponse, ServiceError> {
+    check(&body.value)?;
+    registration::request_password_reset(&state, &body.value.login).await?;
+    Ok(HttpResponse::Accepted().json(VerificationSent { verification: "sent" }))
+}
+
+/// `POST /api/v1/auth/password-reset/confirm`.
+pub async fn password_reset_confirm(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    body: JsonBody<PasswordResetConfirm>,
+) -> Result<HttpResponse, ServiceError> {
+    check(&body.value)?;
+    let origin = crate::domain::audit::Origin::anonymous(request_id(&req));
+    registration::confirm_password_reset(&state, origin, body.value).await?;
+    Ok(HttpResponse::NoContent().finish())
 }
 
 /// `POST /api/v1/auth/login`. Read with actix's JSON extractor, not `JsonBody`: a NUL in

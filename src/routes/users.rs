@@ -72,3 +72,15 @@ pub async fn update(
     let account = accounts::update(&state, &caller, caller.origin(request_id(&req)), id, body.value).await?;
     Ok(HttpResponse::Ok().json(UserView::from(account)))
 }
+
+/// `POST /api/v1/users/{id}/mfa/reset`.
+pub async fn reset_mfa(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    caller: Caller,
+) -> Result<HttpResponse, ServiceError> {
+    authorize(&caller, Action::ManageAccounts)?;
+    let id = params::path_id(&req)?;
+    accounts::reset_mfa(&state, caller.origin(request_id(&req)), id).await?;
+    Ok(HttpResponse::NoContent().finish())
+}

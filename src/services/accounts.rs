@@ -131,6 +131,7 @@ pub async fn create(state: &AppState, origin: Origin, body: CreateUserRequest) -
                 id,
                 login: &stored.login,
                 login_sealed: stored.sealed.as_deref(),
+                pending_until: None,
                 display_name: body.display_name.as_deref(),
                 password_hash: &hash,
                 role,
@@ -177,6 +178,7 @@ pub fn create_admin(conn: &mut DbConnection, login: &str, plain: &str) -> Result
         id: Uuid::now_v7(),
         login: login.as_str(),
         login_sealed: None,
+        pending_until: None,
         display_name: None,
         password_hash: &hash,
         role: Role::Admin,
@@ -211,6 +213,24 @@ pub async fn list(
 /// One account.
 pub async fn get(state: &AppState, id: Uuid) -> Result<Account, ServiceError> {
     state.db.run(move |conn| Ok(users::find(conn, id)?)).await?.map(|(a, _)| a).ok_or_else(not_found)
+}
+
+/// `POST /api/v1/users/{id}/mfa/reset`: an admin removes a staff member's second factor
+/// (a lost phone). Every session of the account ends; at the next sign-in its owner
+/// enrols again. Audited, without the secret.
+pub async fn reset_mfa(state: &AppState, origin: Origin, id: Uuid) -> Result<(), ServiceError> {
+    state
+        .db
+        .transaction(move |conn| {
+            let (account, _) = users::find(conn, id)?.ok_or_else(not_found)?;
+            let now = now();
+            users::clear_totp(conn, id, now)?;
+            sessions::revoke_all_of_user(conn, id, now)?;
+            let summary = serde_json::json!({"had_second_factor": account.mfa_enabled});
+            audit::append(conn, ObjectType::Account, id, &origin, "account.mfa_reset", summary, now)?;
+            Ok(())
+        })
+        .await
 }
 
 /// Changes an account. Admins cannot demote or disable themselves: the last admin must

@@ -14,15 +14,14 @@ use crate::auth::totp;
 use crate::clock::now;
 use crate::db::audit;
 use crate::db::sessions::{self, Holder, Refresh};
-use crate::db::users::NewAccount;
 use crate::db::{clients, throttle, users};
-use crate::domain::account::{Account, Credentials, Login, Role, Scope, SessionStage};
-use crate::domain::audit::{ObjectType, Origin, account_state};
+use crate::domain::account::{Account, Credentials, Login, SessionStage};
+use crate::domain::audit::{ObjectType, Origin};
 use crate::domain::client::join_scopes;
 use crate::domain::secrets;
-use crate::error::{ErrorKind, FieldError, ServiceError};
+use crate::error::{ErrorKind, ServiceError};
 use crate::i18n::Msg;
-use crate::services::dto::accounts::{LoginRequest, RegisterRequest, TokenResponse};
+use crate::services::dto::accounts::{LoginRequest, TokenResponse};
 use crate::services::dto::clients::ClientTokenResponse;
 use crate::services::logins;
 use crate::state::AppState;
@@ -37,57 +36,6 @@ pub fn invalid_credentials() -> ServiceError {
             "Tên đăng nhập, mật khẩu hoặc mã xác thực không đúng. Vui lòng kiểm tra và thử lại.",
         ),
     )
-}
-
-/// Creates a citizen account.
-pub async fn register(state: &AppState, origin: Origin, body: RegisterRequest) -> Result<Account, ServiceError> {
-    let login = Login::parse(&body.login).filter(Login::is_contact).ok_or_else(|| {
-        ServiceError::validation(vec![FieldError::new(
-            "login",
-            "invalid",
-            Msg::new(
-                "must be a Vietnamese mobile number (e.g. 0912 345 678) or an e-mail address",
-                "phải là số điện thoại di động Việt Nam (ví dụ 0912 345 678) hoặc địa chỉ e-mail",
-            ),
-        )])
-    })?;
-    let personal: Vec<String> =
-        [Some(login.as_str().to_owned()), body.display_name.clone()].into_iter().flatten().collect();
-    let personal: Vec<&str> = personal.iter().map(String::as_str).collect();
-    password::check_policy("password", &body.password, Role::Citizen, &personal)
-        .map_err(|e| ServiceError::validation(vec![e]))?;
-    let plain = body.password;
-    let hash = state.hashing.run(move || password::hash(&plain)).await??;
-    let display_name = body.display_name;
-    let id = Uuid::now_v7();
-    let stored = logins::stored(&state.index_key, &state.keyring, id, Role::Citizen, login.as_str())?;
-    let forms = logins::lookup_forms(&state.index_key, login.as_str());
-    let mut account = state
-        .db
-        .transaction(move |conn| {
-            // Taken in either form: a staff member's login in clear is taken too.
-            if users::find_by_login(conn, &forms)?.is_some() {
-                return Err(crate::services::accounts::login_taken());
-            }
-            let new = NewAccount {
-                id,
-                login: &stored.login,
-                login_sealed: stored.sealed.as_deref(),
-                display_name: display_name.as_deref(),
-                password_hash: &hash,
-                role: Role::Citizen,
-                scope: Scope::None,
-            };
-            let now = now();
-            let account = crate::services::accounts::insert_account(conn, &new, now)?;
-            let id = account.id.to_string();
-            audit::append(conn, ObjectType::Account, &id, &origin, "account.registered", account_state(&account), now)?;
-            Ok(account)
-        })
-        .await?;
-    // The answer goes to the person who typed it.
-    account.login = login.as_str().to_owned();
-    Ok(account)
 }
 
 /// Throttling buckets of one sign-in attempt: the account (by its normalised login,

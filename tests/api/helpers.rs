@@ -7,11 +7,12 @@ use std::sync::Once;
 use reqwest::Response;
 use serde_json::Value;
 use tempfile::TempDir;
-use tinbao::config::Config;
+use tinbao::config::{Config, SmsGateway};
 use tinbao::db::DatabaseUrl;
 use tinbao::startup::Application;
 
 use crate::pg;
+use crate::sms_gateway::TestGateway;
 
 /// Which database a test runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -85,6 +86,8 @@ pub struct TestApp {
     pub client: reqwest::Client,
     /// The server's data directory (its generated signing key is in `keys/`).
     pub data_dir: std::path::PathBuf,
+    /// The SMS gateway it sends to (siblings share it).
+    pub gateway: TestGateway,
     /// The directory, removed when the first instance on it goes (siblings share it).
     _dir: Option<TempDir>,
 }
@@ -97,13 +100,20 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
 /// Starts tinbao with a configuration changed by `tweak`.
 pub async fn spawn_app_with(backend: Backend, tweak: impl FnOnce(&mut Config)) -> TestApp {
     let (database_url, dir) = fresh_database(backend);
-    let mut app = start(&database_url, dir.path(), tweak).await;
+    let mut app = start(&database_url, dir.path(), TestGateway::start(), tweak).await;
     app._dir = Some(dir);
     app
 }
 
-async fn start(database_url: &str, data_dir: &std::path::Path, tweak: impl FnOnce(&mut Config)) -> TestApp {
+async fn start(
+    database_url: &str,
+    data_dir: &std::path::Path,
+    gateway: TestGateway,
+    tweak: impl FnOnce(&mut Config),
+) -> TestApp {
     let mut config = Config::with_data_dir(data_dir);
+    config.sms_gateway =
+        Some(SmsGateway::Http { url: gateway.url.clone(), token: crate::sms_gateway::TOKEN.to_owned() });
     config.listen = "127.0.0.1:0".parse().expect("address");
     config.database = DatabaseUrl::parse(database_url).expect("test URL");
     config.workers = 1;
@@ -118,6 +128,7 @@ async fn start(database_url: &str, data_dir: &std::path::Path, tweak: impl FnOnc
         database_url: database_url.to_owned(),
         client: reqwest::Client::new(),
         data_dir: data_dir.to_owned(),
+        gateway,
         _dir: None,
     }
 }
@@ -125,7 +136,7 @@ async fn start(database_url: &str, data_dir: &std::path::Path, tweak: impl FnOnc
 impl TestApp {
     /// A second instance on the same database and keys, as behind a load balancer.
     pub async fn sibling(&self) -> TestApp {
-        start(&self.database_url, &self.data_dir, |_| {}).await
+        start(&self.database_url, &self.data_dir, self.gateway.clone(), |_| {}).await
     }
 }
 
@@ -293,12 +304,18 @@ impl TestApp {
         self.full_session("root.admin").await
     }
 
-    /// A citizen, registered and signed in.
+    /// A citizen, registered with the code the gateway got, and signed in.
     pub async fn citizen(&self, phone: &str) -> Session {
+        let to = crate::sms_gateway::normalised(phone);
+        let before = self.gateway.messages_to(&to).len();
         let res = self
             .post_json("/api/v1/auth/register", None, &serde_json::json!({"login": phone, "password": PASSWORD}))
             .await;
-        assert_eq!(res.status().as_u16(), 201, "{}", res.text().await.unwrap_or_default());
+        assert_eq!(res.status().as_u16(), 202, "{}", res.text().await.unwrap_or_default());
+        let code = self.gateway.code(&to, before + 1).await;
+        let verify = serde_json::json!({"login": phone, "code": code});
+        let res = self.post_json("/api/v1/auth/register/verify", None, &verify).await;
+        assert_eq!(res.status().as_u16(), 204, "{}", res.text().await.unwrap_or_default());
         self.full_session(phone).await
     }
 

@@ -4,6 +4,7 @@
 
 mod helpers;
 mod pg;
+mod sms_gateway;
 
 mod accounts;
 mod admin_units;
@@ -26,5 +27,6 @@ mod matrix;
 mod mfa;
 mod operations;
 mod outage;
+mod registration;
 mod reporter_privacy;
 mod security_events;

@@ -25,6 +25,11 @@ fn body_for(method: &str, path: &str, caller: &str, rule_authority: &str) -> Opt
             Some(json!({"reference": "TB-0000-0000", "receipt_code": "WRONG", "body": "Thêm thông tin."}))
         }
         ("POST", "/api/v1/auth/register") => Some(json!({"login": "matrix@example.vn", "password": "short"})),
+        ("POST", "/api/v1/auth/register/verify") => Some(json!({"login": "0916999000", "code": "000000"})),
+        ("POST", "/api/v1/auth/password-reset") => Some(json!({"login": "0916999001"})),
+        ("POST", "/api/v1/auth/password-reset/confirm") => {
+            Some(json!({"login": "0916999001", "code": "000000", "password": "orchid tractor seventy lakes"}))
+        }
         ("POST", "/api/v1/auth/refresh") => Some(json!({"refresh_token": "rt_matrix"})),
         ("POST", "/api/v1/me/password") => {
             Some(json!({"current_password": "not the password", "new_password": "orchid tractor seventy lakes"}))

@@ -7,17 +7,54 @@ use validator::Validate;
 
 use crate::domain::account::{Account, Scope};
 
-/// `POST /api/v1/auth/register`: a citizen account.
+/// `POST /api/v1/auth/register`: a citizen account, pending until its number is proven.
 #[derive(Debug, Deserialize, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct RegisterRequest {
-    /// A Vietnamese mobile number or an e-mail address.
+    /// A Vietnamese mobile number (a code is sent to it).
     #[validate(length(min = 1, max = 254))]
     pub login: String,
     #[validate(length(min = 1, max = 128))]
     pub password: String,
     #[validate(length(min = 1, max = 100))]
     pub display_name: Option<String>,
+}
+
+/// `POST /api/v1/auth/register/verify`: the code sent by SMS.
+#[derive(Debug, Deserialize, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct VerifyRequest {
+    #[validate(length(min = 1, max = 254))]
+    pub login: String,
+    #[validate(length(min = 1, max = 16))]
+    pub code: String,
+}
+
+/// `POST /api/v1/auth/password-reset`.
+#[derive(Debug, Deserialize, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordResetRequest {
+    #[validate(length(min = 1, max = 254))]
+    pub login: String,
+}
+
+/// `POST /api/v1/auth/password-reset/confirm`.
+#[derive(Debug, Deserialize, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordResetConfirm {
+    #[validate(length(min = 1, max = 254))]
+    pub login: String,
+    #[validate(length(min = 1, max = 16))]
+    pub code: String,
+    #[validate(length(min = 1, max = 128))]
+    pub password: String,
+}
+
+/// The answer to a registration or a reset request, whatever the number: a code (or a
+/// notice) is on its way.
+#[derive(Debug, Serialize)]
+pub struct VerificationSent {
+    pub verification: &'static str,
 }
 
 /// `POST /api/v1/auth/login`.
