@@ -11,6 +11,7 @@ pub mod clients;
 pub mod codes;
 pub mod column_types;
 pub mod commune_boxes;
+pub mod devices;
 pub mod duplicates;
 pub mod error;
 pub mod idempotency;

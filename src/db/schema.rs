@@ -367,3 +367,14 @@ diesel::table! {
         expires_at -> Timestamp,
     }
 }
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::column_types::UuidText;
+
+    trusted_devices (token_digest) {
+        token_digest -> Text,
+        user_id -> UuidText,
+        created_at -> Timestamp,
+    }
+}

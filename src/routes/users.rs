@@ -81,6 +81,6 @@ pub async fn reset_mfa(
 ) -> Result<HttpResponse, ServiceError> {
     authorize(&caller, Action::ManageAccounts)?;
     let id = params::path_id(&req)?;
-    accounts::reset_mfa(&state, caller.origin(request_id(&req)), id).await?;
+    accounts::reset_mfa(&state, &caller, caller.origin(request_id(&req)), id).await?;
     Ok(HttpResponse::NoContent().finish())
 }

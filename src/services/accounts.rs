@@ -218,7 +218,18 @@ pub async fn get(state: &AppState, id: Uuid) -> Result<Account, ServiceError> {
 /// `POST /api/v1/users/{id}/mfa/reset`: an admin removes a staff member's second factor
 /// (a lost phone). Every session of the account ends; at the next sign-in its owner
 /// enrols again. Audited, without the secret.
-pub async fn reset_mfa(state: &AppState, origin: Origin, id: Uuid) -> Result<(), ServiceError> {
+pub async fn reset_mfa(state: &AppState, caller: &Caller, origin: Origin, id: Uuid) -> Result<(), ServiceError> {
+    // One's own second factor is never removed through a session it protects: a stolen
+    // admin session must not turn the admin's second factor off.
+    if caller.account().is_some_and(|a| a.id == id) {
+        return Err(ServiceError::conflict(
+            "cannot_reset_own_mfa",
+            Msg::new(
+                "You cannot reset your own second factor; ask another admin.",
+                "Bạn không thể tự đặt lại xác thực hai lớp của mình; hãy nhờ quản trị viên khác.",
+            ),
+        ));
+    }
     state
         .db
         .transaction(move |conn| {
@@ -226,6 +237,7 @@ pub async fn reset_mfa(state: &AppState, origin: Origin, id: Uuid) -> Result<(),
             let now = now();
             users::clear_totp(conn, id, now)?;
             sessions::revoke_all_of_user(conn, id, now)?;
+            crate::db::devices::forget_all(conn, id)?;
             let summary = serde_json::json!({"had_second_factor": account.mfa_enabled});
             audit::append(conn, ObjectType::Account, id, &origin, "account.mfa_reset", summary, now)?;
             Ok(())

@@ -6,7 +6,7 @@
 use chrono::TimeDelta;
 
 use crate::clock::now;
-use crate::db::{Db, codes, idempotency, outbox, throttle, users};
+use crate::db::{Db, codes, devices, idempotency, outbox, throttle, users};
 use crate::domain::throttle::DECAY_SECS;
 
 /// Runs one sweep; a failure is logged, and the next sweep tries again.
@@ -19,6 +19,7 @@ pub async fn sweep(db: &Db) {
             codes::purge_expired(conn, now)?;
             users::purge_lapsed(conn, now)?;
             outbox::purge_sms_counts(conn, now - TimeDelta::days(1))?;
+            devices::purge_older_than(conn, crate::services::devices::trusted_since(now))?;
             Ok((keys, buckets))
         })
         .await;

@@ -13,6 +13,7 @@ pub mod case_views;
 pub mod cases;
 pub mod clients;
 pub mod conversations;
+pub mod devices;
 pub mod dto;
 pub mod escalation;
 pub mod housekeeping;

@@ -16,7 +16,7 @@ use super::sms::{self, Keys};
 use crate::auth::password;
 use crate::clock::now;
 use crate::db::users::NewAccount;
-use crate::db::{audit, codes, sessions, users};
+use crate::db::{audit, codes, devices, sessions, users};
 use crate::domain::account::{Login, Role, Scope};
 use crate::domain::audit::{ObjectType, Origin, account_state};
 use crate::error::{ErrorKind, FieldError, ServiceError};
@@ -232,6 +232,7 @@ pub async fn confirm_password_reset(
             let now = now();
             users::set_password(conn, account.id, &hash, now)?;
             sessions::revoke_all_of_user(conn, account.id, now)?;
+            devices::forget_all(conn, account.id)?;
             codes::forget(conn, account.id, PASSWORD_RESET)?;
             audit::append(
                 conn,

@@ -13,6 +13,7 @@ use crate::auth::tokens::ACCESS_TOKEN_SECS;
 use crate::auth::totp;
 use crate::clock::now;
 use crate::db::audit;
+use crate::db::devices as db_devices;
 use crate::db::sessions::{self, Holder, Refresh};
 use crate::db::{clients, throttle, users};
 use crate::domain::account::{Account, Credentials, Login, SessionStage};
@@ -23,7 +24,7 @@ use crate::error::{ErrorKind, ServiceError};
 use crate::i18n::Msg;
 use crate::services::dto::accounts::{LoginRequest, TokenResponse};
 use crate::services::dto::clients::ClientTokenResponse;
-use crate::services::logins;
+use crate::services::{devices, logins};
 use crate::state::AppState;
 
 /// The one answer for a wrong login, a wrong password, a wrong code or a disabled
@@ -97,15 +98,28 @@ pub async fn login(
 ) -> Result<TokenResponse, ServiceError> {
     let buckets = Buckets::new(&state.index_key, &body.login, address);
     let forms = Login::parse(&body.login).map(|l| logins::lookup_forms(&state.index_key, l.as_str()));
-    let (checked, account_bucket) = (buckets.all(), buckets.account.clone());
+    let account_bucket = buckets.account.clone();
+    let device = body.device_token.as_deref().map(devices::digest);
+    let (untrusted, key) = (buckets.all(), state.index_key.clone());
     let found = state
         .db
         .transaction(move |conn| {
-            let (backing_off, taken) = claim_attempt(conn, &checked)?;
             let found = match forms {
                 Some(forms) => users::find_by_login(conn, &forms)?,
                 None => None,
             };
+            // A device this account signed in from before counts in its own bucket.
+            let trusted = match (&device, &found) {
+                (Some(device), Some((account, _))) => {
+                    db_devices::belongs(conn, device, account.id, devices::trusted_since(now()))?
+                }
+                _ => false,
+            };
+            let checked = match (&device, trusted) {
+                (Some(device), true) => vec![devices::bucket(&key, device)],
+                _ => untrusted,
+            };
+            let (backing_off, taken) = claim_attempt(conn, &checked)?;
             // An account whose sign-ins now back off: its owner, or someone trying its
             // password, failed five times in a row. The trail says when, not from where.
             if let Some((account, _)) = &found
@@ -123,10 +137,10 @@ pub async fn login(
                     now(),
                 )?;
             }
-            Ok((found, taken))
+            Ok((found, taken, checked, trusted.then_some(device).flatten()))
         })
         .await?;
-    let (found, taken) = found;
+    let (found, taken, checked, trusted_device) = found;
 
     // An unknown login costs one verification too, against a dummy hash. A failure below
     // is already counted: the attempt was.
@@ -146,7 +160,7 @@ pub async fn login(
         (true, true) => {
             let Some(code) = body.totp_code.as_deref() else {
                 // The password was right: asking for the code is no failure.
-                forgive(state, taken, buckets.all()).await?;
+                forgive(state, taken, checked).await?;
                 return Err(ServiceError::unauthenticated(
                     "mfa_required",
                     Msg::new(
@@ -170,13 +184,26 @@ pub async fn login(
     };
     let (account_bucket, address_bucket) = (buckets.account, buckets.address);
     let user_id = account.id;
+    // A full sign-in makes this a trusted device (a new token replaces the one sent).
+    let device_token = (stage == SessionStage::Full).then(devices::new_token);
+    let new_device = device_token.as_deref().map(devices::digest);
+    let key = state.index_key.clone();
     let (session_id, refresh_token) = state
         .db
         .transaction(move |conn| {
             let now = now();
-            throttle::clear(conn, &account_bucket)?;
-            if let Some(bucket) = &address_bucket {
-                throttle::forgive(conn, &taken, bucket)?;
+            match &trusted_device {
+                Some(device) => throttle::clear(conn, &devices::bucket(&key, device))?,
+                None => {
+                    throttle::clear(conn, &account_bucket)?;
+                    if let Some(bucket) = &address_bucket {
+                        throttle::forgive(conn, &taken, bucket)?;
+                    }
+                }
+            }
+            if let Some(new_device) = &new_device {
+                let replaces = trusted_device.as_deref();
+                db_devices::remember(conn, user_id, new_device, replaces, devices::KEEP_PER_ACCOUNT, now)?;
             }
             if let Some(hash) = new_hash {
                 users::set_password(conn, user_id, &hash, now)?;
@@ -184,7 +211,9 @@ pub async fn login(
             Ok(sessions::open_for_user(conn, user_id, stage, now)?)
         })
         .await?;
-    token_response(state, user_id, session_id, refresh_token, stage)
+    let mut tokens = token_response(state, user_id, session_id, refresh_token, stage)?;
+    tokens.device_token = device_token;
+    Ok(tokens)
 }
 
 /// Checks a TOTP code against the enrolled secret and claims its step, so that the same
@@ -226,6 +255,7 @@ fn token_response(
         token_type: "Bearer",
         expires_in: ACCESS_TOKEN_SECS,
         mfa_enrollment_required: stage == SessionStage::MfaEnrollment,
+        device_token: None,
     })
 }
 

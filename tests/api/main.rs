@@ -18,6 +18,7 @@ mod clients;
 mod contract;
 mod conversations;
 mod crash;
+mod devices;
 mod errors;
 mod forged_tokens;
 mod intake;

@@ -165,6 +165,9 @@ async fn an_admin_resets_a_lost_second_factor(backend: Backend) {
         admin.user_id
     );
     assert_eq!(app.sql_count(&audited).await, 1);
+    let own = format!("/api/v1/users/{}/mfa/reset", admin.user_id);
+    assert_problem(app.post_json(&own, Some(&admin.access_token), &Value::Null).await, 409, "cannot_reset_own_mfa")
+        .await;
     let missing = format!("/api/v1/users/{}/mfa/reset", uuid::Uuid::now_v7());
     assert_problem(app.post_json(&missing, Some(&admin.access_token), &Value::Null).await, 404, "not_found").await;
 }

@@ -67,6 +67,9 @@ pub struct LoginRequest {
     pub password: String,
     #[validate(length(min = 6, max = 6))]
     pub totp_code: Option<String>,
+    /// The `device_token` of an earlier sign-in on this device.
+    #[validate(length(min = 1, max = 128))]
+    pub device_token: Option<String>,
 }
 
 /// `POST /api/v1/auth/refresh`.
@@ -86,6 +89,9 @@ pub struct TokenResponse {
     pub expires_in: i64,
     /// Staff who have not enrolled a second factor get tokens good only for enrolment.
     pub mfa_enrollment_required: bool,
+    /// After a full sign-in: send it with the next sign-in from this device.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub device_token: Option<String>,
 }
 
 /// `POST /api/v1/me/password`.
