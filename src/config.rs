@@ -51,6 +51,16 @@ pub struct Config {
     pub trusted_proxies: Vec<std::net::IpAddr>,
     /// Anonymous tips accepted per client address per hour.
     pub rate_anon_reports: u32,
+    /// Tips per hour per citizen account, across instances.
+    pub rate_account_reports: u32,
+    /// Tips per hour per commune official.
+    pub rate_official_reports: u32,
+    /// Tips per hour per integrator client.
+    pub rate_client_reports: u32,
+    /// Reporters' messages per hour per account or address.
+    pub rate_messages: u32,
+    /// Registrations and password-reset requests per hour per address.
+    pub rate_registrations: u32,
     /// Tracking calls accepted per client address per minute.
     pub rate_tracking: u32,
     /// Time to accept and to resolve a case, per priority.
@@ -95,6 +105,11 @@ const SETTINGS: &[Setting] = &[
     Setting { key: "trusted_proxies", env: "TINBAO_TRUSTED_PROXIES", default: || Some(String::new()) },
     Setting { key: "rate_anon_reports", env: "TINBAO_RATE_ANON_REPORTS", default: || Some("10".into()) },
     Setting { key: "rate_tracking", env: "TINBAO_RATE_TRACKING", default: || Some("20".into()) },
+    Setting { key: "rate_account_reports", env: "TINBAO_RATE_ACCOUNT_REPORTS", default: || Some("20".into()) },
+    Setting { key: "rate_official_reports", env: "TINBAO_RATE_OFFICIAL_REPORTS", default: || Some("200".into()) },
+    Setting { key: "rate_client_reports", env: "TINBAO_RATE_CLIENT_REPORTS", default: || Some("1000".into()) },
+    Setting { key: "rate_messages", env: "TINBAO_RATE_MESSAGES", default: || Some("30".into()) },
+    Setting { key: "rate_registrations", env: "TINBAO_RATE_REGISTRATIONS", default: || Some("10".into()) },
     Setting { key: "escalation_interval_secs", env: "TINBAO_ESCALATION_INTERVAL_SECS", default: || Some("60".into()) },
     Setting { key: "duplicate_units", env: "TINBAO_DUPLICATE_UNITS", default: || Some("district".into()) },
     Setting { key: "duplicate_window_hours", env: "TINBAO_DUPLICATE_WINDOW_HOURS", default: || Some("72".into()) },
@@ -217,6 +232,14 @@ impl Config {
         });
         let rate_anon_reports = take("rate_anon_reports", &|v| number_in(v, 1, 1_000_000));
         let rate_tracking = take("rate_tracking", &|v| number_in(v, 1, 1_000_000));
+        let mut rate = |key: &str| take(key, &|v| number_in(v, 1, 10_000_000)).and_then(|v| v.parse::<u32>().ok());
+        let (rate_account, rate_official, rate_client, rate_messages, rate_registrations) = (
+            rate("rate_account_reports"),
+            rate("rate_official_reports"),
+            rate("rate_client_reports"),
+            rate("rate_messages"),
+            rate("rate_registrations"),
+        );
         let deadlines = take("deadlines", &|v| Deadlines::parse(v).map(drop));
         let duplicate_units = take("duplicate_units", &|v| match v {
             "district" | "commune" => Ok(()),
@@ -268,6 +291,11 @@ impl Config {
             },
             rate_anon_reports: rate_anon_reports?.parse().ok()?,
             rate_tracking: rate_tracking?.parse().ok()?,
+            rate_account_reports: rate_account?,
+            rate_official_reports: rate_official?,
+            rate_client_reports: rate_client?,
+            rate_messages: rate_messages?,
+            rate_registrations: rate_registrations?,
             deadlines: Deadlines::parse(&deadlines?).ok()?,
             escalation_interval_secs: escalation_interval?.parse().ok()?,
             duplicates: DuplicateRule {

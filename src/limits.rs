@@ -17,6 +17,25 @@ use crate::error::ServiceError;
 /// Addresses remembered before idle ones are forgotten.
 const MAX_TRACKED: usize = 100_000;
 
+/// The settings of the shared limits (`TINBAO_RATE_*`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rates {
+    /// Tips per hour per address, from callers without an account.
+    pub anon_reports: u32,
+    /// Tips per hour per citizen account.
+    pub account_reports: u32,
+    /// Tips per hour per commune official.
+    pub official_reports: u32,
+    /// Tips per hour per integrator client.
+    pub client_reports: u32,
+    /// Reporters' messages per hour per account or address.
+    pub messages: u32,
+    /// Registrations and password-reset requests per hour per address.
+    pub registrations: u32,
+    /// Tracking lookups per minute per address.
+    pub tracking: u32,
+}
+
 /// The limiters of one instance.
 pub struct Limits {
     anon_reports: DefaultKeyedRateLimiter<IpAddr>,

@@ -30,6 +30,8 @@ pub struct AppState {
     pub sms_enabled: bool,
     /// Wakes this instance's outbox worker when a use case queued a message.
     pub outbox_wake: Arc<tokio::sync::Notify>,
+    /// The shared abuse limits' settings.
+    pub rates: crate::limits::Rates,
     /// Abuse limits per client address.
     pub limits: Arc<Limits>,
     /// Peers whose `X-Forwarded-For` is believed.

@@ -20,6 +20,7 @@ pub mod opened_ids;
 pub mod outbox;
 pub mod page_limit;
 pub mod pool;
+pub mod rate_counters;
 pub mod report_messages;
 pub mod reports;
 pub mod routing;

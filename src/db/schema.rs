@@ -378,3 +378,11 @@ diesel::table! {
         created_at -> Timestamp,
     }
 }
+
+diesel::table! {
+    rate_counters (bucket, window_start) {
+        bucket -> Text,
+        window_start -> Timestamp,
+        count -> Integer,
+    }
+}

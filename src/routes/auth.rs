@@ -29,11 +29,13 @@ fn no_store(mut res: HttpResponse) -> HttpResponse {
 
 /// `POST /api/v1/auth/register`: 202 whether the number is free or taken.
 pub async fn register(
+    req: HttpRequest,
     state: web::Data<AppState>,
     body: JsonBody<RegisterRequest>,
 ) -> Result<HttpResponse, ServiceError> {
     check(&body.value)?;
-    registration::register(&state, body.value).await?;
+    let address = client_address(&req, &state.trusted_proxies);
+    registration::register(&state, body.value, address).await?;
     Ok(HttpResponse::Accepted().json(VerificationSent { verification: "sent" }))
 }
 
@@ -51,11 +53,13 @@ pub async fn verify(
 
 /// `POST /api/v1/auth/password-reset`: 202 whether or not the account exists.
 pub async fn password_reset(
+    req: HttpRequest,
     state: web::Data<AppState>,
     body: JsonBody<PasswordResetRequest>,
 ) -> Result<HttpResponse, ServiceError> {
     check(&body.value)?;
-    registration::request_password_reset(&state, &body.value.login).await?;
+    let address = client_address(&req, &state.trusted_proxies);
+    registration::request_password_reset(&state, &body.value.login, address).await?;
     Ok(HttpResponse::Accepted().json(VerificationSent { verification: "sent" }))
 }
 

@@ -15,6 +15,7 @@ use crate::i18n::Msg;
 use crate::routes::address::client_address;
 use crate::routes::caller::MaybeCaller;
 use crate::routes::middleware::request_id;
+use crate::services::abuse::{self, Counted, Counter};
 use crate::services::dto::reports::{MessageRequest, TrackingMessageRequest, TrackingRequest};
 use crate::services::{intake, reports, tracking};
 use crate::state::AppState;
@@ -76,7 +77,9 @@ pub async fn track(
     state: web::Data<AppState>,
     body: JsonBody<TrackingRequest>,
 ) -> Result<HttpResponse, ServiceError> {
-    state.limits.tracking(client_address(&req, &state.trusted_proxies))?;
+    let address = client_address(&req, &state.trusted_proxies);
+    state.limits.tracking(address)?;
+    abuse::admit(&state, address.map(|a| Counter::address(Counted::Tracking, a)).into_iter().collect()).await?;
     let view = tracking::track(&state, &body.value.reference, &body.value.receipt_code).await?;
     Ok(HttpResponse::Ok().insert_header((CACHE_CONTROL, "no-store")).json(view))
 }
@@ -87,7 +90,12 @@ pub async fn track_message(
     state: web::Data<AppState>,
     body: JsonBody<TrackingMessageRequest>,
 ) -> Result<HttpResponse, ServiceError> {
-    state.limits.tracking(client_address(&req, &state.trusted_proxies))?;
+    let address = client_address(&req, &state.trusted_proxies);
+    state.limits.tracking(address)?;
+    let counters = address
+        .into_iter()
+        .flat_map(|a| [Counter::address(Counted::Tracking, a), Counter::address(Counted::Messages, a)]);
+    abuse::admit(&state, counters.collect()).await?;
     let b = body.value;
     let message = tracking::add_message(&state, &b.reference, &b.receipt_code, &b.body).await?;
     Ok(HttpResponse::Created().json(message))
@@ -128,6 +136,8 @@ pub async fn my_message(
 ) -> Result<HttpResponse, ServiceError> {
     authorize(&caller, Action::FollowOwnReports)?;
     let id = params::path_id(&req)?;
-    let message = tracking::add_my_message(&state, own_id(&caller)?, id, &body.value.body).await?;
+    let user = own_id(&caller)?;
+    abuse::admit(&state, vec![Counter::id(Counted::Messages, user)]).await?;
+    let message = tracking::add_my_message(&state, user, id, &body.value.body).await?;
     Ok(HttpResponse::Created().json(message))
 }

@@ -20,6 +20,7 @@ pub async fn sweep(db: &Db) {
             users::purge_lapsed(conn, now)?;
             outbox::purge_sms_counts(conn, now - TimeDelta::days(1))?;
             devices::purge_older_than(conn, crate::services::devices::trusted_since(now))?;
+            crate::services::abuse::purge(conn, now)?;
             Ok((keys, buckets))
         })
         .await;

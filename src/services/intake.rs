@@ -76,9 +76,8 @@ pub async fn submit(
     }
     // Anonymous tips count against the address's allowance; a retry that replays an
     // earlier answer does not.
-    let limit = || if matches!(who, Submitter::Anonymous) { state.limits.anonymous_report(address) } else { Ok(()) };
     let Some(key) = key else {
-        limit()?;
+        admit_tip(state, who, address).await?;
         return store(state, who, tip, contact, origin, None).await;
     };
     let key = KeyClaim {
@@ -89,13 +88,31 @@ pub async fn submit(
     let (key_hash, request_hash) = (key.key_hash.clone(), key.request_hash.clone());
     let earlier = state.db.run(move |conn| Ok(idempotency::peek(conn, &key_hash, &request_hash, now())?)).await?;
     if earlier == Claim::Claimed {
-        limit()?;
+        admit_tip(state, who, address).await?;
     }
     match earlier {
         Claim::Claimed => store(state, who, tip, contact, origin, Some(key)).await,
         Claim::Mismatch => Err(key_reused()),
         Claim::Done { sealed } => replay(state, &key.key_hash, &sealed),
     }
+}
+
+/// Counts a tip against its submitter's limits, shared by every instance: an address's
+/// (tips without an account), a citizen's, an official's (higher: they file for
+/// residents), a client's. Accounts are not counted per address: mobile carriers put
+/// many subscribers behind one address, and an account costs a proven number already.
+async fn admit_tip(state: &AppState, who: Submitter, address: Option<std::net::IpAddr>) -> Result<(), ServiceError> {
+    use super::abuse::{Counted, Counter};
+    if matches!(who, Submitter::Anonymous) {
+        state.limits.anonymous_report(address)?;
+    }
+    let counters: Vec<Counter> = match who {
+        Submitter::Anonymous => address.map(|a| Counter::address(Counted::AddressReports, a)).into_iter().collect(),
+        Submitter::Citizen(id) => vec![Counter::id(Counted::AccountReports, id)],
+        Submitter::CommuneOfficial(id) => vec![Counter::id(Counted::OfficialReports, id)],
+        Submitter::Client(id) => vec![Counter::id(Counted::ClientReports, id)],
+    };
+    super::abuse::admit(state, counters).await
 }
 
 /// What a key is unique within: a caller's own keys, or every anonymous tip's.

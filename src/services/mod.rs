@@ -1,6 +1,7 @@
 //! One function per use case. Each runs in one transaction on the blocking pool and
 //! returns domain values; HTTP concerns stay in `routes`.
 
+pub mod abuse;
 pub mod accounts;
 pub mod actors;
 pub mod admin_units;

@@ -8,9 +8,12 @@
 //! replaces it, and pending accounts lapse after 24 hours, so a stranger cannot block the
 //! owner. Codes: six digits, ten minutes, five tries, stored as keyed digests.
 
+use std::net::IpAddr;
+
 use chrono::TimeDelta;
 use uuid::Uuid;
 
+use super::abuse::{Counted, Counter};
 use super::logins;
 use super::sms::{self, Keys};
 use crate::auth::password;
@@ -80,8 +83,15 @@ fn code_text(code: &str) -> String {
 const TAKEN_TEXT: &str = "Ai do vua dang ky tinbao bang so dien thoai cua ban. Ban da co tai khoan: neu quen mat \
                           khau, hay dung chuc nang dat lai mat khau. Neu khong phai ban, hay bo qua tin nay.";
 
+/// Registrations and reset requests per address, across instances: each well-formed one
+/// costs an argon2 hash or an SMS (a refused form costs neither and is not counted).
+async fn admit(state: &AppState, address: Option<IpAddr>) -> Result<(), ServiceError> {
+    let counters = address.map(|a| Counter::address(Counted::Registrations, a)).into_iter().collect();
+    super::abuse::admit(state, counters).await
+}
+
 /// `POST /api/v1/auth/register`: answers `Ok` (202) for a free and a taken number alike.
-pub async fn register(state: &AppState, body: RegisterRequest) -> Result<(), ServiceError> {
+pub async fn register(state: &AppState, body: RegisterRequest, address: Option<IpAddr>) -> Result<(), ServiceError> {
     if !state.sms_enabled {
         return Err(unavailable());
     }
@@ -93,6 +103,7 @@ pub async fn register(state: &AppState, body: RegisterRequest) -> Result<(), Ser
         (Ok(number), None) => number,
         (number, weak) => return Err(ServiceError::validation(number.err().into_iter().chain(weak).collect())),
     };
+    admit(state, address).await?;
     // Hashed whether or not the number is free: the same cost, so no timing oracle.
     let plain = body.password;
     let hash = state.hashing.run(move || password::hash(&plain)).await??;
@@ -181,11 +192,16 @@ pub async fn verify(state: &AppState, origin: Origin, body: VerifyRequest) -> Re
 
 /// `POST /api/v1/auth/password-reset`: sends a code to a citizen's number when it has an
 /// account; answers `Ok` (202) either way.
-pub async fn request_password_reset(state: &AppState, login: &str) -> Result<(), ServiceError> {
+pub async fn request_password_reset(
+    state: &AppState,
+    login: &str,
+    address: Option<IpAddr>,
+) -> Result<(), ServiceError> {
     if !state.sms_enabled {
         return Err(unavailable());
     }
     let number = mobile_number(login).map_err(|e| ServiceError::validation(vec![e]))?;
+    admit(state, address).await?;
     let forms = logins::lookup_forms(&state.index_key, &number);
     let code = sms::new_code();
     let (index, keyring) = (state.index_key.clone(), state.keyring.clone());

@@ -119,6 +119,10 @@ async fn start(
     config.workers = 1;
     config.db_pool_size = 4;
     config.shutdown_timeout_secs = 1;
+    // Tests file many tips as one citizen, and register many from one address; the
+    // shared limits' own test sets them tight.
+    config.rate_account_reports = 10_000;
+    config.rate_registrations = 10_000;
     tweak(&mut config);
     let app = Application::build(config).await.expect("the application starts");
     let address = format!("http://127.0.0.1:{}", app.port());
@@ -136,7 +140,12 @@ async fn start(
 impl TestApp {
     /// A second instance on the same database and keys, as behind a load balancer.
     pub async fn sibling(&self) -> TestApp {
-        start(&self.database_url, &self.data_dir, self.gateway.clone(), |_| {}).await
+        self.sibling_with(|_| {}).await
+    }
+
+    /// A second instance whose configuration `tweak` changes (as the first's was).
+    pub async fn sibling_with(&self, tweak: impl FnOnce(&mut Config)) -> TestApp {
+        start(&self.database_url, &self.data_dir, self.gateway.clone(), tweak).await
     }
 }
 

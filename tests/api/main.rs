@@ -31,3 +31,4 @@ mod outage;
 mod registration;
 mod reporter_privacy;
 mod security_events;
+mod shared_limits;
