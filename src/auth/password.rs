@@ -64,10 +64,13 @@ pub fn dummy_hash() -> &'static str {
     &DUMMY
 }
 
-/// Runs hashing off the async workers, at most a few at a time.
+/// Runs hashing off the async workers, at most a few at a time. Work on *new* passwords
+/// (registrations, resets, policy checks) takes at most all slots but one, so a flood of
+/// registrations leaves a slot to the sign-ins (issue 14, point 5; `bench/register_flood.sh`).
 #[derive(Clone)]
 pub struct HashingPool {
     permits: Arc<Semaphore>,
+    new_passwords: Arc<Semaphore>,
 }
 
 /// How long a login may wait for a hashing slot before being told to retry.
@@ -77,7 +80,42 @@ impl HashingPool {
     /// One slot per CPU: argon2 is CPU-bound, more slots would only queue in the kernel.
     pub fn new() -> Self {
         let slots = std::thread::available_parallelism().map_or(2, |n| n.get());
-        HashingPool { permits: Arc::new(Semaphore::new(slots)) }
+        HashingPool {
+            permits: Arc::new(Semaphore::new(slots)),
+            new_passwords: Arc::new(Semaphore::new(slots.saturating_sub(1).max(1))),
+        }
+    }
+
+    /// Runs work on a new password (its hash, its policy check) in a slot that sign-ins
+    /// never all lose to it.
+    pub async fn run_new_password<T: Send + 'static>(
+        &self,
+        f: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, ServiceError> {
+        let _turn = tokio::time::timeout(QUEUE_TIMEOUT, self.new_passwords.clone().acquire_owned())
+            .await
+            .map_err(|_| ServiceError::unavailable())?
+            .map_err(|_| ServiceError::unavailable())?;
+        self.run(f).await
+    }
+
+    /// Checks the password policy in a slot, off the async workers: zxcvbn's matching
+    /// grows with the input (bounded at 128 characters by the length check that runs
+    /// first), and a flood of registrations must not stall the workers that serve
+    /// sign-ins. It queues with the other work on new passwords and does not multiply the
+    /// threads.
+    pub async fn check_policy(
+        &self,
+        field: &'static str,
+        password: String,
+        role: Role,
+        personal: Vec<String>,
+    ) -> Result<Result<(), FieldError>, ServiceError> {
+        self.run_new_password(move || {
+            let personal: Vec<&str> = personal.iter().map(String::as_str).collect();
+            check_policy(field, &password, role, &personal)
+        })
+        .await
     }
 
     /// Runs `f` (a hash or a verification) when a slot is free.

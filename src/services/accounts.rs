@@ -101,8 +101,9 @@ pub async fn create(state: &AppState, origin: Origin, body: CreateUserRequest) -
     }
     let role = role_of(&body.role).map_err(|e| errors.push(e)).ok();
     if let (Some(login), Some(role)) = (&login, role) {
-        let personal: Vec<&str> = [Some(login.as_str()), body.display_name.as_deref()].into_iter().flatten().collect();
-        if let Err(e) = password::check_policy("password", &body.password, role, &personal) {
+        let personal: Vec<String> =
+            [Some(login.as_str().to_owned()), body.display_name.clone()].into_iter().flatten().collect();
+        if let Err(e) = state.hashing.check_policy("password", body.password.clone(), role, personal).await? {
             errors.push(e);
         }
     }

@@ -64,8 +64,11 @@ pub async fn change_password(
     }
     // The current password was right: the attempt is no failure, whatever follows.
     state.db.transaction(move |conn| Ok(throttle::clear(conn, &bucket)?)).await?;
-    let personal: Vec<&str> = [Some(login.as_str()), account.display_name.as_deref()].into_iter().flatten().collect();
-    password::check_policy("new_password", &body.new_password, account.role, &personal)
+    let personal: Vec<String> = [Some(login), account.display_name.clone()].into_iter().flatten().collect();
+    state
+        .hashing
+        .check_policy("new_password", body.new_password.clone(), account.role, personal)
+        .await?
         .map_err(|e| ServiceError::validation(vec![e]))?;
     let plain = body.new_password;
     let hash = state.hashing.run(move || password::hash(&plain)).await??;

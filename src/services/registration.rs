@@ -106,7 +106,7 @@ pub async fn register(state: &AppState, body: RegisterRequest, address: Option<I
     admit(state, address).await?;
     // Hashed whether or not the number is free: the same cost, so no timing oracle.
     let plain = body.password;
-    let hash = state.hashing.run(move || password::hash(&plain)).await??;
+    let hash = state.hashing.run_new_password(move || password::hash(&plain)).await??;
     let id = Uuid::now_v7();
     let stored = logins::stored(&state.index_key, &state.keyring, id, Role::Citizen, &number)?;
     let forms = logins::lookup_forms(&state.index_key, &number);
@@ -231,11 +231,14 @@ pub async fn confirm_password_reset(
     body: PasswordResetConfirm,
 ) -> Result<(), ServiceError> {
     let Ok(number) = mobile_number(&body.login) else { return Err(invalid_code()) };
-    let personal = [number.as_str()];
-    password::check_policy("password", &body.password, Role::Citizen, &personal)
+    let personal = vec![number.clone()];
+    state
+        .hashing
+        .check_policy("password", body.password.clone(), Role::Citizen, personal)
+        .await?
         .map_err(|e| ServiceError::validation(vec![e]))?;
     let plain = body.password;
-    let hash = state.hashing.run(move || password::hash(&plain)).await??;
+    let hash = state.hashing.run_new_password(move || password::hash(&plain)).await??;
     let forms = logins::lookup_forms(&state.index_key, &number);
     let index = state.index_key.clone();
     let reset = state
