@@ -1,6 +1,9 @@
 -- wrk script: registrations of random numbers with 128-character adversarial passwords
 -- (long repetitions, keyboard walks, dates and dictionary words: the inputs that make
--- zxcvbn's matching work hardest), as a flooder would send them.
+-- zxcvbn's matching work hardest), as a flooder would send them. The counting and the
+-- summary line are bench/latency.lua's.
+dofile("bench/latency.lua")
+
 local templates = {
   string.rep("password", 16),
   string.rep("qwertyuiop", 13):sub(1, 128),
@@ -9,14 +12,10 @@ local templates = {
   string.rep("correcthorsebatterystaple", 6):sub(1, 128),
   string.rep("mango river lantern quietly ", 5):sub(1, 128),
 }
-local threads = {}
 
-setup = function(thread)
-  table.insert(threads, thread)
-end
-
+local count_statuses = init
 init = function(args)
-  statuses = {}
+  count_statuses(args)
   math.randomseed(os.time() + math.random(1000000))
 end
 
@@ -25,19 +24,4 @@ request = function()
   local password = templates[math.random(#templates)]
   local body = string.format('{"login": "%s", "password": "%s"}', number, password)
   return wrk.format("POST", nil, {["Content-Type"] = "application/json"}, body)
-end
-
-response = function(status, headers, body)
-  statuses[status] = (statuses[status] or 0) + 1
-end
-
-done = function(summary, latency, requests)
-  local total = {}
-  for _, thread in ipairs(threads) do
-    for status, n in pairs(thread:get("statuses")) do total[status] = (total[status] or 0) + n end
-  end
-  local text = ""
-  for status, n in pairs(total) do text = text .. status .. ":" .. n .. " " end
-  io.write(string.format("registrations: %.0f per second, p50 %.1f ms, p99 %.1f ms, statuses %s\n",
-    summary.requests / (summary.duration / 1e6), latency:percentile(50) / 1000, latency:percentile(99) / 1000, text))
 end

@@ -58,5 +58,5 @@ flood=$!
 sleep 2
 sign_ins "$seconds"
 wait "$flood"
-cat "$work/flood.txt" | grep registrations
+echo "registrations: $(tail -n 1 "$work/flood.txt")"
 echo "peak RSS $(awk '/VmHWM/ {printf "%.0f MB", $2 / 1024}' "/proc/$server/status")"

@@ -91,11 +91,6 @@ pub fn failed(conn: &mut DbConnection, id: Uuid, attempts: i32, next_attempt_at:
     Ok(())
 }
 
-/// How many messages wait (for readiness and metrics).
-pub fn waiting(conn: &mut DbConnection) -> Result<i64, DbError> {
-    Ok(outbox::table.count().get_result(conn)?)
-}
-
 /// How many SMS a number (its keyed digest) was sent since `since`.
 pub fn sms_sent_since(conn: &mut DbConnection, number_digest: &str, since: NaiveDateTime) -> Result<i64, DbError> {
     Ok(sms_quota::table

@@ -63,9 +63,8 @@ pub fn plain(keyring: &Keyring, account: &Account, credentials: &Credentials) ->
     }
 }
 
-/// The login's digest form whatever its stored form: what a login's throttling bucket
-/// is keyed by, so that sign-in (which has only what was typed) and the signed-in
-/// account's own checks count in one bucket.
+/// The login's digest form, from a normalised login or a stored one (already a digest
+/// for citizens): what an account's throttling bucket is keyed by.
 pub fn bucket_form(key: &IndexKey, stored_login: &str) -> String {
     if stored_login.starts_with(DIGEST_PREFIX) { stored_login.to_owned() } else { digest_form(key, stored_login) }
 }

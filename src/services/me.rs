@@ -45,10 +45,7 @@ pub async fn change_password(
     body: ChangePasswordRequest,
 ) -> Result<(), ServiceError> {
     let account = account(caller)?.clone();
-    let bucket = super::sessions::account_bucket(
-        &state.index_key,
-        &super::logins::bucket_form(&state.index_key, &account.login),
-    );
+    let bucket = super::sessions::account_bucket(&state.index_key, &account.login);
     let id = account.id;
     let credentials = credentials_unless_throttled(state, id, bucket.clone()).await?;
     // The login as typed, for the password policy (a password must not contain it).
@@ -111,10 +108,7 @@ pub async fn enrol_totp(state: &AppState, caller: &Caller) -> Result<TotpEnrollm
 /// sign-in throttle.
 pub async fn confirm_totp(state: &AppState, caller: &Caller, origin: Origin, code: String) -> Result<(), ServiceError> {
     let account = account(caller)?.clone();
-    let bucket = super::sessions::account_bucket(
-        &state.index_key,
-        &super::logins::bucket_form(&state.index_key, &account.login),
-    );
+    let bucket = super::sessions::account_bucket(&state.index_key, &account.login);
     let id = account.id;
     let credentials = credentials_unless_throttled(state, id, bucket.clone()).await?;
     let row = account.id.to_string();

@@ -148,13 +148,13 @@ pub async fn register(state: &AppState, body: RegisterRequest, address: Option<I
 /// (a wrong try is spent even though the answer is an error).
 fn try_code(
     conn: &mut crate::db::DbConnection,
-    state_key: &crate::auth::index_key::IndexKey,
+    key: &crate::auth::index_key::IndexKey,
     user: Uuid,
     purpose: &str,
     code: &str,
 ) -> Result<bool, ServiceError> {
     let Some(stored) = codes::take_try(conn, user, purpose, now())? else { return Ok(false) };
-    let given = sms::code_digest(state_key, user, purpose, code);
+    let given = sms::code_digest(key, user, purpose, code);
     Ok(crate::domain::secrets::constant_time_eq(stored.as_bytes(), given.as_bytes()))
 }
 

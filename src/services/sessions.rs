@@ -49,10 +49,7 @@ struct Buckets {
 impl Buckets {
     fn new(key: &IndexKey, login: &str, address: Option<IpAddr>) -> Self {
         let login = Login::parse(login).map_or_else(|| login.trim().to_lowercase(), |l| l.as_str().to_owned());
-        Buckets {
-            account: account_bucket(key, &logins::digest_form(key, &login)),
-            address: address_bucket(key, address),
-        }
+        Buckets { account: account_bucket(key, &login), address: address_bucket(key, address) }
     }
 
     fn all(&self) -> Vec<String> {
@@ -65,10 +62,11 @@ fn address_bucket(key: &IndexKey, address: Option<IpAddr>) -> Option<String> {
     address.map(|a| key.bucket("addr", &a.to_string()))
 }
 
-/// The throttling bucket of an account, by its login's digest form
-/// ([`logins::bucket_form`]).
+/// The throttling bucket of an account, from its login as typed (normalised) or as
+/// stored: both give the login's digest form ([`logins::bucket_form`]), so sign-in and
+/// the signed-in account's own checks count in one bucket.
 pub fn account_bucket(key: &IndexKey, login: &str) -> String {
-    key.bucket("acct", login)
+    key.bucket("acct", &logins::bucket_form(key, login))
 }
 
 /// Takes the attempt's place in its buckets (counted as a failure until it succeeds), or
