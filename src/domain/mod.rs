@@ -13,6 +13,7 @@ pub mod csv_rows;
 pub mod report;
 pub mod routing;
 pub mod secrets;
+pub mod shape;
 pub mod shipped_units;
 pub mod submission;
 pub mod text;

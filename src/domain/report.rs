@@ -129,8 +129,26 @@ struct Check {
 }
 
 impl Check {
+    /// Notes what is wrong with `field`, unless something already is: a field of the
+    /// wrong shape was taken out and would otherwise read as missing too.
     fn bad(&mut self, field: impl Into<String>, code: &'static str, en: impl Into<String>, vi: impl Into<String>) {
-        self.errors.push(FieldError::new(field, code, Msg::new(en.into(), vi.into())));
+        let field = field.into();
+        if !self.errors.iter().any(|e| e.field == field) {
+            self.errors.push(FieldError::new(field, code, Msg::new(en.into(), vi.into())));
+        }
+    }
+
+    /// A field the tip cannot go without.
+    fn required(&mut self, field: &str) {
+        self.bad(field, "required", "is required", "là bắt buộc");
+    }
+
+    fn required_one_of(&mut self, field: &str, value: &str, allowed: &[&str]) -> Option<String> {
+        if value.is_empty() {
+            self.required(field);
+            return None;
+        }
+        self.one_of(field, value, allowed)
     }
 
     fn one_of(&mut self, field: &str, value: &str, allowed: &[&str]) -> Option<String> {
@@ -196,17 +214,22 @@ impl Check {
 
 /// Checks a tip as sent; returns it with the reporter's contact, or every bad field.
 pub fn check(input: &ReportRequest, now: DateTime<Utc>) -> Result<(Tip, Contact), Vec<FieldError>> {
-    let mut c = Check { errors: Vec::new() };
-    let matter = c.one_of("matter", &input.matter, &MATTERS).as_deref().and_then(Matter::parse);
+    let mut c = Check { errors: input.shape_errors.clone() };
+    let matter = c.required_one_of("matter", &input.matter, &MATTERS).as_deref().and_then(Matter::parse);
 
     let observed = observed_period(&mut c, input, now);
 
     let location = &input.location;
     let scheme = Scheme::parse(&location.scheme);
-    if scheme.is_none() {
+    if location.scheme.is_empty() {
+        c.required("location.scheme");
+    } else if scheme.is_none() {
         c.bad("location.scheme", "invalid", "must be 2024 or 2025", "phải là 2024 hoặc 2025");
     }
-    let commune = c.number("location.commune_code", Some(location.commune_code), 1, i64::from(MAX_UNIT_CODE));
+    if location.commune_code.is_none() {
+        c.required("location.commune_code");
+    }
+    let commune = c.number("location.commune_code", location.commune_code, 1, i64::from(MAX_UNIT_CODE));
     let address_text = c.text("location.address_text", &location.address_text, 500);
     let coordinates = coordinates(&mut c, location.latitude, location.longitude);
 
@@ -234,7 +257,7 @@ pub fn check(input: &ReportRequest, now: DateTime<Utc>) -> Result<(Tip, Contact)
     let narrative = narrative(&mut c, &input.narrative);
 
     let reporter = &input.reporter;
-    let identity_mode = c.one_of("reporter.identity_mode", &reporter.identity_mode, &IDENTITY_MODES);
+    let identity_mode = c.required_one_of("reporter.identity_mode", &reporter.identity_mode, &IDENTITY_MODES);
     let name = c.text("reporter.name", &reporter.name, 100);
     let phone = phone(&mut c, reporter.phone.as_deref());
 
@@ -391,7 +414,9 @@ fn health_flags(c: &mut Check, flags: &[String]) -> Vec<String> {
 fn narrative(c: &mut Check, sent_text: &str) -> String {
     let narrative = sent_text.trim().to_owned();
     let (chars, sent) = (narrative.chars().count(), sent_text.chars().count());
-    if chars < NARRATIVE_CHARS.0 || sent > NARRATIVE_CHARS.1 {
+    if sent == 0 {
+        c.required("narrative");
+    } else if chars < NARRATIVE_CHARS.0 || sent > NARRATIVE_CHARS.1 {
         c.bad(
             "narrative",
             "length",

@@ -84,7 +84,8 @@ impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
                 )]));
             }
             let digest = wants_digest.then(|| secrets::digest(&value.to_string()));
-            let value = serde_path_to_error::deserialize(value).map_err(|e| shape_error(&e))?;
+            let value = serde_path_to_error::deserialize(value)
+                .map_err(|e| ServiceError::validation(vec![crate::domain::shape::shape_error(&e)]))?;
             Ok(JsonBody { value, digest })
         })
     }
@@ -115,33 +116,6 @@ fn nul_character(value: &serde_json::Value, path: &str) -> Option<String> {
         }
         _ => None,
     }
-}
-
-/// Names the field whose value has the wrong type, is missing, or is unknown. The value
-/// itself is never quoted back.
-fn shape_error(e: &serde_path_to_error::Error<serde_json::Error>) -> ServiceError {
-    let path = e.path().to_string();
-    let text = e.inner().to_string();
-    let quoted =
-        |prefix: &str| text.strip_prefix(prefix).and_then(|r| r.strip_prefix('`')).and_then(|r| r.split('`').next());
-    let join = |name: &str| if path == "." || path.is_empty() { name.to_owned() } else { format!("{path}.{name}") };
-    let error = if let Some(name) = quoted("unknown field ") {
-        // The path already ends at the unknown field.
-        FieldError::new(
-            if path.ends_with(name) { path.clone() } else { join(name) },
-            "unknown",
-            Msg::new("is not a field of this request", "không phải trường của yêu cầu này"),
-        )
-    } else if let Some(name) = quoted("missing field ") {
-        FieldError::new(join(name), "required", Msg::new("is required", "là bắt buộc"))
-    } else {
-        FieldError::new(
-            if path == "." { "body".to_owned() } else { path },
-            "wrong_type",
-            Msg::new("has the wrong type (a number, text, true/false or a list was expected)", "sai kiểu dữ liệu"),
-        )
-    };
-    ServiceError::validation(vec![error])
 }
 
 #[cfg(test)]

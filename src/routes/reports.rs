@@ -52,12 +52,12 @@ pub async fn submit(
     req: HttpRequest,
     state: web::Data<AppState>,
     caller: MaybeCaller,
-    body: JsonBody<ReportRequest>,
+    body: JsonBody<serde_json::Value>,
 ) -> Result<HttpResponse, ServiceError> {
     let key = idempotency_key(&req)?;
     let address = client_address(&req, &state.trusted_proxies);
-    let created =
-        intake::submit(&state, caller.0.as_ref(), body.value, body.digest, key, address, request_id(&req)).await?;
+    let tip = ReportRequest::read(body.value).map_err(ServiceError::validation)?;
+    let created = intake::submit(&state, caller.0.as_ref(), tip, body.digest, key, address, request_id(&req)).await?;
     Ok(HttpResponse::Created()
         .insert_header((LOCATION, format!("/api/v1/reports/{}", created.id)))
         .insert_header((CACHE_CONTROL, "no-store"))

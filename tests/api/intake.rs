@@ -174,6 +174,61 @@ async fn every_limit_of_a_tip_is_checked_and_named(backend: Backend) {
     assert!(problem["errors"][2]["message"].as_str().unwrap().starts_with("phải có từ 20"), "{problem}");
 }
 
+async fn every_missing_and_every_wrong_field_is_named_in_one_answer(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let problem = assert_problem(app.submit(None, &json!({})).await, 422, "validation_failed").await;
+    assert_eq!(
+        error_fields(&problem),
+        [
+            "matter",
+            "observed_at",
+            "location.scheme",
+            "location.commune_code",
+            "narrative",
+            "reporter.identity_mode",
+            "acknowledged_false_report_warning"
+        ],
+        "{problem}"
+    );
+    assert!(problem["errors"].as_array().unwrap().iter().all(|e| e["code"] != "wrong_type"), "{problem}");
+    // Wrong types, an unknown field and a missing one, all at once; the wrong values are
+    // never quoted back.
+    let wrong = json!({
+        "matter": "illegal_entry",
+        "observed_at": "2026-11-20T21:30:00+07:00",
+        "location": {"scheme": "2024", "commune_code": "Kiên Lương"},
+        "persons_count": "five",
+        "subjects": [{"sex": "male", "approximate_age": "old"}],
+        "reporter": {"identity_mode": "confidential", "phone": 912345678},
+        "acknowledged_false_report_warning": "yes",
+        "colour": "red"
+    });
+    let problem = assert_problem(app.submit(None, &wrong).await, 422, "validation_failed").await;
+    let mut fields = error_fields(&problem);
+    fields.sort();
+    assert_eq!(
+        fields,
+        [
+            "acknowledged_false_report_warning",
+            "colour",
+            "location.commune_code",
+            "narrative",
+            "persons_count",
+            "reporter.phone",
+            "subjects[0].approximate_age"
+        ],
+        "{problem}"
+    );
+    let text = problem.to_string();
+    assert!(!text.contains("912345678") && !text.contains("Kiên Lương") && !text.contains("five"), "{text}");
+    let message = |field: &str| {
+        problem["errors"].as_array().unwrap().iter().find(|e| e["field"] == field).unwrap()["message"].clone()
+    };
+    assert_eq!(message("persons_count"), "must be a whole number");
+    assert_eq!(message("reporter.phone"), "must be text");
+    assert_eq!(app.sql_count("SELECT COUNT(*) AS n FROM reports").await, 0, "nothing was written");
+}
+
 async fn a_retry_with_the_same_key_never_makes_a_second_tip(backend: Backend) {
     let app = spawn_app(backend).await;
     let commune = app.first_commune(902).await;
@@ -488,6 +543,7 @@ crate::on_both_backends!(
     a_more_specific_rule_wins_and_existing_cases_stay,
     a_commune_no_authority_covers_goes_to_the_province_triage_queue,
     every_limit_of_a_tip_is_checked_and_named,
+    every_missing_and_every_wrong_field_is_named_in_one_answer,
     a_retry_with_the_same_key_never_makes_a_second_tip,
     a_reporter_follows_the_tip_with_the_receipt_code,
     citizens_follow_their_own_tips_and_no_one_elses,
