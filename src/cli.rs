@@ -146,7 +146,7 @@ enum KeysAction {
 
 #[derive(Subcommand)]
 enum AuthoritiesAction {
-    /// Import an authorities CSV: code,name,kind,units. Idempotent; all or nothing.
+    /// Import an authorities CSV: code,name,kind,units[,phone]. Idempotent; all or nothing.
     Import { file: PathBuf },
 }
 

@@ -29,6 +29,7 @@ struct AuthorityRow {
     name: String,
     name_folded: String,
     kind: AuthorityKind,
+    phone: Option<String>,
     created_at: NaiveDateTime,
     updated_at: NaiveDateTime,
 }
@@ -49,6 +50,7 @@ pub struct AuthorityInput {
     pub name: String,
     pub kind: AuthorityKind,
     pub units: BTreeSet<UnitRef>,
+    pub phone: Option<String>,
 }
 
 /// What a list of authorities is narrowed to.
@@ -174,6 +176,7 @@ fn with_jurisdictions(conn: &mut DbConnection, rows: Vec<AuthorityRow>) -> Resul
             code: row.code,
             name: row.name,
             kind: row.kind,
+            phone: row.phone,
             created_at: row.created_at,
             updated_at: row.updated_at,
         })
@@ -212,13 +215,18 @@ pub fn upsert(
                     name: input.name.clone(),
                     name_folded: search_key(&input.code, &input.name),
                     kind: input.kind,
+                    phone: input.phone.clone(),
                     created_at: now,
                     updated_at: now,
                 });
             }
             Some(known) => {
                 let known_units: BTreeSet<UnitRef> = known.jurisdiction.iter().map(|u| u.unit).collect();
-                if known.name == input.name && known.kind == input.kind && known_units == input.units {
+                if known.name == input.name
+                    && known.kind == input.kind
+                    && known_units == input.units
+                    && known.phone == input.phone
+                {
                     counts.unchanged += 1;
                     continue;
                 }
@@ -228,14 +236,19 @@ pub fn upsert(
                         authorities::name.eq(&input.name),
                         authorities::name_folded.eq(search_key(&input.code, &input.name)),
                         authorities::kind.eq(input.kind),
+                        authorities::phone.eq(&input.phone),
                         authorities::updated_at.eq(now),
                     ))
                     .execute(conn)?;
                 diesel::delete(authority_units::table.filter(authority_units::authority_id.eq(Id(id))))
                     .execute(conn)?;
                 insert_jurisdiction(conn, id, &input.units)?;
-                let before =
-                    json!({"name": known.name, "kind": known.kind.as_str(), "units": unit_names(&known_units)});
+                let before = json!({
+                    "name": known.name,
+                    "kind": known.kind.as_str(),
+                    "units": unit_names(&known_units),
+                    "phone": known.phone,
+                });
                 let summary = json!({"before": before, "after": state_of(input)});
                 super::audit::append(conn, ObjectType::Authority, id, origin, "authority.changed", summary, now)?;
                 counts.updated += 1;
@@ -267,7 +280,17 @@ pub fn upsert(
 
 /// What the audit trail records of an authority.
 fn state_of(input: &AuthorityInput) -> serde_json::Value {
-    json!({"code": input.code, "name": input.name, "kind": input.kind.as_str(), "units": unit_names(&input.units)})
+    let mut state = json!({
+        "code": input.code,
+        "name": input.name,
+        "kind": input.kind.as_str(),
+        "units": unit_names(&input.units),
+    });
+    // Only when set: the trail of authorities created before phones keeps its shape.
+    if let Some(phone) = &input.phone {
+        state["phone"] = json!(phone);
+    }
+    state
 }
 
 fn unit_names(units: &BTreeSet<UnitRef>) -> Vec<String> {
@@ -309,6 +332,15 @@ pub fn first_holder(
         .filter(authorities::id.eq_any(ids.into_iter().map(Id)))
         .filter(authorities::kind.eq(kind))
         .order(authorities::code)
+        .first(conn)
+        .optional()?)
+}
+
+/// An authority's name and the phone residents call, by id.
+pub fn contact(conn: &mut DbConnection, id: Uuid) -> Result<Option<(String, Option<String>)>, DbError> {
+    Ok(authorities::table
+        .select((authorities::name, authorities::phone))
+        .filter(authorities::id.eq(Id(id)))
         .first(conn)
         .optional()?)
 }

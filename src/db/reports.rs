@@ -290,13 +290,26 @@ pub struct StoredReport {
     pub created_at: NaiveDateTime,
     /// The status of the case it belongs to.
     pub case_status: Status,
+    /// The authority holding that case.
+    pub authority_id: Uuid,
 }
 
-type ReportColumns = (Uuid, String, Matter, Option<String>, Option<Uuid>, Option<String>, NaiveDateTime, Status);
+type ReportColumns = (Uuid, String, Matter, Option<String>, Option<Uuid>, Option<String>, NaiveDateTime, Status, Uuid);
 
 fn stored(row: ReportColumns) -> StoredReport {
-    let (id, reference, matter, receipt_hash, submitted_by_user, owner_index, created_at, case_status) = row;
-    StoredReport { id, reference, matter, receipt_hash, submitted_by_user, owner_index, created_at, case_status }
+    let (id, reference, matter, receipt_hash, submitted_by_user, owner_index, created_at, case_status, authority_id) =
+        row;
+    StoredReport {
+        id,
+        reference,
+        matter,
+        receipt_hash,
+        submitted_by_user,
+        owner_index,
+        created_at,
+        case_status,
+        authority_id,
+    }
 }
 
 macro_rules! report_query {
@@ -310,6 +323,7 @@ macro_rules! report_query {
             reports::owner_index,
             reports::created_at,
             cases::status,
+            cases::authority_id,
         ))
     };
 }

@@ -27,6 +27,7 @@ diesel::table! {
         name -> Text,
         name_folded -> Text,
         kind -> Text,
+        phone -> Nullable<Text>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
     }

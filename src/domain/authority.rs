@@ -54,6 +54,17 @@ pub fn valid_code(code: &str) -> bool {
         && code.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
 }
 
+/// The longest phone number accepted.
+pub const MAX_PHONE_CHARS: usize = 20;
+
+/// Checks an authority's phone number as people dial it: digits with spaces, `+`, `-`,
+/// `.` or parentheses, at least three digits (113 is a number), at most 20 characters.
+pub fn valid_phone(phone: &str) -> bool {
+    phone.chars().count() <= MAX_PHONE_CHARS
+        && phone.chars().filter(char::is_ascii_digit).count() >= 3
+        && phone.chars().all(|c| c.is_ascii_digit() || matches!(c, ' ' | '+' | '-' | '.' | '(' | ')'))
+}
+
 /// The default authority of a 2024 district, created when an empty database is seeded.
 pub fn default_district_authority(district: &AdminUnit) -> (String, String) {
     let code = format!("{}-D{:03}", district.unit.scheme, district.unit.code);
@@ -80,6 +91,16 @@ mod tests {
     }
 
     #[test]
+    fn phones_are_what_people_dial() {
+        assert!(valid_phone("113"));
+        assert!(valid_phone("0297 3852 113"));
+        assert!(valid_phone("+84 (297) 385-2113"));
+        assert!(!valid_phone("12"));
+        assert!(!valid_phone("call 113"));
+        assert!(!valid_phone(&"1".repeat(21)));
+    }
+
+    #[test]
     fn a_districts_default_authority_is_its_police() {
         let district = AdminUnit {
             unit: UnitRef { scheme: Scheme::S2024, level: Level::District, code: 902 },
@@ -100,6 +121,8 @@ pub struct Authority {
     pub code: String,
     pub name: String,
     pub kind: AuthorityKind,
+    /// The number residents call, shown on receipts and tracking pages.
+    pub phone: Option<String>,
     /// The units it covers, with everything below them.
     pub jurisdiction: Vec<AdminUnit>,
     pub created_at: chrono::NaiveDateTime,

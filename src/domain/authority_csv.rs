@@ -1,13 +1,14 @@
-//! Reads an authorities file: `code,name,kind,units`, where `units` lists the units of the
-//! jurisdiction as `SCHEME:LEVEL:CODE` separated by `;` (e.g. `2024:district:902;2024:commune:30880`).
+//! Reads an authorities file: `code,name,kind,units[,phone]`, where `units` lists the units
+//! of the jurisdiction as `SCHEME:LEVEL:CODE` separated by `;` (e.g.
+//! `2024:district:902;2024:commune:30880`) and `phone`, optional, is the number residents call.
 
 use std::collections::{BTreeSet, HashSet};
 use std::io::Read;
 
 use super::admin_unit::UnitRef;
-use super::authority::{AuthorityKind, MAX_NAME_CHARS, valid_code};
+use super::authority::{AuthorityKind, MAX_NAME_CHARS, MAX_PHONE_CHARS, valid_code, valid_phone};
 use super::csv_rows::LineError;
-use super::csv_rows::read_rows;
+use super::csv_rows::read_rows_with_optional;
 
 /// One authority as the file describes it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -17,15 +18,17 @@ pub struct AuthorityRecord {
     pub name: String,
     pub kind: AuthorityKind,
     pub units: BTreeSet<UnitRef>,
+    pub phone: Option<String>,
 }
 
 /// Parses a whole file, or names the first line that is wrong.
 pub fn parse_authorities(input: impl Read) -> Result<Vec<AuthorityRecord>, LineError> {
-    let rows = read_rows(input, &["code", "name", "kind", "units"])?;
+    let rows = read_rows_with_optional(input, &["code", "name", "kind", "units"], &["phone"])?;
     let mut seen = HashSet::new();
     let mut out = Vec::new();
     for (line, fields) in rows {
-        let [code, name, kind, units] = [&fields[0], &fields[1], &fields[2], &fields[3]].map(String::as_str);
+        let [code, name, kind, units, phone] =
+            [&fields[0], &fields[1], &fields[2], &fields[3], &fields[4]].map(String::as_str);
         if !valid_code(code) {
             return Err(LineError::new(line, "code must be 1 to 64 letters, digits, `.`, `_` or `-`"));
         }
@@ -47,7 +50,14 @@ pub fn parse_authorities(input: impl Read) -> Result<Vec<AuthorityRecord>, LineE
         if units.is_empty() {
             return Err(LineError::new(line, "units is empty: an authority needs a jurisdiction"));
         }
-        out.push(AuthorityRecord { line, code: code.to_owned(), name: name.to_owned(), kind, units });
+        if !phone.is_empty() && !valid_phone(phone) {
+            return Err(LineError::new(
+                line,
+                format!("phone must be a number to dial: digits, spaces, + - . ( ), at most {MAX_PHONE_CHARS}"),
+            ));
+        }
+        let phone = (!phone.is_empty()).then(|| phone.to_owned());
+        out.push(AuthorityRecord { line, code: code.to_owned(), name: name.to_owned(), kind, units, phone });
     }
     Ok(out)
 }
@@ -65,6 +75,19 @@ mod tests {
         assert_eq!(records[0].kind, AuthorityKind::BorderGuard);
         assert_eq!(records[0].units.len(), 2);
         assert_eq!(records[0].line, 2);
+        assert_eq!(records[0].phone, None);
+    }
+
+    #[test]
+    fn a_phone_column_may_follow() {
+        let csv = "code,name,kind,units,phone\nA,Công an A,district,2024:district:902,0297 3852 113\nB,B,district,2024:district:903,\n";
+        let records = parse_authorities(csv.as_bytes()).expect("valid file");
+        assert_eq!(records[0].phone.as_deref(), Some("0297 3852 113"));
+        assert_eq!(records[1].phone, None);
+        let csv = "code,name,kind,units,phone\nA,A,district,2024:district:902,ask the desk\n";
+        assert!(parse_authorities(csv.as_bytes()).unwrap_err().message.starts_with("phone"));
+        let csv = "code,name,kind,phone,units\nA,A,district,113,2024:district:902\n";
+        assert!(parse_authorities(csv.as_bytes()).unwrap_err().message.contains("code,name,kind,units,phone"));
     }
 
     #[test]

@@ -19,6 +19,17 @@ impl LineError {
 
 /// Checks the header and returns every row as trimmed fields with its 1-based line.
 pub fn read_rows(input: impl Read, header: &[&str]) -> Result<Vec<(u64, Vec<String>)>, LineError> {
+    read_rows_with_optional(input, header, &[])
+}
+
+/// As [`read_rows`], where the header may go on with the `optional` columns (all of them,
+/// in order, or none): files written before a column was added still read. Rows of a
+/// file without them get empty fields in their place.
+pub fn read_rows_with_optional(
+    input: impl Read,
+    required: &[&str],
+    optional: &[&str],
+) -> Result<Vec<(u64, Vec<String>)>, LineError> {
     let mut reader = csv::ReaderBuilder::new().has_headers(true).flexible(true).from_reader(input);
     let found: Vec<String> = reader
         .headers()
@@ -26,9 +37,16 @@ pub fn read_rows(input: impl Read, header: &[&str]) -> Result<Vec<(u64, Vec<Stri
         .iter()
         .map(|h| h.trim().trim_start_matches('\u{feff}').to_owned())
         .collect();
-    if found != header {
-        return Err(LineError::new(1, format!("the header must be `{}`", header.join(","))));
-    }
+    let full: Vec<&str> = required.iter().chain(optional).copied().collect();
+    let header = if found == required {
+        required
+    } else if found == full {
+        full.as_slice()
+    } else if optional.is_empty() {
+        return Err(LineError::new(1, format!("the header must be `{}`", required.join(","))));
+    } else {
+        return Err(LineError::new(1, format!("the header must be `{}` or `{}`", required.join(","), full.join(","))));
+    };
     let mut rows = Vec::new();
     for record in reader.records() {
         let record = record.map_err(|e| {
@@ -39,7 +57,9 @@ pub fn read_rows(input: impl Read, header: &[&str]) -> Result<Vec<(u64, Vec<Stri
         if record.len() != header.len() {
             return Err(LineError::new(line, format!("expected {} columns, found {}", header.len(), record.len())));
         }
-        rows.push((line, record.iter().map(|f| f.trim().to_owned()).collect()));
+        let mut fields: Vec<String> = record.iter().map(|f| f.trim().to_owned()).collect();
+        fields.resize(full.len(), String::new());
+        rows.push((line, fields));
     }
     Ok(rows)
 }

@@ -54,7 +54,7 @@ pub fn import_authorities(conn: &mut DbConnection, input: impl Read) -> Result<U
         }
         let inputs: Vec<AuthorityInput> = records
             .into_iter()
-            .map(|r| AuthorityInput { code: r.code, name: r.name, kind: r.kind, units: r.units })
+            .map(|r| AuthorityInput { code: r.code, name: r.name, kind: r.kind, units: r.units, phone: r.phone })
             .collect();
         Ok(authorities::upsert(conn, &inputs, &Origin::system("authorities-import"), now())?)
     })
@@ -73,7 +73,7 @@ pub fn default_district_authorities(conn: &mut DbConnection) -> Result<UpsertCou
         .map(|district| {
             let (code, name) = default_district_authority(district);
             let units: BTreeSet<UnitRef> = [district.unit].into();
-            AuthorityInput { code, name, kind: crate::domain::authority::AuthorityKind::District, units }
+            AuthorityInput { code, name, kind: crate::domain::authority::AuthorityKind::District, units, phone: None }
         })
         .collect();
     Ok(authorities::upsert(conn, &inputs, &Origin::system("seed"), now())?)

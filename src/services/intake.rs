@@ -12,7 +12,7 @@ use crate::db::audit::first_event;
 use crate::db::idempotency::{self, Claim};
 use crate::db::reports::{self, NewCase, NewReport, Opened, SealedContact};
 use crate::db::sealed_columns::{self, SealedColumn};
-use crate::db::{DbConnection, commune_boxes};
+use crate::db::{DbConnection, authorities, commune_boxes};
 use crate::domain::admin_unit::Level;
 use crate::domain::audit::{ObjectType, Origin};
 use crate::domain::case::Priority;
@@ -23,7 +23,7 @@ use crate::domain::submission::ReportRequest;
 use crate::domain::text::fold;
 use crate::error::{ErrorKind, FieldError, ServiceError};
 use crate::i18n::Msg;
-use crate::services::dto::reports::{AuthorityRef, ReportCreated};
+use crate::services::dto::reports::{AuthorityContact, ReportCreated};
 use crate::services::routing::decide;
 use crate::state::AppState;
 
@@ -302,11 +302,14 @@ async fn store(
                 first_event(ObjectType::Case, &case_id.to_string(), &origin, "case.opened", summary.to_string(), now);
             match reports::open_case(conn, &case, &report, &sealed, &opened)? {
                 Opened::Stored => {
+                    // The phone is read here rather than carried by the routing cache, so an
+                    // import that changes it shows on the next receipt.
+                    let phone = authorities::contact(conn, decision.authority_id)?.and_then(|(_, phone)| phone);
                     let answer = ReportCreated {
                         id,
                         reference,
                         status: "received".to_owned(),
-                        authority: AuthorityRef { id: decision.authority_id, name: decision.authority_name },
+                        authority: AuthorityContact { id: decision.authority_id, name: decision.authority_name, phone },
                         receipt_code: receipt,
                     };
                     if let Some(key) = &key {

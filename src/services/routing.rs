@@ -74,6 +74,7 @@ fn triage_queue(conn: &mut DbConnection, province: UnitRef) -> Result<Authority,
         name: format!("Tổ tiếp nhận và phân loại tin báo – {name}"),
         kind: AuthorityKind::Province,
         units: BTreeSet::from([province]),
+        phone: None,
     };
     // In a savepoint: another instance may create the same queue at the same moment.
     let _ = crate::db::pool::in_transaction(conn, |conn| {

@@ -6,9 +6,9 @@ use uuid::Uuid;
 
 use crate::auth::policy::{TipOwner, is_own_tip};
 use crate::clock::now;
-use crate::db::audit;
 use crate::db::report_messages;
 use crate::db::reports::{self, StoredReport};
+use crate::db::{audit, authorities};
 use crate::domain::audit::{ObjectType, Origin};
 use crate::domain::codes;
 use crate::domain::conversation::EMBEDDED;
@@ -16,7 +16,7 @@ use crate::domain::secrets;
 use crate::error::{FieldError, ServiceError};
 use crate::i18n::Msg;
 use crate::services::conversations::not_yours;
-use crate::services::dto::reports::{MessageView, TrackingView};
+use crate::services::dto::reports::{AuthorityContact, MessageView, TrackingView};
 use crate::state::AppState;
 
 /// The longest message a reporter may add.
@@ -53,14 +53,21 @@ async fn authenticate(state: &AppState, reference: &str, receipt_code: &str) -> 
 
 /// The tip as its reporter sees it.
 pub async fn view(state: &AppState, report: StoredReport) -> Result<TrackingView, ServiceError> {
-    let id = report.id;
-    let messages = state.db.run(move |conn| Ok(report_messages::latest_messages(conn, id, EMBEDDED)?)).await?;
+    let (id, authority_id) = (report.id, report.authority_id);
+    let (messages, contact) = state
+        .db
+        .run(move |conn| {
+            Ok((report_messages::latest_messages(conn, id, EMBEDDED)?, authorities::contact(conn, authority_id)?))
+        })
+        .await?;
+    let (name, phone) = contact.ok_or_else(|| ServiceError::internal("a case names a missing authority"))?;
     Ok(TrackingView {
         id: report.id,
         reference: report.reference,
         status: report.case_status.coarse(),
         matter: report.matter.as_str().to_owned(),
         submitted_at: report.created_at.and_utc(),
+        authority: AuthorityContact { id: authority_id, name, phone },
         messages: messages.into_iter().map(MessageView::from).collect(),
     })
 }

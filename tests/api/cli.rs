@@ -332,6 +332,44 @@ async fn routing_rules_import_is_idempotent_and_names_the_bad_line(backend: Back
     assert_eq!(rules["items"].as_array().unwrap().len(), 2, "line 2 of the failed file was not kept");
 }
 
+async fn an_authoritys_phone_comes_from_its_import_and_reaches_the_reporter(backend: Backend) {
+    let app = crate::helpers::spawn_app(backend).await;
+    let file = app.data_dir.join("authorities.csv");
+    std::fs::write(
+        &file,
+        "code,name,kind,units,phone\n2024-D902,Công an huyện Kiên Lương,district,2024:district:902,0297 3853 113\n",
+    )
+    .unwrap();
+    let out = tinbao(&app.database_url, &app.data_dir, &["authorities", "import", file.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("1 changed"), "{}", text(&out.stdout));
+
+    let created =
+        crate::helpers::ok_json(app.submit(None, &crate::helpers::tip(app.first_commune(902).await)).await, 201).await;
+    assert_eq!(created["authority"]["phone"], "0297 3853 113", "{created}");
+    let tracked = crate::helpers::ok_json(
+        app.post_json(
+            "/api/v1/tracking",
+            None,
+            &serde_json::json!({"reference": created["reference"], "receipt_code": created["receipt_code"]}),
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert_eq!(tracked["authority"]["phone"], "0297 3853 113", "{tracked}");
+    assert_eq!(tracked["authority"]["name"], "Công an huyện Kiên Lương");
+    let admin = app.admin().await;
+    let id = app.authority_id("2024-D902").await;
+    let path = format!("/api/v1/authorities/{id}");
+    let view = crate::helpers::ok_json(app.call("GET", &path, Some(&admin.access_token), None).await, 200).await;
+    assert_eq!(view["phone"], "0297 3853 113");
+    let other = app.authority_id("2024-D903").await;
+    let path = format!("/api/v1/authorities/{other}");
+    let view = crate::helpers::ok_json(app.call("GET", &path, Some(&admin.access_token), None).await, 200).await;
+    assert!(view["phone"].is_null(), "{view}");
+}
+
 #[test]
 fn bad_configuration_is_reported_value_by_value() {
     let dir = tempfile::tempdir().unwrap();
@@ -354,6 +392,7 @@ fn bad_configuration_is_reported_value_by_value() {
 crate::on_both_backends!(
     units_import_is_idempotent_and_all_or_nothing,
     authorities_import_replaces_jurisdictions_and_names_the_bad_line,
+    an_authoritys_phone_comes_from_its_import_and_reaches_the_reporter,
     migrate_applies_migrations_once,
     serve_says_where_it_listens_and_stops_gracefully_on_sigterm,
     create_admin_reads_the_password_from_stdin_and_refuses_a_weak_one,

@@ -14,6 +14,8 @@ pub struct AuthorityView {
     pub code: String,
     pub name: String,
     pub kind: &'static str,
+    /// The number residents call, or null.
+    pub phone: Option<String>,
     pub jurisdiction: Vec<AdminUnitView>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -26,6 +28,7 @@ impl From<Authority> for AuthorityView {
             code: a.code,
             name: a.name,
             kind: a.kind.as_str(),
+            phone: a.phone,
             jurisdiction: a.jurisdiction.into_iter().map(AdminUnitView::from).collect(),
             created_at: a.created_at.and_utc(),
             updated_at: a.updated_at.and_utc(),

@@ -11,13 +11,24 @@ pub struct AuthorityRef {
     pub name: String,
 }
 
+/// The authority holding a tip, as its reporter sees it: whom to call.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AuthorityContact {
+    pub id: Uuid,
+    pub name: String,
+    /// The number residents call; absent for authorities that gave none. Answers
+    /// replayed from before authorities had phones carry none either.
+    #[serde(default)]
+    pub phone: Option<String>,
+}
+
 /// The answer to a submitted tip.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ReportCreated {
     pub id: Uuid,
     pub reference: String,
     pub status: String,
-    pub authority: AuthorityRef,
+    pub authority: AuthorityContact,
     /// Anonymous and confidential tips: shown once, needed to follow the tip.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub receipt_code: Option<String>,
@@ -85,6 +96,8 @@ pub struct TrackingView {
     pub status: &'static str,
     pub matter: String,
     pub submitted_at: chrono::DateTime<chrono::Utc>,
+    /// Who holds it now, and their phone.
+    pub authority: AuthorityContact,
     pub messages: Vec<MessageView>,
 }
 
