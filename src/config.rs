@@ -69,6 +69,9 @@ pub struct Config {
     pub duplicates: DuplicateRule,
     /// How often each instance looks for overdue cases to escalate.
     pub escalation_interval_secs: u64,
+    /// The address people use (`https://tinbao.example.gov.vn`), if known: when it is
+    /// `https://`, the pages' cookies are `Secure`.
+    pub public_url: Option<String>,
 }
 
 /// One setting: its key in the TOML file, its environment variable, its default.
@@ -103,6 +106,7 @@ const SETTINGS: &[Setting] = &[
     Setting { key: "sms_gateway_url", env: "TINBAO_SMS_GATEWAY_URL", default: || Some(String::new()) },
     Setting { key: "sms_gateway_token", env: "TINBAO_SMS_GATEWAY_TOKEN", default: || Some(String::new()) },
     Setting { key: "trusted_proxies", env: "TINBAO_TRUSTED_PROXIES", default: || Some(String::new()) },
+    Setting { key: "public_url", env: "TINBAO_PUBLIC_URL", default: || Some(String::new()) },
     Setting { key: "rate_anon_reports", env: "TINBAO_RATE_ANON_REPORTS", default: || Some("10".into()) },
     Setting { key: "rate_tracking", env: "TINBAO_RATE_TRACKING", default: || Some("20".into()) },
     Setting { key: "rate_account_reports", env: "TINBAO_RATE_ACCOUNT_REPORTS", default: || Some("20".into()) },
@@ -230,6 +234,13 @@ impl Config {
                 Err(format!("`{v}` is not an http:// or https:// URL, nor log:"))
             }
         });
+        let public_url = take("public_url", &|v| {
+            if v.is_empty() || v.starts_with("http://") || v.starts_with("https://") {
+                Ok(())
+            } else {
+                Err(format!("`{v}` is not an http:// or https:// URL"))
+            }
+        });
         let rate_anon_reports = take("rate_anon_reports", &|v| number_in(v, 1, 1_000_000));
         let rate_tracking = take("rate_tracking", &|v| number_in(v, 1, 1_000_000));
         let mut rate = |key: &str| take(key, &|v| number_in(v, 1, 10_000_000)).and_then(|v| v.parse::<u32>().ok());
@@ -298,6 +309,7 @@ impl Config {
             rate_registrations: rate_registrations?,
             deadlines: Deadlines::parse(&deadlines?).ok()?,
             escalation_interval_secs: escalation_interval?.parse().ok()?,
+            public_url: Some(public_url?).filter(|u| !u.is_empty()),
             duplicates: DuplicateRule {
                 same_district: duplicate_units? == "district",
                 window_hours: duplicate_window?.parse().ok()?,

@@ -1,7 +1,7 @@
 //! tinbao: the backend of a tip line for illegal border entry.
 //!
 //! Layers, each importing only those below it (`tests/api/layers.rs` checks it): the
-//! faces (`routes` and `api`, the JSON API; `startup`; `cli`) over `services` (one use
+//! faces (`routes` and `api`, the JSON API; `web`, the pages; `workers`; then `startup`, `cli`) over `services` (one use
 //! case, one transaction; `state`), over `auth` (and `config`, `limits`), over `db`
 //! (diesel, both backends), over `domain` (pure rules), over `error`, `i18n`, `clock` and
 //! `metrics`. Only the faces know HTTP.
@@ -22,4 +22,5 @@ pub mod services;
 pub mod startup;
 pub mod state;
 pub mod telemetry;
+pub mod web;
 pub mod workers;

@@ -113,13 +113,20 @@ impl Application {
             duplicates: config.duplicates,
         });
         let max_body = config.max_body_bytes;
+        let pages = web::Data::new(crate::web::context::PageSettings {
+            texts: crate::web::texts::Texts::shipped().map_err(anyhow::Error::msg)?,
+            secure_cookies: config.public_url.as_deref().is_some_and(|u| u.starts_with("https://")),
+            data_dir: config.data_dir.clone(),
+        });
         let server = HttpServer::new(move || {
             App::new()
                 .app_data(state.clone())
+                .app_data(pages.clone())
                 .app_data(routes::extract::json_config(max_body))
                 .app_data(routes::extract::payload_config(max_body))
                 .app_data(routes::extract::form_config(max_body))
                 .configure(routes::configure)
+                .configure(crate::web::configure)
                 .default_service(web::to(routes::not_found))
                 .wrap(from_fn(request_context))
         })

@@ -92,9 +92,10 @@ fn as_problem(res: ServiceResponse<BoxBody>, lang: Lang, request_id: &str) -> Se
     if let Some(err) = api_error {
         return res.into_response(problem_response(&err, lang, Some(request_id)));
     }
-    let is_problem =
-        res.headers().get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(PROBLEM_JSON.as_bytes()));
-    if !(status.is_client_error() || status.is_server_error()) || is_problem {
+    let content_type = res.headers().get(header::CONTENT_TYPE).map(HeaderValue::as_bytes).unwrap_or_default();
+    // The pages answer their own errors as pages, in their own language.
+    let is_answered = content_type.starts_with(PROBLEM_JSON.as_bytes()) || content_type.starts_with(b"text/html");
+    if !(status.is_client_error() || status.is_server_error()) || is_answered {
         return res;
     }
     let mut err = generic_error(status);

@@ -78,9 +78,7 @@ pub async fn track(
     body: JsonBody<TrackingRequest>,
 ) -> Result<HttpResponse, ServiceError> {
     let address = client_address(&req, &state.trusted_proxies);
-    state.limits.tracking(address)?;
-    abuse::admit(&state, address.map(|a| Counter::address(Counted::Tracking, a)).into_iter().collect()).await?;
-    let view = tracking::track(&state, &body.value.reference, &body.value.receipt_code).await?;
+    let view = tracking::track(&state, address, &body.value.reference, &body.value.receipt_code).await?;
     Ok(HttpResponse::Ok().insert_header((CACHE_CONTROL, "no-store")).json(view))
 }
 
@@ -91,13 +89,8 @@ pub async fn track_message(
     body: JsonBody<TrackingMessageRequest>,
 ) -> Result<HttpResponse, ServiceError> {
     let address = client_address(&req, &state.trusted_proxies);
-    state.limits.tracking(address)?;
-    let counters = address
-        .into_iter()
-        .flat_map(|a| [Counter::address(Counted::Tracking, a), Counter::address(Counted::Messages, a)]);
-    abuse::admit(&state, counters.collect()).await?;
     let b = body.value;
-    let message = tracking::add_message(&state, &b.reference, &b.receipt_code, &b.body).await?;
+    let message = tracking::add_message(&state, address, &b.reference, &b.receipt_code, &b.body).await?;
     Ok(HttpResponse::Created().json(message))
 }
 

@@ -129,6 +129,18 @@ struct KeyClaim {
     request_hash: String,
 }
 
+/// A tip names a commune that does not exist.
+pub(crate) fn unknown_commune(commune: crate::domain::admin_unit::UnitRef) -> ServiceError {
+    ServiceError::validation(vec![FieldError::new(
+        "location.commune_code",
+        "unknown",
+        Msg::new(
+            format!("there is no commune {} in scheme {}", commune.code, commune.scheme),
+            format!("không có xã mã {} trong danh mục {}", commune.code, commune.scheme),
+        ),
+    )])
+}
+
 fn key_reused() -> ServiceError {
     ServiceError::new(
         ErrorKind::Invalid,
@@ -241,14 +253,7 @@ async fn store(
         }
         let commune = tip.commune_unit();
         let Some(chain) = chains.get(conn, commune)? else {
-            return Err(ServiceError::validation(vec![FieldError::new(
-                "location.commune_code",
-                "unknown",
-                Msg::new(
-                    format!("there is no commune {} in scheme {}", commune.code, commune.scheme),
-                    format!("không có xã mã {} trong danh mục {}", commune.code, commune.scheme),
-                ),
-            )]));
+            return Err(unknown_commune(commune));
         };
         let flagged = outside_its_commune(conn, &tip)?;
         let now = now();

@@ -24,6 +24,7 @@ pub mod keys;
 pub mod locate;
 pub mod logins;
 pub mod me;
+pub mod places;
 pub mod readiness;
 pub mod registration;
 pub mod reports;
@@ -33,6 +34,7 @@ pub mod seed;
 pub mod sessions;
 pub mod sms;
 pub mod stats;
+pub mod tip_review;
 pub mod tracking;
 pub mod work_list;
 

@@ -2,6 +2,8 @@
 //! who submitted it. Reporters see a coarse status and the messages staff wrote to them,
 //! and can add information.
 
+use std::net::IpAddr;
+
 use uuid::Uuid;
 
 use crate::auth::policy::{TipOwner, is_own_tip};
@@ -15,6 +17,7 @@ use crate::domain::conversation::EMBEDDED;
 use crate::domain::secrets;
 use crate::error::{FieldError, ServiceError};
 use crate::i18n::Msg;
+use crate::services::abuse::{self, Counted, Counter};
 use crate::services::conversations::not_yours;
 use crate::services::dto::reports::{AuthorityContact, MessageView, TrackingView};
 use crate::state::AppState;
@@ -72,8 +75,17 @@ pub async fn view(state: &AppState, report: StoredReport) -> Result<TrackingView
     })
 }
 
-/// `POST /api/v1/tracking`.
-pub async fn track(state: &AppState, reference: &str, receipt_code: &str) -> Result<TrackingView, ServiceError> {
+/// `POST /api/v1/tracking`, and the tracking page: first the address's limits (this
+/// instance's, then those shared by every instance), since a receipt code can be guessed
+/// only by asking many times.
+pub async fn track(
+    state: &AppState,
+    address: Option<IpAddr>,
+    reference: &str,
+    receipt_code: &str,
+) -> Result<TrackingView, ServiceError> {
+    state.limits.tracking(address)?;
+    abuse::admit(state, address.map(|a| Counter::address(Counted::Tracking, a)).into_iter().collect()).await?;
     let report = authenticate(state, reference, receipt_code).await?;
     view(state, report).await
 }
@@ -93,13 +105,20 @@ fn checked_body(sent: &str) -> Result<String, ServiceError> {
     Ok(body.to_owned())
 }
 
-/// `POST /api/v1/tracking/messages`: the reporter adds information.
+/// `POST /api/v1/tracking/messages`, and the tracking page's form: the reporter adds
+/// information, within the address's tracking and message limits.
 pub async fn add_message(
     state: &AppState,
+    address: Option<IpAddr>,
     reference: &str,
     receipt_code: &str,
     body: &str,
 ) -> Result<MessageView, ServiceError> {
+    state.limits.tracking(address)?;
+    let counters = address
+        .into_iter()
+        .flat_map(|a| [Counter::address(Counted::Tracking, a), Counter::address(Counted::Messages, a)]);
+    abuse::admit(state, counters.collect()).await?;
     let body = checked_body(body)?;
     let report = authenticate(state, reference, receipt_code).await?;
     append(state, report.id, body).await

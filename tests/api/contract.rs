@@ -27,7 +27,14 @@ fn documented_operations() -> BTreeSet<(String, String)> {
 }
 
 fn served_operations() -> BTreeSet<(String, String)> {
-    tinbao::routes::endpoints().iter().map(|e| (e.method.to_string(), e.path.to_owned())).collect()
+    let api = tinbao::routes::endpoints().into_iter().map(|e| (e.method.to_string(), e.path.to_owned()));
+    let pages = tinbao::web::pages().into_iter().map(|p| (p.method.to_string(), p.path.to_owned()));
+    api.chain(pages).collect()
+}
+
+/// The pages' operations: they answer HTML, their errors as pages.
+fn is_page(path: &str) -> bool {
+    tinbao::web::pages().iter().any(|p| p.path == path)
 }
 
 #[test]
@@ -45,11 +52,8 @@ fn every_operation_documents_its_errors_as_problems() {
     let doc: Value = serde_yaml::from_str(include_str!("../../openapi.yaml")).unwrap();
     for (method, path) in documented_operations() {
         let responses = &doc["paths"][path.as_str()][method.to_lowercase().as_str()]["responses"];
-        assert_eq!(
-            responses["default"]["$ref"].as_str(),
-            Some("#/components/responses/Problem"),
-            "{method} {path} must document its errors"
-        );
+        let errors = if is_page(&path) { "#/components/responses/PageError" } else { "#/components/responses/Problem" };
+        assert_eq!(responses["default"]["$ref"].as_str(), Some(errors), "{method} {path} must document its errors");
     }
 }
 

@@ -10,7 +10,8 @@
 //! 3 `auth`, `config`, `limits`, `telemetry`: passwords, tokens, the access policy,
 //!   settings and the logs they configure;
 //! 4 `services`, `state`: one use case, one transaction;
-//! 5 the faces: `api` and `routes` (the JSON API, its middleware included), `workers`;
+//! 5 the faces: `api` and `routes` (the JSON API, its middleware included), `web` (the
+//!   pages), `workers`;
 //! 6 `startup`, 7 `cli`, 8 `main` and `lib`.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -28,7 +29,7 @@ fn layer_of(module: &str) -> Option<u8> {
         "db" => 2,
         "auth" | "config" | "limits" | "telemetry" => 3,
         "services" | "state" => 4,
-        "api" | "routes" | "workers" => 5,
+        "api" | "routes" | "web" | "workers" => 5,
         "startup" => 6,
         "cli" => 7,
         "main" | "lib" => 8,

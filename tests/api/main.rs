@@ -28,6 +28,8 @@ mod matrix;
 mod mfa;
 mod operations;
 mod outage;
+mod page_client;
+mod pages;
 mod registration;
 mod reporter_privacy;
 mod security_events;

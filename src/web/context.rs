@@ -1,0 +1,105 @@
+//! What every page needs from its request: the language and its words, the CSRF token,
+//! the assets' addresses, and the cookies to set with the answer.
+
+use std::path::PathBuf;
+
+use actix_web::cookie::Cookie;
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse};
+use askama::Template;
+
+use super::form::Form;
+use super::html::{Caching, page};
+use super::texts::{T, Texts};
+use super::{assets, csrf, lang};
+use crate::i18n::Lang;
+use crate::state::AppState;
+
+/// The pages' own settings, beside the core's `AppState`.
+pub struct PageSettings {
+    pub texts: Texts,
+    /// Cookies are `Secure` (and the CSRF cookie `__Host-`) when people use `https://`.
+    pub secure_cookies: bool,
+    /// Where an operator's own guidance pages live (`guidance/<lang>.md`).
+    pub data_dir: PathBuf,
+}
+
+/// The frame around every page: what the layout template reads.
+pub struct Chrome {
+    pub css: String,
+    pub js: String,
+    /// The token that this browser's forms carry.
+    pub csrf: String,
+    /// The address of this page in the other language.
+    pub switch_href: String,
+    /// The path of the page, to mark its link in the navigation.
+    pub path: &'static str,
+}
+
+/// One request's view of the pages.
+pub struct Ctx<'a> {
+    pub t: T<'a>,
+    pub chrome: Chrome,
+    pub cookies: Vec<Cookie<'static>>,
+}
+
+impl<'a> Ctx<'a> {
+    /// Reads the language and the CSRF cookie of `req`, for the page at `path`.
+    pub fn new(req: &HttpRequest, state: &AppState, settings: &'a PageSettings, path: &'static str) -> Ctx<'a> {
+        let (lang, lang_cookie) = lang::choose(req, settings.secure_cookies);
+        let (csrf, csrf_cookie) = csrf::issue(req, &state.index_key, settings.secure_cookies);
+        let other = if lang == Lang::Vi { "en" } else { "vi" };
+        Ctx {
+            t: settings.texts.of(lang),
+            chrome: Chrome {
+                css: assets::url("site.css"),
+                js: assets::url("app.js"),
+                csrf,
+                switch_href: format!("{path}?lang={other}"),
+                path,
+            },
+            cookies: lang_cookie.into_iter().chain(csrf_cookie).collect(),
+        }
+    }
+
+    /// A post to the page at `path`: its words and its fields, or, when it lacks this
+    /// browser's CSRF token, the 403 page that says to reload.
+    pub fn posted(
+        req: &HttpRequest,
+        state: &AppState,
+        settings: &'a PageSettings,
+        path: &'static str,
+        body: &[u8],
+    ) -> Result<(Ctx<'a>, Form), HttpResponse> {
+        let ctx = Ctx::new(req, state, settings, path);
+        let form = Form::parse(body);
+        if csrf::verify(req, &state.index_key, settings.secure_cookies, form.get(csrf::FIELD)) {
+            Ok((ctx, form))
+        } else {
+            Err(super::pages::csrf_refused(&ctx, path))
+        }
+    }
+
+    /// The page's language.
+    pub fn lang(&self) -> Lang {
+        self.t.language()
+    }
+
+    /// Renders `template` as the answer. A template that fails to render (a bug) is
+    /// logged and answered with a plain 500 page.
+    pub fn render(&self, status: StatusCode, caching: Caching, template: &impl Template) -> HttpResponse {
+        match template.render() {
+            Ok(body) => page(status, self.lang(), caching, &self.cookies, body),
+            Err(e) => {
+                tracing::error!(error = %e, "a page template failed to render");
+                page(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    self.lang(),
+                    Caching::NoStore,
+                    &[],
+                    format!("<!doctype html><title>500</title><p>{}</p>", self.t.get("error-title")),
+                )
+            }
+        }
+    }
+}

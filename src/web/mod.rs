@@ -1,0 +1,70 @@
+//! The citizens' pages: a second face over `services`, beside the JSON API. Pages are
+//! drawn on the server from templates checked at compile time (`templates/`), in the
+//! words of a catalogue (`locales/`), and work without JavaScript; `assets/app.js` only
+//! adds to them (dependent selects, the phone's position, drafts kept offline).
+//!
+//! [`pages`] is the list of what this face serves, for the contract test beside the
+//! API's `routes::endpoints`.
+
+pub mod assets;
+pub mod context;
+pub mod csrf;
+pub mod fields;
+pub mod form;
+pub mod html;
+pub mod lang;
+pub mod markdown;
+pub mod pages;
+pub mod report;
+pub mod report_form;
+pub mod texts;
+pub mod track;
+
+use actix_web::http::Method;
+use actix_web::middleware::Compress;
+use actix_web::{HttpResponse, Route, web};
+
+use crate::error::ServiceError;
+
+/// One page: method, path, handler.
+pub struct Page {
+    pub method: Method,
+    pub path: &'static str,
+    attach: fn(Route) -> Route,
+}
+
+/// Every page this face serves.
+pub fn pages() -> Vec<Page> {
+    let page = |method, path, attach| Page { method, path, attach };
+    vec![
+        page(Method::GET, "/", |r| r.to(pages::home)),
+        page(Method::GET, "/report", |r| r.to(report::show)),
+        page(Method::POST, "/report", |r| r.to(report::post)),
+        page(Method::GET, "/track", |r| r.to(track::show)),
+        page(Method::POST, "/track", |r| r.to(track::post)),
+        page(Method::POST, "/track/messages", |r| r.to(track::add_message)),
+        page(Method::GET, "/guidance", |r| r.to(pages::guidance)),
+        page(Method::GET, "/assets/{name}", |r| r.to(assets::file)),
+        page(Method::GET, "/sw.js", |r| r.to(assets::service_worker)),
+    ]
+}
+
+/// Registers every page, compressed on the wire (a weak signal is the common case); a
+/// known path asked with another method gets 405 with `Allow`.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    let pages = pages();
+    let mut paths: Vec<&'static str> = pages.iter().map(|p| p.path).collect();
+    paths.dedup();
+    for path in paths {
+        let on_path: Vec<&Page> = pages.iter().filter(|p| p.path == path).collect();
+        let allow = on_path.iter().map(|p| p.method.as_str()).collect::<Vec<_>>().join(", ");
+        let mut resource = web::resource(path).wrap(Compress::default());
+        for page in on_path {
+            resource = resource.route((page.attach)(web::route().method(page.method.clone())));
+        }
+        cfg.service(resource.default_service(web::to(move || {
+            let allow = allow.clone();
+            async move { Err::<HttpResponse, _>(ServiceError::method_not_allowed(&allow)) }
+        })));
+    }
+}
