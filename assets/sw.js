@@ -1,6 +1,7 @@
-// tinbao's service worker: keeps the pages and their assets so that the form opens
-// without a signal. It keeps no tip and no receipt: drafts live in the page's storage
-// (app.js), and posts always go to the network.
+// tinbao's service worker: keeps the pages, their assets and the administrative units
+// already looked at, so that the form opens and its place picker works without a
+// signal. It keeps no tip and no receipt: drafts live in the page's storage (app.js),
+// and posts always go to the network.
 "use strict";
 var VERSION = "__VERSION__";
 var ASSETS = ["__ASSETS__"];
@@ -32,6 +33,22 @@ self.addEventListener("fetch", function (event) {
   if (url.origin !== self.location.origin) return;
   if (ASSETS.indexOf(url.pathname) >= 0) {
     event.respondWith(caches.match(url.pathname).then(function (hit) { return hit || fetch(request); }));
+    return;
+  }
+  // Lists of units (public reference data): the network first, the last answer kept.
+  var units = url.pathname.indexOf("/api/v1/admin-units") === 0 && url.pathname !== "/api/v1/admin-units/locate";
+  if (units) {
+    event.respondWith(
+      fetch(request)
+        .then(function (response) {
+          if (response.ok) {
+            var copy = response.clone();
+            caches.open(CACHE).then(function (cache) { cache.put(request, copy); });
+          }
+          return response;
+        })
+        .catch(function () { return caches.match(request); })
+    );
     return;
   }
   if (request.mode === "navigate" && PAGES.indexOf(url.pathname) >= 0) {

@@ -1,0 +1,363 @@
+"""The citizens' pages in a real headless Chromium (Debian's), driven by Selenium.
+
+A tip filed with JavaScript on (the phone's position emulated through the DevTools
+protocol), the same with JavaScript off, a tip filled in without a signal (the server
+stopped) and sent once when it is back, tracking with a message, and axe-core on every
+page. Screenshots of each page at 360x740 and 1280x800 go to the output folder.
+
+Usage: test_pages.py TINBAO_BINARY AXE_JS OUTPUT_DIR
+"""
+
+import base64
+import json
+import os
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import StaleElementReferenceException
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as ec
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+BINARY, AXE, OUT = sys.argv[1], open(sys.argv[2], encoding="utf-8").read(), sys.argv[3]
+# Thị trấn Kiên Lương's centre (2024 commune 30787, district 902, Kiên Giang 91).
+KIEN_LUONG = (10.245671, 104.606319)
+NARRATIVE = "Khoảng 21 giờ tôi thấy năm người đi bộ theo đường mòn từ phía Campuchia sang."
+SIZES = [(360, 740), (1280, 800)]
+FAILURES = []
+# Every receipt code and phone number the pages saw: none may reach the server's log.
+SECRETS = ["0912 345 678", "0912345678", "Nguyễn Văn An"]
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """One tinbao on a SQLite file, which the tests stop and start again."""
+
+    def __init__(self):
+        self.dir = tempfile.mkdtemp(prefix="tinbao-browser-")
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.process = None
+
+    def start(self):
+        env = dict(os.environ, TINBAO_LISTEN=f"127.0.0.1:{self.port}", TINBAO_DATA_DIR=self.dir, TINBAO_LOG="info",
+                   TINBAO_RATE_ANON_REPORTS="1000", TINBAO_RATE_TRACKING="1000")
+        log = open(os.path.join(self.dir, "server.log"), "a")
+        self.process = subprocess.Popen([BINARY, "serve"], env=env, stdout=log, stderr=log)
+        for _ in range(240):
+            try:
+                with urllib.request.urlopen(self.base + "/readyz", timeout=2):
+                    return
+            except OSError:
+                time.sleep(0.25)
+        raise RuntimeError("tinbao did not start: " + open(os.path.join(self.dir, "server.log")).read())
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(timeout=30)
+
+    def reports(self):
+        with sqlite3.connect(os.path.join(self.dir, "tinbao.db")) as db:
+            return db.execute("SELECT COUNT(*) FROM reports").fetchone()[0]
+
+    def track(self, reference, code):
+        body = json.dumps({"reference": reference, "receipt_code": code}).encode()
+        request = urllib.request.Request(self.base + "/api/v1/tracking", data=body,
+                                         headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            return json.load(answer)
+
+
+def browser(javascript=True):
+    options = webdriver.ChromeOptions()
+    options.binary_location = "/usr/bin/chromium"
+    for flag in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--disable-quic",
+                 "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--window-size=1280,800", "--lang=vi"]:
+        options.add_argument(flag)
+    # A Vietnamese phone: its browser asks for Vietnamese.
+    prefs = {"intl.accept_languages": "vi-VN,vi"}
+    if not javascript:
+        prefs["profile.managed_default_content_settings.javascript"] = 2
+    options.add_experimental_option("prefs", prefs)
+    driver = webdriver.Chrome(options=options, service=Service("/usr/bin/chromedriver"))
+    driver.set_page_load_timeout(30)
+    return driver
+
+
+def check(condition, what):
+    if condition:
+        print("  ok:", what)
+    else:
+        print("  FAILED:", what)
+        FAILURES.append(what)
+
+
+def wait(driver, condition, seconds=20):
+    try:
+        # A page being replaced (a form's reload) leaves stale elements for a moment.
+        return WebDriverWait(driver, seconds, ignored_exceptions=(StaleElementReferenceException,)).until(condition)
+    except Exception:
+        # What the page showed instead, for whoever reads the failure.
+        path = os.path.join(OUT, f"failure-{int(time.time())}")
+        driver.save_screenshot(path + ".png")
+        with open(path + ".html", "w", encoding="utf-8") as f:
+            f.write(driver.page_source)
+        print(f"  the page when waiting failed: {path}.png, {path}.html")
+        raise
+
+
+def shoot(driver, name):
+    """Full-page screenshots at a phone's and a desktop's width, and the page must not
+    scroll sideways at either."""
+    for width, height in SIZES:
+        driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                               {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 500})
+        time.sleep(0.2)
+        overflow = driver.execute_script("return document.documentElement.scrollWidth")
+        check(overflow <= width, f"{name} at {width}px does not scroll sideways ({overflow})")
+        full = driver.execute_cdp_cmd("Page.getLayoutMetrics", {})["cssContentSize"]
+        shot = driver.execute_cdp_cmd("Page.captureScreenshot", {
+            "captureBeyondViewport": True,
+            "clip": {"x": 0, "y": 0, "width": width, "height": max(height, full["height"]), "scale": 1}})
+        with open(os.path.join(OUT, f"{name}-{width}x{height}.png"), "wb") as f:
+            f.write(base64.b64decode(shot["data"]))
+    driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+
+def axe(driver, name):
+    driver.execute_script(AXE)
+    violations = driver.execute_async_script(
+        "var done = arguments[arguments.length - 1];"
+        "axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}})"
+        ".then(function (r) { done(r.violations.map(function (v) {"
+        "  return v.id + ': ' + v.nodes.map(function (n) { return n.target.join(' '); }).join(', '); })); });")
+    check(violations == [], f"axe finds nothing on {name}: {violations}")
+
+
+def look(driver, name, javascript=True):
+    if javascript:
+        axe(driver, name)
+    shoot(driver, name)
+
+
+def has_option(driver, select_id, value):
+    return any(o.get_attribute("value") == value for o in Select(driver.find_element(By.ID, select_id)).options)
+
+
+def fill_tip(driver, anonymous=True):
+    driver.find_element(By.CSS_SELECTOR, "input[name='matter'][value='illegal_entry']").click()
+    # The date and time control's segments follow the browser's locale; its value is
+    # always the same form (WebDriver sets it, with the page's JavaScript on or off).
+    driver.execute_script("arguments[0].value = '2026-11-20T21:30'", driver.find_element(By.ID, "f-observed_at"))
+    driver.find_element(By.CSS_SELECTOR, "input[name='urgency'][value='present']").click()
+    driver.find_element(By.ID, "f-persons_count").send_keys("5")
+    driver.find_element(By.CSS_SELECTOR, "input[name='health_flags'][value='fever']").click()
+    driver.find_element(By.ID, "f-narrative").send_keys(NARRATIVE)
+    mode = "anonymous" if anonymous else "confidential"
+    driver.find_element(By.CSS_SELECTOR, f"input[name='reporter.identity_mode'][value='{mode}']").click()
+
+
+def continue_and_send(driver):
+    driver.find_element(By.ID, "review").click()
+    wait(driver, ec.presence_of_element_located((By.ID, "check-form")))
+    driver.find_element(By.ID, "ack").click()
+    driver.find_element(By.ID, "send").click()
+    wait(driver, ec.presence_of_element_located((By.ID, "receipt-code")))
+    return (driver.find_element(By.ID, "receipt-reference").text.strip(),
+            driver.find_element(By.ID, "receipt-code").text.strip())
+
+
+def tip_with_javascript(server):
+    print("a tip filed with JavaScript on, the commune chosen from the phone's position")
+    driver = browser()
+    try:
+        driver.execute_cdp_cmd("Browser.grantPermissions", {"origin": server.base, "permissions": ["geolocation"]})
+        driver.execute_cdp_cmd("Emulation.setGeolocationOverride",
+                               {"latitude": KIEN_LUONG[0], "longitude": KIEN_LUONG[1], "accuracy": 50})
+        driver.get(server.base + "/")
+        check(driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == "vi", "Vietnamese by default")
+        driver.find_element(By.TAG_NAME, "body").send_keys("\t")
+        focused = driver.switch_to.active_element
+        check(focused.get_attribute("class") == "skip", "the first Tab reaches the skip link")
+        look(driver, "home")
+        driver.get(server.base + "/guidance")
+        look(driver, "guidance")
+        driver.get(server.base + "/?lang=en")
+        check(driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en", "the switch to English")
+        look(driver, "home-en")
+        driver.get(server.base + "/report?lang=vi")
+        check(not driver.find_element(By.CSS_SELECTOR, ".reload").is_displayed(), "the reload buttons hide with JavaScript")
+        look(driver, "report")
+        driver.find_element(By.ID, "review").click()
+        wait(driver, ec.presence_of_element_located((By.ID, "error-summary")))
+        look(driver, "report-errors")
+        driver.find_element(By.CSS_SELECTOR, "#error-summary a[href='#f-narrative']").click()
+        check(driver.switch_to.active_element.get_attribute("id") == "f-narrative", "the summary's link reaches its field")
+        driver.find_element(By.ID, "locate").click()
+        wait(driver, lambda d: Select(d.find_element(By.ID, "f-location-commune_code")).first_selected_option
+             .get_attribute("value") == "30787", 30)
+        check(Select(driver.find_element(By.ID, "f-place-district")).first_selected_option.get_attribute("value") == "902",
+              "the position chose Kiên Lương's district and commune")
+        fill_tip(driver)
+        driver.find_element(By.ID, "review").click()
+        wait(driver, ec.presence_of_element_located((By.ID, "check-form")))
+        look(driver, "check")
+        driver.find_element(By.ID, "ack").click()
+        driver.find_element(By.ID, "send").click()
+        wait(driver, ec.presence_of_element_located((By.ID, "receipt-code")))
+        reference = driver.find_element(By.ID, "receipt-reference").text.strip()
+        code = driver.find_element(By.ID, "receipt-code").text.strip()
+        SECRETS.append(code)
+        check(reference.startswith("TB-") and len(code) == 31, f"the receipt shows {reference}")
+        check("/report" == driver.execute_script("return location.pathname"), "the receipt code is in no URL")
+        check(server.track(reference, code)["matter"] == "illegal_entry", "the tip is on the server")
+        look(driver, "receipt")
+        print("tracking the tip and adding information")
+        driver.get(server.base + "/track")
+        look(driver, "track")
+        driver.find_element(By.ID, "f-reference").send_keys(reference)
+        driver.find_element(By.ID, "f-receipt_code").send_keys(code)
+        driver.find_element(By.ID, "track").click()
+        wait(driver, ec.presence_of_element_located((By.ID, "message-form")))
+        check("Đã nhận" in driver.find_element(By.ID, "track-status").text, "the coarse status")
+        driver.find_element(By.ID, "f-body").send_keys("Họ đã chuyển sang nhà bên cạnh.")
+        driver.find_element(By.ID, "send-message").click()
+        wait(driver, ec.presence_of_element_located((By.CSS_SELECTOR, ".message")))
+        check("Họ đã chuyển sang nhà bên cạnh." in driver.find_element(By.CSS_SELECTOR, ".message").text,
+              "the message is on the tip")
+        look(driver, "track-found")
+        driver.delete_all_cookies()
+        driver.get(server.base + "/track")
+        driver.delete_cookie("tinbao_csrf")
+        driver.find_element(By.ID, "f-reference").send_keys(reference)
+        driver.find_element(By.ID, "track").click()
+        wait(driver, ec.presence_of_element_located((By.TAG_NAME, "h1")))
+        check("Trang đã hết hạn" in driver.find_element(By.TAG_NAME, "h1").text, "a post without the cookie is refused")
+        look(driver, "csrf-refused")
+    finally:
+        driver.quit()
+
+
+def tip_without_javascript(server):
+    print("a tip filed with JavaScript off")
+    driver = browser(javascript=False)
+    before = server.reports()
+    try:
+        driver.get(server.base + "/report")
+        check(driver.find_element(By.CSS_SELECTOR, ".reload").is_displayed(), "the reload buttons show without JavaScript")
+        Select(driver.find_element(By.ID, "f-place-province")).select_by_value("91")
+        driver.find_element(By.CSS_SELECTOR, "button[value='districts']").click()
+        wait(driver, lambda d: has_option(d, "f-place-district", "902"))
+        Select(driver.find_element(By.ID, "f-place-district")).select_by_value("902")
+        driver.find_element(By.CSS_SELECTOR, "button[value='communes']").click()
+        wait(driver, lambda d: has_option(d, "f-location-commune_code", "30787"))
+        Select(driver.find_element(By.ID, "f-location-commune_code")).select_by_value("30787")
+        fill_tip(driver, anonymous=False)
+        driver.find_element(By.ID, "f-reporter-name").send_keys("Nguyễn Văn An")
+        driver.find_element(By.ID, "f-reporter-phone").send_keys("0912 345 678")
+        shoot(driver, "report-nojs")
+        reference, code = continue_and_send(driver)
+        SECRETS.append(code)
+        check(reference.startswith("TB-") and len(code) == 31, f"the receipt without JavaScript shows {reference}")
+        check(server.reports() == before + 1, "one tip filed")
+        driver.refresh()
+        time.sleep(1)
+        check(server.reports() == before + 1, "a reload of the answer files nothing more")
+        shoot(driver, "receipt-nojs")
+    finally:
+        driver.quit()
+
+
+def tip_kept_offline(server):
+    print("a tip filled in without a signal, sent once when it returns")
+    driver = browser()
+    before = server.reports()
+    try:
+        driver.get(server.base + "/report")
+        driver.execute_async_script(
+            "var done = arguments[arguments.length - 1];"
+            "navigator.serviceWorker.ready.then(function () { done(true); });")
+        wait(driver, lambda d: d.execute_script("return !!navigator.serviceWorker.controller"), 20)
+        # The lists looked at while there was a signal stay for later.
+        Select(driver.find_element(By.ID, "f-place-province")).select_by_value("91")
+        wait(driver, lambda d: len(Select(d.find_element(By.ID, "f-place-district")).options) > 1)
+        Select(driver.find_element(By.ID, "f-place-district")).select_by_value("902")
+        wait(driver, lambda d: len(Select(d.find_element(By.ID, "f-location-commune_code")).options) > 1)
+        server.stop()
+        driver.get(server.base + "/report")
+        check(driver.find_element(By.ID, "report-form").is_displayed(), "the form opens without a signal")
+        Select(driver.find_element(By.ID, "f-place-province")).select_by_value("91")
+        wait(driver, lambda d: len(Select(d.find_element(By.ID, "f-place-district")).options) > 1)
+        Select(driver.find_element(By.ID, "f-place-district")).select_by_value("902")
+        wait(driver, lambda d: len(Select(d.find_element(By.ID, "f-location-commune_code")).options) > 1)
+        Select(driver.find_element(By.ID, "f-location-commune_code")).select_by_value("30787")
+        fill_tip(driver)
+        driver.find_element(By.ID, "review").click()
+        wait(driver, ec.visibility_of_element_located((By.ID, "offline-send")))
+        driver.find_element(By.ID, "offline-ack").click()
+        driver.find_element(By.ID, "offline-keep").click()
+        wait(driver, lambda d: d.execute_script("return !!localStorage.getItem('tinbao-draft')"))
+        check("điện thoại này" in driver.find_element(By.ID, "offline-status").text, "the page says the tip is kept")
+        draft = json.loads(driver.execute_script("return localStorage.getItem('tinbao-draft')"))
+        check(len(draft["key"]) == 36 and draft["doc"]["location"]["commune_code"] == 30787, "a draft with a UUID key")
+        shoot(driver, "offline-kept")
+        server.start()
+        wait(driver, ec.presence_of_element_located((By.ID, "receipt-code")), 60)
+        reference = driver.find_element(By.ID, "receipt-reference").text.strip()
+        code = driver.find_element(By.ID, "receipt-code").text.strip()
+        SECRETS.append(code)
+        check(server.track(reference, code)["reference"] == reference, "the kept tip reached the server")
+        check(driver.execute_script("return localStorage.getItem('tinbao-draft')") is None,
+              "nothing of the tip stays on the phone")
+        look(driver, "offline-sent")
+        time.sleep(12)
+        driver.refresh()
+        time.sleep(12)
+        check(server.reports() == before + 1, "sent exactly once")
+        driver.find_element(By.ID, "clear-phone").click()
+        wait(driver, lambda d: "Đã xóa" in d.find_element(By.ID, "offline-status").text)
+        left = driver.execute_async_script(
+            "var done = arguments[arguments.length - 1];"
+            "caches.keys().then(function (k) { done(k.length + localStorage.length); });")
+        check(left == 0, "clearing the phone leaves nothing of tinbao's")
+    finally:
+        driver.quit()
+
+
+def main():
+    os.makedirs(OUT, exist_ok=True)
+    server = Server()
+    server.start()
+    try:
+        tip_with_javascript(server)
+        tip_without_javascript(server)
+        tip_kept_offline(server)
+    finally:
+        if server.process and server.process.poll() is None:
+            server.stop()
+    log = open(os.path.join(server.dir, "server.log"), encoding="utf-8").read()
+    check("request finished" in log, "the server logged its requests")
+    leaked = [s for s in SECRETS if s in log]
+    check(not leaked, f"no receipt code, name or phone in the server's log ({len(SECRETS)} looked for)")
+    print(f"screenshots: {OUT}")
+    if FAILURES:
+        print(f"{len(FAILURES)} browser check(s) failed")
+        sys.exit(1)
+    print("every browser check passed")
+
+
+if __name__ == "__main__":
+    main()
