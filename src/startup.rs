@@ -111,6 +111,7 @@ impl Application {
             routing_rules: Default::default(),
             deadlines: config.deadlines,
             duplicates: config.duplicates,
+            provinces: Default::default(),
         });
         let max_body = config.max_body_bytes;
         let pages = web::Data::new(crate::web::context::PageSettings {

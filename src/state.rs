@@ -44,4 +44,6 @@ pub struct AppState {
     pub deadlines: crate::domain::case::Deadlines,
     /// Which cases are suggested as possible duplicates.
     pub duplicates: crate::domain::case::DuplicateRule,
+    /// Each scheme's provinces, for the pages' place picker.
+    pub provinces: Arc<crate::db::unit_lists::ProvinceCache>,
 }

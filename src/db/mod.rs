@@ -32,6 +32,7 @@ pub mod sessions;
 pub mod throttle;
 pub mod transfers;
 pub mod unit_chains;
+pub mod unit_lists;
 pub mod unplanned_values;
 pub mod url;
 pub mod users;

@@ -8,7 +8,6 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse};
 use askama::Template;
 
-use super::form::Form;
 use super::html::{Caching, page};
 use super::texts::{T, Texts};
 use super::{assets, csrf, lang};
@@ -59,24 +58,6 @@ impl<'a> Ctx<'a> {
                 path,
             },
             cookies: lang_cookie.into_iter().chain(csrf_cookie).collect(),
-        }
-    }
-
-    /// A post to the page at `path`: its words and its fields, or, when it lacks this
-    /// browser's CSRF token, the 403 page that says to reload.
-    pub fn posted(
-        req: &HttpRequest,
-        state: &AppState,
-        settings: &'a PageSettings,
-        path: &'static str,
-        body: &[u8],
-    ) -> Result<(Ctx<'a>, Form), HttpResponse> {
-        let ctx = Ctx::new(req, state, settings, path);
-        let form = Form::parse(body);
-        if csrf::verify(req, &state.index_key, settings.secure_cookies, form.get(csrf::FIELD)) {
-            Ok((ctx, form))
-        } else {
-            Err(super::pages::csrf_refused(&ctx, path))
         }
     }
 

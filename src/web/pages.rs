@@ -8,6 +8,8 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
 use super::context::{Chrome, Ctx, PageSettings};
+use super::csrf;
+use super::form::Form;
 use super::html::Caching;
 use super::texts::T;
 use crate::error::{ErrorKind, ServiceError};
@@ -103,6 +105,24 @@ pub fn error_page(ctx: &Ctx, err: &ServiceError, again: &'static str) -> HttpRes
         res.headers_mut().insert(header::RETRY_AFTER, value);
     }
     res
+}
+
+/// A post to the page at `path`: its words and its fields, or, when it lacks this
+/// browser's CSRF token, the 403 page that says to reload.
+pub fn posted<'a>(
+    req: &HttpRequest,
+    state: &AppState,
+    settings: &'a PageSettings,
+    path: &'static str,
+    body: &[u8],
+) -> Result<(Ctx<'a>, Form), HttpResponse> {
+    let ctx = Ctx::new(req, state, settings, path);
+    let form = Form::parse(body);
+    if csrf::verify(req, &state.index_key, settings.secure_cookies, form.get(csrf::FIELD)) {
+        Ok((ctx, form))
+    } else {
+        Err(csrf_refused(&ctx, path))
+    }
 }
 
 /// The page that answers a post without this browser's CSRF token: 403, and a way back.

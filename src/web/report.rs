@@ -12,7 +12,7 @@ use super::context::{Chrome, Ctx, PageSettings};
 use super::fields::Errors;
 use super::form::Form;
 use super::html::Caching;
-use super::pages::error_page;
+use super::pages::{error_page, posted};
 use super::report_form::{CheckPage, ReportPage, SHOWN, scheme_of};
 use super::texts::T;
 use crate::domain::admin_unit::Scheme;
@@ -40,7 +40,7 @@ pub async fn post(
     settings: web::Data<PageSettings>,
     body: web::Bytes,
 ) -> HttpResponse {
-    let (ctx, mut form) = match Ctx::posted(&req, &state, &settings, "/report", &body) {
+    let (ctx, mut form) = match posted(&req, &state, &settings, "/report", &body) {
         Ok(posted) => posted,
         Err(refused) => return refused,
     };
@@ -134,7 +134,7 @@ async fn form_page(
     let code = |name: &str| form.value(name).trim().parse::<i32>().ok();
     // A province changed since the district was chosen drops the district, and so on.
     let picked = places::picker(
-        &state.db,
+        state,
         scheme,
         code("place.province"),
         code("place.district"),

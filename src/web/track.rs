@@ -10,7 +10,7 @@ use super::context::{Chrome, Ctx, PageSettings};
 use super::fields::{Errors, Field, FieldMaker, SummaryItem};
 use super::form::Form;
 use super::html::Caching;
-use super::pages::error_page;
+use super::pages::{error_page, posted};
 use super::texts::T;
 use crate::error::ErrorKind;
 use crate::routes::address::client_address;
@@ -96,7 +96,7 @@ pub async fn post(
     settings: web::Data<PageSettings>,
     body: web::Bytes,
 ) -> HttpResponse {
-    let (ctx, form) = match Ctx::posted(&req, &state, &settings, "/track", &body) {
+    let (ctx, form) = match posted(&req, &state, &settings, "/track", &body) {
         Ok(posted) => posted,
         Err(refused) => return refused,
     };
@@ -121,7 +121,7 @@ pub async fn add_message(
     settings: web::Data<PageSettings>,
     body: web::Bytes,
 ) -> HttpResponse {
-    let (ctx, form) = match Ctx::posted(&req, &state, &settings, "/track", &body) {
+    let (ctx, form) = match posted(&req, &state, &settings, "/track", &body) {
         Ok(posted) => posted,
         Err(refused) => return refused,
     };
