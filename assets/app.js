@@ -3,8 +3,8 @@
 // there is no signal, sent once (with one Idempotency-Key) when it returns.
 "use strict";
 (function () {
-  var DRAFT = "tinbao-draft";
-  var KEPT = "tinbao-receipt";
+  var DRAFT = "tinbao-drafts";
+  var KEPT = "tinbao-receipts";
   var main = document.getElementById("main");
   if (!main) return;
   var words = main.dataset;
@@ -15,9 +15,6 @@
     if (!box) return;
     box.textContent = text;
     box.hidden = !text;
-  }
-  function readDraft() {
-    try { return JSON.parse(localStorage.getItem(DRAFT) || "null"); } catch (e) { return null; }
   }
 
   document.querySelectorAll(".js-only").forEach(function (el) { el.hidden = false; });
@@ -82,7 +79,9 @@
       var say = $("locate-status");
       say.textContent = locate.dataset.working;
       navigator.geolocation.getCurrentPosition(function (pos) {
-        var lat = pos.coords.latitude.toFixed(6), lon = pos.coords.longitude.toFixed(6);
+        // About 100 m: enough to find the commune, and no more of the reporter's position
+        // than that travels in the lookup's address.
+        var lat = pos.coords.latitude.toFixed(3), lon = pos.coords.longitude.toFixed(3);
         fetch("/api/v1/admin-units/locate?latitude=" + lat + "&longitude=" + lon + "&limit=1")
           .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
           .then(function (body) {
@@ -110,13 +109,16 @@
     });
   }
 
-  // ---- Name and phone only for those who chose to leave them.
+  // ---- Name and phone only for those who chose to leave them: hidden and not sent
+  // otherwise, so an anonymous tip never carries them.
   var contact = $("contact-fields");
   if (form && contact) {
     var modes = form.querySelectorAll("input[name='reporter.identity_mode']");
     var sync = function () {
       var chosen = form.querySelector("input[name='reporter.identity_mode']:checked");
-      contact.hidden = !(chosen && chosen.value === "confidential");
+      var shown = !!(chosen && chosen.value === "confidential");
+      contact.hidden = !shown;
+      contact.querySelectorAll("input").forEach(function (input) { input.disabled = !shown; });
     };
     modes.forEach(function (m) { m.addEventListener("change", sync); });
     sync();
@@ -189,94 +191,143 @@
     var h = Array.prototype.map.call(b, function (x) { return (x + 256).toString(16).slice(1); }).join("");
     return h.slice(0, 8) + "-" + h.slice(8, 12) + "-" + h.slice(12, 16) + "-" + h.slice(16, 20) + "-" + h.slice(20);
   }
-  function showReceipt(created, keep) {
+  function readKept() {
+    try { return JSON.parse(localStorage.getItem(KEPT) || "[]"); } catch (e) { return []; }
+  }
+  function receiptPanel(created) {
     // Built with textContent only: nothing the server sent is read as markup.
     var panel = document.createElement("div");
-    panel.className = "panel success";
-    panel.id = "receipt";
-    var h1 = document.createElement("h1");
-    h1.textContent = words.receiptTitle;
-    panel.appendChild(h1);
-    [[words.receiptReference, created.reference, "receipt-reference", "code"],
-     [words.receiptCode, created.receipt_code, "receipt-code", "code big"]].forEach(function (row) {
-      if (!row[1]) return;
-      var p = document.createElement("p");
-      p.appendChild(document.createTextNode(row[0]));
-      p.appendChild(document.createElement("br"));
-      var strong = document.createElement("strong");
-      strong.className = row[3];
-      strong.id = row[2];
-      strong.textContent = row[1];
-      p.appendChild(strong);
-      panel.appendChild(p);
-    });
+    panel.className = "panel success receipt";
+    var h = document.createElement("h2");
+    h.textContent = words.receiptTitle;
+    panel.appendChild(h);
+    [[words.receiptReference, created.reference, "code"], [words.receiptCode, created.receipt_code, "code big"]]
+      .forEach(function (row) {
+        if (!row[1]) return;
+        var p = document.createElement("p");
+        p.appendChild(document.createTextNode(row[0]));
+        p.appendChild(document.createElement("br"));
+        var strong = document.createElement("strong");
+        strong.className = row[2];
+        strong.textContent = row[1];
+        p.appendChild(strong);
+        panel.appendChild(p);
+      });
+    var holder = document.createElement("p");
+    holder.className = "receipt-holder";
+    holder.textContent = words.receiptHolder.replace("{name}", created.authority.name);
+    panel.appendChild(holder);
+    if (created.authority.phone) {
+      var phone = document.createElement("p");
+      phone.textContent = words.receiptPhone.replace("{phone}", created.authority.phone);
+      panel.appendChild(phone);
+    }
+    return panel;
+  }
+  // A kept draft's receipt, shown above whatever page is open (nothing typed there is
+  // touched), with the choice to keep it on the phone.
+  function showReceipt(created) {
+    var area = $("offline-receipts");
+    if (!area) {
+      area = document.createElement("div");
+      area.id = "offline-receipts";
+      area.setAttribute("tabindex", "-1");
+      main.insertBefore(area, $("offline-status").nextSibling);
+    }
+    var panel = receiptPanel(created);
     var warning = document.createElement("p");
     warning.className = "warning";
     warning.textContent = words.receiptWarning;
-    var holder = document.createElement("p");
-    holder.textContent = words.receiptHolder.replace("{ $name }", created.authority.name);
-    var nodes = [panel, warning, holder];
-    if (created.authority.phone) {
-      var phone = document.createElement("p");
-      phone.textContent = words.receiptPhone.replace("{ $phone }", created.authority.phone);
-      nodes.push(phone);
-    }
-    var keepLine = document.createElement("p");
+    var keepLine = document.createElement("div");
+    keepLine.className = "choice";
     var keepBox = document.createElement("input");
     keepBox.type = "checkbox";
-    keepBox.id = "keep-receipt";
-    keepBox.checked = !!keep;
+    keepBox.id = "keep-" + created.reference;
     var keepLabel = document.createElement("label");
-    keepLabel.htmlFor = "keep-receipt";
+    keepLabel.htmlFor = keepBox.id;
     keepLabel.textContent = words.offlineKeep;
     keepBox.addEventListener("change", function () {
-      if (keepBox.checked) localStorage.setItem(KEPT, JSON.stringify(created));
-      else localStorage.removeItem(KEPT);
+      var kept = readKept().filter(function (k) { return k.reference !== created.reference; });
+      if (keepBox.checked) kept.push(created);
+      if (kept.length) localStorage.setItem(KEPT, JSON.stringify(kept)); else localStorage.removeItem(KEPT);
     });
-    keepLine.className = "choice";
     keepLine.appendChild(keepBox);
     keepLine.appendChild(keepLabel);
-    nodes.push(keepLine);
-    var box = $("offline-status");
-    while (main.lastChild && main.lastChild !== box) main.removeChild(main.lastChild);
-    nodes.forEach(function (n) { main.appendChild(n); });
+    area.appendChild(panel);
+    area.appendChild(warning);
+    area.appendChild(keepLine);
     status(words.offlineSent);
-    main.focus();
+    area.focus();
+  }
+  // Receipts the reporter chose to keep, on the tracking page, each with a way to drop it.
+  var trackForm = $("track-form");
+  if (trackForm) {
+    readKept().forEach(function (created) {
+      var panel = receiptPanel(created);
+      var drop = document.createElement("button");
+      drop.type = "button";
+      drop.className = "button secondary";
+      drop.textContent = words.offlineForget;
+      drop.addEventListener("click", function () {
+        var kept = readKept().filter(function (k) { return k.reference !== created.reference; });
+        if (kept.length) localStorage.setItem(KEPT, JSON.stringify(kept)); else localStorage.removeItem(KEPT);
+        panel.parentNode.removeChild(panel);
+      });
+      panel.appendChild(drop);
+      trackForm.parentNode.insertBefore(panel, trackForm);
+    });
+  }
+  function readDrafts() {
+    try { return JSON.parse(localStorage.getItem(DRAFT) || "[]"); } catch (e) { return []; }
+  }
+  function writeDrafts(drafts) {
+    if (drafts.length) localStorage.setItem(DRAFT, JSON.stringify(drafts)); else localStorage.removeItem(DRAFT);
   }
   var sending = false;
-  function sendDraft() {
-    var draft = readDraft();
-    if (!draft || draft.failed || sending) return;
+  // Each kept draft, oldest first, with its own Idempotency-Key: sent as often as the
+  // signal comes and goes, filed once.
+  function sendDrafts() {
+    var waiting = readDrafts().filter(function (d) { return !d.failed; });
+    if (!waiting.length || sending) return;
     sending = true;
     reachable().then(function (up) {
       if (!up) { sending = false; return; }
       status(words.offlineSending);
-      return fetch("/api/v1/reports", {
-        method: "POST",
-        headers: { "Content-Type": "application/json", "Idempotency-Key": draft.key, "Accept-Language": draft.lang || words.lang },
-        body: JSON.stringify(draft.doc)
-      }).then(function (r) {
-        return r.json().then(function (body) {
-          sending = false;
-          if (r.status === 201) {
-            localStorage.removeItem(DRAFT);
-            showReceipt(body, false);
-          } else if (r.status === 422 || r.status === 400) {
-            draft.failed = true;
-            localStorage.setItem(DRAFT, JSON.stringify(draft));
-            var reason = (body.errors || []).map(function (e) { return e.field + ": " + e.message; }).join("; ") || body.detail;
-            status(words.offlineFailed.replace("{ $reason }", reason));
-          } else {
-            status(words.offlineSaved);
-          }
+      var one = function (draft) {
+        return fetch("/api/v1/reports", {
+          method: "POST",
+          headers: { "Content-Type": "application/json", "Idempotency-Key": draft.key,
+                     "Accept-Language": draft.lang || words.lang },
+          body: JSON.stringify(draft.doc)
+        }).then(function (r) {
+          return r.json().then(function (body) {
+            var drafts = readDrafts();
+            if (r.status === 201) {
+              writeDrafts(drafts.filter(function (d) { return d.key !== draft.key; }));
+              showReceipt(body);
+            } else if (r.status === 422 || r.status === 400) {
+              drafts.forEach(function (d) { if (d.key === draft.key) d.failed = true; });
+              writeDrafts(drafts);
+              var reason = (body.errors || []).map(function (e) { return e.field + ": " + e.message; }).join("; ") || body.detail;
+              status(words.offlineFailed.replace("{reason}", reason));
+            } else {
+              throw new Error(String(r.status));
+            }
+          });
         });
-      });
+      };
+      return waiting.reduce(function (chain, draft) { return chain.then(function () { return one(draft); }); }, Promise.resolve())
+        .then(function () { sending = false; });
     }).catch(function () { sending = false; status(words.offlineSaved); });
   }
   function keepDraft(source, acknowledged) {
     var doc = documentOf(source);
     doc.acknowledged_false_report_warning = acknowledged;
-    localStorage.setItem(DRAFT, JSON.stringify({ key: uuid(), doc: doc, lang: words.lang, saved: new Date().toISOString() }));
+    var drafts = readDrafts();
+    drafts.push({ key: uuid(), doc: doc, lang: words.lang, saved: new Date().toISOString() });
+    writeDrafts(drafts);
+    // The tip now lives in its draft: an emptied form cannot be sent a second time.
+    source.reset();
     status(words.offlineSaved);
     var panel = $("offline-send");
     if (panel) panel.hidden = true;
@@ -317,10 +368,11 @@
   });
 
   // A draft that the server refused comes back into the form, to be corrected there.
-  var pending = readDraft();
-  if (pending && pending.failed && form) {
-    Object.keys(pending.doc).forEach(function (key) {
-      var value = pending.doc[key];
+  var drafts = readDrafts();
+  var refused = drafts.filter(function (d) { return d.failed; })[0];
+  if (refused && form) {
+    Object.keys(refused.doc).forEach(function (key) {
+      var value = refused.doc[key];
       if (value && typeof value === "object" && !Array.isArray(value)) {
         Object.keys(value).forEach(function (k) { setField(key + "." + k, value[k]); });
       } else if (Array.isArray(value) && key === "subjects") {
@@ -331,8 +383,8 @@
         setField(key, key === "observed_at" ? String(value).slice(0, 16) : value);
       }
     });
-    localStorage.removeItem(DRAFT);
-  } else if (pending && !pending.failed) {
+    writeDrafts(drafts.filter(function (d) { return d.key !== refused.key; }));
+  } else if (drafts.length) {
     status(words.offlinePending);
   }
   function setField(name, value) {
@@ -359,7 +411,7 @@
   if ("serviceWorker" in navigator) {
     navigator.serviceWorker.register("/sw.js").catch(function () {});
   }
-  window.addEventListener("online", sendDraft);
-  setInterval(sendDraft, 10000);
-  sendDraft();
+  window.addEventListener("online", sendDrafts);
+  setInterval(sendDrafts, 10000);
+  sendDrafts();
 })();

@@ -132,6 +132,7 @@ field-reporter-name = Full name
 field-reporter-phone = Mobile number
 field-acknowledged_false_report_warning = Declaration
 field-submission = Sending the tip
+submission-reused = This form was already sent, with other answers: that tip was received. If this is a new tip, check it and send it again: the form has been renewed.
 field-other = Other
 
 check-title = Check your answers before sending
@@ -193,6 +194,7 @@ offline-sent = The kept tip was sent. Here is your receipt.
 offline-failed = The kept tip could not be sent: { $reason }. Open the Report page again to correct it.
 offline-pending = A tip is waiting to be sent from this phone.
 offline-keep = Keep this receipt on this phone
+offline-forget = Remove this receipt from this phone
 offline-clear = Remove everything this site stored on this phone
 offline-cleared = Everything this site stored on this phone was removed.
 

@@ -132,6 +132,7 @@ field-reporter-name = Họ và tên
 field-reporter-phone = Số điện thoại
 field-acknowledged_false_report_warning = Cam kết
 field-submission = Gửi tin báo
+submission-reused = Biểu mẫu này đã được gửi rồi, với những câu trả lời khác: tin báo trước đã được nhận. Nếu đây là một tin báo mới, hãy kiểm tra rồi gửi lại: biểu mẫu đã được làm mới.
 field-other = Mục khác
 
 check-title = Kiểm tra trước khi gửi
@@ -193,6 +194,7 @@ offline-sent = Tin báo đã giữ đã được gửi. Đây là biên nhận c
 offline-failed = Tin báo đã giữ chưa gửi được: { $reason }. Hãy mở lại trang Báo tin để sửa.
 offline-pending = Có một tin báo đang chờ gửi trên điện thoại này.
 offline-keep = Giữ biên nhận này trên điện thoại
+offline-forget = Xóa biên nhận này khỏi điện thoại
 offline-clear = Xóa mọi dữ liệu của trang này trên điện thoại
 offline-cleared = Đã xóa dữ liệu của trang này trên điện thoại.
 

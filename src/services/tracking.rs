@@ -105,8 +105,8 @@ fn checked_body(sent: &str) -> Result<String, ServiceError> {
     Ok(body.to_owned())
 }
 
-/// `POST /api/v1/tracking/messages`, and the tracking page's form: the reporter adds
-/// information, within the address's tracking and message limits.
+/// `POST /api/v1/tracking/messages`: the reporter adds information, within the
+/// address's tracking and message limits.
 pub async fn add_message(
     state: &AppState,
     address: Option<IpAddr>,
@@ -114,14 +114,45 @@ pub async fn add_message(
     receipt_code: &str,
     body: &str,
 ) -> Result<MessageView, ServiceError> {
+    admit_message(state, address).await?;
+    let body = checked_body(body)?;
+    let report = authenticate(state, reference, receipt_code).await?;
+    append(state, report.id, body).await
+}
+
+/// The tracking page's form: the reporter adds information and sees the tip again, on
+/// one count of the address's limits (a second count could refuse the view of a message
+/// just stored, and the reporter send it again). The outer error is the lookup's; the
+/// inner one the message's (empty, too long), shown beside the tip.
+pub async fn add_message_and_view(
+    state: &AppState,
+    address: Option<IpAddr>,
+    reference: &str,
+    receipt_code: &str,
+    body: &str,
+) -> Result<(Result<MessageView, ServiceError>, TrackingView), ServiceError> {
+    admit_message(state, address).await?;
+    let report = authenticate(state, reference, receipt_code).await?;
+    let added = match checked_body(body) {
+        Ok(body) => append(state, report.id, body).await,
+        Err(e) => Err(e),
+    };
+    if let Err(e) = &added
+        && e.kind != crate::error::ErrorKind::Invalid
+    {
+        return Err(e.clone());
+    }
+    Ok((added, view(state, report).await?))
+}
+
+/// A reporter's message counts as a tracking lookup and as a message, per address, on
+/// this instance and across all of them.
+async fn admit_message(state: &AppState, address: Option<IpAddr>) -> Result<(), ServiceError> {
     state.limits.tracking(address)?;
     let counters = address
         .into_iter()
         .flat_map(|a| [Counter::address(Counted::Tracking, a), Counter::address(Counted::Messages, a)]);
-    abuse::admit(state, counters.collect()).await?;
-    let body = checked_body(body)?;
-    let report = authenticate(state, reference, receipt_code).await?;
-    append(state, report.id, body).await
+    abuse::admit(state, counters.collect()).await
 }
 
 /// Adds the reporter's message, and an event to the case's trail that proves it (the

@@ -1,8 +1,11 @@
-//! Cross-site posting: every page form carries a token bound to a `SameSite=Strict`
-//! cookie (the token is a keyed digest of the cookie's random value). Another site can
-//! make a browser post, but cannot read the token, and the browser does not send a strict
-//! cookie with a post that starts elsewhere. The key is the one every instance shares, so
-//! any instance checks what another issued.
+//! Cross-site posting: every page form carries a token bound to a `SameSite=Lax` cookie
+//! (the token is a keyed digest of the cookie's random value). Another site can make a
+//! browser post, but cannot read the token, and the browser sends no `Lax` cookie with a
+//! post that starts elsewhere. (`Strict` would also withhold it when a resident arrives
+//! by a link from a chat app, and the new cookie set then would expire every form open in
+//! other tabs.) The key is the one every instance shares, so any instance checks what
+//! another issued. The cookie is set again on each page, so it lasts a week from the last
+//! visit.
 
 use actix_web::HttpRequest;
 use actix_web::cookie::{Cookie, SameSite, time::Duration};
@@ -19,15 +22,12 @@ pub fn cookie_name(secure: bool) -> &'static str {
     if secure { "__Host-tinbao_csrf" } else { "tinbao_csrf" }
 }
 
-/// The token for this browser, and the cookie to set if it had none.
+/// The token for this browser, and its cookie (new if it had none, renewed if it had).
 pub fn issue(req: &HttpRequest, key: &IndexKey, secure: bool) -> (String, Option<Cookie<'static>>) {
-    if let Some(value) = current(req, secure) {
-        return (token_for(key, &value), None);
-    }
-    let value = secrets::generate("c");
+    let value = current(req, secure).unwrap_or_else(|| secrets::generate("c"));
     let cookie = Cookie::build(cookie_name(secure), value.clone())
         .path("/")
-        .same_site(SameSite::Strict)
+        .same_site(SameSite::Lax)
         .secure(secure)
         .http_only(true)
         .max_age(Duration::days(7))

@@ -97,9 +97,18 @@ pub struct FieldMaker<'a> {
 impl FieldMaker<'_> {
     /// A field labelled by the message `<key>-label`, hinted by `<key>-hint` if given.
     pub fn field(&self, name: &str, key: &str, hint: bool) -> Field {
+        let hint = if hint { self.t.get(&format!("{key}-hint")) } else { String::new() };
+        self.labelled(name, self.t.get(&format!("{key}-label")), hint)
+    }
+
+    /// A field labelled by the message `label`, without a hint.
+    pub fn titled(&self, name: &str, label: &str) -> Field {
+        self.labelled(name, self.t.get(label), String::new())
+    }
+
+    fn labelled(&self, name: &str, label: String, hint: String) -> Field {
         let id = field_id(name);
         let error = self.errors.on(name);
-        let hint = if hint { self.t.get(&format!("{key}-hint")) } else { String::new() };
         let mut described = Vec::new();
         if !hint.is_empty() {
             described.push(format!("{id}-hint"));
@@ -109,7 +118,7 @@ impl FieldMaker<'_> {
         }
         Field {
             name: name.to_owned(),
-            label: self.t.get(&format!("{key}-label")),
+            label,
             hint,
             value: self.form.value(name).to_owned(),
             error,
@@ -123,8 +132,7 @@ impl FieldMaker<'_> {
     /// A field with choices, whose labels are `<prefix>-<value>` (and hints
     /// `<prefix>-<value>-hint` where `hints`); its own label is the message `legend`.
     pub fn choices(&self, name: &str, legend: &str, prefix: &str, values: &[&str], hints: bool) -> Field {
-        let mut field = self.field(name, legend, false);
-        field.label = self.t.get(legend);
+        let mut field = self.titled(name, legend);
         field.choices = values
             .iter()
             .map(|v| Choice {

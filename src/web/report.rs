@@ -18,7 +18,7 @@ use super::texts::T;
 use crate::domain::admin_unit::Scheme;
 use crate::domain::secrets;
 use crate::domain::submission::ReportRequest;
-use crate::error::ErrorKind;
+use crate::error::{ErrorKind, FieldError};
 use crate::routes::address::client_address;
 use crate::routes::middleware::request_id;
 use crate::services::dto::reports::ReportCreated;
@@ -105,16 +105,27 @@ async fn send(req: &HttpRequest, ctx: &Ctx<'_>, state: &AppState, form: &Form) -
     match filed {
         Ok(created) => receipt(ctx, &created),
         Err(err) if err.code == "idempotency_key_reused" => {
-            let errors = Errors::one("submission", &ctx.t, err.detail.get(ctx.lang()).to_owned());
-            form_page(ctx, state, form, errors, None, StatusCode::UNPROCESSABLE_ENTITY).await
+            // The token filed another tip already: a new one, so that this form can be
+            // sent if it is a new tip.
+            let mut renewed = form.clone();
+            renewed.set("submission_token", &secrets::generate("f"));
+            let errors = Errors::one("submission", &ctx.t, ctx.t.get("submission-reused"));
+            form_page(ctx, state, &renewed, errors, None, StatusCode::UNPROCESSABLE_ENTITY).await
         }
         Err(err) if err.kind == ErrorKind::Invalid => {
-            let only_acknowledgement = err.errors.iter().all(|e| e.field == "acknowledged_false_report_warning");
-            let errors = Errors::from_core(&err.errors, &ctx.t, &SHOWN, "narrative");
-            if only_acknowledgement && let Ok(reviewed) = tip_review::review(state, &request).await {
+            let acknowledgement = |e: &&FieldError| e.field == "acknowledged_false_report_warning";
+            if err.errors.iter().all(|e| acknowledgement(&e))
+                && let Ok(reviewed) = tip_review::review(state, &request).await
+            {
+                let field = "acknowledged_false_report_warning";
+                let errors = Errors::from_core(&err.errors, &ctx.t, &[field], field);
                 let page = CheckPage::new(&ctx.t, &ctx.chrome, form, &reviewed, errors);
                 return ctx.render(StatusCode::UNPROCESSABLE_ENTITY, Caching::NoStore, &page);
             }
+            // Back to the form, whose answers need changing; the acknowledgement is asked
+            // again on the check page.
+            let rest: Vec<FieldError> = err.errors.iter().filter(|e| !acknowledgement(e)).cloned().collect();
+            let errors = Errors::from_core(&rest, &ctx.t, &SHOWN, "narrative");
             form_page(ctx, state, form, errors, None, StatusCode::UNPROCESSABLE_ENTITY).await
         }
         Err(err) => error_page(ctx, &err, "/report"),
@@ -138,7 +149,9 @@ async fn form_page(
         scheme,
         code("place.province"),
         code("place.district"),
-        code("location.commune_code").filter(|_| form.value("action") != "districts"),
+        // A reload follows the province and district just chosen, not the commune chosen
+        // under the ones before.
+        code("location.commune_code").filter(|_| !matches!(form.value("action"), "districts" | "communes")),
     )
     .await;
     let picker = match picked {

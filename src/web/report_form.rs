@@ -16,7 +16,7 @@ use crate::services::tip_review::Reviewed;
 const PAGE_IDENTITY_MODES: [&str; 2] = ["anonymous", "confidential"];
 
 /// The names of the fields the form shows, where errors can be placed.
-pub const SHOWN: [&str; 24] = [
+pub const SHOWN: [&str; 23] = [
     "matter",
     "observed_at",
     "urgency",
@@ -39,7 +39,6 @@ pub const SHOWN: [&str; 24] = [
     "reporter.identity_mode",
     "reporter.name",
     "reporter.phone",
-    "acknowledged_false_report_warning",
     "submission",
 ];
 
@@ -90,14 +89,11 @@ impl<'a> ReportPage<'a> {
         focus: Option<&str>,
     ) -> Self {
         let m = FieldMaker { form, errors: &errors, t, focus };
-        let mut province = m.field("place.province", "place-province", false);
-        province.label = t.get("place-province");
+        let mut province = m.titled("place.province", "place-province");
         province.choices = unit_choices(&picker.provinces, picker.province);
-        let mut district = m.field("place.district", "place-district", false);
-        district.label = t.get("place-district");
+        let mut district = m.titled("place.district", "place-district");
         district.choices = unit_choices(&picker.districts, picker.district);
-        let mut commune = m.field("location.commune_code", "place-commune", false);
-        commune.label = t.get("place-commune");
+        let mut commune = m.titled("location.commune_code", "place-commune");
         let chosen = form.value("location.commune_code").trim().parse().ok();
         commune.choices = unit_choices(&picker.communes, chosen);
         let page = ReportPage {
@@ -250,7 +246,7 @@ impl<'a> CheckPage<'a> {
         answers.push(answer(t.get("reporter-legend"), identity, "reporter.identity_mode"));
         let acknowledge_error = {
             let m = FieldMaker { form, errors: &errors, t, focus: None };
-            m.field("acknowledged_false_report_warning", "acknowledge", false).error
+            m.titled("acknowledged_false_report_warning", "acknowledge-label").error
         };
         let hidden = form
             .pairs()
@@ -259,5 +255,51 @@ impl<'a> CheckPage<'a> {
             .cloned()
             .collect();
         CheckPage { t, chrome, errors: errors.summary(), answers, hidden, acknowledge_error }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use askama::Template;
+
+    use super::*;
+    use crate::domain::admin_unit::{Level, Scheme, UnitRef};
+    use crate::error::FieldError;
+    use crate::i18n::{Lang, Msg};
+    use crate::web::texts::Texts;
+
+    fn unit(level: Level, code: i32, name: &str) -> AdminUnit {
+        AdminUnit { unit: UnitRef { scheme: Scheme::S2024, level, code }, name: name.to_owned(), parent: None }
+    }
+
+    #[test]
+    fn the_form_asks_the_catalogues_only_for_messages_they_hold() {
+        let texts = Texts::shipped().expect("catalogues");
+        let picker = Picker {
+            provinces: std::sync::Arc::new(vec![unit(Level::Province, 91, "Tỉnh Kiên Giang")]),
+            districts: vec![unit(Level::District, 902, "Huyện Kiên Lương")],
+            communes: vec![unit(Level::Commune, 30787, "Thị trấn Kiên Lương")],
+            province: Some(91),
+            district: Some(902),
+        };
+        let chrome = Chrome {
+            css: String::new(),
+            js: String::new(),
+            csrf: "t".into(),
+            switch_href: "/report?lang=en".into(),
+            path: "/report",
+        };
+        for lang in [Lang::Vi, Lang::En] {
+            let t = texts.of(lang);
+            let errors = vec![
+                FieldError::new("subjects[0].sex", "invalid", Msg::new("wrong", "sai")),
+                FieldError::new("location.latitude", "required", Msg::new("missing", "thiếu")),
+            ];
+            let errors = Errors::from_core(&errors, &t, &SHOWN, "narrative");
+            let page = ReportPage::new(&t, &chrome, &Form::default(), errors, &picker, Some("narrative"));
+            let html = page.render().expect("the form renders");
+            assert!(html.contains("Kiên Lương") && html.contains("autofocus"), "{html}");
+            assert_eq!(t.missing(), Vec::<String>::new(), "{lang:?}");
+        }
     }
 }

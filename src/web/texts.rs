@@ -2,6 +2,8 @@
 //! inside the binary. A translator edits a catalogue with any Fluent tool; a message
 //! missing from one is logged and shown by its id, and a test keeps the catalogues alike.
 
+use std::cell::RefCell;
+
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource};
 
@@ -28,7 +30,7 @@ impl Texts {
 
     /// The words of `lang`, for a template.
     pub fn of(&self, lang: Lang) -> T<'_> {
-        T { bundle: if lang == Lang::En { &self.en } else { &self.vi }, lang }
+        T { bundle: if lang == Lang::En { &self.en } else { &self.vi }, lang, missing: RefCell::default() }
     }
 }
 
@@ -46,6 +48,9 @@ fn bundle(tag: &str, source: &str) -> Result<Bundle, String> {
 pub struct T<'a> {
     bundle: &'a Bundle,
     lang: Lang,
+    /// The ids asked for that the catalogue lacks (most are made at run time, as
+    /// `matter-<code>`, so only drawing a page finds them).
+    missing: RefCell<Vec<String>>,
 }
 
 impl T<'_> {
@@ -66,6 +71,11 @@ impl T<'_> {
         self.lang.tag()
     }
 
+    /// The ids asked for so far that the catalogue lacks.
+    pub fn missing(&self) -> Vec<String> {
+        self.missing.borrow().clone()
+    }
+
     /// The language itself, for messages that come from the core (`Msg`).
     pub fn language(&self) -> Lang {
         self.lang
@@ -74,6 +84,7 @@ impl T<'_> {
     fn format(&self, id: &str, args: Option<&FluentArgs>) -> String {
         let Some(pattern) = self.bundle.get_message(id).and_then(|m| m.value()) else {
             tracing::warn!(id, lang = self.lang.tag(), "a message is missing from the catalogue");
+            self.missing.borrow_mut().push(id.to_owned());
             return id.to_owned();
         };
         let mut errors = Vec::new();

@@ -69,8 +69,6 @@ impl Found {
     }
 }
 
-const SHOWN: [&str; 3] = ["reference", "receipt_code", "body"];
-
 fn page<'a>(ctx: &'a Ctx<'a>, form: &Form, errors: Errors, found: Option<Found>, sent: bool) -> TrackPage<'a> {
     let m = FieldMaker { form, errors: &errors, t: &ctx.t, focus: None };
     let (reference, receipt_code) =
@@ -127,22 +125,19 @@ pub async fn add_message(
     };
     let address = client_address(&req, &state.trusted_proxies);
     let (reference, code) = (form.value("reference").trim(), form.value("receipt_code"));
-    let added = tracking::add_message(&state, address, reference, code, form.value("body")).await;
-    let (errors, sent, status) = match added {
-        Ok(_) => (Errors::default(), true, StatusCode::OK),
-        Err(err) if err.kind == ErrorKind::Invalid => {
-            (Errors::from_core(&err.errors, &ctx.t, &SHOWN, "body"), false, StatusCode::UNPROCESSABLE_ENTITY)
+    match tracking::add_message_and_view(&state, address, reference, code, form.value("body")).await {
+        Ok((added, view)) => {
+            let (errors, sent, status) = match added {
+                Ok(_) => (Errors::default(), true, StatusCode::OK),
+                Err(err) => {
+                    (Errors::from_core(&err.errors, &ctx.t, &["body"], "body"), false, StatusCode::UNPROCESSABLE_ENTITY)
+                }
+            };
+            ctx.render(status, Caching::NoStore, &page(&ctx, &form, errors, Some(Found::of(view)), sent))
         }
         Err(err) if err.kind == ErrorKind::NotFound => {
             let errors = Errors::one("reference", &ctx.t, err.detail.get(ctx.lang()).to_owned());
-            return ctx.render(StatusCode::NOT_FOUND, Caching::NoStore, &page(&ctx, &form, errors, None, false));
-        }
-        Err(err) => return error_page(&ctx, &err, "/track"),
-    };
-    match tracking::track(&state, address, reference, code).await {
-        Ok(view) => {
-            let page = page(&ctx, &form, errors, Some(Found::of(view)), sent);
-            ctx.render(status, Caching::NoStore, &page)
+            ctx.render(StatusCode::NOT_FOUND, Caching::NoStore, &page(&ctx, &form, errors, None, false))
         }
         Err(err) => error_page(&ctx, &err, "/track"),
     }

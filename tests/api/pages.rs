@@ -2,7 +2,7 @@
 //! each error, the receipt and a double submission, tracking and its message, the
 //! language switch, and the refusal of a post from another site.
 
-use crate::helpers::{Backend, ok_json, spawn_app, tip};
+use crate::helpers::{Backend, ok_json, spawn_app, spawn_app_with, tip};
 use crate::page_client::{Browser, Page, fields};
 
 /// Every page answers HTML that loads nothing from elsewhere and cannot be framed.
@@ -308,7 +308,11 @@ async fn a_reporter_follows_the_tip_and_adds_information_on_the_page(backend: Ba
         .await;
     assert_eq!(found.status, 200, "{}", found.html);
     assert_eq!(found.header("cache-control"), "no-store");
-    assert!(found.text_of("track-status").is_empty() || found.html.contains("Đã nhận, đang chờ xử lý"));
+    assert!(
+        found.html.contains("id=\"track-status\"><strong>Đã nhận, đang chờ xử lý</strong>"),
+        "the coarse status: {}",
+        found.html
+    );
     assert!(found.html.contains("Chưa có tin nhắn nào."));
     assert!(found.html.contains(created["authority"]["name"].as_str().unwrap()));
 
@@ -354,7 +358,39 @@ async fn guidance_is_the_operators_markdown_with_its_html_escaped(backend: Backe
     assert!(browser.get("/guidance?lang=vi").await.html.contains("về qua cửa khẩu"), "Vietnamese is still shipped");
 }
 
+async fn the_apis_abuse_limits_hold_on_the_pages_too(backend: Backend) {
+    let app = spawn_app_with(backend, |c| {
+        c.rate_tracking = 2;
+        c.rate_anon_reports = 1;
+    })
+    .await;
+    let mut browser = Browser::new(&app);
+    let csrf = browser.get("/track").await.input("csrf_token");
+    let look = fields(&[("csrf_token", &csrf), ("reference", "TB-0000-0000"), ("receipt_code", "X")]);
+    for _ in 0..2 {
+        assert_eq!(browser.post("/track", &look).await.status, 404);
+    }
+    let limited = browser.post("/track", &look).await;
+    assert_eq!(limited.status, 429, "{}", limited.html);
+    assert!(limited.header("retry-after").parse::<u64>().unwrap() >= 1);
+    assert!(limited.html.contains("Quá nhiều lần thử"), "{}", limited.html);
+    assert_eq!(limited.header("cache-control"), "no-store");
+
+    // One anonymous tip an hour from this address: the second form is refused, unfiled.
+    let commune = app.first_commune(902).await;
+    for expected in [200, 429] {
+        let form = browser.get("/report").await;
+        let mut tip = complete_tip(&form.input("csrf_token"), &form.input("submission_token"), commune);
+        tip.push(("acknowledged_false_report_warning".into(), "true".into()));
+        tip.push(("action".into(), "send".into()));
+        let page = browser.post("/report", &tip).await;
+        assert_eq!(page.status, expected, "{}", page.html);
+    }
+    assert_eq!(app.sql_count("SELECT COUNT(*) AS n FROM reports").await, 1);
+}
+
 crate::on_both_backends!(
+    the_apis_abuse_limits_hold_on_the_pages_too,
     every_page_answers_safely_in_vietnamese_and_stays_light,
     the_language_is_chosen_by_the_switch_the_cookie_or_the_browser,
     a_tip_filed_from_the_form_shows_its_receipt_and_a_second_post_files_nothing,

@@ -251,8 +251,8 @@ def tip_with_javascript(server):
         driver.delete_cookie("tinbao_csrf")
         driver.find_element(By.ID, "f-reference").send_keys(reference)
         driver.find_element(By.ID, "track").click()
-        wait(driver, ec.presence_of_element_located((By.TAG_NAME, "h1")))
-        check("Trang đã hết hạn" in driver.find_element(By.TAG_NAME, "h1").text, "a post without the cookie is refused")
+        # The wait fails the run if the refusal page never comes.
+        wait(driver, lambda d: "Trang đã hết hạn" in d.find_element(By.TAG_NAME, "h1").text)
         look(driver, "csrf-refused")
     finally:
         driver.quit()
@@ -282,6 +282,8 @@ def tip_without_javascript(server):
         check(server.reports() == before + 1, "one tip filed")
         driver.refresh()
         time.sleep(1)
+        shown = driver.find_elements(By.ID, "receipt-reference")
+        check(not shown or shown[0].text.strip() == reference, "a reload of the answer shows the same receipt")
         check(server.reports() == before + 1, "a reload of the answer files nothing more")
         shoot(driver, "receipt-nojs")
     finally:
@@ -316,18 +318,26 @@ def tip_kept_offline(server):
         wait(driver, ec.visibility_of_element_located((By.ID, "offline-send")))
         driver.find_element(By.ID, "offline-ack").click()
         driver.find_element(By.ID, "offline-keep").click()
-        wait(driver, lambda d: d.execute_script("return !!localStorage.getItem('tinbao-draft')"))
+        wait(driver, lambda d: d.execute_script("return !!localStorage.getItem('tinbao-drafts')"))
         check("điện thoại này" in driver.find_element(By.ID, "offline-status").text, "the page says the tip is kept")
-        draft = json.loads(driver.execute_script("return localStorage.getItem('tinbao-draft')"))
-        check(len(draft["key"]) == 36 and draft["doc"]["location"]["commune_code"] == 30787, "a draft with a UUID key")
+        drafts = json.loads(driver.execute_script("return localStorage.getItem('tinbao-drafts')"))
+        check(len(drafts) == 1 and len(drafts[0]["key"]) == 36, "one draft, with a UUID key")
+        doc = drafts[0]["doc"]
+        check(doc["location"]["commune_code"] == 30787 and doc["persons_count"] == 5
+              and doc["observed_at"] == "2026-11-20T21:30:00+07:00" and doc["health_flags"] == ["fever"]
+              and "reporter" in doc and "name" not in doc["reporter"], "the draft is the API's document")
+        check(driver.find_element(By.ID, "f-narrative").get_attribute("value") == "",
+              "the form empties once its tip is kept, so it cannot be sent twice")
         shoot(driver, "offline-kept")
         server.start()
-        wait(driver, ec.presence_of_element_located((By.ID, "receipt-code")), 60)
-        reference = driver.find_element(By.ID, "receipt-reference").text.strip()
-        code = driver.find_element(By.ID, "receipt-code").text.strip()
+        wait(driver, ec.presence_of_element_located((By.CSS_SELECTOR, "#offline-receipts .code.big")), 60)
+        reference = driver.find_element(By.CSS_SELECTOR, "#offline-receipts .code").text.strip()
+        code = driver.find_element(By.CSS_SELECTOR, "#offline-receipts .code.big").text.strip()
         SECRETS.append(code)
+        holder = driver.find_element(By.CSS_SELECTOR, "#offline-receipts .receipt-holder").text
+        check("Công an Huyện Kiên Lương" in holder and "{" not in holder, f"the receipt names the authority: {holder}")
         check(server.track(reference, code)["reference"] == reference, "the kept tip reached the server")
-        check(driver.execute_script("return localStorage.getItem('tinbao-draft')") is None,
+        check(driver.execute_script("return localStorage.getItem('tinbao-drafts')") is None,
               "nothing of the tip stays on the phone")
         look(driver, "offline-sent")
         time.sleep(12)
