@@ -19,6 +19,11 @@
 
   document.querySelectorAll(".js-only").forEach(function (el) { el.hidden = false; });
 
+  // A page that comes back with errors starts at its summary, so that a screen reader
+  // reads what to fix first (the GOV.UK pattern).
+  var summary = $("error-summary");
+  if (summary) summary.focus();
+
   // ---- The place picker: lists follow the choice above, without a reload.
   var form = $("report-form");
   var province = $("f-place-province");

@@ -21,7 +21,7 @@ fn main() -> Result<(), String> {
     let db = Db::open(&url, threads as u32)?;
     let mut conn = db.get().map_err(|e| e.to_string())?;
     migrations::run_pending(&mut conn).map_err(|e| e.to_string())?;
-    tinbao::services::seed::seed_if_empty(&mut conn).map_err(|e| e.detail.en.into_owned())?;
+    tinbao::services::seed::seed_if_empty(&mut conn).map_err(|e| e.detail.en())?;
     let authority = tinbao::db::authorities::find_by_code(&mut conn, "2024-D902")
         .map_err(|e| e.to_string())?
         .ok_or("seeded authority")?

@@ -283,7 +283,7 @@ fn import_rules(config: &Config, file: &Path) -> Result<(), String> {
 fn seed_sample_cases(config: &Config, count: u64) -> Result<(), String> {
     let db = open_migrated(config)?;
     let mut conn = db.get().map_err(|e| e.to_string())?;
-    crate::services::seed::seed_if_empty(&mut conn).map_err(|e| e.detail.en.into_owned())?;
+    crate::services::seed::seed_if_empty(&mut conn).map_err(|e| e.detail.en())?;
     let existing = crate::db::cases::count(&mut conn).map_err(|e| e.to_string())?;
     let started = std::time::Instant::now();
     let written = crate::db::sample_cases::seed(&mut conn, count, existing).map_err(|e| e.to_string())?;
@@ -301,7 +301,7 @@ fn verify_audit(config: &Config, checkpoint: Option<&str>) -> Result<(), String>
         .transpose()?;
     let db = open_migrated(config)?;
     let mut conn = db.get().map_err(|e| e.to_string())?;
-    let found = audit::verify(&mut conn, checkpoint.as_ref()).map_err(|e| e.detail.en.into_owned())?;
+    let found = audit::verify(&mut conn, checkpoint.as_ref()).map_err(|e| e.detail.en())?;
     if let Some((stored, damage)) = &found.first_damaged {
         let e = &stored.event;
         return Err(format!(
@@ -329,7 +329,7 @@ fn verify_audit(config: &Config, checkpoint: Option<&str>) -> Result<(), String>
 fn checkpoint_audit(config: &Config) -> Result<(), String> {
     let db = open_migrated(config)?;
     let mut conn = db.get().map_err(|e| e.to_string())?;
-    let checkpoint = audit::checkpoint(&mut conn).map_err(|e| e.detail.en.into_owned())?;
+    let checkpoint = audit::checkpoint(&mut conn).map_err(|e| e.detail.en())?;
     eprintln!(
         "{} events up to sequence {}; keep this digest outside the database:",
         checkpoint.events, checkpoint.upto_seq

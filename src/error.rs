@@ -118,10 +118,7 @@ impl ServiceError {
         Self::new(
             ErrorKind::TooManyRequests,
             "too_many_requests",
-            Msg::new(
-                format!("Too many attempts. Please wait {seconds} seconds and try again."),
-                format!("Quá nhiều lần thử. Vui lòng đợi {seconds} giây rồi thử lại."),
-            ),
+            Msg::of("error-too-many-attempts-please-wait-seconds").arg("seconds", seconds),
         )
         .retry_after(seconds)
     }
@@ -133,14 +130,7 @@ impl ServiceError {
 
     /// No route has this path.
     pub fn route_not_found() -> Self {
-        Self::new(
-            ErrorKind::NotFound,
-            "route_not_found",
-            Msg::new(
-                "No API route has this path. The routes are listed at /openapi.yaml.",
-                "Không có đường dẫn API này. Danh sách đường dẫn có tại /openapi.yaml.",
-            ),
-        )
+        Self::new(ErrorKind::NotFound, "route_not_found", Msg::of("error-no-api-route-has-this-path"))
     }
 
     /// The path exists but not with this method.
@@ -148,10 +138,7 @@ impl ServiceError {
         let mut err = Self::new(
             ErrorKind::MethodNotAllowed,
             "method_not_allowed",
-            Msg::new(
-                format!("This path does not accept this method. Allowed: {allow}."),
-                format!("Đường dẫn này không nhận phương thức này. Được phép: {allow}."),
-            ),
+            Msg::of("error-this-path-does-not-accept-this").arg("allow", allow),
         );
         err.allowed_methods = Some(allow.to_owned());
         err
@@ -159,25 +146,16 @@ impl ServiceError {
 
     /// Query or path parameters that are missing, unknown or malformed.
     pub fn invalid_parameters(errors: Vec<FieldError>) -> Self {
-        let mut err = Self::new(
-            ErrorKind::BadRequest,
-            "invalid_parameter",
-            Msg::new(
-                "Some parameters of the request are wrong; see errors.",
-                "Một số tham số của yêu cầu không hợp lệ; xem errors.",
-            ),
-        );
+        let mut err =
+            Self::new(ErrorKind::BadRequest, "invalid_parameter", Msg::of("error-some-parameters-of-the-request-are"));
         err.errors = errors;
         err
     }
 
     /// Input that is well-formed but breaks the rules of its fields.
     pub fn validation(errors: Vec<FieldError>) -> Self {
-        let mut err = Self::new(
-            ErrorKind::Invalid,
-            "validation_failed",
-            Msg::new("Some fields are wrong; see errors.", "Một số trường không hợp lệ; xem errors."),
-        );
+        let mut err =
+            Self::new(ErrorKind::Invalid, "validation_failed", Msg::of("error-some-fields-are-wrong-see-errors"));
         err.errors = errors;
         err
     }
@@ -187,10 +165,7 @@ impl ServiceError {
         let err = Self::new(
             ErrorKind::Unavailable,
             "service_unavailable",
-            Msg::new(
-                "The service is briefly unavailable. Please try again in a moment.",
-                "Dịch vụ tạm thời gián đoạn. Vui lòng thử lại sau ít phút.",
-            ),
+            Msg::of("error-the-service-is-briefly-unavailable-please"),
         );
         err.retry_after(5)
     }
@@ -198,13 +173,6 @@ impl ServiceError {
     /// Something failed inside. `cause` is logged and never sent.
     pub fn internal(cause: impl std::fmt::Display) -> Self {
         tracing::error!(cause = %cause, "internal error");
-        Self::new(
-            ErrorKind::Internal,
-            "internal_error",
-            Msg::new(
-                "Something went wrong on our side. Please try again later.",
-                "Hệ thống gặp sự cố. Vui lòng thử lại sau.",
-            ),
-        )
+        Self::new(ErrorKind::Internal, "internal_error", Msg::of("error-something-went-wrong-on-our-side"))
     }
 }

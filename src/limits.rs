@@ -65,10 +65,7 @@ impl OneAtATime {
             ServiceError::new(
                 crate::error::ErrorKind::TooManyRequests,
                 "busy",
-                crate::i18n::Msg::new(
-                    "The same report is being computed for someone else right now. Try again in a few seconds.",
-                    "Báo cáo này đang được tính cho người khác. Vui lòng thử lại sau vài giây.",
-                ),
+                crate::i18n::Msg::of("limits-the-same-report-is-being-computed"),
             )
             .retry_after(2)
         })

@@ -71,13 +71,13 @@ impl Application {
             let mut conn = checked_db.get().map_err(|e| anyhow::anyhow!("cannot connect: {e}"))?;
             crate::services::keys::require_every_key(&mut conn, &checked_keyring).map_err(anyhow::Error::msg)?;
             let unlinked = crate::services::blind_index::unlink_anonymous_tips(&mut conn, &checked_index)
-                .map_err(|e| anyhow::anyhow!("unlinking anonymous tips from accounts failed: {}", e.detail.en))?;
+                .map_err(|e| anyhow::anyhow!("unlinking anonymous tips from accounts failed: {}", e.detail.en()))?;
             if unlinked > 0 {
                 tracing::info!(tips = unlinked, "anonymous tips no longer name the accounts they came from");
             }
             let sealed =
                 crate::services::logins::seal_clear_citizen_logins(&mut conn, &checked_index, &checked_keyring)
-                    .map_err(|e| anyhow::anyhow!("sealing citizens' logins failed: {}", e.detail.en))?;
+                    .map_err(|e| anyhow::anyhow!("sealing citizens' logins failed: {}", e.detail.en()))?;
             if sealed > 0 {
                 tracing::info!(accounts = sealed, "citizens' logins are now stored as digests, sealed");
             }
@@ -114,8 +114,8 @@ impl Application {
             provinces: Default::default(),
         });
         let max_body = config.max_body_bytes;
+        crate::i18n::check_catalogues().map_err(anyhow::Error::msg)?;
         let pages = web::Data::new(crate::web::context::PageSettings {
-            texts: crate::web::texts::Texts::shipped().map_err(anyhow::Error::msg)?,
             secure_cookies: config.public_url.as_deref().is_some_and(|u| u.starts_with("https://")),
             data_dir: config.data_dir.clone(),
         });
@@ -205,7 +205,7 @@ async fn prepare_database(config: &Config) -> anyhow::Result<Db> {
             }
             Ok::<(), ServiceError>(())
         })
-        .map_err(|e| anyhow::anyhow!("preparing {url} failed: {}", e.detail.en))?;
+        .map_err(|e| anyhow::anyhow!("preparing {url} failed: {}", e.detail.en()))?;
         Ok(db)
     })
     .await?

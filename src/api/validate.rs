@@ -40,16 +40,11 @@ fn one(field: &str, error: &validator::ValidationError) -> FieldError {
         "length" => {
             let (min, max) = (param("min").unwrap_or(0), param("max"));
             let message = match max {
-                Some(max) => Msg::new(
-                    format!("must have {min} to {max} characters"),
-                    format!("phải có từ {min} đến {max} ký tự"),
-                ),
-                None => {
-                    Msg::new(format!("must have at least {min} characters"), format!("phải có ít nhất {min} ký tự"))
-                }
+                Some(max) => Msg::of("validate-must-have-to-characters").arg("min", min).arg("max", max),
+                None => Msg::of("validate-must-have-at-least-characters").arg("min", min),
             };
             FieldError::new(field, "length", message)
         }
-        _ => FieldError::new(field, "invalid", Msg::new("is not valid", "không hợp lệ")),
+        _ => FieldError::new(field, "invalid", Msg::of("validate-is-not-valid")),
     }
 }

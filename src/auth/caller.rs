@@ -45,11 +45,5 @@ impl Caller {
 
 /// The 401 for every token problem: one answer, so that forgeries learn nothing.
 pub fn invalid_token() -> ServiceError {
-    ServiceError::unauthenticated(
-        "invalid_token",
-        Msg::new(
-            "Sign in again: the access token is missing, expired or not valid.",
-            "Vui lòng đăng nhập lại: mã truy cập bị thiếu, đã hết hạn hoặc không hợp lệ.",
-        ),
-    )
+    ServiceError::unauthenticated("invalid_token", Msg::of("caller-sign-in-again-the-access-token"))
 }

@@ -161,25 +161,15 @@ pub fn check_policy(field: &str, password: &str, role: Role, personal: &[&str]) 
         return Err(FieldError::new(
             field,
             "length",
-            Msg::new(
-                format!("must have {min} to {MAX_PASSWORD_CHARS} characters; a few unrelated words make a strong one"),
-                format!(
-                    "phải có từ {min} đến {MAX_PASSWORD_CHARS} ký tự; vài từ không liên quan ghép lại là mật khẩu mạnh"
-                ),
-            ),
+            Msg::of("password-must-have-to-characters-a-few")
+                .arg("min", min)
+                .arg("max-password-chars", MAX_PASSWORD_CHARS),
         ));
     }
     let words = context_words(personal);
     let score = u8::from(zxcvbn::zxcvbn(password, &words).score());
     if score < 3 {
-        return Err(FieldError::new(
-            field,
-            "weak",
-            Msg::new(
-                "is too easy to guess (it is common, or uses your login, your name or a place); add a few unrelated words",
-                "quá dễ đoán (phổ biến, hoặc dùng tên đăng nhập, tên của bạn hay địa danh); hãy thêm vài từ không liên quan",
-            ),
-        ));
+        return Err(FieldError::new(field, "weak", Msg::of("password-is-too-easy-to-guess-it")));
     }
     Ok(())
 }

@@ -58,10 +58,7 @@ pub fn authorize(caller: &Caller, action: Action) -> Result<(), ServiceError> {
         return Err(ServiceError::new(
             ErrorKind::Forbidden,
             "mfa_enrollment_required",
-            Msg::new(
-                "Set up your authenticator app first (POST /api/v1/me/mfa/totp), then sign in again with a code.",
-                "Hãy cài đặt ứng dụng xác thực trước (POST /api/v1/me/mfa/totp), rồi đăng nhập lại kèm mã.",
-            ),
+            Msg::of("policy-set-up-your-authenticator-app-first"),
         ));
     }
     let allowed = match (&caller.principal, action) {
@@ -111,10 +108,7 @@ pub fn submitter(caller: Option<&Caller>) -> Option<Submitter> {
 }
 
 fn forbidden() -> ServiceError {
-    ServiceError::forbidden(Msg::new(
-        "Your account is not allowed to do this.",
-        "Tài khoản của bạn không được phép thực hiện thao tác này.",
-    ))
+    ServiceError::forbidden(Msg::of("policy-your-account-is-not-allowed-to"))
 }
 
 /// Whether a scope covers a place, given the place's unit and every unit above it

@@ -131,16 +131,16 @@ struct Check {
 impl Check {
     /// Notes what is wrong with `field`, unless something already is: a field of the
     /// wrong shape was taken out and would otherwise read as missing too.
-    fn bad(&mut self, field: impl Into<String>, code: &'static str, en: impl Into<String>, vi: impl Into<String>) {
+    fn bad(&mut self, field: impl Into<String>, code: &'static str, message: Msg) {
         let field = field.into();
         if !self.errors.iter().any(|e| e.field == field) {
-            self.errors.push(FieldError::new(field, code, Msg::new(en.into(), vi.into())));
+            self.errors.push(FieldError::new(field, code, message));
         }
     }
 
     /// A field the tip cannot go without.
     fn required(&mut self, field: &str) {
-        self.bad(field, "required", "is required", "là bắt buộc");
+        self.bad(field, "required", Msg::of("report-is-required"));
     }
 
     fn required_one_of(&mut self, field: &str, value: &str, allowed: &[&str]) -> Option<String> {
@@ -156,7 +156,7 @@ impl Check {
             return Some(value.to_owned());
         }
         let list = allowed.join(", ");
-        self.bad(field, "invalid", format!("must be one of: {list}"), format!("phải là một trong: {list}"));
+        self.bad(field, "invalid", Msg::of("report-must-be-one-of").arg("list", list));
         None
     }
 
@@ -172,7 +172,7 @@ impl Check {
             return None;
         }
         if sent.chars().count() > max {
-            self.bad(field, "length", format!("must have at most {max} characters"), format!("tối đa {max} ký tự"));
+            self.bad(field, "length", Msg::of("report-must-have-at-most-characters").arg("max", max));
             return None;
         }
         Some(value.to_owned())
@@ -183,12 +183,7 @@ impl Check {
         if (min..=max).contains(&value) {
             return Some(value);
         }
-        self.bad(
-            field,
-            "out_of_range",
-            format!("must be a whole number from {min} to {max}"),
-            format!("phải là số nguyên từ {min} đến {max}"),
-        );
+        self.bad(field, "out_of_range", Msg::of("report-must-be-a-whole-number-from").arg("min", min).arg("max", max));
         None
     }
 
@@ -196,16 +191,11 @@ impl Check {
         match DateTime::parse_from_rfc3339(value) {
             Ok(t) if t.with_timezone(&Utc) <= now + FUTURE_SKEW => Some(t.with_timezone(&Utc)),
             Ok(_) => {
-                self.bad(field, "in_future", "must not be in the future", "không được ở thời điểm tương lai");
+                self.bad(field, "in_future", Msg::of("report-must-not-be-in-the-future"));
                 None
             }
             Err(_) => {
-                self.bad(
-                    field,
-                    "invalid",
-                    "must be a date and time such as 2026-11-20T21:30:00+07:00",
-                    "phải là ngày giờ, ví dụ 2026-11-20T21:30:00+07:00",
-                );
+                self.bad(field, "invalid", Msg::of("report-must-be-a-date-and-time"));
                 None
             }
         }
@@ -224,7 +214,7 @@ pub fn check(input: &ReportRequest, now: DateTime<Utc>) -> Result<(Tip, Contact)
     if location.scheme.is_empty() {
         c.required("location.scheme");
     } else if scheme.is_none() {
-        c.bad("location.scheme", "invalid", "must be 2024 or 2025", "phải là 2024 hoặc 2025");
+        c.bad("location.scheme", "invalid", Msg::of("report-must-be-2024-or-2025"));
     }
     if location.commune_code.is_none() {
         c.required("location.commune_code");
@@ -241,7 +231,7 @@ pub fn check(input: &ReportRequest, now: DateTime<Utc>) -> Result<(Tip, Contact)
     if let (Some(persons), Some(children)) = (persons_count, children_count)
         && children > persons
     {
-        c.bad("children_count", "too_many", "must not exceed persons_count", "không được lớn hơn persons_count");
+        c.bad("children_count", "too_many", Msg::of("report-must-not-exceed-persons-count"));
     }
 
     let subjects = subjects(&mut c, input.subjects.as_deref().unwrap_or_default());
@@ -262,19 +252,13 @@ pub fn check(input: &ReportRequest, now: DateTime<Utc>) -> Result<(Tip, Contact)
     let phone = phone(&mut c, reporter.phone.as_deref());
 
     if identity_mode.as_deref() == Some("anonymous") && (name.is_some() || phone.is_some()) {
-        c.bad(
-            "reporter.identity_mode",
-            "contact_given",
-            "an anonymous tip carries no name or phone; choose confidential to leave them safely",
-            "tin báo ẩn danh không kèm tên hay số điện thoại; hãy chọn bảo mật (confidential) để để lại an toàn",
-        );
+        c.bad("reporter.identity_mode", "contact_given", Msg::of("report-an-anonymous-tip-carries-no-name"));
     }
     if !input.acknowledged_false_report_warning {
         c.bad(
             "acknowledged_false_report_warning",
             "required",
-            "must be true: reporting false information knowingly is an offence",
-            "phải là true: cố ý báo tin sai sự thật là vi phạm pháp luật",
+            Msg::of("report-must-be-true-reporting-false-information"),
         );
     }
     let acting_as = c.text("acting_as", &input.acting_as, 100);
@@ -318,23 +302,13 @@ fn observed_period(c: &mut Check, input: &ReportRequest, now: DateTime<Utc>) -> 
         (None, Some(from), Some(to)) => match (c.time("observed_from", from, now), c.time("observed_to", to, now)) {
             (Some(from), Some(to)) if from <= to => Some((from, to)),
             (Some(_), Some(_)) => {
-                c.bad(
-                    "observed_to",
-                    "before_start",
-                    "must not be before observed_from",
-                    "không được trước observed_from",
-                );
+                c.bad("observed_to", "before_start", Msg::of("report-must-not-be-before-observed-from"));
                 None
             }
             _ => None,
         },
         _ => {
-            c.bad(
-                "observed_at",
-                "required",
-                "give observed_at, or both observed_from and observed_to",
-                "hãy nhập observed_at, hoặc cả observed_from và observed_to",
-            );
+            c.bad("observed_at", "required", Msg::of("report-give-observed-at-or-both-observed"));
             None
         }
     }
@@ -349,21 +323,16 @@ fn coordinates(c: &mut Check, latitude: Option<f64>, longitude: Option<f64>) -> 
             if inside {
                 Some(((lat * 1e6).round() as i64, (lon * 1e6).round() as i64))
             } else {
-                c.bad(
-                    "location.latitude",
-                    "outside_viet_nam",
-                    "the point is outside Viet Nam; leave the coordinates out if unsure",
-                    "vị trí nằm ngoài Việt Nam; nếu không chắc hãy bỏ trống tọa độ",
-                );
+                c.bad("location.latitude", "outside_viet_nam", Msg::of("report-the-point-is-outside-viet-nam"));
                 None
             }
         }
         (Some(_), None) => {
-            c.bad("location.longitude", "required", "is required with latitude", "là bắt buộc khi có vĩ độ");
+            c.bad("location.longitude", "required", Msg::of("report-is-required-with-latitude"));
             None
         }
         (None, Some(_)) => {
-            c.bad("location.latitude", "required", "is required with longitude", "là bắt buộc khi có kinh độ");
+            c.bad("location.latitude", "required", Msg::of("report-is-required-with-longitude"));
             None
         }
     }
@@ -373,7 +342,7 @@ fn coordinates(c: &mut Check, latitude: Option<f64>, longitude: Option<f64>) -> 
 fn subjects(c: &mut Check, given: &[SubjectInput]) -> Vec<Subject> {
     let mut subjects = Vec::new();
     if given.len() > MAX_SUBJECTS {
-        c.bad("subjects", "too_many", format!("at most {MAX_SUBJECTS} people"), format!("tối đa {MAX_SUBJECTS} người"));
+        c.bad("subjects", "too_many", Msg::of("report-at-most-people").arg("max-subjects", MAX_SUBJECTS));
     }
     for (i, s) in given.iter().take(MAX_SUBJECTS).enumerate() {
         let f = |name: &str| format!("subjects[{i}].{name}");
@@ -392,12 +361,7 @@ fn subjects(c: &mut Check, given: &[SubjectInput]) -> Vec<Subject> {
 fn health_flags(c: &mut Check, flags: &[String]) -> Vec<String> {
     let mut health_flags = Vec::new();
     if flags.len() > MAX_HEALTH_FLAGS {
-        c.bad(
-            "health_flags",
-            "too_many",
-            format!("at most {MAX_HEALTH_FLAGS} flags"),
-            format!("tối đa {MAX_HEALTH_FLAGS} mục"),
-        );
+        c.bad("health_flags", "too_many", Msg::of("report-at-most-flags").arg("max-health-flags", MAX_HEALTH_FLAGS));
     }
     for (i, flag) in flags.iter().take(MAX_HEALTH_FLAGS).enumerate() {
         if let Some(flag) = c.one_of(&format!("health_flags[{i}]"), flag, &HEALTH_FLAGS)
@@ -420,14 +384,9 @@ fn narrative(c: &mut Check, sent_text: &str) -> String {
         c.bad(
             "narrative",
             "length",
-            format!(
-                "must have {} to {} characters: say what you saw, where and when",
-                NARRATIVE_CHARS.0, NARRATIVE_CHARS.1
-            ),
-            format!(
-                "phải có từ {} đến {} ký tự: hãy kể điều bạn thấy, ở đâu và khi nào",
-                NARRATIVE_CHARS.0, NARRATIVE_CHARS.1
-            ),
+            Msg::of("report-must-have-to-characters-say-what")
+                .arg("narrative-chars-0", NARRATIVE_CHARS.0)
+                .arg("narrative-chars-1", NARRATIVE_CHARS.1),
         );
     }
     narrative
@@ -440,12 +399,7 @@ fn phone(c: &mut Check, phone: Option<&str>) -> Option<String> {
         Some(p) => match Login::parse(p) {
             Some(Login::Phone(phone)) => Some(phone),
             _ => {
-                c.bad(
-                    "reporter.phone",
-                    "invalid",
-                    "must be a Vietnamese mobile number such as 0912 345 678",
-                    "phải là số di động Việt Nam, ví dụ 0912 345 678",
-                );
+                c.bad("reporter.phone", "invalid", Msg::of("report-must-be-a-vietnamese-mobile-number"));
                 None
             }
         },

@@ -50,10 +50,10 @@ pub fn shape_error(e: &serde_path_to_error::Error<serde_json::Error>) -> FieldEr
         FieldError::new(
             if path.ends_with(name) { path.clone() } else { join(name) },
             "unknown",
-            Msg::new("is not a field of this request", "không phải trường của yêu cầu này"),
+            Msg::of("shape-is-not-a-field-of-this"),
         )
     } else if let Some(name) = quoted("missing field ") {
-        FieldError::new(join(name), "required", Msg::new("is required", "là bắt buộc"))
+        FieldError::new(join(name), "required", Msg::of("report-is-required"))
     } else {
         FieldError::new(if path == "." { "body".to_owned() } else { path }, "wrong_type", expected(&text))
     }
@@ -65,22 +65,19 @@ fn expected(serde_text: &str) -> Msg {
     let wanted = serde_text.split("expected ").nth(1).unwrap_or_default();
     let is = |names: &[&str]| names.iter().any(|n| wanted.starts_with(n));
     if is(&["i64", "i32", "u32", "u64", "u16", "u8", "i16", "i8", "usize"]) {
-        Msg::new("must be a whole number", "phải là số nguyên")
+        Msg::of("shape-must-be-a-whole-number")
     } else if is(&["f64", "f32"]) {
-        Msg::new("must be a number", "phải là một số")
+        Msg::of("shape-must-be-a-number")
     } else if is(&["a boolean"]) {
-        Msg::new("must be true or false", "phải là true hoặc false")
+        Msg::of("shape-must-be-true-or-false")
     } else if is(&["a string"]) {
-        Msg::new("must be text", "phải là văn bản")
+        Msg::of("shape-must-be-text")
     } else if is(&["a sequence"]) {
-        Msg::new("must be a list", "phải là một danh sách")
+        Msg::of("shape-must-be-a-list")
     } else if is(&["struct", "a map"]) {
-        Msg::new("must be an object with named fields", "phải là một đối tượng có các trường")
+        Msg::of("shape-must-be-an-object-with-named")
     } else {
-        Msg::new(
-            "has the wrong type (a number, text, true/false or a list was expected)",
-            "sai kiểu dữ liệu (cần số, văn bản, true/false hoặc danh sách)",
-        )
+        Msg::of("shape-has-the-wrong-type-a-number")
     }
 }
 
@@ -175,8 +172,8 @@ mod tests {
                 ("surprise", "unknown"),
             ]
         );
-        assert_eq!(errors[4].message.en, "must be text");
-        assert_eq!(errors[0].message.en, "must be a whole number");
+        assert_eq!(errors[4].message.en(), "must be text");
+        assert_eq!(errors[0].message.en(), "must be a whole number");
         let inner = read.inner.expect("inner stays");
         assert!(inner.count.is_none() && inner.flags.is_none());
         let items = read.items.expect("the list stays, less the wrong field");
@@ -195,7 +192,10 @@ mod tests {
         assert_eq!(fields(&errors), vec![("must", "required")]);
         let errors = read_all::<Needs>(json!({"must": 912345678})).unwrap_err();
         assert_eq!(fields(&errors), vec![("must", "wrong_type")]);
-        assert!(!errors[0].message.en.contains("912345678") && !errors[0].message.vi.contains("912345678"));
+        assert!(
+            !errors[0].message.en().contains("912345678")
+                && !errors[0].message.get(crate::i18n::Lang::VI).contains("912345678")
+        );
         let errors = read_all::<Needs>(json!("text")).unwrap_err();
         assert_eq!(errors[0].field, "body");
     }

@@ -15,12 +15,7 @@ use crate::services::audit;
 use crate::state::AppState;
 
 fn object_type(text: &str) -> Result<ObjectType, Msg> {
-    ObjectType::parse(text).ok_or_else(|| {
-        Msg::new(
-            "must be case, account, routing_rule or authority",
-            "phải là case, account, routing_rule hoặc authority",
-        )
-    })
+    ObjectType::parse(text).ok_or_else(|| Msg::of("audit-must-be-case-account-routing-rule"))
 }
 
 /// Short plain text: an actor (`user:<id>`), an action (`case.accept`), an object id.
@@ -28,23 +23,18 @@ fn token(text: &str) -> Result<String, Msg> {
     if text.len() <= 100 && text.bytes().all(|b| b.is_ascii_graphic()) {
         Ok(text.to_owned())
     } else {
-        Err(Msg::new("must be at most 100 visible ASCII characters", "tối đa 100 ký tự ASCII nhìn thấy được"))
+        Err(Msg::of("audit-must-be-at-most-100-visible"))
     }
 }
 
 fn instant(text: &str) -> Result<chrono::NaiveDateTime, Msg> {
-    chrono::DateTime::parse_from_rfc3339(text).map(|t| t.naive_utc()).map_err(|_| {
-        Msg::new("must be a time like 2026-11-20T21:30:00+07:00", "phải là thời điểm dạng 2026-11-20T21:30:00+07:00")
-    })
+    chrono::DateTime::parse_from_rfc3339(text)
+        .map(|t| t.naive_utc())
+        .map_err(|_| Msg::of("audit-must-be-a-time-like-2026"))
 }
 
 fn sequence(text: &str) -> Result<i64, Msg> {
-    text.parse::<i64>().ok().filter(|n| *n >= 0).ok_or_else(|| {
-        Msg::new(
-            "is not a cursor of this list: pass next_cursor from the previous page unchanged",
-            "không phải con trỏ của danh sách này: hãy dùng nguyên giá trị next_cursor của trang trước",
-        )
-    })
+    text.parse::<i64>().ok().filter(|n| *n >= 0).ok_or_else(|| Msg::of("audit-is-not-a-cursor-of-this"))
 }
 
 /// `GET /api/v1/audit`.
@@ -75,12 +65,7 @@ pub async fn verify(
     authorize(&caller, Action::ReadAuditTrail)?;
     let mut p = Params::query(&req);
     let checkpoint = p.optional("checkpoint", |text| {
-        Checkpoint::parse(text).ok_or_else(|| {
-            Msg::new(
-                "must be a checkpoint as `tinbao audit checkpoint` prints it (SEQ.EVENTS.SHA256)",
-                "phải là điểm kiểm tra như lệnh `tinbao audit checkpoint` in ra (SEQ.EVENTS.SHA256)",
-            )
-        })
+        Checkpoint::parse(text).ok_or_else(|| Msg::of("audit-must-be-a-checkpoint-as-tinbao"))
     });
     p.finish()?;
     let view = audit::verify_view(&state, checkpoint).await?;

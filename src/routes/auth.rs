@@ -122,10 +122,7 @@ pub async fn token(
             _ => {
                 return Err(ServiceError::unauthenticated(
                     "invalid_client",
-                    Msg::new(
-                        "Send client_id and client_secret, in HTTP Basic or in the form.",
-                        "Hãy gửi client_id và client_secret, qua HTTP Basic hoặc trong biểu mẫu.",
-                    ),
+                    Msg::of("auth-send-client-id-and-client-secret"),
                 ));
             }
         },

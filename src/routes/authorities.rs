@@ -42,10 +42,5 @@ pub async fn get(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRes
 }
 
 fn kind(text: &str) -> Result<AuthorityKind, Msg> {
-    AuthorityKind::parse(text).ok_or_else(|| {
-        Msg::new(
-            "must be district, province, border_guard, health or other",
-            "phải là district, province, border_guard, health hoặc other",
-        )
-    })
+    AuthorityKind::parse(text).ok_or_else(|| Msg::of("authorities-must-be-district-province-border-guard"))
 }

@@ -41,13 +41,13 @@ impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
                     ServiceError::new(
                         ErrorKind::TooLarge,
                         "payload_too_large",
-                        Msg::new("The request body is too large.", "Nội dung yêu cầu quá lớn."),
+                        Msg::of("body-the-request-body-is-too-large"),
                     )
                 } else {
                     ServiceError::new(
                         ErrorKind::BadRequest,
                         "unreadable_body",
-                        Msg::new("The request body could not be read.", "Không đọc được nội dung yêu cầu."),
+                        Msg::of("body-the-request-body-could-not-be"),
                     )
                 }
             })?;
@@ -67,20 +67,14 @@ impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
                 ServiceError::new(
                     ErrorKind::BadRequest,
                     "malformed_json",
-                    Msg::new(
-                        format!("The body is not valid JSON (line {}, column {}).", e.line(), e.column()),
-                        format!("Nội dung không phải JSON hợp lệ (dòng {}, cột {}).", e.line(), e.column()),
-                    ),
+                    Msg::of("body-the-body-is-not-valid-json").arg("line", e.line()).arg("column", e.column()),
                 )
             })?;
             if let Some(field) = nul_character(&value, "") {
                 return Err(ServiceError::validation(vec![FieldError::new(
                     field,
                     "invalid_character",
-                    Msg::new(
-                        "contains a NUL character, which no text may hold",
-                        "chứa ký tự NUL, không văn bản nào được phép có",
-                    ),
+                    Msg::of("body-contains-a-nul-character-which-no"),
                 )]));
             }
             let digest = wants_digest.then(|| secrets::digest(&value.to_string()));

@@ -33,10 +33,7 @@ fn not_blank(field: &str, text: &str, min_chars: usize) -> Result<(), ServiceErr
     Err(ServiceError::validation(vec![crate::error::FieldError::new(
         field,
         "blank",
-        Msg::new(
-            format!("must have at least {min_chars} characters besides spaces"),
-            format!("phải có ít nhất {min_chars} ký tự ngoài dấu cách"),
-        ),
+        Msg::of("cases-must-have-at-least-characters-besides").arg("min-chars", min_chars),
     )]))
 }
 
@@ -50,23 +47,13 @@ fn with_etag(case: CaseDetail) -> HttpResponse {
 
 /// A code of one of the domain's vocabularies (`names` are its codes, for the message).
 fn one_of<T>(names: &'static [&'static str], parse: fn(&str) -> Option<T>) -> impl Fn(&str) -> Result<T, Msg> {
-    move |text| {
-        parse(text).ok_or_else(|| {
-            Msg::new(
-                format!("must be one of: {}", names.join(", ")),
-                format!("phải là một trong: {}", names.join(", ")),
-            )
-        })
-    }
+    move |text| parse(text).ok_or_else(|| Msg::of("cases-must-be-one-of").arg("value", names.join(", ")))
 }
 
 fn status(text: &str) -> Result<Status, Msg> {
     match Status::parse(text) {
         Some(status) => Ok(status),
-        None => Err(Msg::new(
-            "must be statuses, repeated or separated by commas: new, accepted, investigating, resolved, closed, rejected, merged",
-            "phải là các trạng thái, lặp lại hoặc cách nhau bởi dấu phẩy: new, accepted, investigating, resolved, closed, rejected, merged",
-        )),
+        None => Err(Msg::of("cases-must-be-statuses-repeated-or-separated")),
     }
 }
 
@@ -76,10 +63,7 @@ fn sort(text: &str) -> Result<Sort, Msg> {
         "oldest" => Ok(Sort::Oldest),
         "due_soonest" => Ok(Sort::DueSoonest),
         "priority" => Ok(Sort::Priority),
-        _ => Err(Msg::new(
-            "must be newest, oldest, due_soonest or priority",
-            "phải là newest, oldest, due_soonest hoặc priority",
-        )),
+        _ => Err(Msg::of("cases-must-be-newest-oldest-due-soonest")),
     }
 }
 
@@ -87,14 +71,14 @@ fn boolean(text: &str) -> Result<bool, Msg> {
     match text {
         "true" => Ok(true),
         "false" => Ok(false),
-        _ => Err(Msg::new("must be true or false", "phải là true hoặc false")),
+        _ => Err(Msg::of("shape-must-be-true-or-false")),
     }
 }
 
 fn instant(text: &str) -> Result<chrono::NaiveDateTime, Msg> {
-    chrono::DateTime::parse_from_rfc3339(text).map(|t| t.naive_utc()).map_err(|_| {
-        Msg::new("must be a time like 2026-11-20T21:30:00+07:00", "phải là thời điểm dạng 2026-11-20T21:30:00+07:00")
-    })
+    chrono::DateTime::parse_from_rfc3339(text)
+        .map(|t| t.naive_utc())
+        .map_err(|_| Msg::of("audit-must-be-a-time-like-2026"))
 }
 
 /// `GET /api/v1/cases`.
@@ -164,7 +148,7 @@ pub async fn add_note(
         return Err(ServiceError::validation(vec![crate::error::FieldError::new(
             "report_id",
             "not_allowed",
-            Msg::new("notes belong to the case, not to one tip", "ghi chú thuộc về vụ việc, không thuộc một tin báo"),
+            Msg::of("cases-notes-belong-to-the-case-not"),
         )]));
     }
     let added = cases::add_note(&state, &caller, origin, id, body.body).await?;
@@ -223,9 +207,8 @@ pub async fn decide_transfer(
     command: CaseCommand<TransferDecisionRequest>,
 ) -> Result<HttpResponse, ServiceError> {
     let CaseCommand { caller, id, origin, if_match, body } = command;
-    let transfer_id = params::uuid(req.match_info().get("transfer_id").unwrap_or_default()).map_err(|_| {
-        ServiceError::not_found(Msg::new("This case has no such transfer.", "Vụ việc không có đề nghị chuyển này."))
-    })?;
+    let transfer_id = params::uuid(req.match_info().get("transfer_id").unwrap_or_default())
+        .map_err(|_| ServiceError::not_found(Msg::of("case-moves-this-case-has-no-such-transfer")))?;
     check(&body)?;
     let accept = match body.decision.as_str() {
         "accept" => true,
@@ -234,7 +217,7 @@ pub async fn decide_transfer(
             return Err(ServiceError::validation(vec![crate::error::FieldError::new(
                 "decision",
                 "invalid",
-                Msg::new("must be accept or decline", "phải là accept hoặc decline"),
+                Msg::of("cases-must-be-accept-or-decline"),
             )]));
         }
     };
@@ -263,12 +246,12 @@ pub async fn transfers(
     let incoming = p.optional("direction", |d| match d {
         "incoming" => Ok(true),
         "outgoing" => Ok(false),
-        _ => Err(Msg::new("must be incoming or outgoing", "phải là incoming hoặc outgoing")),
+        _ => Err(Msg::of("cases-must-be-incoming-or-outgoing")),
     });
     let pending = p.optional("state", |s| match s {
         "proposed" => Ok(true),
         "any" => Ok(false),
-        _ => Err(Msg::new("must be proposed or any", "phải là proposed hoặc any")),
+        _ => Err(Msg::of("cases-must-be-proposed-or-any")),
     });
     let before = p.optional("cursor", params::uuid);
     let limit = p.optional("limit", params::limit).unwrap_or(DEFAULT_LIMIT);
@@ -288,14 +271,7 @@ pub async fn stats(req: HttpRequest, state: web::Data<AppState>, caller: Caller)
     let to = to.unwrap_or_else(crate::clock::now);
     let from = from.unwrap_or(to - chrono::Duration::days(30));
     if from >= to || to - from > chrono::Duration::days(366) {
-        p.reject(
-            "created_from",
-            "invalid_window",
-            Msg::new(
-                "must come before created_to, at most 366 days before it",
-                "phải trước created_to, không quá 366 ngày",
-            ),
-        );
+        p.reject("created_from", "invalid_window", Msg::of("cases-must-come-before-created-to-at"));
     }
     p.finish()?;
     let stats = crate::services::stats::cases(&state, &caller, from, to).await?;

@@ -20,22 +20,18 @@ pub fn json_config(max_body_bytes: usize) -> web::JsonConfig {
 pub fn form_config(max_body_bytes: usize) -> web::FormConfig {
     web::FormConfig::default().limit(max_body_bytes).error_handler(move |err, _req: &HttpRequest| {
         let api = match err {
-            UrlencodedError::Overflow { .. } | UrlencodedError::Payload(PayloadError::Overflow) => too_large(max_body_bytes),
+            UrlencodedError::Overflow { .. } | UrlencodedError::Payload(PayloadError::Overflow) => {
+                too_large(max_body_bytes)
+            }
             UrlencodedError::ContentType => ServiceError::new(
-            ErrorKind::UnsupportedMediaType,
+                ErrorKind::UnsupportedMediaType,
                 "unsupported_media_type",
-                Msg::new(
-                    "Send the body as a form: Content-Type: application/x-www-form-urlencoded.",
-                    "Hãy gửi nội dung dạng biểu mẫu: Content-Type: application/x-www-form-urlencoded.",
-                ),
+                Msg::of("extract-send-the-body-as-a-form"),
             ),
             _ => ServiceError::new(
-            ErrorKind::BadRequest,
+                ErrorKind::BadRequest,
                 "malformed_form",
-                Msg::new(
-                    "The form is not valid: send grant_type, and client_id and client_secret unless you use HTTP Basic.",
-                    "Biểu mẫu không hợp lệ: hãy gửi grant_type, cùng client_id và client_secret nếu không dùng HTTP Basic.",
-                ),
+                Msg::of("extract-the-form-is-not-valid-send"),
             ),
         };
         api.into()
@@ -56,25 +52,15 @@ pub fn json_error(err: &JsonPayloadError, max_body_bytes: usize) -> ServiceError
         JsonPayloadError::ContentType => ServiceError::new(
             ErrorKind::UnsupportedMediaType,
             "unsupported_media_type",
-            Msg::new(
-                "Send the body as JSON with the header Content-Type: application/json.",
-                "Hãy gửi nội dung dạng JSON với tiêu đề Content-Type: application/json.",
-            ),
+            Msg::of("extract-send-the-body-as-json-with"),
         ),
         JsonPayloadError::Deserialize(e) if e.is_data() => shape_error(e),
         JsonPayloadError::Deserialize(e) => ServiceError::new(
             ErrorKind::BadRequest,
             "malformed_json",
-            Msg::new(
-                format!("The body is not valid JSON (line {}, column {}).", e.line(), e.column()),
-                format!("Nội dung không phải JSON hợp lệ (dòng {}, cột {}).", e.line(), e.column()),
-            ),
+            Msg::of("body-the-body-is-not-valid-json").arg("line", e.line()).arg("column", e.column()),
         ),
-        _ => ServiceError::new(
-            ErrorKind::BadRequest,
-            "unreadable_body",
-            Msg::new("The request body could not be read.", "Không đọc được nội dung yêu cầu."),
-        ),
+        _ => ServiceError::new(ErrorKind::BadRequest, "unreadable_body", Msg::of("body-the-request-body-could-not-be")),
     }
 }
 
@@ -82,10 +68,7 @@ fn too_large(max_body_bytes: usize) -> ServiceError {
     ServiceError::new(
         ErrorKind::TooLarge,
         "payload_too_large",
-        Msg::new(
-            format!("The body is larger than {max_body_bytes} bytes."),
-            format!("Nội dung vượt quá {max_body_bytes} byte."),
-        ),
+        Msg::of("extract-the-body-is-larger-than-bytes").arg("max-body-bytes", max_body_bytes),
     )
 }
 
@@ -99,21 +82,14 @@ fn shape_error(e: &serde_json::Error) -> ServiceError {
             .map(str::to_owned)
     };
     let error = if let Some(field) = quoted("unknown field ") {
-        FieldError::new(
-            field,
-            "unknown",
-            Msg::new("is not a field of this request", "không phải trường của yêu cầu này"),
-        )
+        FieldError::new(field, "unknown", Msg::of("shape-is-not-a-field-of-this"))
     } else if let Some(field) = quoted("missing field ") {
-        FieldError::new(field, "required", Msg::new("is required", "là bắt buộc"))
+        FieldError::new(field, "required", Msg::of("report-is-required"))
     } else {
         FieldError::new(
             "body",
             "wrong_type",
-            Msg::new(
-                format!("a value has the wrong type or form (line {}, column {})", e.line(), e.column()),
-                format!("có giá trị sai kiểu hoặc sai dạng (dòng {}, cột {})", e.line(), e.column()),
-            ),
+            Msg::of("extract-a-value-has-the-wrong-type").arg("line", e.line()).arg("column", e.column()),
         )
     };
     ServiceError::validation(vec![error])

@@ -112,21 +112,19 @@ fn as_problem(res: ServiceResponse<BoxBody>, lang: Lang, request_id: &str) -> Se
 fn generic_error(status: StatusCode) -> ServiceError {
     match status.as_u16() {
         404 => ServiceError::route_not_found(),
-        413 => ServiceError::new(
-            ErrorKind::TooLarge,
-            "payload_too_large",
-            Msg::new("The request body is too large.", "Nội dung yêu cầu quá lớn."),
-        ),
+        413 => {
+            ServiceError::new(ErrorKind::TooLarge, "payload_too_large", Msg::of("body-the-request-body-is-too-large"))
+        }
         415 => ServiceError::new(
             ErrorKind::UnsupportedMediaType,
             "unsupported_media_type",
-            Msg::new("This content type is not accepted here.", "Định dạng nội dung này không được chấp nhận."),
+            Msg::of("middleware-this-content-type-is-not-accepted"),
         ),
         s if s >= 500 => ServiceError::internal(format!("status {status} raised outside a handler")),
         _ => ServiceError::new(
             ErrorKind::BadRequest,
             "bad_request",
-            Msg::new("The request could not be understood.", "Không hiểu được yêu cầu."),
+            Msg::of("middleware-the-request-could-not-be-understood"),
         ),
     }
 }

@@ -28,11 +28,7 @@ impl Params {
             Ok(pairs) => Params { pairs: pairs.into_inner(), errors: Vec::new(), check_unknown: true },
             Err(_) => Params {
                 pairs: Vec::new(),
-                errors: vec![FieldError::new(
-                    "query",
-                    "malformed",
-                    Msg::new("the query string is not properly encoded", "chuỗi truy vấn không được mã hóa đúng"),
-                )],
+                errors: vec![FieldError::new("query", "malformed", Msg::of("params-the-query-string-is-not-properly"))],
                 check_unknown: true,
             },
         }
@@ -64,7 +60,7 @@ impl Params {
         match values.as_slice() {
             [] => None,
             [value] if value.is_empty() => {
-                self.reject(name, "empty", Msg::new("must not be empty", "không được để trống"));
+                self.reject(name, "empty", Msg::of("params-must-not-be-empty"));
                 None
             }
             [value] => match parse(value) {
@@ -75,7 +71,7 @@ impl Params {
                 }
             },
             _ => {
-                self.reject(name, "repeated", Msg::new("is given more than once", "bị lặp lại nhiều lần"));
+                self.reject(name, "repeated", Msg::of("params-is-given-more-than-once"));
                 None
             }
         }
@@ -91,19 +87,15 @@ impl Params {
         // The codes a comma list always had: `empty` for a parameter given empty, `invalid`
         // for an empty item or too many.
         if values.iter().any(|v| v.is_empty()) {
-            self.reject(name, "empty", Msg::new("must not be empty", "không được để trống"));
+            self.reject(name, "empty", Msg::of("params-must-not-be-empty"));
             return Vec::new();
         }
         if items.iter().any(|i| i.is_empty()) {
-            self.reject(name, "invalid", Msg::new("must not hold an empty item", "không được có mục trống"));
+            self.reject(name, "invalid", Msg::of("params-must-not-hold-an-empty-item"));
             return Vec::new();
         }
         if items.len() > max {
-            self.reject(
-                name,
-                "invalid",
-                Msg::new(format!("must hold at most {max} items"), format!("chỉ được có tối đa {max} mục")),
-            );
+            self.reject(name, "invalid", Msg::of("params-must-hold-at-most-items").arg("max", max));
             return Vec::new();
         }
         match items.into_iter().map(&parse).collect::<Result<Vec<T>, Msg>>() {
@@ -120,7 +112,7 @@ impl Params {
         let present = self.pairs.iter().any(|(k, _)| k == name);
         let value = self.optional(name, parse);
         if !present {
-            self.reject(name, "required", Msg::new("is required", "là bắt buộc"));
+            self.reject(name, "required", Msg::of("report-is-required"));
         }
         value
     }
@@ -144,11 +136,7 @@ impl Params {
         if self.check_unknown {
             for (name, _) in std::mem::take(&mut self.pairs) {
                 if !self.errors.iter().any(|e| e.field == name) {
-                    self.reject(
-                        &name,
-                        "unknown",
-                        Msg::new("is not a parameter of this route", "không phải tham số của đường dẫn này"),
-                    );
+                    self.reject(&name, "unknown", Msg::of("params-is-not-a-parameter-of-this"));
                 }
             }
         }
@@ -158,14 +146,12 @@ impl Params {
 
 /// `2024` or `2025`.
 pub fn scheme(text: &str) -> Result<Scheme, Msg> {
-    Scheme::parse(text).ok_or_else(|| Msg::new("must be 2024 or 2025", "phải là 2024 hoặc 2025"))
+    Scheme::parse(text).ok_or_else(|| Msg::of("report-must-be-2024-or-2025"))
 }
 
 /// `province`, `district` or `commune`.
 pub fn level(text: &str) -> Result<Level, Msg> {
-    Level::parse(text).ok_or_else(|| {
-        Msg::new("must be province, district or commune", "phải là province (tỉnh), district (huyện) hoặc commune (xã)")
-    })
+    Level::parse(text).ok_or_else(|| Msg::of("params-must-be-province-district-or-commune"))
 }
 
 /// A unit code: a whole number from 1 to 99999.
@@ -177,10 +163,7 @@ pub fn unit_code(text: &str) -> Result<i32, Msg> {
 pub fn coordinate(text: &str, range: (f64, f64)) -> Result<i64, Msg> {
     match text.parse::<f64>() {
         Ok(v) if v.is_finite() && (range.0..=range.1).contains(&v) => Ok((v * 1e6).round() as i64),
-        _ => Err(Msg::new(
-            format!("must be a number of degrees from {} to {} (inside Viet Nam)", range.0, range.1),
-            format!("phải là số độ từ {} đến {} (trong lãnh thổ Việt Nam)", range.0, range.1),
-        )),
+        _ => Err(Msg::of("params-must-be-a-number-of-degrees").arg("range-0", range.0).arg("range-1", range.1)),
     }
 }
 
@@ -192,10 +175,7 @@ pub fn limit(text: &str) -> Result<u32, Msg> {
 /// Search text: 1 to 100 characters.
 pub fn search_text(text: &str) -> Result<String, Msg> {
     if text.is_empty() || text.chars().count() > MAX_SEARCH_CHARS {
-        return Err(Msg::new(
-            format!("must have 1 to {MAX_SEARCH_CHARS} characters"),
-            format!("phải có từ 1 đến {MAX_SEARCH_CHARS} ký tự"),
-        ));
+        return Err(Msg::of("params-must-have-1-to-characters").arg("max-search-chars", MAX_SEARCH_CHARS));
     }
     // Control characters cannot be part of a name; PostgreSQL refuses NUL outright.
     Ok(text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect::<String>().trim().to_owned())
@@ -205,21 +185,14 @@ pub fn search_text(text: &str) -> Result<String, Msg> {
 pub fn uuid(text: &str) -> Result<uuid::Uuid, Msg> {
     // Only the hyphenated form that tinbao gives out (36 characters).
     let parsed = if text.len() == 36 { uuid::Uuid::try_parse(text).ok() } else { None };
-    parsed.ok_or_else(|| {
-        Msg::new("must be an id as given by tinbao (a UUID)", "phải là mã định danh do tinbao cấp (dạng UUID)")
-    })
+    parsed.ok_or_else(|| Msg::of("params-must-be-an-id-as-given"))
 }
 
 /// The `{id}` path segment of a route, as a UUID. A segment that is no id names nothing:
 /// 404, like an id that does not exist.
 pub fn path_id(req: &HttpRequest) -> Result<uuid::Uuid, ServiceError> {
     let segment = req.match_info().get("id").unwrap_or_default();
-    uuid(segment).map_err(|_| {
-        ServiceError::not_found(Msg::new(
-            "Nothing has this id: ids are UUIDs as tinbao gives them out.",
-            "Không có gì mang mã định danh này: mã định danh là UUID do tinbao cấp.",
-        ))
-    })
+    uuid(segment).map_err(|_| ServiceError::not_found(Msg::of("params-nothing-has-this-id-ids-are")))
 }
 
 /// An accounts cursor: the login of the last account of the previous page.
@@ -247,20 +220,14 @@ pub fn authority_cursor(text: &str) -> Result<String, Msg> {
 }
 
 fn invalid_cursor() -> Msg {
-    Msg::new(
-        "is not a cursor of this list: pass next_cursor from the previous page unchanged",
-        "không phải con trỏ của danh sách này: hãy dùng nguyên giá trị next_cursor của trang trước",
-    )
+    Msg::of("audit-is-not-a-cursor-of-this")
 }
 
 fn whole_number(text: &str, min: i64, max: i64) -> Result<i64, Msg> {
     let valid = !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit());
     match text.parse::<i64>() {
         Ok(n) if valid && (min..=max).contains(&n) => Ok(n),
-        _ => Err(Msg::new(
-            format!("must be a whole number from {min} to {max}"),
-            format!("phải là số nguyên từ {min} đến {max}"),
-        )),
+        _ => Err(Msg::of("report-must-be-a-whole-number-from").arg("min", min).arg("max", max)),
     }
 }
 

@@ -7,7 +7,7 @@ use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
 
 use crate::error::{ErrorKind, ServiceError};
-use crate::i18n::Lang;
+use crate::i18n::{Lang, Msg};
 
 /// The media type of every error body.
 pub const PROBLEM_JSON: &str = "application/problem+json";
@@ -80,9 +80,9 @@ pub fn problem_response_with_status(
 struct Problem<'a> {
     #[serde(rename = "type")]
     type_: String,
-    title: &'static str,
+    title: String,
     status: u16,
-    detail: &'a str,
+    detail: String,
     code: &'static str,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     errors: Vec<ProblemField<'a>>,
@@ -96,33 +96,30 @@ struct Problem<'a> {
 struct ProblemField<'a> {
     field: &'a str,
     code: &'static str,
-    message: &'a str,
+    message: String,
 }
 
-/// A short title for the status, in `lang`.
-fn title(status: StatusCode, lang: Lang) -> &'static str {
-    let (en, vi) = match status.as_u16() {
-        400 => ("Bad request", "Yêu cầu không hợp lệ"),
-        401 => ("Not signed in", "Chưa đăng nhập"),
-        403 => ("Not allowed", "Không có quyền"),
-        404 => ("Not found", "Không tìm thấy"),
-        405 => ("Method not allowed", "Phương thức không được phép"),
-        406 => ("Not acceptable", "Không đáp ứng được định dạng yêu cầu"),
-        409 => ("Conflict", "Xung đột"),
-        412 => ("Precondition failed", "Dữ liệu đã thay đổi"),
-        413 => ("Request too large", "Yêu cầu quá lớn"),
-        415 => ("Unsupported media type", "Định dạng nội dung không được hỗ trợ"),
-        422 => ("Invalid data", "Dữ liệu không hợp lệ"),
-        428 => ("Precondition required", "Thiếu điều kiện If-Match"),
-        429 => ("Too many requests", "Quá nhiều yêu cầu"),
-        503 => ("Service unavailable", "Dịch vụ tạm thời gián đoạn"),
-        s if s >= 500 => ("Internal error", "Lỗi hệ thống"),
-        _ => ("Request failed", "Yêu cầu không thành công"),
+/// A short title for the status, in `lang` (`title-<status>` in the catalogues).
+fn title(status: StatusCode, lang: Lang) -> String {
+    let id = match status.as_u16() {
+        400 => "title-400",
+        401 => "title-401",
+        403 => "title-403",
+        404 => "title-404",
+        405 => "title-405",
+        406 => "title-406",
+        409 => "title-409",
+        412 => "title-412",
+        413 => "title-413",
+        415 => "title-415",
+        422 => "title-422",
+        428 => "title-428",
+        429 => "title-429",
+        503 => "title-503",
+        s if s >= 500 => "title-500",
+        _ => "title-other",
     };
-    match lang {
-        Lang::Vi => vi,
-        Lang::En => en,
-    }
+    Msg::of(id).get(lang)
 }
 
 impl ResponseError for ServiceError {

@@ -39,10 +39,7 @@ fn idempotency_key(req: &HttpRequest) -> Result<Option<String>, ServiceError> {
         _ => Err(ServiceError::invalid_parameters(vec![FieldError::new(
             "Idempotency-Key",
             "invalid",
-            Msg::new(
-                "must be a UUID, or 22 to 255 of the characters A-Z a-z 0-9 _ -",
-                "phải là một UUID, hoặc từ 22 đến 255 ký tự trong A-Z a-z 0-9 _ -",
-            ),
+            Msg::of("reports-must-be-a-uuid-or-22"),
         )])),
     }
 }

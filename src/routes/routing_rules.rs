@@ -45,10 +45,7 @@ pub async fn create(
             return Err(ServiceError::validation(vec![FieldError::new(
                 "unit",
                 "invalid",
-                Msg::new(
-                    "must name a unit: scheme 2024 or 2025, a level of that scheme, and a code",
-                    "phải là một đơn vị: danh mục 2024 hoặc 2025, một cấp của danh mục đó, và một mã",
-                ),
+                Msg::of("routing-rules-must-name-a-unit-scheme-2024"),
             )]));
         }
     };
@@ -56,7 +53,7 @@ pub async fn create(
         return Err(ServiceError::validation(vec![FieldError::new(
             "note",
             "length",
-            Msg::new("must have at most 500 characters", "tối đa 500 ký tự"),
+            Msg::of("routing-rules-must-have-at-most-500-characters"),
         )]));
     }
     let note = body.note.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty());

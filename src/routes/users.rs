@@ -31,10 +31,7 @@ pub async fn list(req: HttpRequest, state: web::Data<AppState>, caller: Caller) 
 }
 
 fn role_message() -> Msg {
-    Msg::new(
-        "must be citizen, commune_official, district_officer, supervisor, auditor or admin",
-        "phải là citizen, commune_official, district_officer, supervisor, auditor hoặc admin",
-    )
+    Msg::of("accounts-must-be-citizen-commune-official-district")
 }
 
 /// `POST /api/v1/users`.

@@ -19,22 +19,12 @@ use crate::services::dto::accounts::{CreateUserRequest, UnitCodeInput, UpdateUse
 use crate::state::AppState;
 
 fn not_found() -> ServiceError {
-    ServiceError::not_found(Msg::new(
-        "There is no account with this id.",
-        "Không có tài khoản nào có mã định danh này.",
-    ))
+    ServiceError::not_found(Msg::of("accounts-there-is-no-account-with-this"))
 }
 
 fn role_of(text: &str) -> Result<Role, FieldError> {
     Role::parse(text).ok_or_else(|| {
-        FieldError::new(
-            "role",
-            "invalid",
-            Msg::new(
-                "must be citizen, commune_official, district_officer, supervisor, auditor or admin",
-                "phải là citizen, commune_official, district_officer, supervisor, auditor hoặc admin",
-            ),
-        )
+        FieldError::new("role", "invalid", Msg::of("accounts-must-be-citizen-commune-official-district"))
     })
 }
 
@@ -52,11 +42,11 @@ fn scope_for(conn: &mut DbConnection, role: Role, fields: &ScopeFields<'_>) -> R
         ServiceError::validation(vec![FieldError::new(
             field,
             "required",
-            Msg::new(format!("is required for the role {role}"), format!("là bắt buộc với vai trò {role}")),
+            Msg::of("accounts-is-required-for-the-role").arg("role", role),
         )])
     };
     let unknown = |field: &'static str| {
-        ServiceError::validation(vec![FieldError::new(field, "unknown", Msg::new("does not exist", "không tồn tại"))])
+        ServiceError::validation(vec![FieldError::new(field, "unknown", Msg::of("accounts-does-not-exist"))])
     };
     let unit = |scheme: &str, level: Level, code: i32, field: &'static str| -> Result<UnitRef, ServiceError> {
         let scheme = Scheme::parse(scheme).ok_or_else(|| unknown(field))?;
@@ -90,14 +80,7 @@ pub async fn create(state: &AppState, origin: Origin, body: CreateUserRequest) -
     let mut errors = Vec::new();
     let login = Login::parse(&body.login);
     if login.is_none() {
-        errors.push(FieldError::new(
-            "login",
-            "invalid",
-            Msg::new(
-                "must be a mobile number, an e-mail address, or 3 to 64 of a-z 0-9 . _ -",
-                "phải là số điện thoại, e-mail, hoặc 3 đến 64 ký tự a-z 0-9 . _ -",
-            ),
-        ));
+        errors.push(FieldError::new("login", "invalid", Msg::of("accounts-must-be-a-mobile-number-an")));
     }
     let role = role_of(&body.role).map_err(|e| errors.push(e)).ok();
     if let (Some(login), Some(role)) = (&login, role) {
@@ -149,13 +132,7 @@ pub async fn create(state: &AppState, origin: Origin, body: CreateUserRequest) -
 
 /// The answer to a login in use.
 pub(crate) fn login_taken() -> ServiceError {
-    ServiceError::conflict(
-        "login_taken",
-        Msg::new(
-            "An account with this login already exists. Sign in, or use another phone number or e-mail.",
-            "Đã có tài khoản với tên đăng nhập này. Hãy đăng nhập, hoặc dùng số điện thoại hay e-mail khác.",
-        ),
-    )
+    ServiceError::conflict("login_taken", Msg::of("accounts-an-account-with-this-login-already"))
 }
 
 /// Stores a new account; a login that exists already is refused as taken.
@@ -173,8 +150,8 @@ pub(crate) fn insert_account(
 /// Creates the first admin from the command line (no caller yet).
 pub fn create_admin(conn: &mut DbConnection, login: &str, plain: &str) -> Result<Account, String> {
     let login = Login::parse(login).ok_or("the login must be 3 to 64 of a-z 0-9 . _ -, a phone number or an e-mail")?;
-    password::check_policy("password", plain, Role::Admin, &[login.as_str()]).map_err(|e| e.message.en.into_owned())?;
-    let hash = password::hash(plain).map_err(|e| e.detail.en.into_owned())?;
+    password::check_policy("password", plain, Role::Admin, &[login.as_str()]).map_err(|e| e.message.en())?;
+    let hash = password::hash(plain).map_err(|e| e.detail.en())?;
     let new = NewAccount {
         id: Uuid::now_v7(),
         login: login.as_str(),
@@ -192,7 +169,7 @@ pub fn create_admin(conn: &mut DbConnection, login: &str, plain: &str) -> Result
         audit::append(conn, ObjectType::Account, account.id, &origin, "account.created", account_state(&account), now)?;
         Ok(account)
     })
-    .map_err(|e: ServiceError| e.detail.en.into_owned())
+    .map_err(|e: ServiceError| e.detail.en())
 }
 
 /// Lists accounts by login.
@@ -225,10 +202,7 @@ pub async fn reset_mfa(state: &AppState, caller: &Caller, origin: Origin, id: Uu
     if caller.account().is_some_and(|a| a.id == id) {
         return Err(ServiceError::conflict(
             "cannot_reset_own_mfa",
-            Msg::new(
-                "You cannot reset your own second factor; ask another admin.",
-                "Bạn không thể tự đặt lại xác thực hai lớp của mình; hãy nhờ quản trị viên khác.",
-            ),
+            Msg::of("accounts-you-cannot-reset-your-own-second"),
         ));
     }
     state
@@ -260,10 +234,7 @@ pub async fn update(
     if own && (body.disabled == Some(true) || role.is_some_and(|r| r != Role::Admin)) {
         return Err(ServiceError::conflict(
             "cannot_lock_out_self",
-            Msg::new(
-                "You cannot disable your own account or remove your own admin role; ask another admin.",
-                "Bạn không thể tự vô hiệu hóa hoặc tự bỏ vai trò quản trị của mình; hãy nhờ quản trị viên khác.",
-            ),
+            Msg::of("accounts-you-cannot-disable-your-own-account"),
         ));
     }
     state

@@ -27,15 +27,13 @@ pub async fn list(db: &Db, filter: UnitFilter, after: Option<UnitRef>, limit: u3
 /// One unit, or 404.
 pub async fn get(db: &Db, unit: UnitRef) -> Result<AdminUnit, ServiceError> {
     db.run(move |conn| Ok(admin_units::find(conn, unit)?)).await?.ok_or_else(|| {
-        ServiceError::not_found(Msg::new(
-            format!("There is no {} with code {} in scheme {}.", unit.level, unit.code, unit.scheme),
-            format!(
-                "Không có đơn vị hành chính cấp {} mã {} trong danh mục {}.",
-                level_vi(unit),
-                unit.code,
-                unit.scheme
-            ),
-        ))
+        ServiceError::not_found(
+            Msg::of("admin-units-there-is-no-with-code-in")
+                .arg("level", unit.level)
+                .arg("code", unit.code)
+                .arg("scheme", unit.scheme)
+                .arg("level-vi", level_vi(unit)),
+        )
     })
 }
 

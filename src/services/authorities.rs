@@ -65,10 +65,7 @@ pub async fn list(
 
 /// One authority, or 404.
 pub async fn get(db: &Db, id: Uuid) -> Result<Authority, ServiceError> {
-    db.run(move |conn| Ok(authorities::find(conn, id)?)).await?.ok_or_else(|| {
-        ServiceError::not_found(Msg::new(
-            "There is no authority with this id.",
-            "Không có cơ quan nào có mã định danh này.",
-        ))
-    })
+    db.run(move |conn| Ok(authorities::find(conn, id)?))
+        .await?
+        .ok_or_else(|| ServiceError::not_found(Msg::of("authorities-there-is-no-authority-with-this")))
 }

@@ -15,7 +15,7 @@ use crate::error::{ErrorKind, ServiceError};
 use crate::i18n::Msg;
 
 pub(crate) fn not_found() -> ServiceError {
-    ServiceError::not_found(Msg::new("There is no case with this id.", "Không có vụ việc nào có mã này."))
+    ServiceError::not_found(Msg::of("case-loading-there-is-no-case-with-this"))
 }
 
 /// A case the caller may see, with what they may do to it.
@@ -60,11 +60,8 @@ pub(crate) fn load_for_change(
 ) -> Result<Visible, ServiceError> {
     let case = load(conn, caller, id, true)?;
     if case_permission(caller, case.access, case.authority_id, CaseOp::Change).is_err() {
-        return Err(ServiceError::forbidden(Msg::new(
-            "You may read this case but not change it.",
-            "Bạn được xem vụ việc này nhưng không được thay đổi.",
-        ))
-        .with_allowed_actions(Vec::new()));
+        return Err(ServiceError::forbidden(Msg::of("case-loading-you-may-read-this-case-but"))
+            .with_allowed_actions(Vec::new()));
     }
     check_version(&case.row, if_match)?;
     Ok(case)
@@ -76,20 +73,14 @@ pub fn check_version(row: &CaseRow, if_match: Option<&str>) -> Result<(), Servic
         return Err(ServiceError::new(
             ErrorKind::VersionRequired,
             "if_match_required",
-            Msg::new(
-                "Send If-Match with the ETag of the case as you last read it, so that no one's change is lost.",
-                "Hãy gửi If-Match kèm ETag của vụ việc lần cuối bạn đọc, để không ghi đè thay đổi của người khác.",
-            ),
+            Msg::of("case-loading-send-if-match-with-the-etag"),
         ));
     };
     if !if_match_holds(if_match, row.version) {
         return Err(ServiceError::new(
             ErrorKind::StaleVersion,
             "case_changed",
-            Msg::new(
-                "Someone changed this case after you read it. Read it again, then repeat your change if it still applies.",
-                "Vụ việc đã được người khác thay đổi sau khi bạn đọc. Hãy tải lại rồi thực hiện lại nếu vẫn cần.",
-            ),
+            Msg::of("case-loading-someone-changed-this-case-after-you"),
         ));
     }
     Ok(())
@@ -100,13 +91,7 @@ pub(crate) fn require_open(case: &Visible) -> Result<(), ServiceError> {
     if case.status.is_open() {
         return Ok(());
     }
-    Err(ServiceError::conflict(
-        "case_not_open",
-        Msg::new(
-            "Only a case still being worked (new, accepted, investigating) is assigned, prioritised or transferred.",
-            "Chỉ vụ việc đang xử lý (mới, đã tiếp nhận, đang xác minh) mới được phân công, đổi ưu tiên hoặc chuyển.",
-        ),
-    ))
+    Err(ServiceError::conflict("case_not_open", Msg::of("case-loading-only-a-case-still-being-worked")))
 }
 
 /// 403 unless the caller may add notes and messages to the case.
@@ -114,9 +99,6 @@ pub(crate) fn require_work(caller: &Caller, case: &Visible) -> Result<(), Servic
     if case_permission(caller, case.access, case.authority_id, CaseOp::AddTo).is_ok() {
         Ok(())
     } else {
-        Err(ServiceError::forbidden(Msg::new(
-            "You may read this case but not add to it.",
-            "Bạn được xem vụ việc này nhưng không được bổ sung.",
-        )))
+        Err(ServiceError::forbidden(Msg::of("case-loading-you-may-read-this-case-but-2")))
     }
 }

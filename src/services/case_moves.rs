@@ -22,8 +22,8 @@ use crate::services::cases::change_case;
 use crate::services::dto::cases::{CaseDetail, TransferView};
 use crate::state::AppState;
 
-fn conflict(code: &'static str, en: &str, vi: &str) -> ServiceError {
-    ServiceError::conflict(code, Msg::new(en.to_owned(), vi.to_owned()))
+fn conflict(code: &'static str, message: Msg) -> ServiceError {
+    ServiceError::conflict(code, message)
 }
 
 fn acting_user(caller: &Caller) -> Result<Uuid, ServiceError> {
@@ -46,20 +46,13 @@ pub async fn propose(
     change_case(state, caller, origin, id, if_match, move |conn, case, at| {
         require_open(case)?;
         if case.transfers.iter().any(|t| t.state == TransferState::Proposed) {
-            return Err(conflict(
-                "transfer_pending",
-                "A transfer of this case awaits an answer; it must be accepted or declined first.",
-                "Vụ việc đang chờ trả lời một đề nghị chuyển; cần chấp nhận hoặc từ chối trước.",
-            ));
+            return Err(conflict("transfer_pending", Msg::of("case-moves-a-transfer-of-this-case-awaits")));
         }
         let target = authorities::find(conn, to)?.filter(|a| a.id != case.authority_id).ok_or_else(|| {
             ServiceError::validation(vec![FieldError::new(
                 "to_authority_id",
                 "invalid",
-                Msg::new(
-                    "must be another existing authority than the one that holds the case",
-                    "phải là một cơ quan khác, đang tồn tại, không phải cơ quan đang thụ lý",
-                ),
+                Msg::of("case-moves-must-be-another-existing-authority-than"),
             )])
         })?;
         let (from, to) = (case.authority_id, target.id);
@@ -103,24 +96,17 @@ pub async fn decide(
         .db
         .transaction(move |conn| {
             let case = load(conn, &caller, id, true)?;
-            let transfer = case.transfers.iter().find(|t| t.id == transfer_id).cloned().ok_or_else(|| {
-                ServiceError::not_found(Msg::new(
-                    "This case has no such transfer.",
-                    "Vụ việc không có đề nghị chuyển này.",
-                ))
-            })?;
+            let transfer = case
+                .transfers
+                .iter()
+                .find(|t| t.id == transfer_id)
+                .cloned()
+                .ok_or_else(|| ServiceError::not_found(Msg::of("case-moves-this-case-has-no-such-transfer")))?;
             if transfer.state != TransferState::Proposed {
-                return Err(conflict(
-                    "transfer_decided",
-                    "This transfer was answered already.",
-                    "Đề nghị chuyển này đã được trả lời.",
-                ));
+                return Err(conflict("transfer_decided", Msg::of("case-moves-this-transfer-was-answered-already")));
             }
             if case_permission(&caller, case.access, case.authority_id, CaseOp::DecideTransfer).is_err() {
-                return Err(ServiceError::forbidden(Msg::new(
-                    "Only the receiving authority's officers, or the province's supervisor, answer a transfer.",
-                    "Chỉ cán bộ của cơ quan nhận, hoặc giám sát viên của tỉnh, được trả lời đề nghị chuyển.",
-                )));
+                return Err(ServiceError::forbidden(Msg::of("case-moves-only-the-receiving-authority-s-officers")));
             }
             crate::services::case_loading::check_version(&case.row, if_match.as_deref())?;
             let user = acting_user(&caller)?;
@@ -192,7 +178,7 @@ pub async fn merge(
                 return Err(ServiceError::validation(vec![FieldError::new(
                     "into",
                     "same_case",
-                    Msg::new("must be another case", "phải là một vụ việc khác"),
+                    Msg::of("case-moves-must-be-another-case"),
                 )]));
             }
             // Both rows locked in one order (by id), whichever way the merge goes: two
@@ -207,22 +193,18 @@ pub async fn merge(
                 ServiceError::validation(vec![FieldError::new(
                     "into",
                     "unknown",
-                    Msg::new("is not a case you work on", "không phải vụ việc bạn đang xử lý"),
+                    Msg::of("case-moves-is-not-a-case-you-work"),
                 )])
             })?;
             if case_permission(&caller, target.access, target.authority_id, CaseOp::Change).is_err() {
                 return Err(ServiceError::validation(vec![FieldError::new(
                     "into",
                     "not_yours",
-                    Msg::new("is not a case you work on", "không phải vụ việc bạn đang xử lý"),
+                    Msg::of("case-moves-is-not-a-case-you-work"),
                 )]));
             }
             if source.status == Status::Merged || target.status == Status::Merged {
-                return Err(conflict(
-                    "case_merged",
-                    "A merged case cannot be merged again; use the case it was merged into.",
-                    "Vụ việc đã gộp không thể gộp lần nữa; hãy dùng vụ việc đã gộp vào.",
-                ));
+                return Err(conflict("case_merged", Msg::of("case-moves-a-merged-case-cannot-be-merged")));
             }
             let at = now();
             let moved = cases::move_reports(conn, source.row.id, target.row.id)?;

@@ -36,48 +36,25 @@ fn checked_transition(input: &TransitionInput) -> Result<(Action, Option<String>
     let mut errors = Vec::new();
     let action = Action::parse(&input.action);
     if action.is_none() {
-        errors.push(FieldError::new(
-            "action",
-            "invalid",
-            Msg::new(
-                "must be accept, start_investigation, resolve, reject, close or reopen",
-                "phải là accept, start_investigation, resolve, reject, close hoặc reopen",
-            ),
-        ));
+        errors.push(FieldError::new("action", "invalid", Msg::of("cases-must-be-accept-start-investigation-resolve")));
     }
     let outcome = input.outcome.as_deref().map(str::trim).filter(|o| !o.is_empty()).map(str::to_owned);
     let note = input.note.as_deref().map(str::trim).filter(|n| !n.is_empty()).map(str::to_owned);
     if let Some(action) = action {
         match (&outcome, action.needs_outcome()) {
-            (None, true) => errors.push(FieldError::new(
-                "outcome",
-                "required",
-                Msg::new(
-                    "is required to resolve: located_and_handled, not_found, unfounded, duplicate or referred",
-                    "bắt buộc khi giải quyết: located_and_handled, not_found, unfounded, duplicate hoặc referred",
-                ),
-            )),
-            (Some(_), false) => errors.push(FieldError::new(
-                "outcome",
-                "not_allowed",
-                Msg::new("is only given to resolve a case", "chỉ dùng khi giải quyết vụ việc"),
-            )),
-            (Some(o), true) if !OUTCOMES.contains(&o.as_str()) => errors.push(FieldError::new(
-                "outcome",
-                "invalid",
-                Msg::new(
-                    "must be located_and_handled, not_found, unfounded, duplicate or referred",
-                    "phải là located_and_handled, not_found, unfounded, duplicate hoặc referred",
-                ),
-            )),
+            (None, true) => {
+                errors.push(FieldError::new("outcome", "required", Msg::of("cases-is-required-to-resolve-located-and")))
+            }
+            (Some(_), false) => {
+                errors.push(FieldError::new("outcome", "not_allowed", Msg::of("cases-is-only-given-to-resolve-a")))
+            }
+            (Some(o), true) if !OUTCOMES.contains(&o.as_str()) => {
+                errors.push(FieldError::new("outcome", "invalid", Msg::of("cases-must-be-located-and-handled-not")))
+            }
             _ => {}
         }
         if note.is_none() && action.needs_note() {
-            errors.push(FieldError::new(
-                "note",
-                "required",
-                Msg::new("is required for this action: say why", "bắt buộc với thao tác này: hãy nêu lý do"),
-            ));
+            errors.push(FieldError::new("note", "required", Msg::of("cases-is-required-for-this-action-say")));
         }
     }
     match action {
@@ -101,20 +78,16 @@ pub async fn transition(
         let allowed: Vec<&'static str> =
             workflow_actions(&acting, case.access, case.status).into_iter().map(Action::as_str).collect();
         if case_permission(&acting, case.access, case.authority_id, CaseOp::Transition(action)).is_err() {
-            return Err(ServiceError::forbidden(Msg::new(
-                format!("Your role cannot {} a case.", action.as_str()),
-                format!("Vai trò của bạn không được thực hiện {} với vụ việc.", action.as_str()),
-            ))
+            return Err(ServiceError::forbidden(
+                Msg::of("cases-your-role-cannot-a-case").arg("as-str", action.as_str()),
+            )
             .with_allowed_actions(allowed));
         }
         let Some(target) = action.target(case.status) else {
             let (status, action) = (case.status.as_str(), action.as_str());
             return Err(ServiceError::conflict(
                 "transition_not_allowed",
-                Msg::new(
-                    format!("A case that is {status} cannot be {action}; see allowed_actions."),
-                    format!("Vụ việc đang ở trạng thái {status} không thể {action}; xem allowed_actions."),
-                ),
+                Msg::of("cases-a-case-that-is-cannot-be").arg("status", status).arg("action", action),
             )
             .with_allowed_actions(allowed));
         };
@@ -199,7 +172,7 @@ pub async fn assign(
             ServiceError::validation(vec![FieldError::new(
                 "priority",
                 "invalid",
-                Msg::new("must be urgent, high, normal or low", "phải là urgent, high, normal hoặc low"),
+                Msg::of("cases-must-be-urgent-high-normal-or"),
             )])
         })?),
     };
@@ -207,7 +180,7 @@ pub async fn assign(
         return Err(ServiceError::validation(vec![FieldError::new(
             "assignee_id",
             "required",
-            Msg::new("give assignee_id, priority or both", "hãy gửi assignee_id, priority hoặc cả hai"),
+            Msg::of("cases-give-assignee-id-priority-or-both"),
         )]));
     }
     change_case(state, caller, origin, id, if_match, move |conn, case, _| {
@@ -219,10 +192,7 @@ pub async fn assign(
                 return Err(ServiceError::validation(vec![FieldError::new(
                     "assignee_id",
                     "not_an_officer_of_the_authority",
-                    Msg::new(
-                        "must be an active officer of the authority that holds the case",
-                        "phải là cán bộ đang hoạt động của cơ quan đang thụ lý vụ việc",
-                    ),
+                    Msg::of("cases-must-be-an-active-officer-of"),
                 )]));
             }
         }
@@ -302,7 +272,7 @@ pub async fn message_reporters(
                 return Err(ServiceError::validation(vec![FieldError::new(
                     "report_id",
                     "not_in_case",
-                    Msg::new("is not a tip of this case", "không phải tin báo của vụ việc này"),
+                    Msg::of("cases-is-not-a-tip-of-this"),
                 )]));
             }
             let at = now();
@@ -341,10 +311,7 @@ pub async fn reveal_reporters(
         .transaction(move |conn| {
             let case = load(conn, &caller, id, true)?;
             if case_permission(&caller, case.access, case.authority_id, CaseOp::RevealReporter).is_err() {
-                return Err(ServiceError::forbidden(Msg::new(
-                    "Only an officer of the authority that holds the case may see who reported it.",
-                    "Chỉ cán bộ của cơ quan đang thụ lý vụ việc mới được biết ai đã báo tin.",
-                )));
+                return Err(ServiceError::forbidden(Msg::of("cases-only-an-officer-of-the-authority")));
             }
             let tips = cases::reports_of(conn, case.row.id)?;
             let ids: Vec<Uuid> = tips.iter().map(|t| t.id).collect();

@@ -16,7 +16,7 @@ use crate::services::dto::clients::CreateClientRequest;
 use crate::state::AppState;
 
 fn not_found() -> ServiceError {
-    ServiceError::not_found(Msg::new("There is no client with this id.", "Không có ứng dụng nào có mã định danh này."))
+    ServiceError::not_found(Msg::of("clients-there-is-no-client-with-this"))
 }
 
 /// Registers a client; returns it with its secret.
@@ -34,10 +34,7 @@ pub async fn create(
             None => errors.push(FieldError::new(
                 format!("scopes[{index}]"),
                 "invalid",
-                Msg::new(
-                    "must be reports:submit, cases:read or cases:write",
-                    "phải là reports:submit, cases:read hoặc cases:write",
-                ),
+                Msg::of("clients-must-be-reports-submit-cases-read"),
             )),
         }
     }
@@ -56,7 +53,7 @@ pub async fn create(
                 return Err(ServiceError::validation(vec![FieldError::new(
                     "authority_id",
                     "unknown",
-                    Msg::new("does not exist", "không tồn tại"),
+                    Msg::of("accounts-does-not-exist"),
                 )]));
             }
             let now = now();

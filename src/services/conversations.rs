@@ -31,24 +31,12 @@ pub(crate) fn admit(
         Err(Refusal::Full) => Err(ServiceError::new(
             ErrorKind::Invalid,
             "conversation_full",
-            Msg::new(
-                "This tip holds as many messages as it can. Call the authority that handles it, or file a new tip.",
-                "Tin báo này đã đủ số tin nhắn tối đa. Hãy gọi cơ quan đang xử lý, hoặc gửi một tin báo mới.",
-            ),
+            Msg::of("conversations-this-tip-holds-as-many-messages"),
         )),
         Err(Refusal::TooMany { retry_after_secs }) => Err(ServiceError::new(
             ErrorKind::TooManyRequests,
             "too_many_messages",
-            Msg::new(
-                format!(
-                    "You have sent many messages on this tip this hour. Please wait {} minutes.",
-                    retry_after_secs.div_ceil(60)
-                ),
-                format!(
-                    "Bạn đã gửi nhiều tin nhắn cho tin báo này trong giờ qua. Vui lòng đợi {} phút.",
-                    retry_after_secs.div_ceil(60)
-                ),
-            ),
+            Msg::of("conversations-you-have-sent-many-messages-on").arg("value", retry_after_secs.div_ceil(60)),
         )
         .retry_after(retry_after_secs)),
     }
@@ -56,7 +44,7 @@ pub(crate) fn admit(
 
 /// Another's tip, to a citizen: answered like a missing one.
 pub(crate) fn not_yours() -> ServiceError {
-    ServiceError::not_found(Msg::new("You have no tip with this id.", "Bạn không có tin báo nào với mã này."))
+    ServiceError::not_found(Msg::of("conversations-you-have-no-tip-with-this"))
 }
 
 /// `GET /api/v1/cases/{id}/messages`: the messages of the case's tips, newest first.

@@ -33,12 +33,8 @@ const BOX_TOLERANCE_E6: i64 = 50_000;
 
 /// Who may submit is the policy's decision; the rest are refused with this 403.
 fn submitter(caller: Option<&Caller>) -> Result<Submitter, ServiceError> {
-    policy::submitter(caller).ok_or_else(|| {
-        ServiceError::forbidden(Msg::new(
-            "This account cannot submit tips: residents, commune officials and integrators with reports:submit can.",
-            "Tài khoản này không gửi được tin báo: người dân, cán bộ xã và hệ thống tích hợp có quyền reports:submit thì được.",
-        ))
-    })
+    policy::submitter(caller)
+        .ok_or_else(|| ServiceError::forbidden(Msg::of("intake-this-account-cannot-submit-tips-residents")))
 }
 
 /// The answer to a submission: the tip received now, or, for a retried key, earlier.
@@ -68,10 +64,7 @@ pub async fn submit(
         return Err(ServiceError::validation(vec![FieldError::new(
             if tip.channel.is_some() { "channel" } else { "acting_as" },
             "not_allowed",
-            Msg::new(
-                "only commune officials file tips on someone's behalf",
-                "chỉ cán bộ xã mới gửi tin báo thay người khác",
-            ),
+            Msg::of("intake-only-commune-officials-file-tips-on"),
         )]));
     }
     // Anonymous tips count against the address's allowance; a retry that replays an
@@ -134,22 +127,12 @@ pub(crate) fn unknown_commune(commune: crate::domain::admin_unit::UnitRef) -> Se
     ServiceError::validation(vec![FieldError::new(
         "location.commune_code",
         "unknown",
-        Msg::new(
-            format!("there is no commune {} in scheme {}", commune.code, commune.scheme),
-            format!("không có xã mã {} trong danh mục {}", commune.code, commune.scheme),
-        ),
+        Msg::of("intake-there-is-no-commune-in-scheme").arg("code", commune.code).arg("scheme", commune.scheme),
     )])
 }
 
 fn key_reused() -> ServiceError {
-    ServiceError::new(
-        ErrorKind::Invalid,
-        "idempotency_key_reused",
-        Msg::new(
-            "This Idempotency-Key was used for another tip. Use a new key for a new tip.",
-            "Idempotency-Key này đã dùng cho một tin báo khác. Hãy dùng khóa mới cho tin báo mới.",
-        ),
-    )
+    ServiceError::new(ErrorKind::Invalid, "idempotency_key_reused", Msg::of("intake-this-idempotency-key-was-used-for"))
 }
 
 /// The answer a key received the first time.

@@ -56,7 +56,7 @@ pub async fn change_password(
         return Err(ServiceError::validation(vec![FieldError::new(
             "current_password",
             "wrong",
-            Msg::new("is not your current password", "không phải mật khẩu hiện tại của bạn"),
+            Msg::of("me-is-not-your-current-password"),
         )]));
     }
     // The current password was right: the attempt is no failure, whatever follows.
@@ -84,13 +84,7 @@ pub async fn change_password(
 pub async fn enrol_totp(state: &AppState, caller: &Caller) -> Result<TotpEnrollment, ServiceError> {
     let account = account(caller)?.clone();
     if account.mfa_enabled {
-        return Err(ServiceError::conflict(
-            "mfa_already_enabled",
-            Msg::new(
-                "Your authenticator app is already set up. Ask an administrator to reset it if you lost it.",
-                "Ứng dụng xác thực của bạn đã được cài đặt. Nếu bị mất, hãy nhờ quản trị viên đặt lại.",
-            ),
-        ));
+        return Err(ServiceError::conflict("mfa_already_enabled", Msg::of("me-your-authenticator-app-is-already-set")));
     }
     let secret = totp::new_secret();
     // The app shows the login its owner knows, not its stored digest.
@@ -118,13 +112,7 @@ pub async fn confirm_totp(state: &AppState, caller: &Caller, origin: Origin, cod
         .map(|sealed| state.keyring.open(sealed, totp::secret_place(&row)))
         .transpose();
     let Some(secret) = secret.map_err(ServiceError::internal)?.filter(|_| !account.mfa_enabled) else {
-        return Err(ServiceError::conflict(
-            "mfa_not_started",
-            Msg::new(
-                "Start with POST /api/v1/me/mfa/totp to get a secret for your app.",
-                "Hãy bắt đầu bằng POST /api/v1/me/mfa/totp để nhận khóa cho ứng dụng.",
-            ),
-        ));
+        return Err(ServiceError::conflict("mfa_not_started", Msg::of("me-start-with-post-api-v1-me")));
     };
     let unix = chrono::Utc::now().timestamp().max(0) as u64;
     let step = totp::verify(&secret, &code, unix, credentials.totp_last_step);
@@ -146,14 +134,7 @@ pub async fn confirm_totp(state: &AppState, caller: &Caller, origin: Origin, cod
     if confirmed {
         Ok(())
     } else {
-        Err(ServiceError::validation(vec![FieldError::new(
-            "code",
-            "wrong",
-            Msg::new(
-                "is not the current code of your app; check the phone's clock and try the next code",
-                "không phải mã hiện tại của ứng dụng; hãy kiểm tra giờ trên điện thoại và thử mã tiếp theo",
-            ),
-        )]))
+        Err(ServiceError::validation(vec![FieldError::new("code", "wrong", Msg::of("me-is-not-the-current-code-of"))]))
     }
 }
 

@@ -15,10 +15,7 @@ pub async fn check(state: &AppState) -> Result<(), ServiceError> {
         ServiceError::new(
             ErrorKind::Unavailable,
             "database_unreachable",
-            Msg::new(
-                "The database does not answer, so this instance cannot take tips; it recovers by itself when the database is back.",
-                "Cơ sở dữ liệu không phản hồi nên máy chủ này chưa nhận được tin báo; máy chủ sẽ tự hoạt động lại khi cơ sở dữ liệu trở lại.",
-            ),
+            Msg::of("readiness-the-database-does-not-answer-so"),
         )
         .retry_after(5)
     })?;
@@ -26,10 +23,7 @@ pub async fn check(state: &AppState) -> Result<(), ServiceError> {
         let err = ServiceError::new(
             ErrorKind::Unavailable,
             "migrations_pending",
-            Msg::new(
-                format!("{pending} database migrations are not applied yet; run `tinbao migrate`."),
-                format!("Còn {pending} bản cập nhật cơ sở dữ liệu chưa áp dụng; hãy chạy `tinbao migrate`."),
-            ),
+            Msg::of("readiness-database-migrations-are-not-applied-yet").arg("pending", pending),
         );
         return Err(err.retry_after(5));
     }

@@ -40,39 +40,20 @@ fn unavailable() -> ServiceError {
     ServiceError::new(
         ErrorKind::Unavailable,
         "registration_unavailable",
-        Msg::new(
-            "Registration and password resets need SMS, and this server has no SMS gateway. Report without an account, \
-             or ask the operator to set TINBAO_SMS_GATEWAY_URL.",
-            "Đăng ký và đặt lại mật khẩu cần gửi SMS, nhưng máy chủ chưa có cổng SMS. Bạn vẫn có thể báo tin không cần \
-             tài khoản, hoặc đề nghị người vận hành cấu hình TINBAO_SMS_GATEWAY_URL.",
-        ),
+        Msg::of("registration-registration-and-password-resets-need-sms"),
     )
 }
 
 /// A wrong or expired code and an unknown login answer alike.
 pub fn invalid_code() -> ServiceError {
-    ServiceError::new(
-        ErrorKind::BadRequest,
-        "invalid_code",
-        Msg::new(
-            "This code is wrong or no longer valid. Check the SMS, or ask for a new code.",
-            "Mã này không đúng hoặc đã hết hạn. Hãy kiểm tra tin nhắn, hoặc yêu cầu mã mới.",
-        ),
-    )
+    ServiceError::new(ErrorKind::BadRequest, "invalid_code", Msg::of("registration-this-code-is-wrong-or-no"))
 }
 
 /// Citizens register and reset with a mobile number only: SMS cannot prove an e-mail.
 fn mobile_number(text: &str) -> Result<String, FieldError> {
     match Login::parse(text) {
         Some(Login::Phone(number)) => Ok(number),
-        _ => Err(FieldError::new(
-            "login",
-            "invalid",
-            Msg::new(
-                "must be a Vietnamese mobile number, e.g. 0912 345 678 (a code is sent to it by SMS)",
-                "phải là số điện thoại di động Việt Nam, ví dụ 0912 345 678 (mã xác nhận được gửi bằng SMS)",
-            ),
-        )),
+        _ => Err(FieldError::new("login", "invalid", Msg::of("registration-must-be-a-vietnamese-mobile-number"))),
     }
 }
 

@@ -14,7 +14,7 @@ use crate::services::dto::reports::{AuthorityRef, ReportView};
 use crate::state::AppState;
 
 fn not_found() -> ServiceError {
-    ServiceError::not_found(Msg::new("There is no tip with this id.", "Không có tin báo nào có mã này."))
+    ServiceError::not_found(Msg::of("reports-there-is-no-tip-with-this"))
 }
 
 /// One tip, if the caller may see it.

@@ -31,17 +31,14 @@ fn rule_errors(conn: &mut DbConnection, input: &RuleInput) -> Result<Vec<FieldEr
         errors.push(FieldError::new(
             "matter",
             "invalid",
-            Msg::new(
-                "must be illegal_entry, facilitation, harbouring or health_risk (or absent: any)",
-                "phải là illegal_entry, facilitation, harbouring hoặc health_risk (hoặc bỏ trống: mọi loại)",
-            ),
+            Msg::of("routing-rules-must-be-illegal-entry-facilitation-harbouring"),
         ));
     }
     if admin_units::find(conn, input.unit)?.is_none() {
-        errors.push(FieldError::new("unit", "unknown", Msg::new("does not exist", "không tồn tại")));
+        errors.push(FieldError::new("unit", "unknown", Msg::of("accounts-does-not-exist")));
     }
     if authorities::find(conn, input.authority_id)?.is_none() {
-        errors.push(FieldError::new("authority_id", "unknown", Msg::new("does not exist", "không tồn tại")));
+        errors.push(FieldError::new("authority_id", "unknown", Msg::of("accounts-does-not-exist")));
     }
     Ok(errors)
 }
@@ -57,13 +54,7 @@ pub async fn create(state: &AppState, origin: Origin, input: RuleInput) -> Resul
             }
             let matter = input.matter.as_deref().and_then(Matter::parse);
             if routing::find_same(conn, matter, input.unit)?.is_some() {
-                return Err(ServiceError::conflict(
-                    "rule_exists",
-                    Msg::new(
-                        "A rule for this matter and unit exists already; delete it first.",
-                        "Đã có quy tắc cho loại tin và đơn vị này; hãy xóa quy tắc cũ trước.",
-                    ),
-                ));
+                return Err(ServiceError::conflict("rule_exists", Msg::of("routing-rules-a-rule-for-this-matter-and")));
             }
             insert_audited(conn, &origin, matter, input.unit, input.authority_id, input.note.as_deref(), now())
         })
@@ -105,10 +96,7 @@ pub async fn list(
 }
 
 fn not_found() -> ServiceError {
-    ServiceError::not_found(Msg::new(
-        "There is no routing rule with this id.",
-        "Không có quy tắc định tuyến nào có mã này.",
-    ))
+    ServiceError::not_found(Msg::of("routing-rules-there-is-no-routing-rule-with"))
 }
 
 /// One rule.
@@ -159,7 +147,7 @@ pub fn import(conn: &mut DbConnection, input: impl std::io::Read) -> Result<crat
                 note: note.map(str::to_owned),
             };
             if let Some(e) = rule_errors(conn, &input)?.first() {
-                return Err(fail(format!("{}: {}", e.field, e.message.en)));
+                return Err(fail(format!("{}: {}", e.field, e.message.en())));
             }
             match routing::find_same(conn, matter, unit)? {
                 Some(rule) if rule.authority_id == authority.id && rule.note.as_deref() == note => {

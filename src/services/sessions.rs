@@ -30,13 +30,7 @@ use crate::state::AppState;
 /// The one answer for a wrong login, a wrong password, a wrong code or a disabled
 /// account: which of them it was is not told.
 pub fn invalid_credentials() -> ServiceError {
-    ServiceError::unauthenticated(
-        "invalid_credentials",
-        Msg::new(
-            "The login, password or code is not right. Check them and try again.",
-            "Tên đăng nhập, mật khẩu hoặc mã xác thực không đúng. Vui lòng kiểm tra và thử lại.",
-        ),
-    )
+    ServiceError::unauthenticated("invalid_credentials", Msg::of("sessions-the-login-password-or-code-is"))
 }
 
 /// Throttling buckets of one sign-in attempt: the account (by its normalised login,
@@ -161,10 +155,7 @@ pub async fn login(
                 forgive(state, taken, checked).await?;
                 return Err(ServiceError::unauthenticated(
                     "mfa_required",
-                    Msg::new(
-                        "Enter the 6-digit code from your authenticator app.",
-                        "Hãy nhập mã 6 chữ số từ ứng dụng xác thực của bạn.",
-                    ),
+                    Msg::of("sessions-enter-the-6-digit-code-from"),
                 ));
             };
             if !accept_totp(state, &account, &credentials, code).await? {
@@ -288,23 +279,14 @@ pub async fn refresh(state: &AppState, token: String) -> Result<TokenResponse, S
         },
         Refresh::Reused { .. } => Err(ServiceError::unauthenticated(
             "refresh_token_reused",
-            Msg::new(
-                "This refresh token was already used, so the session has been ended for safety. Please sign in again.",
-                "Mã làm mới này đã được dùng, nên phiên đăng nhập đã bị kết thúc để an toàn. Vui lòng đăng nhập lại.",
-            ),
+            Msg::of("sessions-this-refresh-token-was-already-used"),
         )),
         Refresh::Invalid => Err(invalid_refresh()),
     }
 }
 
 fn invalid_refresh() -> ServiceError {
-    ServiceError::unauthenticated(
-        "invalid_refresh_token",
-        Msg::new(
-            "The refresh token is not valid or has expired. Please sign in again.",
-            "Mã làm mới không hợp lệ hoặc đã hết hạn. Vui lòng đăng nhập lại.",
-        ),
-    )
+    ServiceError::unauthenticated("invalid_refresh_token", Msg::of("sessions-the-refresh-token-is-not-valid"))
 }
 
 /// Ends the caller's session.
@@ -344,7 +326,7 @@ pub async fn client_token(
         _ => {
             return Err(ServiceError::unauthenticated(
                 "invalid_client",
-                Msg::new("The client id or secret is not right.", "Mã ứng dụng hoặc khóa bí mật không đúng."),
+                Msg::of("sessions-the-client-id-or-secret-is"),
             ));
         }
     };
@@ -370,7 +352,7 @@ pub fn unsupported_grant() -> ServiceError {
     ServiceError::new(
         ErrorKind::BadRequest,
         "unsupported_grant_type",
-        Msg::new("Only grant_type=client_credentials is supported.", "Chỉ hỗ trợ grant_type=client_credentials."),
+        Msg::of("sessions-only-grant-type-client-credentials-is"),
     )
 }
 

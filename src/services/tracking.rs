@@ -27,10 +27,7 @@ pub const MAX_MESSAGE_CHARS: usize = 2_000;
 
 /// A wrong code and an unknown reference get this same answer.
 fn not_found() -> ServiceError {
-    ServiceError::not_found(Msg::new(
-        "No tip matches this reference and receipt code. Check both and try again.",
-        "Không có tin báo nào khớp mã tham chiếu và mã biên nhận này. Vui lòng kiểm tra lại cả hai.",
-    ))
+    ServiceError::not_found(Msg::of("tracking-no-tip-matches-this-reference-and"))
 }
 
 /// Finds the tip whose reference and receipt code match, or 404 for any mismatch.
@@ -96,10 +93,7 @@ fn checked_body(sent: &str) -> Result<String, ServiceError> {
         return Err(ServiceError::validation(vec![FieldError::new(
             "body",
             "length",
-            Msg::new(
-                format!("must have 1 to {MAX_MESSAGE_CHARS} characters"),
-                format!("phải có từ 1 đến {MAX_MESSAGE_CHARS} ký tự"),
-            ),
+            Msg::of("tracking-must-have-1-to-characters").arg("max-message-chars", MAX_MESSAGE_CHARS),
         )]));
     }
     Ok(body.to_owned())

@@ -86,10 +86,7 @@ pub fn jurisdiction(caller: &Caller) -> Result<Jurisdiction, ServiceError> {
         Some(CaseScope::Authority(id)) => Ok(Jurisdiction::Authority(id)),
         Some(CaseScope::Province(p)) => Ok(Jurisdiction::Province { scheme: p.scheme, code: p.code }),
         Some(CaseScope::Everywhere) => Ok(Jurisdiction::Everywhere),
-        None => Err(ServiceError::forbidden(Msg::new(
-            "Your account does not handle cases.",
-            "Tài khoản của bạn không xử lý vụ việc.",
-        ))),
+        None => Err(ServiceError::forbidden(Msg::of("work-list-your-account-does-not-handle-cases"))),
     }
 }
 
@@ -107,10 +104,7 @@ pub async fn list(
             ServiceError::invalid_parameters(vec![crate::error::FieldError::new(
                 "cursor",
                 "invalid",
-                Msg::new(
-                    "is not a cursor of this list and order: pass next_cursor from the previous page unchanged",
-                    "không phải con trỏ của danh sách và thứ tự này: hãy dùng nguyên giá trị next_cursor của trang trước",
-                ),
+                Msg::of("work-list-is-not-a-cursor-of-this"),
             )])
         })?),
     };

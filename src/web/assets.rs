@@ -61,12 +61,7 @@ pub fn url(name: &str) -> String {
 pub async fn file(req: HttpRequest) -> Result<HttpResponse, ServiceError> {
     let name = req.match_info().get("name").unwrap_or_default();
     let found = HASHED.iter().position(|(_, hashed)| hashed == name).and_then(|i| FILES.get(i));
-    let asset = found.ok_or_else(|| {
-        ServiceError::not_found(Msg::new(
-            "No current asset has this name; reload the page.",
-            "Không có tệp nào tên này; hãy tải lại trang.",
-        ))
-    })?;
+    let asset = found.ok_or_else(|| ServiceError::not_found(Msg::of("assets-no-current-asset-has-this-name")))?;
     Ok(HttpResponse::Ok()
         .content_type(asset.content_type)
         .insert_header((header::CACHE_CONTROL, "public, max-age=31536000, immutable"))

@@ -9,14 +9,13 @@ use actix_web::{HttpRequest, HttpResponse};
 use askama::Template;
 
 use super::html::{Caching, page};
-use super::texts::{T, Texts};
+use super::texts::T;
 use super::{assets, csrf, lang};
 use crate::i18n::Lang;
 use crate::state::AppState;
 
 /// The pages' own settings, beside the core's `AppState`.
 pub struct PageSettings {
-    pub texts: Texts,
     /// Cookies are `Secure` (and the CSRF cookie `__Host-`) when people use `https://`.
     pub secure_cookies: bool,
     /// Where an operator's own guidance pages live (`guidance/<lang>.md`).
@@ -29,34 +28,31 @@ pub struct Chrome {
     pub js: String,
     /// The token that this browser's forms carry.
     pub csrf: String,
-    /// The address of this page in the other language.
-    pub switch_href: String,
+    /// This page in each other language: address, tag, and the language's own name.
+    pub languages: Vec<(String, &'static str, String)>,
     /// The path of the page, to mark its link in the navigation.
     pub path: &'static str,
 }
 
 /// One request's view of the pages.
-pub struct Ctx<'a> {
-    pub t: T<'a>,
+pub struct Ctx {
+    pub t: T,
     pub chrome: Chrome,
     pub cookies: Vec<Cookie<'static>>,
 }
 
-impl<'a> Ctx<'a> {
+impl Ctx {
     /// Reads the language and the CSRF cookie of `req`, for the page at `path`.
-    pub fn new(req: &HttpRequest, state: &AppState, settings: &'a PageSettings, path: &'static str) -> Ctx<'a> {
+    pub fn new(req: &HttpRequest, state: &AppState, settings: &PageSettings, path: &'static str) -> Ctx {
         let (lang, lang_cookie) = lang::choose(req, settings.secure_cookies);
         let (csrf, csrf_cookie) = csrf::issue(req, &state.index_key, settings.secure_cookies);
-        let other = if lang == Lang::Vi { "en" } else { "vi" };
+        let languages = Lang::all()
+            .filter(|other| *other != lang)
+            .map(|other| (format!("{path}?lang={}", other.tag()), other.tag(), T::of(other).get("lang-name")))
+            .collect();
         Ctx {
-            t: settings.texts.of(lang),
-            chrome: Chrome {
-                css: assets::url("site.css"),
-                js: assets::url("app.js"),
-                csrf,
-                switch_href: format!("{path}?lang={other}"),
-                path,
-            },
+            t: T::of(lang),
+            chrome: Chrome { css: assets::url("site.css"), js: assets::url("app.js"), csrf, languages, path },
             cookies: lang_cookie.into_iter().chain(csrf_cookie).collect(),
         }
     }

@@ -54,7 +54,7 @@ impl Errors {
         for e in errors {
             let name = form_name(&e.field);
             let target = if shown.contains(&name.as_str()) { name.clone() } else { fallback.to_owned() };
-            let message = e.message.get(t.language()).to_owned();
+            let message = e.message.get(t.language());
             let label = t.get(&label_id(&name));
             out.summary
                 .push(SummaryItem { href: format!("#{}", field_id(&target)), text: format!("{label}: {message}") });
@@ -89,7 +89,7 @@ impl Errors {
 pub struct FieldMaker<'a> {
     pub form: &'a Form,
     pub errors: &'a Errors,
-    pub t: &'a T<'a>,
+    pub t: &'a T,
     /// The field to focus, if any.
     pub focus: Option<&'a str>,
 }

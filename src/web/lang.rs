@@ -1,5 +1,6 @@
 //! Which language a page speaks: `?lang=` (the visible switch, then remembered in a
-//! cookie), else the cookie, else `Accept-Language`, else Vietnamese.
+//! cookie), else the cookie, else `Accept-Language`, else Vietnamese; any language with
+//! a catalogue in `locales/`.
 
 use actix_web::HttpRequest;
 use actix_web::cookie::{Cookie, SameSite, time::Duration};
@@ -7,7 +8,7 @@ use actix_web::http::header;
 
 use crate::i18n::Lang;
 
-/// The cookie that remembers a chosen language. It holds `vi` or `en`, nothing else.
+/// The cookie that remembers a chosen language. It holds a language's tag, nothing else.
 pub const COOKIE: &str = "tinbao_lang";
 
 /// The page's language, and the cookie to set when it was just chosen.
@@ -31,9 +32,6 @@ pub fn choose(req: &HttpRequest, secure: bool) -> (Lang, Option<Cookie<'static>>
 }
 
 fn parse(tag: &str) -> Option<Lang> {
-    match tag {
-        "vi" => Some(Lang::Vi),
-        "en" => Some(Lang::En),
-        _ => None,
-    }
+    // Only a tag exactly as the switch writes it: a cookie holds nothing else.
+    Lang::from_tag(tag).filter(|lang| lang.tag() == tag)
 }

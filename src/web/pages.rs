@@ -20,7 +20,7 @@ use crate::state::AppState;
 #[derive(Template)]
 #[template(path = "home.html")]
 struct HomePage<'a> {
-    t: &'a T<'a>,
+    t: &'a T,
     chrome: &'a Chrome,
 }
 
@@ -34,7 +34,7 @@ pub async fn home(req: HttpRequest, state: web::Data<AppState>, settings: web::D
 #[derive(Template)]
 #[template(path = "guidance.html")]
 struct GuidancePage<'a> {
-    t: &'a T<'a>,
+    t: &'a T,
     chrome: &'a Chrome,
     /// HTML made from the operator's Markdown, raw HTML in it escaped.
     body: String,
@@ -72,7 +72,7 @@ fn read_guidance(path: &Path) -> Option<String> {
 #[derive(Template)]
 #[template(path = "error.html")]
 struct ErrorPage<'a> {
-    t: &'a T<'a>,
+    t: &'a T,
     chrome: &'a Chrome,
     title: String,
     text: String,
@@ -91,13 +91,7 @@ pub fn error_page(ctx: &Ctx, err: &ServiceError, again: &'static str) -> HttpRes
         ErrorKind::Invalid | ErrorKind::BadRequest => (StatusCode::UNPROCESSABLE_ENTITY, "error-title"),
         _ => (StatusCode::INTERNAL_SERVER_ERROR, "error-title"),
     };
-    let page = ErrorPage {
-        t: &ctx.t,
-        chrome: &ctx.chrome,
-        title: ctx.t.get(title),
-        text: err.detail.get(lang).to_owned(),
-        again,
-    };
+    let page = ErrorPage { t: &ctx.t, chrome: &ctx.chrome, title: ctx.t.get(title), text: err.detail.get(lang), again };
     let mut res = ctx.render(status, Caching::NoStore, &page);
     if let Some(seconds) = err.retry_after
         && let Ok(value) = HeaderValue::from_str(&seconds.to_string())
@@ -109,13 +103,13 @@ pub fn error_page(ctx: &Ctx, err: &ServiceError, again: &'static str) -> HttpRes
 
 /// A post to the page at `path`: its words and its fields, or, when it lacks this
 /// browser's CSRF token, the 403 page that says to reload.
-pub fn posted<'a>(
+pub fn posted(
     req: &HttpRequest,
     state: &AppState,
-    settings: &'a PageSettings,
+    settings: &PageSettings,
     path: &'static str,
     body: &[u8],
-) -> Result<(Ctx<'a>, Form), HttpResponse> {
+) -> Result<(Ctx, Form), HttpResponse> {
     let ctx = Ctx::new(req, state, settings, path);
     let form = Form::parse(body);
     if csrf::verify(req, &state.index_key, settings.secure_cookies, form.get(csrf::FIELD)) {

@@ -67,7 +67,7 @@ fn is_token(token: &str) -> bool {
     (22..=128).contains(&token.len()) && token.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
 }
 
-async fn review(ctx: &Ctx<'_>, state: &AppState, form: &Form) -> HttpResponse {
+async fn review(ctx: &Ctx, state: &AppState, form: &Form) -> HttpResponse {
     // Read the way the API reads its body.
     let request = match ReportRequest::read(form.report_document()) {
         Ok(request) => request,
@@ -89,7 +89,7 @@ async fn review(ctx: &Ctx<'_>, state: &AppState, form: &Form) -> HttpResponse {
     }
 }
 
-async fn send(req: &HttpRequest, ctx: &Ctx<'_>, state: &AppState, form: &Form) -> HttpResponse {
+async fn send(req: &HttpRequest, ctx: &Ctx, state: &AppState, form: &Form) -> HttpResponse {
     let document = form.report_document();
     let digest = secrets::digest(&document.to_string());
     let request = match ReportRequest::read(document) {
@@ -134,7 +134,7 @@ async fn send(req: &HttpRequest, ctx: &Ctx<'_>, state: &AppState, form: &Form) -
 
 /// The form, with the place picker's lists for what was chosen so far.
 async fn form_page(
-    ctx: &Ctx<'_>,
+    ctx: &Ctx,
     state: &AppState,
     form: &Form,
     errors: Errors,
@@ -167,7 +167,7 @@ async fn form_page(
 #[derive(Template)]
 #[template(path = "receipt.html")]
 struct ReceiptPage<'a> {
-    t: &'a T<'a>,
+    t: &'a T,
     chrome: &'a Chrome,
     reference: String,
     receipt_code: String,
@@ -175,7 +175,7 @@ struct ReceiptPage<'a> {
     phone: String,
 }
 
-fn receipt(ctx: &Ctx<'_>, created: &ReportCreated) -> HttpResponse {
+fn receipt(ctx: &Ctx, created: &ReportCreated) -> HttpResponse {
     let page = ReceiptPage {
         t: &ctx.t,
         chrome: &ctx.chrome,

@@ -46,7 +46,7 @@ pub const SHOWN: [&str; 23] = [
 #[derive(Template)]
 #[template(path = "report.html")]
 pub struct ReportPage<'a> {
-    pub t: &'a T<'a>,
+    pub t: &'a T,
     pub chrome: &'a Chrome,
     pub errors: Vec<SummaryItem>,
     pub matter: Field,
@@ -81,7 +81,7 @@ pub struct ReportPage<'a> {
 impl<'a> ReportPage<'a> {
     /// The form as typed, with `errors` beside their fields and the lists of `picker`.
     pub fn new(
-        t: &'a T<'a>,
+        t: &'a T,
         chrome: &'a Chrome,
         form: &Form,
         errors: Errors,
@@ -177,7 +177,7 @@ pub struct Answer {
 #[derive(Template)]
 #[template(path = "check.html")]
 pub struct CheckPage<'a> {
-    pub t: &'a T<'a>,
+    pub t: &'a T,
     pub chrome: &'a Chrome,
     pub errors: Vec<SummaryItem>,
     pub answers: Vec<Answer>,
@@ -187,7 +187,7 @@ pub struct CheckPage<'a> {
 }
 
 impl<'a> CheckPage<'a> {
-    pub fn new(t: &'a T<'a>, chrome: &'a Chrome, form: &Form, reviewed: &Reviewed, errors: Errors) -> Self {
+    pub fn new(t: &'a T, chrome: &'a Chrome, form: &Form, reviewed: &Reviewed, errors: Errors) -> Self {
         let tip = &reviewed.tip;
         let none = || t.get("check-none");
         let text = |v: &Option<String>| v.clone().unwrap_or_else(none);
@@ -266,7 +266,7 @@ mod tests {
     use crate::domain::admin_unit::{Level, Scheme, UnitRef};
     use crate::error::FieldError;
     use crate::i18n::{Lang, Msg};
-    use crate::web::texts::Texts;
+    use crate::web::texts::T;
 
     fn unit(level: Level, code: i32, name: &str) -> AdminUnit {
         AdminUnit { unit: UnitRef { scheme: Scheme::S2024, level, code }, name: name.to_owned(), parent: None }
@@ -274,7 +274,6 @@ mod tests {
 
     #[test]
     fn the_form_asks_the_catalogues_only_for_messages_they_hold() {
-        let texts = Texts::shipped().expect("catalogues");
         let picker = Picker {
             provinces: std::sync::Arc::new(vec![unit(Level::Province, 91, "Tỉnh Kiên Giang")]),
             districts: vec![unit(Level::District, 902, "Huyện Kiên Lương")],
@@ -282,18 +281,13 @@ mod tests {
             province: Some(91),
             district: Some(902),
         };
-        let chrome = Chrome {
-            css: String::new(),
-            js: String::new(),
-            csrf: "t".into(),
-            switch_href: "/report?lang=en".into(),
-            path: "/report",
-        };
-        for lang in [Lang::Vi, Lang::En] {
-            let t = texts.of(lang);
+        let chrome =
+            Chrome { css: String::new(), js: String::new(), csrf: "t".into(), languages: Vec::new(), path: "/report" };
+        for lang in [Lang::VI, Lang::EN] {
+            let t = T::of(lang);
             let errors = vec![
-                FieldError::new("subjects[0].sex", "invalid", Msg::new("wrong", "sai")),
-                FieldError::new("location.latitude", "required", Msg::new("missing", "thiếu")),
+                FieldError::new("subjects[0].sex", "invalid", Msg::of("report-form-wrong")),
+                FieldError::new("location.latitude", "required", Msg::of("report-form-missing")),
             ];
             let errors = Errors::from_core(&errors, &t, &SHOWN, "narrative");
             let page = ReportPage::new(&t, &chrome, &Form::default(), errors, &picker, Some("narrative"));

@@ -1,69 +1,33 @@
-//! The pages' words: Fluent catalogues (`locales/<lang>.ftl`), one per language, shipped
-//! inside the binary. A translator edits a catalogue with any Fluent tool; a message
-//! missing from one is logged and shown by its id, and a test keeps the catalogues alike.
+//! The pages' words: the `pages.ftl` of each language's catalogue (`locales/<lang>/`),
+//! read through `i18n`. A translator edits a catalogue with any Fluent tool; a message
+//! missing from one is logged and shown by its id, and tests keep the catalogues alike.
 
 use std::cell::RefCell;
 
-use fluent_bundle::concurrent::FluentBundle;
-use fluent_bundle::{FluentArgs, FluentResource};
-
-use crate::i18n::Lang;
-
-type Bundle = FluentBundle<FluentResource>;
-
-/// The catalogues as shipped: `(language tag, Fluent source)`.
-pub const CATALOGUES: [(&str, &str); 2] =
-    [("vi", include_str!("../../locales/vi.ftl")), ("en", include_str!("../../locales/en.ftl"))];
-
-/// Every language's catalogue, parsed once at start-up.
-pub struct Texts {
-    vi: Bundle,
-    en: Bundle,
-}
-
-impl Texts {
-    /// Parses the shipped catalogues. A syntax error in one is a bug caught by the tests.
-    pub fn shipped() -> Result<Texts, String> {
-        let [(vi_tag, vi_source), (en_tag, en_source)] = CATALOGUES;
-        Ok(Texts { vi: bundle(vi_tag, vi_source)?, en: bundle(en_tag, en_source)? })
-    }
-
-    /// The words of `lang`, for a template.
-    pub fn of(&self, lang: Lang) -> T<'_> {
-        T { bundle: if lang == Lang::En { &self.en } else { &self.vi }, lang, missing: RefCell::default() }
-    }
-}
-
-fn bundle(tag: &str, source: &str) -> Result<Bundle, String> {
-    let resource = FluentResource::try_new(source.to_owned()).map_err(|(_, e)| format!("{tag}.ftl: {e:?}"))?;
-    let lang = tag.parse().map_err(|e| format!("{tag}: {e}"))?;
-    let mut bundle = FluentBundle::new_concurrent(vec![lang]);
-    // No Unicode isolation marks around arguments: they would show in copied text.
-    bundle.set_use_isolating(false);
-    bundle.add_resource(resource).map_err(|e| format!("{tag}.ftl: {e:?}"))?;
-    Ok(bundle)
-}
+use crate::i18n::{Lang, format_in};
 
 /// One language's words, as templates use them: `{{ t.get("home-title") }}`.
-pub struct T<'a> {
-    bundle: &'a Bundle,
+pub struct T {
     lang: Lang,
     /// The ids asked for that the catalogue lacks (most are made at run time, as
     /// `matter-<code>`, so only drawing a page finds them).
     missing: RefCell<Vec<String>>,
 }
 
-impl T<'_> {
+impl T {
+    /// The words of `lang`.
+    pub fn of(lang: Lang) -> T {
+        T { lang, missing: RefCell::default() }
+    }
+
     /// The message `id`.
     pub fn get(&self, id: &str) -> String {
-        self.format(id, None)
+        self.format(id, &[])
     }
 
     /// The message `id` with one argument.
     pub fn with(&self, id: &str, name: &str, value: &str) -> String {
-        let mut args = FluentArgs::new();
-        args.set(name.to_owned(), value.to_owned());
-        self.format(id, Some(&args))
+        self.format(id, &[(name, value)])
     }
 
     /// The language's tag, for `<html lang>`.
@@ -81,18 +45,12 @@ impl T<'_> {
         self.lang
     }
 
-    fn format(&self, id: &str, args: Option<&FluentArgs>) -> String {
-        let Some(pattern) = self.bundle.get_message(id).and_then(|m| m.value()) else {
+    fn format(&self, id: &str, args: &[(&str, &str)]) -> String {
+        format_in(self.lang, id, args).unwrap_or_else(|| {
             tracing::warn!(id, lang = self.lang.tag(), "a message is missing from the catalogue");
             self.missing.borrow_mut().push(id.to_owned());
-            return id.to_owned();
-        };
-        let mut errors = Vec::new();
-        let text = self.bundle.format_pattern(pattern, args, &mut errors).into_owned();
-        if !errors.is_empty() {
-            tracing::warn!(id, lang = self.lang.tag(), "a message could not be formatted");
-        }
-        text
+            id.to_owned()
+        })
     }
 }
 
@@ -101,30 +59,20 @@ mod tests {
     use std::collections::BTreeSet;
 
     use super::*;
-
-    fn ids(source: &str) -> BTreeSet<String> {
-        source
-            .lines()
-            .filter(|l| !l.starts_with('#') && !l.starts_with(' '))
-            .filter_map(|l| l.split_once(" = ").map(|(id, _)| id.trim().to_owned()))
-            .collect()
-    }
+    use crate::i18n::ids_in;
 
     #[test]
-    fn every_catalogue_parses_and_holds_the_same_messages() {
-        let texts = Texts::shipped().expect("the catalogues parse");
-        let vi = ids(CATALOGUES[0].1);
-        let en = ids(CATALOGUES[1].1);
-        assert!(vi.len() > 100, "{}", vi.len());
-        assert_eq!(vi.symmetric_difference(&en).collect::<Vec<_>>(), Vec::<&String>::new());
-        assert_eq!(texts.of(Lang::Vi).get("nav-report"), "Báo tin");
-        assert_eq!(texts.of(Lang::En).with("receipt-phone", "phone", "113"), "Phone: 113");
-        assert_eq!(texts.of(Lang::En).get("no-such-message"), "no-such-message");
+    fn the_pages_words_come_from_each_languages_catalogue() {
+        assert_eq!(T::of(Lang::VI).get("nav-report"), "Báo tin");
+        assert_eq!(T::of(Lang::EN).with("receipt-phone", "phone", "113"), "Phone: 113");
+        let missing = T::of(Lang::EN);
+        assert_eq!(missing.get("no-such-message"), "no-such-message");
+        assert_eq!(missing.missing(), ["no-such-message"]);
     }
 
     #[test]
     fn every_message_a_template_or_page_asks_for_exists() {
-        let vi = ids(CATALOGUES[0].1);
+        let vi: BTreeSet<String> = ids_in(Lang::VI, "pages.ftl").into_iter().collect();
         let mut asked = BTreeSet::new();
         for dir in ["templates", "src/web"] {
             let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);

@@ -29,7 +29,7 @@ pub struct MessageLine {
 #[derive(Template)]
 #[template(path = "track.html")]
 struct TrackPage<'a> {
-    t: &'a T<'a>,
+    t: &'a T,
     chrome: &'a Chrome,
     errors: Vec<SummaryItem>,
     reference: Field,
@@ -69,7 +69,7 @@ impl Found {
     }
 }
 
-fn page<'a>(ctx: &'a Ctx<'a>, form: &Form, errors: Errors, found: Option<Found>, sent: bool) -> TrackPage<'a> {
+fn page<'a>(ctx: &'a Ctx, form: &Form, errors: Errors, found: Option<Found>, sent: bool) -> TrackPage<'a> {
     let m = FieldMaker { form, errors: &errors, t: &ctx.t, focus: None };
     let (reference, receipt_code) =
         (m.field("reference", "track-reference", true), m.field("receipt_code", "track-receipt_code", true));
@@ -105,7 +105,7 @@ pub async fn post(
             ctx.render(StatusCode::OK, Caching::NoStore, &page)
         }
         Err(err) if err.kind == ErrorKind::NotFound => {
-            let errors = Errors::one("reference", &ctx.t, err.detail.get(ctx.lang()).to_owned());
+            let errors = Errors::one("reference", &ctx.t, err.detail.get(ctx.lang()));
             ctx.render(StatusCode::NOT_FOUND, Caching::NoStore, &page(&ctx, &form, errors, None, false))
         }
         Err(err) => error_page(&ctx, &err, "/track"),
@@ -136,7 +136,7 @@ pub async fn add_message(
             ctx.render(status, Caching::NoStore, &page(&ctx, &form, errors, Some(Found::of(view)), sent))
         }
         Err(err) if err.kind == ErrorKind::NotFound => {
-            let errors = Errors::one("reference", &ctx.t, err.detail.get(ctx.lang()).to_owned());
+            let errors = Errors::one("reference", &ctx.t, err.detail.get(ctx.lang()));
             ctx.render(StatusCode::NOT_FOUND, Caching::NoStore, &page(&ctx, &form, errors, None, false))
         }
         Err(err) => error_page(&ctx, &err, "/track"),

@@ -240,7 +240,7 @@ async fn the_form_comes_back_with_every_error_beside_what_was_typed(backend: Bac
     assert!(page.html.contains("There is a problem"), "an error summary at the top");
     for (anchor, message) in [
         ("f-matter", "What to report: is required"),
-        ("f-observed_at", "When: give observed_at"),
+        ("f-observed_at", "When: give the date and time it was seen"),
         ("f-location-commune_code", "Commune or ward: is required"),
         ("f-persons_count", "Number of people: must be a whole number"),
         ("f-narrative", "What you saw: must have 20 to 5000 characters"),

@@ -23,6 +23,7 @@ from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
@@ -208,8 +209,18 @@ def tip_with_javascript(server):
         driver.get(server.base + "/report?lang=vi")
         check(not driver.find_element(By.CSS_SELECTOR, ".reload").is_displayed(), "the reload buttons hide with JavaScript")
         look(driver, "report")
-        driver.find_element(By.ID, "review").click()
+        # By keyboard alone: Tab from the last answer to "Continue", and Enter.
+        narrative = driver.find_element(By.ID, "f-narrative")
+        narrative.click()
+        for _ in range(12):
+            webdriver.ActionChains(driver).send_keys(Keys.TAB).perform()
+            if driver.switch_to.active_element.get_attribute("id") == "review":
+                break
+        check(driver.switch_to.active_element.get_attribute("id") == "review", "Tab reaches Continue")
+        webdriver.ActionChains(driver).send_keys(Keys.ENTER).perform()
         wait(driver, ec.presence_of_element_located((By.ID, "error-summary")))
+        check(driver.switch_to.active_element.get_attribute("id") == "error-summary",
+              "the page with errors starts at the summary")
         look(driver, "report-errors")
         driver.find_element(By.CSS_SELECTOR, "#error-summary a[href='#f-narrative']").click()
         check(driver.switch_to.active_element.get_attribute("id") == "f-narrative", "the summary's link reaches its field")

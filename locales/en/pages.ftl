@@ -3,8 +3,8 @@
 
 site-name = Report illegal entry
 skip-link = Skip to main content
-lang-switch = Tiếng Việt
-lang-switch-code = vi
+# The language's own name, as the switch on every page shows it.
+lang-name = English
 nav-home = Home
 nav-report = Report
 nav-track = Follow a tip

@@ -3,8 +3,8 @@
 
 site-name = Báo tin nhập cảnh trái phép
 skip-link = Bỏ qua, đến nội dung chính
-lang-switch = English
-lang-switch-code = en
+# The language's own name, as the switch on every page shows it.
+lang-name = Tiếng Việt
 nav-home = Trang chủ
 nav-report = Báo tin
 nav-track = Theo dõi tin báo
