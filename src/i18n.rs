@@ -158,11 +158,6 @@ impl Msg {
     pub fn en(&self) -> String {
         self.get(Lang::EN)
     }
-
-    /// The catalogue id.
-    pub fn id(&self) -> &'static str {
-        self.id
-    }
 }
 
 #[cfg(test)]

@@ -72,10 +72,6 @@ impl Errors {
         out
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.summary.is_empty()
-    }
-
     pub fn summary(self) -> Vec<SummaryItem> {
         self.summary
     }

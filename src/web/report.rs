@@ -67,24 +67,27 @@ fn is_token(token: &str) -> bool {
     (22..=128).contains(&token.len()) && token.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
 }
 
+/// The field the check page asks for itself.
+const ACKNOWLEDGEMENT: &str = "acknowledged_false_report_warning";
+
+/// The form again, with the core's `errors` beside their fields.
+async fn with_errors(ctx: &Ctx, state: &AppState, form: &Form, errors: &[FieldError]) -> HttpResponse {
+    let errors = Errors::from_core(errors, &ctx.t, &SHOWN, "narrative");
+    form_page(ctx, state, form, errors, None, StatusCode::UNPROCESSABLE_ENTITY).await
+}
+
 async fn review(ctx: &Ctx, state: &AppState, form: &Form) -> HttpResponse {
     // Read the way the API reads its body.
     let request = match ReportRequest::read(form.report_document()) {
         Ok(request) => request,
-        Err(errors) => {
-            let errors = Errors::from_core(&errors, &ctx.t, &SHOWN, "narrative");
-            return form_page(ctx, state, form, errors, None, StatusCode::UNPROCESSABLE_ENTITY).await;
-        }
+        Err(errors) => return with_errors(ctx, state, form, &errors).await,
     };
     match tip_review::review(state, &request).await {
         Ok(reviewed) => {
             let page = CheckPage::new(&ctx.t, &ctx.chrome, form, &reviewed, Errors::default());
             ctx.render(StatusCode::OK, Caching::NoStore, &page)
         }
-        Err(err) if err.kind == ErrorKind::Invalid => {
-            let errors = Errors::from_core(&err.errors, &ctx.t, &SHOWN, "narrative");
-            form_page(ctx, state, form, errors, None, StatusCode::UNPROCESSABLE_ENTITY).await
-        }
+        Err(err) if err.kind == ErrorKind::Invalid => with_errors(ctx, state, form, &err.errors).await,
         Err(err) => error_page(ctx, &err, "/report"),
     }
 }
@@ -94,10 +97,7 @@ async fn send(req: &HttpRequest, ctx: &Ctx, state: &AppState, form: &Form) -> Ht
     let digest = secrets::digest(&document.to_string());
     let request = match ReportRequest::read(document) {
         Ok(request) => request,
-        Err(errors) => {
-            let errors = Errors::from_core(&errors, &ctx.t, &SHOWN, "narrative");
-            return form_page(ctx, state, form, errors, None, StatusCode::UNPROCESSABLE_ENTITY).await;
-        }
+        Err(errors) => return with_errors(ctx, state, form, &errors).await,
     };
     let address = client_address(req, &state.trusted_proxies);
     let key = form.value("submission_token").to_owned();
@@ -113,20 +113,17 @@ async fn send(req: &HttpRequest, ctx: &Ctx, state: &AppState, form: &Form) -> Ht
             form_page(ctx, state, &renewed, errors, None, StatusCode::UNPROCESSABLE_ENTITY).await
         }
         Err(err) if err.kind == ErrorKind::Invalid => {
-            let acknowledgement = |e: &&FieldError| e.field == "acknowledged_false_report_warning";
-            if err.errors.iter().all(|e| acknowledgement(&e))
+            if err.errors.iter().all(|e| e.field == ACKNOWLEDGEMENT)
                 && let Ok(reviewed) = tip_review::review(state, &request).await
             {
-                let field = "acknowledged_false_report_warning";
-                let errors = Errors::from_core(&err.errors, &ctx.t, &[field], field);
+                let errors = Errors::from_core(&err.errors, &ctx.t, &[ACKNOWLEDGEMENT], ACKNOWLEDGEMENT);
                 let page = CheckPage::new(&ctx.t, &ctx.chrome, form, &reviewed, errors);
                 return ctx.render(StatusCode::UNPROCESSABLE_ENTITY, Caching::NoStore, &page);
             }
             // Back to the form, whose answers need changing; the acknowledgement is asked
             // again on the check page.
-            let rest: Vec<FieldError> = err.errors.iter().filter(|e| !acknowledgement(e)).cloned().collect();
-            let errors = Errors::from_core(&rest, &ctx.t, &SHOWN, "narrative");
-            form_page(ctx, state, form, errors, None, StatusCode::UNPROCESSABLE_ENTITY).await
+            let rest: Vec<FieldError> = err.errors.iter().filter(|e| e.field != ACKNOWLEDGEMENT).cloned().collect();
+            with_errors(ctx, state, form, &rest).await
         }
         Err(err) => error_page(ctx, &err, "/report"),
     }
