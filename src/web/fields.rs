@@ -142,6 +142,12 @@ impl FieldMaker<'_> {
     }
 }
 
+/// A moment as a resident in Viet Nam reads it: `20/11/2026 21:30`, in Viet Nam time
+/// (UTC+7 all year).
+pub fn viet_nam_time(t: chrono::DateTime<chrono::Utc>) -> String {
+    (t + chrono::TimeDelta::hours(7)).format("%d/%m/%Y %H:%M").to_string()
+}
+
 /// The form name of a core field path: `subjects[0].sex` → `subjects.0.sex`; an item
 /// of a list of values (`health_flags[2]`) is its list.
 pub fn form_name(path: &str) -> String {

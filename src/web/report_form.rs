@@ -3,7 +3,7 @@
 use askama::Template;
 
 use super::context::Chrome;
-use super::fields::{Choice, Errors, Field, FieldMaker, SummaryItem};
+use super::fields::{Choice, Errors, Field, FieldMaker, SummaryItem, viet_nam_time};
 use super::form::Form;
 use super::texts::T;
 use crate::domain::admin_unit::AdminUnit;
@@ -204,7 +204,11 @@ impl<'a> CheckPage<'a> {
         } else {
             tip.health_flags.iter().map(|f| t.get(&format!("health_flags-{f}"))).collect::<Vec<_>>().join(", ")
         };
-        let when = form.value("observed_at").replace('T', " ");
+        let when = if tip.observed_from == tip.observed_to {
+            viet_nam_time(tip.observed_from)
+        } else {
+            format!("{} – {}", viet_nam_time(tip.observed_from), viet_nam_time(tip.observed_to))
+        };
         let identity = if tip.identity_mode == "anonymous" {
             t.get("check-anonymous")
         } else {

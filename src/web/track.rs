@@ -7,7 +7,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
 use super::context::{Chrome, Ctx, PageSettings};
-use super::fields::{Errors, Field, FieldMaker, SummaryItem};
+use super::fields::{Errors, Field, FieldMaker, SummaryItem, viet_nam_time};
 use super::form::Form;
 use super::html::Caching;
 use super::pages::{error_page, posted};
@@ -51,19 +51,16 @@ struct Found {
 
 impl Found {
     fn of(view: TrackingView) -> Found {
-        // Times as Viet Nam reads them (UTC+7).
-        let local =
-            |t: chrono::DateTime<chrono::Utc>| (t + chrono::TimeDelta::hours(7)).format("%d/%m/%Y %H:%M").to_string();
         Found {
             reference: view.reference,
             status: view.status,
-            submitted: local(view.submitted_at),
+            submitted: viet_nam_time(view.submitted_at),
             authority: view.authority.name,
             phone: view.authority.phone.unwrap_or_default(),
             messages: view
                 .messages
                 .into_iter()
-                .map(|m| MessageLine { from_staff: m.from == "staff", body: m.body, at: local(m.created_at) })
+                .map(|m| MessageLine { from_staff: m.from == "staff", body: m.body, at: viet_nam_time(m.created_at) })
                 .collect(),
         }
     }

@@ -162,6 +162,7 @@ async fn a_tip_filed_from_the_form_shows_its_receipt_and_a_second_post_files_not
     assert_eq!(check.status, 200, "{}", check.html);
     assert!(check.html.contains("Kiểm tra trước khi gửi") && check.html.contains("Huyện Kiên Lương"), "{}", check.html);
     assert!(check.html.contains("Sốt, Ho"), "answers in words");
+    assert!(check.html.contains("20/11/2026 21:30"), "the time as a resident reads it, in Viet Nam time");
     assert_eq!(check.header("cache-control"), "no-store");
     assert_eq!(app.sql_count("SELECT COUNT(*) AS n FROM reports").await, 0, "checking files nothing");
 
