@@ -174,3 +174,4 @@ title-429 = Too many requests
 title-503 = Service unavailable
 title-500 = Internal error
 title-other = Request failed
+step-up-enter-a-fresh-code = Enter a fresh code from your authenticator app: opening a reporter's identity needs it every time.

@@ -174,3 +174,4 @@ title-429 = Quá nhiều yêu cầu
 title-503 = Dịch vụ tạm thời gián đoạn
 title-500 = Lỗi hệ thống
 title-other = Yêu cầu không thành công
+step-up-enter-a-fresh-code = Hãy nhập một mã mới từ ứng dụng xác thực: lần nào mở danh tính người báo tin cũng cần mã này.

@@ -4,6 +4,7 @@
 pub mod admin_units;
 pub mod audit;
 pub mod authorities;
+pub mod browser_sessions;
 pub mod case_notes;
 pub mod case_stats;
 pub mod cases;

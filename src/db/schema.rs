@@ -101,6 +101,20 @@ diesel::table! {
         created_at -> Timestamp,
         expires_at -> Timestamp,
         revoked_at -> Nullable<Timestamp>,
+        cookie_hash -> Nullable<Text>,
+        last_seen_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use crate::db::column_types::UuidText;
+
+    console_sign_ins (token_hash) {
+        token_hash -> Text,
+        user_id -> UuidText,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
     }
 }
 
@@ -128,7 +142,7 @@ diesel::table! {
     }
 }
 
-diesel::allow_tables_to_appear_in_same_query!(users, sessions, clients, refresh_tokens, authorities);
+diesel::allow_tables_to_appear_in_same_query!(users, sessions, clients, refresh_tokens, authorities, console_sign_ins);
 
 diesel::table! {
     use diesel::sql_types::*;

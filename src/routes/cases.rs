@@ -176,7 +176,7 @@ pub async fn reveal(
     let CaseCommand { caller, id, origin, body, .. } = command;
     check(&body)?;
     not_blank("reason", &body.reason, 10)?;
-    let view = cases::reveal_reporters(&state, &caller, origin, id, body.reason).await?;
+    let view = cases::reveal_reporters(&state, &caller, origin, id, body.reason, body.totp_code).await?;
     Ok(HttpResponse::Ok().insert_header((CACHE_CONTROL, "no-store")).json(view))
 }
 

@@ -303,16 +303,18 @@ pub async fn reveal_reporters(
     origin: Origin,
     id: Uuid,
     reason: String,
+    totp_code: Option<String>,
 ) -> Result<RevealView, ServiceError> {
+    // Who may is told first (404, 403), and only then is the fresh code checked.
+    let asking = caller.clone();
+    state.db.transaction(move |conn| may_reveal(conn, &asking, id).map(|_| ())).await?;
+    crate::services::step_up::confirm(state, caller, totp_code.as_deref()).await?;
     let caller = caller.clone();
     let keyring = state.keyring.clone();
     state
         .db
         .transaction(move |conn| {
-            let case = load(conn, &caller, id, true)?;
-            if case_permission(&caller, case.access, case.authority_id, CaseOp::RevealReporter).is_err() {
-                return Err(ServiceError::forbidden(Msg::of("cases-only-an-officer-of-the-authority")));
-            }
+            let case = may_reveal(conn, &caller, id)?;
             let tips = cases::reports_of(conn, case.row.id)?;
             let ids: Vec<Uuid> = tips.iter().map(|t| t.id).collect();
             let sealed = reports::contacts_of(conn, &ids)?;
@@ -348,4 +350,14 @@ pub async fn reveal_reporters(
             Ok(RevealView { contacts })
         })
         .await
+}
+
+/// The case whose reporters `caller` may see: 404 outside the caller's view, 403 for
+/// anyone but an officer of the holding authority.
+fn may_reveal(conn: &mut DbConnection, caller: &Caller, id: Uuid) -> Result<Visible, ServiceError> {
+    let case = load(conn, caller, id, true)?;
+    if case_permission(caller, case.access, case.authority_id, CaseOp::RevealReporter).is_err() {
+        return Err(ServiceError::forbidden(Msg::of("cases-only-an-officer-of-the-authority")));
+    }
+    Ok(case)
 }

@@ -1,12 +1,12 @@
 //! Forgetting what no longer counts, on every instance's periodic sweep: idempotency keys
 //! older than a day, sign-in throttling rows whose failures have decayed, expired
-//! one-time codes, pending accounts whose day passed, and SMS counts older than a day. Each is one
+//! one-time codes and console sign-ins waiting for their code, pending accounts whose day passed, and SMS counts older than a day. Each is one
 //! short statement; several instances sweeping at once delete the same rows harmlessly.
 
 use chrono::TimeDelta;
 
 use crate::clock::now;
-use crate::db::{Db, codes, devices, idempotency, outbox, throttle, users};
+use crate::db::{Db, browser_sessions, codes, devices, idempotency, outbox, throttle, users};
 use crate::domain::throttle::DECAY_SECS;
 
 /// Runs one sweep; a failure is logged, and the next sweep tries again.
@@ -17,6 +17,7 @@ pub async fn sweep(db: &Db) {
             let keys = idempotency::purge_expired(conn, now)?;
             let buckets = throttle::purge_stale(conn, now - TimeDelta::seconds(DECAY_SECS))?;
             codes::purge_expired(conn, now)?;
+            browser_sessions::purge_expired(conn, now)?;
             users::purge_lapsed(conn, now)?;
             outbox::purge_sms_counts(conn, now - TimeDelta::days(1))?;
             devices::purge_older_than(conn, crate::services::devices::trusted_since(now))?;

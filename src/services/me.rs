@@ -19,24 +19,6 @@ fn account(caller: &Caller) -> Result<&Account, ServiceError> {
     caller.account().ok_or_else(|| ServiceError::internal("the policy let a client reach an account route"))
 }
 
-/// The account's credentials, or 429 while its sign-in bucket is backing off: wrong
-/// current passwords and wrong codes count like failed sign-ins (the attempt is counted
-/// before it is checked, and cleared when it succeeds; see `db::throttle`).
-async fn credentials_unless_throttled(
-    state: &AppState,
-    id: uuid::Uuid,
-    bucket: String,
-) -> Result<crate::domain::account::Credentials, ServiceError> {
-    let found = state
-        .db
-        .transaction(move |conn| {
-            crate::services::sessions::claim_attempt(conn, &[bucket])?;
-            Ok(users::find(conn, id)?)
-        })
-        .await?;
-    found.map(|(_, credentials)| credentials).ok_or_else(|| ServiceError::internal("the caller's account vanished"))
-}
-
 /// Changes the caller's password and ends every session of the account, this one too.
 pub async fn change_password(
     state: &AppState,
@@ -47,7 +29,7 @@ pub async fn change_password(
     let account = account(caller)?.clone();
     let bucket = super::sessions::account_bucket(&state.index_key, &account.login);
     let id = account.id;
-    let credentials = credentials_unless_throttled(state, id, bucket.clone()).await?;
+    let credentials = super::step_up::credentials_unless_throttled(state, id, bucket.clone()).await?;
     // The login as typed, for the password policy (a password must not contain it).
     let login = super::logins::plain(&state.keyring, &account, &credentials)?;
     let current = body.current_password;
@@ -104,7 +86,7 @@ pub async fn confirm_totp(state: &AppState, caller: &Caller, origin: Origin, cod
     let account = account(caller)?.clone();
     let bucket = super::sessions::account_bucket(&state.index_key, &account.login);
     let id = account.id;
-    let credentials = credentials_unless_throttled(state, id, bucket.clone()).await?;
+    let credentials = super::step_up::credentials_unless_throttled(state, id, bucket.clone()).await?;
     let row = account.id.to_string();
     let secret = credentials
         .totp_secret

@@ -34,6 +34,7 @@ pub mod seed;
 pub mod sessions;
 pub mod sms;
 pub mod stats;
+pub mod step_up;
 pub mod tip_review;
 pub mod tracking;
 pub mod work_list;

@@ -3,6 +3,7 @@
 
 use std::net::IpAddr;
 
+use chrono::NaiveDateTime;
 use serde_json::json;
 use uuid::Uuid;
 
@@ -15,7 +16,7 @@ use crate::clock::now;
 use crate::db::audit;
 use crate::db::devices as db_devices;
 use crate::db::sessions::{self, Holder, Refresh};
-use crate::db::{clients, throttle, users};
+use crate::db::{DbConnection, clients, throttle, users};
 use crate::domain::account::{Account, Credentials, Login, SessionStage};
 use crate::domain::audit::{ObjectType, Origin};
 use crate::domain::client::join_scopes;
@@ -81,17 +82,33 @@ async fn forgive(state: &AppState, taken: throttle::Taken, buckets: Vec<String>)
     state.db.transaction(move |conn| Ok(buckets.iter().try_for_each(|b| throttle::forgive(conn, &taken, b))?)).await
 }
 
-/// Signs in. Staff with a second factor must send its code; staff without one get a
-/// session good only for enrolling it.
-pub async fn login(
+/// A sign-in whose password was right: its account, and what its success settles.
+pub(crate) struct PasswordProven {
+    pub account: Account,
+    pub credentials: Credentials,
+    rehash: bool,
+    taken: throttle::Taken,
+    /// The buckets the attempt was counted in.
+    checked: Vec<String>,
+    /// The device it came from, when the account trusts it.
+    trusted_device: Option<String>,
+    buckets: Buckets,
+}
+
+/// Checks a login and password, throttled (by account and address, or by a device the
+/// account trusts), against a dummy hash for an unknown login. The attempt stays counted
+/// as a failure until [`settle`] or [`password_only`] takes it back.
+pub(crate) async fn prove_password(
     state: &AppState,
-    body: LoginRequest,
+    login: &str,
+    password: String,
+    device_token: Option<&str>,
     address: Option<IpAddr>,
-) -> Result<TokenResponse, ServiceError> {
-    let buckets = Buckets::new(&state.index_key, &body.login, address);
-    let forms = Login::parse(&body.login).map(|l| logins::lookup_forms(&state.index_key, l.as_str()));
+) -> Result<PasswordProven, ServiceError> {
+    let buckets = Buckets::new(&state.index_key, login, address);
+    let forms = Login::parse(login).map(|l| logins::lookup_forms(&state.index_key, l.as_str()));
     let account_bucket = buckets.account.clone();
-    let device = body.device_token.as_deref().map(devices::digest);
+    let device = device_token.map(devices::digest);
     let (untrusted, key) = (buckets.all(), state.index_key.clone());
     let found = state
         .db
@@ -137,47 +154,38 @@ pub async fn login(
     // An unknown login costs one verification too, against a dummy hash. A failure below
     // is already counted: the attempt was.
     let phc = found.as_ref().map_or_else(|| password::dummy_hash().to_owned(), |(_, c)| c.password_hash.clone());
-    let plain = body.password.clone();
-    let verdict = state.hashing.run(move || password::verify(&plain, &phc)).await?;
-    let (account, credentials, rehash) = match (found, verdict) {
+    let verdict = state.hashing.run(move || password::verify(&password, &phc)).await?;
+    match (found, verdict) {
         (Some((account, credentials)), Verdict::Match { rehash }) if !account.disabled => {
-            (account, credentials, rehash)
+            Ok(PasswordProven { account, credentials, rehash, taken, checked, trusted_device, buckets })
         }
-        _ => return Err(invalid_credentials()),
-    };
+        _ => Err(invalid_credentials()),
+    }
+}
 
-    let stage = match (account.role.is_staff(), account.mfa_enabled) {
-        (false, _) => SessionStage::Full,
-        (true, false) => SessionStage::MfaEnrollment,
-        (true, true) => {
-            let Some(code) = body.totp_code.as_deref() else {
-                // The password was right: asking for the code is no failure.
-                forgive(state, taken, checked).await?;
-                return Err(ServiceError::unauthenticated(
-                    "mfa_required",
-                    Msg::of("sessions-enter-the-6-digit-code-from"),
-                ));
-            };
-            if !accept_totp(state, &account, &credentials, code).await? {
-                return Err(invalid_credentials());
-            }
-            SessionStage::Full
-        }
-    };
+/// Takes back the counted attempt of a password that was right while its second factor
+/// is still to come (asking for the code is no failure).
+pub(crate) async fn password_only(state: &AppState, proven: PasswordProven) -> Result<(), ServiceError> {
+    forgive(state, proven.taken, proven.checked).await
+}
 
-    let new_hash = if rehash {
-        let plain = body.password;
-        Some(state.hashing.run(move || password::hash(&plain)).await??)
-    } else {
-        None
-    };
+/// Settles a successful sign-in in one transaction: clears its throttling, stores a
+/// better hash of the password when one is due, trusts the device when `new_device` is
+/// given, and opens the session with `open`.
+pub(crate) async fn settle<T: Send + 'static>(
+    state: &AppState,
+    proven: PasswordProven,
+    password: String,
+    new_device: Option<String>,
+    open: impl FnOnce(&mut DbConnection, Uuid, NaiveDateTime) -> Result<T, ServiceError> + Send + 'static,
+) -> Result<T, ServiceError> {
+    let new_hash =
+        if proven.rehash { Some(state.hashing.run(move || password::hash(&password)).await??) } else { None };
+    let PasswordProven { account, taken, trusted_device, buckets, .. } = proven;
     let (account_bucket, address_bucket) = (buckets.account, buckets.address);
     let user_id = account.id;
-    // A full sign-in makes this a trusted device (a new token replaces the one sent).
-    let device_token = (stage == SessionStage::Full).then(devices::new_token);
-    let new_device = device_token.as_deref().map(devices::digest);
     let key = state.index_key.clone();
-    let (session_id, refresh_token) = state
+    state
         .db
         .transaction(move |conn| {
             let now = now();
@@ -197,9 +205,45 @@ pub async fn login(
             if let Some(hash) = new_hash {
                 users::set_password(conn, user_id, &hash, now)?;
             }
-            Ok(sessions::open_for_user(conn, user_id, stage, now)?)
+            open(conn, user_id, now)
         })
-        .await?;
+        .await
+}
+
+/// Signs in. Staff with a second factor must send its code; staff without one get a
+/// session good only for enrolling it.
+pub async fn login(
+    state: &AppState,
+    body: LoginRequest,
+    address: Option<IpAddr>,
+) -> Result<TokenResponse, ServiceError> {
+    let proven =
+        prove_password(state, &body.login, body.password.clone(), body.device_token.as_deref(), address).await?;
+    let stage = match (proven.account.role.is_staff(), proven.account.mfa_enabled) {
+        (false, _) => SessionStage::Full,
+        (true, false) => SessionStage::MfaEnrollment,
+        (true, true) => {
+            let Some(code) = body.totp_code.as_deref() else {
+                password_only(state, proven).await?;
+                return Err(ServiceError::unauthenticated(
+                    "mfa_required",
+                    Msg::of("sessions-enter-the-6-digit-code-from"),
+                ));
+            };
+            if !accept_totp(state, &proven.account, &proven.credentials, code).await? {
+                return Err(invalid_credentials());
+            }
+            SessionStage::Full
+        }
+    };
+    let user_id = proven.account.id;
+    // A full sign-in makes this a trusted device (a new token replaces the one sent).
+    let device_token = (stage == SessionStage::Full).then(devices::new_token);
+    let new_device = device_token.as_deref().map(devices::digest);
+    let (session_id, refresh_token) = settle(state, proven, body.password, new_device, move |conn, user_id, now| {
+        Ok(sessions::open_for_user(conn, user_id, stage, now)?)
+    })
+    .await?;
     let mut tokens = token_response(state, user_id, session_id, refresh_token, stage)?;
     tokens.device_token = device_token;
     Ok(tokens)
@@ -207,7 +251,7 @@ pub async fn login(
 
 /// Checks a TOTP code against the enrolled secret and claims its step, so that the same
 /// code cannot be used twice, even on two tinbao instances at once.
-async fn accept_totp(
+pub(crate) async fn accept_totp(
     state: &AppState,
     account: &Account,
     credentials: &Credentials,

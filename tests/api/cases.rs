@@ -11,7 +11,7 @@ use crate::helpers::{
 /// officer of Hà Tiên (900), the province's supervisor, and an auditor.
 pub(crate) struct Staff {
     pub(crate) officer: Session,
-    colleague: Session,
+    pub(crate) colleague: Session,
     ha_tien: Session,
     pub(crate) supervisor: Session,
     pub(crate) auditor: Session,
@@ -489,7 +489,15 @@ async fn a_reporters_identity_is_revealed_only_with_a_reason_and_always_audited(
     .await;
     assert_eq!(trail["items"].as_array().unwrap().len(), 1, "refused reveals reveal nothing and record nothing");
 
-    let revealed = ok_json(app.post_json(&path, Some(&s.officer.access_token), &reason).await, 200).await;
+    // A session alone is not enough: a fresh authenticator code, every time.
+    let officer = Some(s.officer.access_token.as_str());
+    assert_problem(app.post_json(&path, officer, &reason).await, 403, "step_up_required").await;
+    let wrong = json!({"reason": reason["reason"], "totp_code": "000000"});
+    assert_problem(app.post_json(&path, officer, &wrong).await, 403, "step_up_required").await;
+    let code = app.fresh_code(&s.officer).await;
+    let reason = json!({"reason": reason["reason"], "totp_code": code});
+    let revealed = ok_json(app.post_json(&path, officer, &reason).await, 200).await;
+    assert_problem(app.post_json(&path, officer, &reason).await, 403, "step_up_required").await;
     assert_eq!(revealed["contacts"][0]["phone"], "+84987654321", "as stored: in international form");
     assert_eq!(revealed["contacts"][0]["name"], "Trần Thị Bé");
     assert_eq!(revealed["contacts"][0]["reference"], created["reference"]);

@@ -221,6 +221,13 @@ pub struct Session {
     pub refresh_token: String,
     /// The TOTP secret, for staff.
     pub totp_secret: Option<String>,
+    /// The last TOTP step the server accepted from this account.
+    pub last_step: std::sync::Arc<std::sync::atomic::AtomicU64>,
+}
+
+/// Seconds since 1970.
+pub fn unix_now() -> u64 {
+    chrono::Utc::now().timestamp() as u64
 }
 
 impl TestApp {
@@ -283,18 +290,28 @@ impl TestApp {
                 access_token: token,
                 refresh_token: first["refresh_token"].as_str().expect("refresh").to_owned(),
                 totp_secret: None,
+                last_step: Default::default(),
             };
         }
         let enrolment = ok_json(self.post_json("/api/v1/me/mfa/totp", Some(&token), &Value::Null).await, 200).await;
         let secret = enrolment["secret"].as_str().expect("secret").to_owned();
-        let now = chrono::Utc::now().timestamp() as u64;
-        let code = tinbao::auth::totp::code_at(&secret, now).expect("code");
-        let confirm =
-            self.post_json("/api/v1/me/mfa/totp/confirm", Some(&token), &serde_json::json!({"code": code})).await;
-        assert_eq!(confirm.status().as_u16(), 204, "{}", confirm.text().await.unwrap_or_default());
-        // The confirming code's step is used up: sign in with the next one.
-        let next = tinbao::auth::totp::code_at(&secret, now + 30).expect("code");
-        let full: Value = ok_json(self.login(login, PASSWORD, Some(&next)).await, 200).await;
+        // Enrol with the previous step's code and sign in with the current one, so that
+        // the next step stays free for a step-up ([`TestApp::fresh_code`]). A step that
+        // ends between computing the code and checking it makes the first try fail.
+        let mut confirmed = false;
+        for _ in 0..2 {
+            let code = tinbao::auth::totp::code_at(&secret, unix_now() - 30).expect("code");
+            let confirm =
+                self.post_json("/api/v1/me/mfa/totp/confirm", Some(&token), &serde_json::json!({"code": code})).await;
+            if confirm.status().as_u16() == 204 {
+                confirmed = true;
+                break;
+            }
+        }
+        assert!(confirmed, "the authenticator is enrolled");
+        let now = unix_now();
+        let current = tinbao::auth::totp::code_at(&secret, now).expect("code");
+        let full: Value = ok_json(self.login(login, PASSWORD, Some(&current)).await, 200).await;
         assert_eq!(full["mfa_enrollment_required"], false);
         let token = full["access_token"].as_str().expect("token").to_owned();
         let me = ok_json(self.call("GET", "/api/v1/me", Some(&token), None).await, 200).await;
@@ -304,6 +321,24 @@ impl TestApp {
             access_token: token,
             refresh_token: full["refresh_token"].as_str().expect("refresh").to_owned(),
             totp_secret: Some(secret),
+            last_step: std::sync::Arc::new(std::sync::atomic::AtomicU64::new(now / 30)),
+        }
+    }
+
+    /// A code of `session`'s authenticator that the server has not seen yet (its step
+    /// later than the last one used), as an officer's app shows it for a step-up. Waits
+    /// for the next step when the window holds no unused one.
+    pub async fn fresh_code(&self, session: &Session) -> String {
+        use std::sync::atomic::Ordering;
+        let secret = session.totp_secret.as_deref().expect("a staff session");
+        loop {
+            let now = unix_now();
+            let step = (session.last_step.load(Ordering::SeqCst) + 1).max(now / 30 - 1);
+            if step <= now / 30 + 1 {
+                session.last_step.store(step, Ordering::SeqCst);
+                return tinbao::auth::totp::code_at(secret, step * 30).expect("code");
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(500)).await;
         }
     }
 

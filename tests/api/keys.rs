@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 
 use crate::cases::staff;
 use crate::cli::{text, tinbao, with_db};
-use crate::helpers::{Backend, PASSWORD, TestApp, case_of, ok_json, spawn_app, tip};
+use crate::helpers::{Backend, PASSWORD, Session, TestApp, case_of, ok_json, spawn_app, tip};
 
 const KEY: &str = "keys-rotation-0123456789abcdef";
 
@@ -60,9 +60,12 @@ async fn sealed_count(app: &TestApp, key_id: &str) -> i64 {
     total
 }
 
-async fn reveal(app: &TestApp, token: &str, case: &str) -> reqwest::Response {
-    let reason = json!({"reason": "Cần gọi lại để xác định nơi nhóm người đang ở."});
-    app.post_json(&format!("/api/v1/cases/{case}/reporter-contact"), Some(token), &reason).await
+/// The officer asks for the case's reporters, with a fresh code of `code_from` (the
+/// officer's app; `app` may be another instance).
+async fn reveal(app: &TestApp, code_from: &TestApp, officer: &Session, case: &str) -> reqwest::Response {
+    let code = code_from.fresh_code(officer).await;
+    let reason = json!({"reason": "Cần gọi lại để xác định nơi nhóm người đang ở.", "totp_code": code});
+    app.post_json(&format!("/api/v1/cases/{case}/reporter-contact"), Some(&officer.access_token), &reason).await
 }
 
 async fn keys_rotate_while_the_server_runs_and_every_value_still_opens(backend: Backend) {
@@ -112,7 +115,7 @@ async fn keys_rotate_while_the_server_runs_and_every_value_still_opens(backend: 
     assert_eq!(sealed_count(&app, &old_id).await, 0, "no value is left under the old key");
 
     // The running server has not read its keys since: it meets the new key and reads it.
-    let revealed = ok_json(reveal(&app, &s.officer.access_token, &case).await, 200).await;
+    let revealed = ok_json(reveal(&app, &app, &s.officer, &case).await, 200).await;
     assert_eq!(revealed["contacts"][0]["phone"], "+84987654321");
     assert_eq!(keyed_tip(&app, &tip(30787)).await, first_answer, "the stored answer replays");
     let now = chrono::Utc::now().timestamp() as u64;
@@ -133,7 +136,7 @@ async fn keys_rotate_while_the_server_runs_and_every_value_still_opens(backend: 
     );
     std::fs::remove_file(tinbao::auth::keyring::default_key_path(&app.data_dir)).unwrap();
     let sibling = app.sibling().await;
-    let revealed = ok_json(reveal(&sibling, &s.officer.access_token, &case).await, 200).await;
+    let revealed = ok_json(reveal(&sibling, &app, &s.colleague, &case).await, 200).await;
     assert_eq!(revealed["contacts"][0]["phone"], "+84987654321");
 }
 
@@ -155,7 +158,7 @@ async fn a_sealed_value_moved_to_another_tip_does_not_open(backend: Backend) {
         .unwrap();
         assert_eq!(moved, 1);
     });
-    let res = reveal(&app, &s.officer.access_token, &case).await;
+    let res = reveal(&app, &app, &s.officer, &case).await;
     assert_eq!(res.status().as_u16(), 500, "a tampered value is the server's fault, never shown");
     let body = res.text().await.unwrap();
     assert!(!body.contains("987654321") && !body.contains("911222333"), "{body}");

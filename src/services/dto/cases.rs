@@ -51,6 +51,10 @@ pub struct RevealRequest {
     /// Why the officer needs the reporter's identity; kept in the audit trail.
     #[validate(length(min = 10, max = 500))]
     pub reason: String,
+    /// A fresh code of the officer's authenticator (step-up); without it, 403.
+    #[serde(default)]
+    #[validate(length(max = 16))]
+    pub totp_code: Option<String>,
 }
 
 /// A case in a work list.
