@@ -175,3 +175,7 @@ title-503 = Service unavailable
 title-500 = Internal error
 title-other = Request failed
 step-up-enter-a-fresh-code = Enter a fresh code from your authenticator app: opening a reporter's identity needs it every time.
+console-for-staff-only = The staff console is for staff accounts. To follow a tip you sent, use the tracking page.
+console-sign-in-again = Your sign-in took too long or was already used. Sign in again.
+console-choose-an-action = Choose what to do with the case.
+console-write-something-here = Write something here first.

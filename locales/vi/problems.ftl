@@ -175,3 +175,7 @@ title-503 = Dịch vụ tạm thời gián đoạn
 title-500 = Lỗi hệ thống
 title-other = Yêu cầu không thành công
 step-up-enter-a-fresh-code = Hãy nhập một mã mới từ ứng dụng xác thực: lần nào mở danh tính người báo tin cũng cần mã này.
+console-for-staff-only = Trang làm việc chỉ dành cho tài khoản cán bộ. Để theo dõi tin đã gửi, hãy dùng trang tra cứu.
+console-sign-in-again = Phiên đăng nhập đã quá hạn hoặc đã được dùng. Hãy đăng nhập lại.
+console-choose-an-action = Hãy chọn việc cần làm với vụ việc.
+console-write-something-here = Hãy viết nội dung vào đây trước.

@@ -93,7 +93,9 @@ pub fn of_user(
     now: NaiveDateTime,
     idle_since: NaiveDateTime,
 ) -> Result<Vec<SessionSummary>, DbError> {
-    let rows: Vec<(Uuid, Option<String>, NaiveDateTime, Option<NaiveDateTime>, NaiveDateTime)> = sessions::table
+    /// id, cookie digest, created, last seen, expires.
+    type Row = (Uuid, Option<String>, NaiveDateTime, Option<NaiveDateTime>, NaiveDateTime);
+    let rows: Vec<Row> = sessions::table
         .select((
             sessions::id,
             sessions::cookie_hash,

@@ -84,7 +84,15 @@ fn instant(text: &str) -> Result<chrono::NaiveDateTime, Msg> {
 /// `GET /api/v1/cases`.
 pub async fn list(req: HttpRequest, state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ServiceError> {
     authorize(&caller, Action::ReadCases)?;
-    let mut p = Params::query(&req);
+    let query = work_list_query(req.query_string())?;
+    let (items, next_cursor) = work_list::list(&state, &caller, query).await?;
+    Ok(HttpResponse::Ok().insert_header((CACHE_CONTROL, "no-store")).json(Page { items, next_cursor }))
+}
+
+/// The work list's filters from a query string; the staff console's list reads the same
+/// names, so that one parser (and one set of messages) serves both faces.
+pub fn work_list_query(query: &str) -> Result<Query, ServiceError> {
+    let mut p = Params::of_query(query);
     let query = Query {
         statuses: p.list("status", Status::ALL.len(), status),
         priority: p.optional("priority", one_of(&PRIORITIES, Priority::parse)),
@@ -102,8 +110,7 @@ pub async fn list(req: HttpRequest, state: web::Data<AppState>, caller: Caller) 
         limit: p.optional("limit", params::limit).unwrap_or(DEFAULT_LIMIT),
     };
     p.finish()?;
-    let (items, next_cursor) = work_list::list(&state, &caller, query).await?;
-    Ok(HttpResponse::Ok().insert_header((CACHE_CONTROL, "no-store")).json(Page { items, next_cursor }))
+    Ok(query)
 }
 
 /// `GET /api/v1/cases/{id}`.

@@ -24,7 +24,12 @@ impl Params {
     /// The query string's parameters. Unknown ones are refused by [`Params::finish`]: a
     /// misspelt filter must not silently return everything.
     pub fn query(req: &HttpRequest) -> Self {
-        match Query::<Vec<(String, String)>>::from_query(req.query_string()) {
+        Self::of_query(req.query_string())
+    }
+
+    /// The parameters of a query string.
+    pub fn of_query(query: &str) -> Self {
+        match Query::<Vec<(String, String)>>::from_query(query) {
             Ok(pairs) => Params { pairs: pairs.into_inner(), errors: Vec::new(), check_unknown: true },
             Err(_) => Params {
                 pairs: Vec::new(),

@@ -10,14 +10,14 @@ use uuid::Uuid;
 use super::actors;
 use super::case_loading::{Visible, load, province_of};
 use crate::auth::caller::Caller;
-use crate::auth::policy::{CaseAccess, case_access, workflow_actions};
+use crate::auth::policy::{CaseAccess, CaseOp, case_access, case_permission, workflow_actions};
 use crate::clock::now;
 use crate::db::cases::SummaryRow;
 use crate::db::cases::{self, CaseRow};
 use crate::db::{DbConnection, audit, authorities, report_messages};
 use crate::db::{case_notes, duplicates, transfers};
 use crate::domain::audit::ObjectType;
-use crate::domain::case::{Action, DuplicateRule, Status};
+use crate::domain::case::{Action, DuplicateRule, Status, TransferState};
 use crate::domain::conversation::EMBEDDED;
 use crate::error::ServiceError;
 use crate::services::dto::cases::{
@@ -176,6 +176,45 @@ pub async fn read(state: &AppState, caller: &Caller, id: Uuid) -> Result<CaseDet
         .run(move |conn| {
             let case = load(conn, &caller, id, false)?;
             detail(conn, &caller, &case, rule)
+        })
+        .await
+}
+
+/// What the caller may do to a case besides its workflow actions, as the policy says (the
+/// console shows only these forms; every use case checks again).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Abilities {
+    /// Assign, prioritise, propose a transfer, merge.
+    pub change: bool,
+    /// Add a note, or a message to its reporters.
+    pub add_to: bool,
+    /// See who reported.
+    pub reveal: bool,
+    /// Answer a transfer proposed for it.
+    pub decide_transfer: bool,
+}
+
+/// A case as the console shows it: the case and what the caller may do to it.
+pub async fn read_with_abilities(
+    state: &AppState,
+    caller: &Caller,
+    id: Uuid,
+) -> Result<(CaseDetail, Abilities), ServiceError> {
+    let caller = caller.clone();
+    let rule = state.duplicates;
+    state
+        .db
+        .run(move |conn| {
+            let case = load(conn, &caller, id, false)?;
+            let may = |op| case_permission(&caller, case.access, case.authority_id, op).is_ok();
+            let abilities = Abilities {
+                change: may(CaseOp::Change),
+                add_to: may(CaseOp::AddTo),
+                reveal: may(CaseOp::RevealReporter),
+                decide_transfer: case.transfers.iter().any(|t| t.state == TransferState::Proposed)
+                    && may(CaseOp::DecideTransfer),
+            };
+            Ok((detail(conn, &caller, &case, rule)?, abilities))
         })
         .await
 }

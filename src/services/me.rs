@@ -80,6 +80,24 @@ pub async fn enrol_totp(state: &AppState, caller: &Caller) -> Result<TotpEnrollm
     Ok(TotpEnrollment { secret, otpauth_uri })
 }
 
+/// The enrolment under way, or a new one: the console's enrolment page shows the same
+/// secret on every reload, so that a code scanned before a reload still confirms.
+pub async fn enrolment(state: &AppState, caller: &Caller) -> Result<TotpEnrollment, ServiceError> {
+    let account = account(caller)?.clone();
+    let id = account.id;
+    let found = state.db.run(move |conn| Ok(users::find(conn, id)?)).await?;
+    let pending = found.and_then(|(_, c)| c.totp_secret).filter(|_| !account.mfa_enabled);
+    let Some(sealed) = pending else {
+        return enrol_totp(state, caller).await;
+    };
+    let row = id.to_string();
+    let secret = state.keyring.open(&sealed, totp::secret_place(&row)).map_err(ServiceError::internal)?;
+    let label = profile(state, caller).await?.login;
+    let otpauth_uri = totp::provisioning_uri(&secret, &label)
+        .ok_or_else(|| ServiceError::internal("cannot build the otpauth URI"))?;
+    Ok(TotpEnrollment { secret, otpauth_uri })
+}
+
 /// Confirms enrolment with a first code. Wrong codes count towards the account's
 /// sign-in throttle.
 pub async fn confirm_totp(state: &AppState, caller: &Caller, origin: Origin, code: String) -> Result<(), ServiceError> {

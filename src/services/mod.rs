@@ -13,6 +13,7 @@ pub mod case_moves;
 pub mod case_views;
 pub mod cases;
 pub mod clients;
+pub mod console_sessions;
 pub mod conversations;
 pub mod devices;
 pub mod dto;

@@ -108,7 +108,48 @@ pub async fn list(
             )])
         })?),
     };
-    let filter = ListFilter {
+    let filter = list_filter(query.clone());
+    let limit = query.limit;
+    state
+        .db
+        .run(move |conn| {
+            let rows = work_list::list(conn, &within, &filter, sort, after.as_ref(), i64::from(limit) + 1)?;
+            let (rows, next) = take_page(rows, limit, |(r, _)| cursor_after(sort, r));
+            let items = rows
+                .into_iter()
+                .map(|(row, name)| summary(&row, AuthorityRef { id: row.authority_id, name }))
+                .collect();
+            Ok((items, next))
+        })
+        .await
+}
+
+/// How many cases each query holds, counted up to `cap` (a work list's quick filters:
+/// "100+" says enough, and counting a province's million would not be quick). One
+/// reading of the database for all of them.
+pub async fn counts(
+    state: &AppState,
+    caller: &Caller,
+    queries: Vec<Query>,
+    cap: u32,
+) -> Result<Vec<u32>, ServiceError> {
+    let within = jurisdiction(caller)?;
+    let filters: Vec<ListFilter> = queries.into_iter().map(list_filter).collect();
+    state
+        .db
+        .run(move |conn| {
+            let mut counts = Vec::with_capacity(filters.len());
+            for filter in &filters {
+                let rows = work_list::list(conn, &within, filter, Sort::Newest, None, i64::from(cap))?;
+                counts.push(u32::try_from(rows.len()).unwrap_or(cap));
+            }
+            Ok(counts)
+        })
+        .await
+}
+
+fn list_filter(query: Query) -> ListFilter {
+    ListFilter {
         statuses: query.statuses,
         priority: query.priority,
         authority_id: query.authority_id,
@@ -127,20 +168,7 @@ pub async fn list(
         created_from: query.created_from,
         created_to: query.created_to,
         words: search_words(query.text.as_deref().unwrap_or_default()),
-    };
-    let limit = query.limit;
-    state
-        .db
-        .run(move |conn| {
-            let rows = work_list::list(conn, &within, &filter, sort, after.as_ref(), i64::from(limit) + 1)?;
-            let (rows, next) = take_page(rows, limit, |(r, _)| cursor_after(sort, r));
-            let items = rows
-                .into_iter()
-                .map(|(row, name)| summary(&row, AuthorityRef { id: row.authority_id, name }))
-                .collect();
-            Ok((items, next))
-        })
-        .await
+    }
 }
 
 #[cfg(test)]

@@ -20,11 +20,16 @@ struct Asset {
     content_type: &'static str,
 }
 
-const FILES: [Asset; 2] = [
+const FILES: [Asset; 3] = [
     Asset { name: "site.css", bytes: include_bytes!("../../assets/site.css"), content_type: "text/css; charset=utf-8" },
     Asset {
         name: "app.js",
         bytes: include_bytes!("../../assets/app.js"),
+        content_type: "text/javascript; charset=utf-8",
+    },
+    Asset {
+        name: "console.js",
+        bytes: include_bytes!("../../assets/console.js"),
         content_type: "text/javascript; charset=utf-8",
     },
 ];

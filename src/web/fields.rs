@@ -72,6 +72,11 @@ impl Errors {
         out
     }
 
+    /// A field that has an error, to put the focus on.
+    pub fn first_name(&self) -> Option<String> {
+        self.by_name.keys().next().cloned()
+    }
+
     pub fn summary(self) -> Vec<SummaryItem> {
         self.summary
     }

@@ -1,4 +1,4 @@
-//! The citizens' pages: a second face over `services`, beside the JSON API. Pages are
+//! The citizens' pages and the staff console (`staff`): a second face over `services`, beside the JSON API. Pages are
 //! drawn on the server from templates checked at compile time (`templates/`), in the
 //! words of a catalogue (`locales/`), and work without JavaScript; `assets/app.js` only
 //! adds to them (dependent selects, the phone's position, drafts kept offline).
@@ -17,6 +17,7 @@ pub mod markdown;
 pub mod pages;
 pub mod report;
 pub mod report_form;
+pub mod staff;
 pub mod texts;
 pub mod track;
 
@@ -46,6 +47,21 @@ pub fn pages() -> Vec<Page> {
         page(Method::GET, "/guidance", |r| r.to(pages::guidance)),
         page(Method::GET, "/assets/{name}", |r| r.to(assets::file)),
         page(Method::GET, "/sw.js", |r| r.to(assets::service_worker)),
+        page(Method::GET, "/staff", |r| r.to(|| async { staff::session::see_other("/staff/cases", &[]) })),
+        page(Method::GET, "/staff/login", |r| r.to(staff::login::show)),
+        page(Method::POST, "/staff/login", |r| r.to(staff::login::post)),
+        page(Method::GET, "/staff/login/code", |r| r.to(staff::login::show_code)),
+        page(Method::POST, "/staff/login/code", |r| r.to(staff::login::post_code)),
+        page(Method::POST, "/staff/logout", |r| r.to(staff::login::logout)),
+        page(Method::GET, "/staff/enrol", |r| r.to(staff::enrol::show)),
+        page(Method::POST, "/staff/enrol", |r| r.to(staff::enrol::post)),
+        page(Method::GET, "/staff/account", |r| r.to(staff::account::show)),
+        page(Method::POST, "/staff/account/password", |r| r.to(staff::account::change_password)),
+        page(Method::POST, "/staff/account/sign-out-everywhere", |r| r.to(staff::account::sign_out_everywhere)),
+        page(Method::GET, "/staff/cases", |r| r.to(staff::work_list::show)),
+        page(Method::GET, "/staff/cases/{id}", |r| r.to(staff::case_page::show)),
+        page(Method::POST, "/staff/cases/{id}", |r| r.to(staff::case_actions::post)),
+        page(Method::POST, "/staff/cases/{id}/reveal", |r| r.to(staff::reveal::post)),
     ]
 }
 

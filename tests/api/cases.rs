@@ -12,7 +12,7 @@ use crate::helpers::{
 pub(crate) struct Staff {
     pub(crate) officer: Session,
     pub(crate) colleague: Session,
-    ha_tien: Session,
+    pub(crate) ha_tien: Session,
     pub(crate) supervisor: Session,
     pub(crate) auditor: Session,
     pub(crate) citizen: Session,

@@ -15,6 +15,7 @@ mod case_locks;
 mod cases;
 mod cli;
 mod clients;
+mod console;
 mod contract;
 mod conversations;
 mod crash;

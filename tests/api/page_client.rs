@@ -80,7 +80,10 @@ impl<'a> Browser<'a> {
             let text = value.to_str().unwrap_or_default();
             if let Some((name, rest)) = text.split(';').next().and_then(|pair| pair.split_once('=')) {
                 self.cookies.retain(|(n, _)| n != name);
-                self.cookies.push((name.to_owned(), rest.to_owned()));
+                // A cookie set empty (and expired) is one the server removed.
+                if !rest.is_empty() {
+                    self.cookies.push((name.to_owned(), rest.to_owned()));
+                }
             }
         }
     }

@@ -1,0 +1,43 @@
+//! The staff console (issue 16): the pages that police and district staff work cases
+//! with, a face over the same use cases and access policy as the JSON API. Every page but
+//! the sign-in pages needs a console session ([`session::signed_in`]); every form carries
+//! the CSRF token; every page answers `Cache-Control: no-store`, so that nothing of a case
+//! stays in a shared desktop's browser.
+
+pub mod account;
+pub mod case_actions;
+pub mod case_page;
+pub mod enrol;
+pub mod login;
+pub mod qr;
+pub mod reveal;
+pub mod session;
+pub mod work_list;
+
+use actix_web::HttpRequest;
+use actix_web::HttpResponse;
+
+use self::session::Staff;
+use crate::state::AppState;
+use crate::web::context::PageSettings;
+use crate::web::csrf;
+use crate::web::form::Form;
+use crate::web::pages::csrf_refused;
+
+/// A console form's post: the signed-in staff member and the fields, or the answer that
+/// sends them to sign in, or the 403 page for a post without this browser's token.
+pub async fn signed_in_post(
+    req: &HttpRequest,
+    state: &AppState,
+    settings: &PageSettings,
+    path: &'static str,
+    body: &[u8],
+) -> Result<(Staff, Form), HttpResponse> {
+    let staff = session::signed_in(req, state, settings, path).await?;
+    let form = Form::parse(body);
+    if csrf::verify(req, &state.index_key, settings.secure_cookies, form.get(csrf::FIELD)) {
+        Ok((staff, form))
+    } else {
+        Err(csrf_refused(&staff.ctx, path))
+    }
+}
