@@ -88,6 +88,7 @@ pub fn error_page(ctx: &Ctx, err: &ServiceError, again: &'static str) -> HttpRes
         ErrorKind::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, "unavailable-title"),
         ErrorKind::NotFound => (StatusCode::NOT_FOUND, "not-found-title"),
         ErrorKind::Forbidden => (StatusCode::FORBIDDEN, "error-title"),
+        ErrorKind::Unauthenticated => (StatusCode::UNAUTHORIZED, "error-title"),
         ErrorKind::Invalid | ErrorKind::BadRequest => (StatusCode::UNPROCESSABLE_ENTITY, "error-title"),
         _ => (StatusCode::INTERNAL_SERVER_ERROR, "error-title"),
     };

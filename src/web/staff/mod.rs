@@ -33,7 +33,20 @@ pub async fn signed_in_post(
     path: &'static str,
     body: &[u8],
 ) -> Result<(Staff, Form), HttpResponse> {
-    let staff = session::signed_in(req, state, settings, path).await?;
+    // A post without a session is answered 401 (a page that says to sign in again), not
+    // sent to the sign-in page: what was typed is not silently dropped by a redirect.
+    let staff = match session::signed_in(req, state, settings, path).await {
+        Ok(staff) => staff,
+        Err(answer) if answer.status() == actix_web::http::StatusCode::SEE_OTHER => {
+            let ctx = crate::web::context::Ctx::new(req, state, settings, path);
+            let expired = crate::error::ServiceError::unauthenticated(
+                "sign_in_expired",
+                crate::i18n::Msg::of("console-sign-in-again"),
+            );
+            return Err(crate::web::pages::error_page(&ctx, &expired, "/staff/login"));
+        }
+        Err(answer) => return Err(answer),
+    };
     let form = Form::parse(body);
     if csrf::verify(req, &state.index_key, settings.secure_cookies, form.get(csrf::FIELD)) {
         Ok((staff, form))
