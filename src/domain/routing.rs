@@ -33,14 +33,51 @@ pub fn choose<'a>(rules: &'a [Rule], matter: Matter, chain: &[UnitRef]) -> Optio
         .map(|(_, r)| r)
 }
 
+/// On what ground a tip went where it went: the three ways `services::routing` decides.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Basis {
+    /// A routing rule covered the commune.
+    Rule,
+    /// No rule did; the district authority whose jurisdiction holds the commune.
+    DistrictDefault,
+    /// Neither; the province's triage queue.
+    TriageQueue,
+}
+
+impl Basis {
+    /// The ground of a stored explanation (one written by the functions below), so that
+    /// pages can say it in the reader's language; `None` for any other text (sample data).
+    pub fn of(explanation: &str) -> Option<Basis> {
+        // The longer prefix first: it begins like the district default's.
+        [(TRIAGE, Basis::TriageQueue), (DISTRICT, Basis::DistrictDefault), (RULE, Basis::Rule)]
+            .into_iter()
+            .find(|(prefix, _)| explanation.starts_with(prefix))
+            .map(|(_, basis)| basis)
+    }
+}
+
+const RULE: &str = "rule ";
+const DISTRICT: &str = "no routing rule covers ";
+const TRIAGE: &str = "no routing rule and no district authority covers ";
+
 /// Why a rule was chosen, for staff.
 pub fn explain_rule(rule: &Rule, commune: UnitRef) -> String {
     format!(
-        "rule {} ({} in {}) is the most specific rule covering {commune}",
+        "{RULE}{} ({} in {}) is the most specific rule covering {commune}",
         rule.id,
         rule.matter.map_or("any matter", Matter::as_str),
         rule.unit
     )
+}
+
+/// Why the district authority `code` received a tip from `commune` that no rule covers.
+pub fn explain_district_default(commune: UnitRef, code: &str) -> String {
+    format!("{DISTRICT}{commune}; default: the district authority {code} holds it in its jurisdiction")
+}
+
+/// Why a tip from `commune` went to the triage queue of `province`.
+pub fn explain_triage(commune: UnitRef, province: UnitRef) -> String {
+    format!("{TRIAGE}{commune}; sent to the triage queue of {province}")
 }
 
 #[cfg(test)]
@@ -83,5 +120,15 @@ mod tests {
         with_commune.push(commune.clone());
         assert_eq!(choose(&with_commune, Matter::Facilitation, &chain), Some(&commune), "a commune beats a district");
         assert!(explain_rule(&commune, chain[0]).contains("2024:commune:30880"));
+    }
+
+    #[test]
+    fn each_explanation_tells_its_ground() {
+        let commune = unit(Level::Commune, 30880);
+        let by_rule = explain_rule(&rule(None, unit(Level::District, 902), 0), commune);
+        assert_eq!(Basis::of(&by_rule), Some(Basis::Rule));
+        assert_eq!(Basis::of(&explain_district_default(commune, "2024-D902")), Some(Basis::DistrictDefault));
+        assert_eq!(Basis::of(&explain_triage(commune, unit(Level::Province, 91))), Some(Basis::TriageQueue));
+        assert_eq!(Basis::of("sample data"), None);
     }
 }

@@ -16,7 +16,7 @@ use crate::domain::admin_unit::{Level, UnitRef};
 use crate::domain::audit::Origin;
 use crate::domain::authority::{Authority, AuthorityKind};
 use crate::domain::report::Matter;
-use crate::domain::routing::{Rule, choose, explain_rule};
+use crate::domain::routing::{Rule, choose, explain_district_default, explain_rule, explain_triage};
 use crate::error::ServiceError;
 
 /// Where a tip goes, and why.
@@ -50,15 +50,12 @@ pub fn decide(
         });
     }
     if let Some((id, code, name)) = cache.holder(conn, AuthorityKind::District, chain)? {
-        let explanation = format!(
-            "no routing rule covers {commune}; default: the district authority {code} holds it in its jurisdiction"
-        );
+        let explanation = explain_district_default(commune, &code);
         return Ok(Decision { authority_id: id, authority_name: name, rule_id: None, explanation });
     }
     let province = chain.iter().copied().find(|u| u.level == Level::Province).unwrap_or(commune);
     let authority = triage_queue(conn, province)?;
-    let explanation =
-        format!("no routing rule and no district authority covers {commune}; sent to the triage queue of {province}");
+    let explanation = explain_triage(commune, province);
     Ok(Decision { authority_id: authority.id, authority_name: authority.name, rule_id: None, explanation })
 }
 

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The pages' browser tests: installs what they need (Debian's Chromium and ChromeDriver,
 # Noto fonts for Vietnamese, Selenium in a virtualenv, axe-core from npm), builds tinbao,
-# and runs tests/browser/test_pages.py. Screenshots go to $1 (default target/screenshots).
+# and runs the citizens' pages (test_pages.py) and the staff console (test_console.py), each on
+# a tinbao of its own. Screenshots go to $1 (default target/screenshots). Both run even when
+# the first fails, so one run shows every failure.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -28,4 +30,9 @@ fi
 
 cargo build -q --bin tinbao
 rm -rf "$out"
-"$CACHE/browser-venv/bin/python" tests/browser/test_pages.py "$CARGO_TARGET_DIR/debug/tinbao" "$axe" "$out"
+status=0
+for script in test_pages.py test_console.py; do
+    echo "== tests/browser/$script"
+    "$CACHE/browser-venv/bin/python" "tests/browser/$script" "$CARGO_TARGET_DIR/debug/tinbao" "$axe" "$out" || status=1
+done
+exit "$status"

@@ -8,157 +8,23 @@ page. Screenshots of each page at 360x740 and 1280x800 go to the output folder.
 Usage: test_pages.py TINBAO_BINARY AXE_JS OUTPUT_DIR
 """
 
-import base64
 import json
-import os
-import socket
-import sqlite3
-import subprocess
-import sys
-import tempfile
 import time
-import urllib.request
 
 from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
-from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as ec
-from selenium.webdriver.support.ui import Select, WebDriverWait
+from selenium.webdriver.support.ui import Select
 
-BINARY, AXE, OUT = sys.argv[1], open(sys.argv[2], encoding="utf-8").read(), sys.argv[3]
+import harness
+from harness import browser, check, look, shoot, wait
+
 # Thị trấn Kiên Lương's centre (2024 commune 30787, district 902, Kiên Giang 91).
 KIEN_LUONG = (10.245671, 104.606319)
 NARRATIVE = "Khoảng 21 giờ tôi thấy năm người đi bộ theo đường mòn từ phía Campuchia sang."
-SIZES = [(360, 740), (1280, 800)]
-FAILURES = []
 # Every receipt code and phone number the pages saw: none may reach the server's log.
 SECRETS = ["0912 345 678", "0912345678", "Nguyễn Văn An"]
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Server:
-    """One tinbao on a SQLite file, which the tests stop and start again."""
-
-    def __init__(self):
-        self.dir = tempfile.mkdtemp(prefix="tinbao-browser-")
-        self.port = free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
-        self.process = None
-
-    def start(self):
-        env = dict(os.environ, TINBAO_LISTEN=f"127.0.0.1:{self.port}", TINBAO_DATA_DIR=self.dir, TINBAO_LOG="info",
-                   TINBAO_RATE_ANON_REPORTS="1000", TINBAO_RATE_TRACKING="1000")
-        log = open(os.path.join(self.dir, "server.log"), "a")
-        self.process = subprocess.Popen([BINARY, "serve"], env=env, stdout=log, stderr=log)
-        for _ in range(240):
-            try:
-                with urllib.request.urlopen(self.base + "/readyz", timeout=2):
-                    return
-            except OSError:
-                time.sleep(0.25)
-        raise RuntimeError("tinbao did not start: " + open(os.path.join(self.dir, "server.log")).read())
-
-    def stop(self):
-        self.process.terminate()
-        self.process.wait(timeout=30)
-
-    def reports(self):
-        with sqlite3.connect(os.path.join(self.dir, "tinbao.db")) as db:
-            return db.execute("SELECT COUNT(*) FROM reports").fetchone()[0]
-
-    def track(self, reference, code):
-        body = json.dumps({"reference": reference, "receipt_code": code}).encode()
-        request = urllib.request.Request(self.base + "/api/v1/tracking", data=body,
-                                         headers={"Content-Type": "application/json"})
-        with urllib.request.urlopen(request, timeout=10) as answer:
-            return json.load(answer)
-
-
-def browser(javascript=True):
-    options = webdriver.ChromeOptions()
-    options.binary_location = "/usr/bin/chromium"
-    for flag in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--disable-quic",
-                 "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--window-size=1280,800", "--lang=vi"]:
-        options.add_argument(flag)
-    # A Vietnamese phone: its browser asks for Vietnamese.
-    prefs = {"intl.accept_languages": "vi-VN,vi"}
-    if not javascript:
-        prefs["profile.managed_default_content_settings.javascript"] = 2
-    options.add_experimental_option("prefs", prefs)
-    driver = webdriver.Chrome(options=options, service=Service("/usr/bin/chromedriver"))
-    driver.set_page_load_timeout(30)
-    return driver
-
-
-def check(condition, what):
-    if condition:
-        print("  ok:", what)
-    else:
-        print("  FAILED:", what)
-        FAILURES.append(what)
-
-
-def wait(driver, condition, seconds=20):
-    try:
-        # A page being replaced (a form's reload) leaves stale elements for a moment.
-        return WebDriverWait(driver, seconds, ignored_exceptions=(StaleElementReferenceException,)).until(condition)
-    except Exception:
-        # What the page showed instead, for whoever reads the failure.
-        path = os.path.join(OUT, f"failure-{int(time.time())}")
-        driver.save_screenshot(path + ".png")
-        with open(path + ".html", "w", encoding="utf-8") as f:
-            f.write(driver.page_source)
-        print(f"  the page when waiting failed: {path}.png, {path}.html")
-        raise
-
-
-def shoot(driver, name):
-    """Full-page screenshots at a phone's and a desktop's width, and the page must not
-    scroll sideways at either."""
-    # 320 px is the narrowest phone WCAG asks for; 640 px is 1280 px at 200 % zoom.
-    for width in (320, 640):
-        driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
-                               {"width": width, "height": 700, "deviceScaleFactor": 1, "mobile": width < 500})
-        time.sleep(0.1)
-        overflow = driver.execute_script("return document.documentElement.scrollWidth")
-        check(overflow <= width, f"{name} at {width}px does not scroll sideways ({overflow})")
-    for width, height in SIZES:
-        driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
-                               {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 500})
-        time.sleep(0.2)
-        overflow = driver.execute_script("return document.documentElement.scrollWidth")
-        check(overflow <= width, f"{name} at {width}px does not scroll sideways ({overflow})")
-        full = driver.execute_cdp_cmd("Page.getLayoutMetrics", {})["cssContentSize"]
-        shot = driver.execute_cdp_cmd("Page.captureScreenshot", {
-            "captureBeyondViewport": True,
-            "clip": {"x": 0, "y": 0, "width": width, "height": max(height, full["height"]), "scale": 1}})
-        with open(os.path.join(OUT, f"{name}-{width}x{height}.png"), "wb") as f:
-            f.write(base64.b64decode(shot["data"]))
-    driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
-
-
-def axe(driver, name):
-    driver.execute_script(AXE)
-    violations = driver.execute_async_script(
-        "var done = arguments[arguments.length - 1];"
-        "axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}})"
-        ".then(function (r) { done(r.violations.map(function (v) {"
-        "  return v.id + ': ' + v.nodes.map(function (n) { return n.target.join(' '); }).join(', '); })); });")
-    check(violations == [], f"axe finds nothing on {name}: {violations}")
-
-
-def look(driver, name, javascript=True):
-    if javascript:
-        axe(driver, name)
-    shoot(driver, name)
 
 
 def has_option(driver, select_id, value):
@@ -366,8 +232,8 @@ def tip_kept_offline(server):
 
 
 def main():
-    os.makedirs(OUT, exist_ok=True)
-    server = Server()
+    harness.setup()
+    server = harness.Server()
     server.start()
     try:
         tip_with_javascript(server)
@@ -376,15 +242,11 @@ def main():
     finally:
         if server.process and server.process.poll() is None:
             server.stop()
-    log = open(os.path.join(server.dir, "server.log"), encoding="utf-8").read()
+    log = server.log()
     check("request finished" in log, "the server logged its requests")
     leaked = [s for s in SECRETS if s in log]
     check(not leaked, f"no receipt code, name or phone in the server's log ({len(SECRETS)} looked for)")
-    print(f"screenshots: {OUT}")
-    if FAILURES:
-        print(f"{len(FAILURES)} browser check(s) failed")
-        sys.exit(1)
-    print("every browser check passed")
+    harness.finish()
 
 
 if __name__ == "__main__":

@@ -118,13 +118,24 @@ fn required(form: &Form, name: &'static str) -> Result<String, ServiceError> {
     })
 }
 
+/// The use cases name a transition's reason `note` (as the API's body does); the case
+/// page's field for it is `reason`, so that is the field the summary must name and link.
+fn in_form_terms(mut errors: Vec<crate::error::FieldError>) -> Vec<crate::error::FieldError> {
+    for e in &mut errors {
+        if e.field == "note" {
+            e.field = "reason".to_owned();
+        }
+    }
+    errors
+}
+
 /// The case page again, saying why the form was refused.
 async fn answer_refusal(state: &AppState, staff: &Staff, id: Uuid, e: ServiceError, form: Form) -> HttpResponse {
     let lang = staff.ctx.lang();
     let outcome = match e.kind {
         ErrorKind::Invalid => Outcome {
             status: Some(StatusCode::UNPROCESSABLE_ENTITY),
-            errors: Some(Errors::from_core(&e.errors, &staff.ctx.t, &SHOWN, "reason")),
+            errors: Some(Errors::from_core(&in_form_terms(e.errors), &staff.ctx.t, &SHOWN, "reason")),
             form,
             ..Outcome::default()
         },

@@ -11,6 +11,7 @@ use uuid::Uuid;
 
 use super::session::{Staff, signed_in};
 use crate::domain::case::{OUTCOMES, PRIORITIES};
+use crate::domain::routing::Basis;
 use crate::services::case_views::{self, Abilities};
 use crate::services::dto::cases::CaseDetail;
 use crate::state::AppState;
@@ -103,7 +104,10 @@ struct CasePage<'a> {
     opened: String,
     due: String,
     overdue: bool,
+    /// Why the tip came to this authority, in the page's language.
     routing: String,
+    /// The same, as the router wrote it (rule and unit codes), for whoever checks it.
+    routing_detail: String,
     merged_into: String,
     workflow: Vec<Opt>,
     outcomes: Vec<Opt>,
@@ -210,7 +214,8 @@ fn model<'a>(
         opened: viet_nam_time(s.created_at),
         due: s.resolve_due_at.or(s.accept_due_at).map(viet_nam_time).unwrap_or_default(),
         overdue: s.overdue,
-        routing: d.routing.explanation.clone(),
+        routing: routing_in_words(t, &d.routing.explanation),
+        routing_detail: d.routing.explanation.clone(),
         merged_into: d.merged_into.map(|m| m.to_string()).unwrap_or_default(),
         workflow: d.allowed_actions.iter().map(|a| opt(a, "console-action")).collect(),
         outcomes: OUTCOMES.iter().map(|o| opt(o, "console-outcome")).collect(),
@@ -234,6 +239,16 @@ fn model<'a>(
         errors: errors.summary(),
     };
     (page, outcome.status.unwrap_or(StatusCode::OK))
+}
+
+/// The routing decision's ground in words; text of no known ground is shown as stored.
+fn routing_in_words(t: &T, explanation: &str) -> String {
+    match Basis::of(explanation) {
+        Some(Basis::Rule) => t.get("console-routing-rule"),
+        Some(Basis::DistrictDefault) => t.get("console-routing-district"),
+        Some(Basis::TriageQueue) => t.get("console-routing-triage"),
+        None => explanation.to_owned(),
+    }
 }
 
 /// The case's id from the path; a malformed one is a case that does not exist.

@@ -43,7 +43,7 @@ async fn draw(state: &AppState, staff: &Staff, status: StatusCode, errors: Error
     let page = EnrolPage {
         t: &ctx.t,
         chrome: &ctx.chrome,
-        qr: super::qr::svg(&enrolment.otpauth_uri, 220).unwrap_or_default(),
+        qr: super::qr::svg(&enrolment.otpauth_uri, 220, &ctx.t.get("console-enrol-qr")).unwrap_or_default(),
         secret: super::qr::grouped(&enrolment.secret),
         totp_code: make.field("totp_code", "staff-totp-code", true),
         errors: errors.summary(),

@@ -4,9 +4,10 @@
 use qrcode::QrCode;
 use qrcode::render::svg;
 
-/// `text` as an SVG QR code with a quiet zone, about `size` pixels wide; `None` when it
+/// `text` as an SVG QR code with a quiet zone, about `size` pixels wide, named `label`
+/// for screen readers (an image without a name fails WCAG 1.1.1); `None` when the text
 /// is too long for a QR code.
-pub fn svg(text: &str, size: u32) -> Option<String> {
+pub fn svg(text: &str, size: u32, label: &str) -> Option<String> {
     let code = QrCode::new(text.as_bytes()).ok()?;
     let image = code
         .render::<svg::Color<'_>>()
@@ -16,7 +17,17 @@ pub fn svg(text: &str, size: u32) -> Option<String> {
         .quiet_zone(true)
         .build();
     // The renderer begins with an XML declaration, which has no place inside HTML.
-    Some(image.split_once("<svg").map_or(image.clone(), |(_, rest)| format!("<svg role=\"img\"{rest}")))
+    let label = attribute(label);
+    Some(
+        image
+            .split_once("<svg")
+            .map_or(image.clone(), |(_, rest)| format!("<svg role=\"img\" aria-label=\"{label}\"{rest}")),
+    )
+}
+
+/// `text` made safe inside a double-quoted HTML attribute.
+fn attribute(text: &str) -> String {
+    text.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;").replace('>', "&gt;")
 }
 
 /// A base32 secret as people copy it: upper case, in groups of four.
@@ -38,8 +49,9 @@ mod tests {
 
     #[test]
     fn the_qr_code_is_an_svg_without_an_xml_declaration() {
-        let image = svg("otpauth://totp/tinbao:kl.officer?secret=JBSWY3DPEHPK3PXP&issuer=tinbao", 200).unwrap();
-        assert!(image.starts_with("<svg role=\"img\""), "{}", &image[..60]);
+        let image =
+            svg("otpauth://totp/tinbao:kl.officer?secret=JBSWY3DPEHPK3PXP&issuer=tinbao", 200, "Mã \"QR\"").unwrap();
+        assert!(image.starts_with("<svg role=\"img\" aria-label=\"Mã &quot;QR&quot;\""), "{}", &image[..60]);
         assert!(image.contains("<path") || image.contains("<rect"));
         assert!(!image.contains("<?xml"));
     }
