@@ -12,6 +12,8 @@ cd "$(dirname "$0")/.."
 large="${1:-1000000}"
 small=10000
 backends=" ${BENCH_BACKENDS:-sqlite postgres} "
+# BENCH_LISTS=search measures the free-text lists alone (and their plans).
+lists="${BENCH_LISTS:-all}"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/tinbao/target}"
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
 echo "== machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -r); $(date -u +%Y-%m-%dT%H:%MZ)"
@@ -110,6 +112,16 @@ run_backend() { # name database_url plan_command
         fi
         sign_in "$url" "$data" "$count"
         echo "== $name, $count cases: GET /api/v1/cases (8 connections, 15 s each)"
+        # Free text (q=): a word in two cases of five (ghe), a full name in a few hundredths
+        # with a status, a given name in about one case of seventy (kiet), and names that
+        # hardly any case holds: the index's case, where a scan reads the whole scope.
+        measure "supervisor, q=ghe" "$supervisor" "/api/v1/cases?q=ghe&limit=50"
+        measure "supervisor, q=nguyen van, status=new" "$supervisor" "/api/v1/cases?q=nguyen%20van&status=new&limit=50"
+        measure "supervisor, q=kiet" "$supervisor" "/api/v1/cases?q=kiet&limit=50"
+        measure "supervisor, q=truong thi yen" "$supervisor" "/api/v1/cases?q=truong%20thi%20yen&limit=50"
+        measure "supervisor, q=dang van lam, due soonest" "$supervisor" "/api/v1/cases?q=dang%20van%20lam&sort=due_soonest&limit=50"
+        measure "officer, q=kiet" "$officer" "/api/v1/cases?q=kiet&limit=50"
+        [ "$lists" = search ] && continue
         measure "officer, newest" "$officer" "/api/v1/cases?limit=50"
         measure "officer, status=new" "$officer" "/api/v1/cases?status=new&limit=50"
         measure "officer, status=new,accepted" "$officer" "/api/v1/cases?status=new,accepted&limit=50"
@@ -126,6 +138,10 @@ run_backend() { # name database_url plan_command
     done
     echo "== $name, $count cases: plans"
     "$3"
+    if [ "$lists" = search ]; then
+        stop
+        return
+    fi
     sign_in "$url" "$data" transitions
     echo "== $name, $count cases: transitions (the supervisor accepts each new case of Kiên Giang once, 4 connections)"
     python3 - "$base" "$supervisor" >"$work/new-cases.txt" <<'PY'
@@ -161,6 +177,13 @@ queries = {
     "supervisor, due soonest": ("SELECT * FROM cases WHERE unit_scheme = '2024' AND province_code = 91 ORDER BY resolve_due_at, id LIMIT 51", ()),
     "supervisor, priority, page 2": ("SELECT * FROM cases WHERE unit_scheme = '2024' AND province_code = 91 AND (priority_rank, id) > (1, '0') ORDER BY priority_rank, id LIMIT 51", ()),
 }
+# A supervisor's search, as db::work_list writes it: first the words over the newest
+# 1,000 cases of the province (up to the slice's end, found by OFFSET on the order's
+# index), then, when that did not fill the page, through the trigram index.
+end = db.execute("SELECT id FROM cases WHERE unit_scheme = '2024' AND province_code = 91 ORDER BY id DESC LIMIT 1 OFFSET 999").fetchone()[0]
+queries["supervisor, q=kiet: the slice's end"] = ("SELECT id FROM cases WHERE unit_scheme = '2024' AND province_code = 91 ORDER BY id DESC LIMIT 1 OFFSET 999", ())
+queries["supervisor, q=kiet: the slice"] = ("SELECT * FROM cases WHERE unit_scheme = '2024' AND province_code = 91 AND cases.id >= ? AND search_text LIKE '%kiet%' ESCAPE '\\' ORDER BY id DESC LIMIT 51", (end,))
+queries["supervisor, q=kiet: the index"] = ("SELECT * FROM cases WHERE unit_scheme = '2024' AND province_code = 91 AND cases.id IN (SELECT case_id FROM case_search_keys WHERE key IN (SELECT rowid FROM case_search WHERE case_search MATCH 'search_text : \"kiet\" AND scope : \"a91\"')) ORDER BY id DESC LIMIT 51", ())
 for name, (sql, args) in queries.items():
     plan = " | ".join(row[3] for row in db.execute("EXPLAIN QUERY PLAN " + sql, args))
     print(f"  {name}: {plan}")
@@ -193,6 +216,15 @@ $q cases.unit_scheme = \$1 AND cases.province_code = \$2 AND (cases.priority_ran
 $q cases.unit_scheme = \$1 AND cases.province_code = \$2 AND cases.id < (SELECT \$3::text) ORDER BY cases.id DESC LIMIT 51|'2024', 91, 'ffffffff'
 $q cases.unit_scheme = \$1 AND cases.province_code = \$2 AND ((cases.status = 'new' AND cases.accept_due_at < (SELECT \$3::timestamp)) OR (cases.status IN ('new', 'accepted', 'investigating') AND cases.resolve_due_at < (SELECT \$3::timestamp))) ORDER BY cases.id DESC LIMIT 51|'2024', 91, now()::timestamp
 EOF
+    # A search's statement is not cached (db::work_list): PostgreSQL plans it for its words.
+    for words in "ghe" "kiet" "truong thi yen"; do
+        sql="$q cases.unit_scheme = '2024' AND cases.province_code = 91"
+        for w in $words; do sql="$sql AND cases.search_text LIKE '%$w%' ESCAPE '\\'"; done
+        sql="$sql ORDER BY cases.id DESC LIMIT 51"
+        echo "  $sql"
+        runuser -u postgres -- psql -h 127.0.0.1 -p "$pgport" -U postgres -d tinbao -X -A -t -q \
+            -c "EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY ON) $sql" | sed 's/^/    /'
+    done
 }
 
 if [[ "$backends" == *" sqlite "* ]]; then

@@ -16,6 +16,7 @@ audit-must-be-a-checkpoint-as-tinbao = must be a checkpoint as `tinbao audit che
 audit-must-be-a-time-like-2026 = must be a time like 2026-11-20T21:30:00+07:00
 audit-must-be-at-most-100-visible = must be at most 100 visible ASCII characters
 audit-must-be-case-account-routing-rule = must be case, account, routing_rule or authority
+audit-must-be-oldest-or-newest = must be oldest or newest
 auth-send-client-id-and-client-secret = Send client_id and client_secret, in HTTP Basic or in the form.
 authorities-must-be-district-province-border-guard = must be district, province, border_guard, health or other
 authorities-there-is-no-authority-with-this = There is no authority with this id.

@@ -16,6 +16,7 @@ audit-must-be-a-checkpoint-as-tinbao = phải là điểm kiểm tra như lệnh
 audit-must-be-a-time-like-2026 = phải là thời điểm dạng 2026-11-20T21:30:00+07:00
 audit-must-be-at-most-100-visible = tối đa 100 ký tự ASCII nhìn thấy được
 audit-must-be-case-account-routing-rule = phải là case, account, routing_rule hoặc authority
+audit-must-be-oldest-or-newest = phải là oldest (cũ trước) hoặc newest (mới trước)
 auth-send-client-id-and-client-secret = Hãy gửi client_id và client_secret, qua HTTP Basic hoặc trong biểu mẫu.
 authorities-must-be-district-province-border-guard = phải là district, province, border_guard, health hoặc other
 authorities-there-is-no-authority-with-this = Không có cơ quan nào có mã định danh này.

@@ -176,10 +176,13 @@ pub fn list(
     if let Some(to) = filter.to {
         query = query.filter(audit_events::at.lt(to));
     }
-    if let Some(after) = after_seq {
-        query = query.filter(audit_events::seq.gt(after));
-    }
-    Ok(query.order(audit_events::seq).limit(limit).load::<Row>(conn)?.into_iter().map(stored).collect())
+    query = match (after_seq, filter.newest_first) {
+        (Some(after), false) => query.filter(audit_events::seq.gt(after)).order(audit_events::seq),
+        (Some(after), true) => query.filter(audit_events::seq.lt(after)).order(audit_events::seq.desc()),
+        (None, false) => query.order(audit_events::seq),
+        (None, true) => query.order(audit_events::seq.desc()),
+    };
+    Ok(query.limit(limit).load::<Row>(conn)?.into_iter().map(stored).collect())
 }
 
 /// A batch of the whole trail in chain order (object, then position), after `after`.

@@ -6,6 +6,7 @@ pub mod audit;
 pub mod authorities;
 pub mod browser_sessions;
 pub mod case_notes;
+pub mod case_search;
 pub mod case_stats;
 pub mod cases;
 pub mod clients;

@@ -19,6 +19,7 @@ use crate::domain::admin_unit::{Level, Scheme};
 use crate::domain::case::{Deadlines, Priority, Status};
 use crate::domain::codes::numbered_reference;
 use crate::domain::report::{Matter, Tip};
+use crate::domain::text::searchable;
 
 /// Rows per INSERT: well under both backends' limits on bound values.
 const CHUNK: usize = 1_000;
@@ -95,7 +96,7 @@ type CaseValues = (
     diesel::dsl::Eq<cases::resolve_due_at, NaiveDateTime>,
     diesel::dsl::Eq<cases::accepted_at, Option<NaiveDateTime>>,
     diesel::dsl::Eq<cases::resolved_at, Option<NaiveDateTime>>,
-    diesel::dsl::Eq<cases::search_text, &'static str>,
+    diesel::dsl::Eq<cases::search_text, String>,
 );
 
 type ReportValues = (
@@ -112,10 +113,50 @@ type ReportValues = (
     diesel::dsl::Eq<reports::created_at, NaiveDateTime>,
 );
 
-const NARRATIVE: &str = "khoang 21 gio toi thay nam nguoi di bo theo duong mon tu phia campuchia sang";
+/// Family names with roughly their shares of Vietnamese people (Nguyễn about four in ten),
+/// so that a search for a name finds as many sample cases as it would real ones.
+const FAMILY_NAMES: [(&str, u32); 10] = [
+    ("Nguyễn", 38),
+    ("Trần", 11),
+    ("Lê", 10),
+    ("Phạm", 7),
+    ("Huỳnh", 6),
+    ("Hoàng", 5),
+    ("Võ", 5),
+    ("Phan", 5),
+    ("Trương", 7),
+    ("Đặng", 6),
+];
+const GIVEN_NAMES: [&str; 24] = [
+    "An", "Bình", "Cường", "Dũng", "Hải", "Hùng", "Khánh", "Kiệt", "Lâm", "Long", "Minh", "Nam", "Phúc", "Quang",
+    "Sơn", "Tâm", "Thành", "Tuấn", "Hoa", "Lan", "Mai", "Ngọc", "Thảo", "Yến",
+];
+const WAYS: [&str; 5] =
+    ["đi bộ theo đường mòn", "đi ghe máy cập bến", "đi xe máy qua cánh đồng", "lội qua kênh", "đi ghe nhỏ vào rạch"];
+const PARTS_OF_DAY: [&str; 3] = ["sáng", "chiều", "tối"];
+
+/// A sample tip's narrative, varied as real ones are: the hour, how many, the way they
+/// came, and in a third of them the name of the one who led them. Searches then find
+/// what they would in a real province: a way of crossing in a fifth of the cases, a
+/// family name in a tenth, a full name in a few hundredths.
+fn narrative(rng: &mut impl Rng) -> String {
+    let hour = rng.gen_range(1..12);
+    let part = PARTS_OF_DAY[rng.gen_range(0..PARTS_OF_DAY.len())];
+    let persons = rng.gen_range(2..9);
+    let way = WAYS[rng.gen_range(0..WAYS.len())];
+    let mut text = format!("Khoảng {hour} giờ {part} tôi thấy {persons} người {way} từ phía Campuchia sang.");
+    if rng.gen_range(0..3) == 0 {
+        let family = by_share(&FAMILY_NAMES, rng.gen_range(0..100));
+        let middle = if rng.gen_range(0..2) == 0 { "Văn" } else { "Thị" };
+        let given = GIVEN_NAMES[rng.gen_range(0..GIVEN_NAMES.len())];
+        text.push_str(&format!(" Người dẫn đường tên là {family} {middle} {given}."));
+    }
+    text.push_str(" (dữ liệu mẫu)");
+    text
+}
 
 /// A sample tip as `reports.content` holds it: a real `Tip`, so that case pages read it.
-fn content(matter: Matter, commune: i32, seen: NaiveDateTime) -> Result<String, DbError> {
+fn content(matter: Matter, commune: i32, seen: NaiveDateTime, narrative: String) -> Result<String, DbError> {
     let tip = Tip {
         matter,
         observed_from: seen.and_utc(),
@@ -135,8 +176,7 @@ fn content(matter: Matter, commune: i32, seen: NaiveDateTime) -> Result<String, 
         health_flags: Vec::new(),
         relationship_to_subjects: None,
         urgency: None,
-        narrative: "Khoảng 21 giờ tôi thấy năm người đi bộ theo đường mòn từ phía Campuchia sang (dữ liệu mẫu)."
-            .to_owned(),
+        narrative,
         identity_mode: "anonymous".to_owned(),
         channel: None,
     };
@@ -162,6 +202,7 @@ fn sample_case(
     let matter =
         [Matter::IllegalEntry, Matter::IllegalEntry, Matter::Facilitation, Matter::Harbouring, Matter::HealthRisk]
             [rng.gen_range(0..5)];
+    let narrative = narrative(rng);
     let case = (
         cases::id.eq(Id(id)),
         cases::authority_id.eq(Id(place.authority)),
@@ -182,7 +223,7 @@ fn sample_case(
         cases::resolve_due_at.eq(resolve_due),
         cases::accepted_at.eq(accepted),
         cases::resolved_at.eq(resolved),
-        cases::search_text.eq(NARRATIVE),
+        cases::search_text.eq(searchable(&format!("{narrative} {reference}"))),
     );
     let report = (
         reports::id.eq(Id(uuid_at(opened, rng))),
@@ -194,7 +235,7 @@ fn sample_case(
         reports::observed_from.eq(opened - Duration::hours(2)),
         reports::observed_to.eq(opened - Duration::hours(2)),
         reports::identity_mode.eq("anonymous"),
-        reports::content.eq(content(matter, place.commune, opened - Duration::hours(2))?),
+        reports::content.eq(content(matter, place.commune, opened - Duration::hours(2), narrative)?),
         reports::created_at.eq(opened),
     );
     Ok((case, report))
@@ -249,14 +290,19 @@ pub fn seed(conn: &mut DbConnection, count: u64, first: u64) -> Result<u64, DbEr
 }
 
 /// The status whose share of 100 holds `roll`.
-fn pick_status(mut roll: u32) -> Status {
-    for (status, share) in STATUSES {
+fn pick_status(roll: u32) -> Status {
+    by_share(&STATUSES, roll)
+}
+
+/// The choice whose share of 100 holds `roll` (the first beyond the last share).
+fn by_share<T: Copy>(choices: &[(T, u32)], mut roll: u32) -> T {
+    for &(choice, share) in choices {
         if roll < share {
-            return status;
+            return choice;
         }
         roll -= share;
     }
-    Status::New
+    choices[0].0
 }
 
 /// A UUIDv7 of a past moment, so that ids sort like the times the cases were opened.

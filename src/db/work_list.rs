@@ -6,6 +6,7 @@ use std::sync::LazyLock;
 use chrono::NaiveDateTime;
 use diesel::dsl;
 use diesel::prelude::*;
+use diesel::sql_types::{Bool, Text};
 use uuid::Uuid;
 
 use super::DbError;
@@ -13,7 +14,7 @@ use super::cases::SummaryRow;
 use super::column_types::Id;
 use super::schema::{authorities, cases};
 use super::unplanned_values::Condition;
-use super::{DbConnection, opened_ids, page_limit};
+use super::{DbConnection, MultiBackend, case_search, opened_ids, page_limit};
 use crate::domain::admin_unit::Scheme;
 use crate::domain::case::{Priority, Sort, Status};
 use crate::domain::report::Matter;
@@ -87,8 +88,95 @@ pub struct ListFilter {
     pub escalated: bool,
     pub created_from: Option<NaiveDateTime>,
     pub created_to: Option<NaiveDateTime>,
-    /// Lower-case ASCII words, all of which must appear.
+    /// Phrases of whole words (`services::work_list::search_words`), all of which the
+    /// case's text must hold.
     pub words: Vec<String>,
+}
+
+/// Narrows a boxed query of `cases` to a work list's jurisdiction and filters (all but
+/// the words), after its cursor and in its order. A macro for the reason of
+/// [`within_jurisdiction`]: the page's query and its slice select different columns.
+macro_rules! narrowed {
+    ($query:expr, $conn:expr, $within:expr, $filter:expr, $sort:expr, $after:expr) => {{
+        let (conn, within, filter): (&DbConnection, &Jurisdiction, &ListFilter) = ($conn, $within, $filter);
+        let mut query = within_jurisdiction!($query, within);
+        // One status is `=`, not `IN (…)`: SQLite prepares a statement with `IN` anew each
+        // time (diesel cannot cache it), and one status is the common case.
+        match filter.statuses.as_slice() {
+            [] => {}
+            [status] => query = query.filter(cases::status.eq(*status)),
+            many => query = query.filter(cases::status.eq_any(many.to_vec())),
+        }
+        if let Some(priority) = filter.priority {
+            query = query.filter(cases::priority.eq(priority));
+        }
+        if let Some(id) = filter.authority_id {
+            query = query.filter(cases::authority_id.eq(Id(id)));
+        }
+        if let Some((scheme, unit)) = &filter.unit {
+            // Not twice: PostgreSQL's generic plan counts `unit_scheme = $1 AND unit_scheme = $4`
+            // as two conditions, guesses a quarter of the rows it should, and then sorts the
+            // whole district instead of reading its index in order (the supervisor's district
+            // list, docs/benchmarks.md).
+            let scheme_already_required = matches!(within, Jurisdiction::Province { scheme: s, .. } if s == scheme);
+            if !scheme_already_required {
+                query = query.filter(cases::unit_scheme.eq(*scheme));
+            }
+            query = match unit {
+                UnitFilter::Province(code) => query.filter(cases::province_code.eq(*code)),
+                UnitFilter::District(code) => query.filter(cases::district_code.eq(*code)),
+                UnitFilter::Commune(code) => query.filter(cases::commune_code.eq(*code)),
+            };
+        }
+        if let Some(id) = filter.assignee_id {
+            query = query.filter(cases::assignee_id.eq(Some(Id(id))));
+        }
+        if let Some(matter) = filter.matter {
+            query = query.filter(cases::matter.eq(Some(matter)));
+        }
+        // The moment and a cursor's values are written so that PostgreSQL keeps one plan for
+        // the statement instead of planning each execution (see `unplanned_values`).
+        if let Some(now) = filter.overdue_at {
+            query = query.filter(
+                Condition::on(conn)
+                    .sql(OVERDUE_SQL.0.as_str())
+                    .value(now)
+                    .sql(OVERDUE_SQL.1.as_str())
+                    .value(now)
+                    .sql("))"),
+            );
+        }
+        if filter.escalated {
+            query = query.filter(cases::escalated_at.is_not_null());
+        }
+        if let Some(from) = filter.created_from {
+            query = query.filter(opened_since(from));
+        }
+        if let Some(to) = filter.created_to {
+            query = query.filter(opened_before(to));
+        }
+        query = match ($sort, $after) {
+            (Sort::Newest, Some(Cursor::Id(id))) => query.filter(Condition::on(conn).sql("cases.id < ").value(*id)),
+            (Sort::Oldest, Some(Cursor::Id(id))) => query.filter(Condition::on(conn).sql("cases.id > ").value(*id)),
+            // Row values, not `a > x OR (a = x AND id > y)`: both backends start an index range
+            // scan at a row value, but only filter with the OR (reading every earlier entry).
+            (Sort::DueSoonest, Some(Cursor::Due(due, id))) => query.filter(
+                Condition::on(conn).sql("(cases.resolve_due_at, cases.id) > (").value(*due).sql(", ").value(*id).sql(")"),
+            ),
+            (Sort::Priority, Some(Cursor::Rank(rank, id))) => query.filter(
+                Condition::on(conn).sql("(cases.priority_rank, cases.id) > (").value(*rank).sql(", ").value(*id).sql(")"),
+            ),
+            _ => query,
+        };
+        // Each order is an index's order within an authority and within a province (migrations
+        // 000004 to 000006), so that a page reads its rows and no more.
+        match $sort {
+            Sort::Newest => query.order(cases::id.desc()),
+            Sort::Oldest => query.order(cases::id.asc()),
+            Sort::DueSoonest => query.order((cases::resolve_due_at.asc(), cases::id.asc())),
+            Sort::Priority => query.order((cases::priority_rank.asc(), cases::id.asc())),
+        }
+    }};
 }
 
 /// One page of a work list (at most `limit` cases): each case with its authority's name.
@@ -100,85 +188,185 @@ pub fn list(
     after: Option<&Cursor>,
     limit: i64,
 ) -> Result<Vec<(SummaryRow, String)>, DbError> {
-    let mut query = cases::table
+    list_reading_first(conn, within, filter, sort, after, limit, case_search::SLICE_ROWS)
+}
+
+/// [`list`], with a search on SQLite reading the first `slice_rows` cases of the scope
+/// before it asks the index (see `case_search`); tests pass 0 to reach the index at once.
+pub fn list_reading_first(
+    conn: &mut DbConnection,
+    within: &Jurisdiction,
+    filter: &ListFilter,
+    sort: Sort,
+    after: Option<&Cursor>,
+    limit: i64,
+    slice_rows: i64,
+) -> Result<Vec<(SummaryRow, String)>, DbError> {
+    let postgres = matches!(conn, DbConnection::Postgres(_));
+    let scope = match within {
+        Jurisdiction::Province { scheme, code } => case_search::Scope::Province(*scheme, *code),
+        Jurisdiction::Authority(id) => case_search::Scope::Authority(*id),
+        Jurisdiction::Everywhere => case_search::Scope::Everywhere,
+    };
+    let index_query = if postgres { None } else { case_search::match_expression(&filter.words, scope) };
+    let Some(index_query) = index_query else {
+        return load(conn, page(conn, within, filter, sort, after, Words::Like), limit);
+    };
+    if slice_rows > 0 {
+        // Where the slice ends: beyond the scope's end, the slice holds every case left, and
+        // the `LIKE`s over it are the whole answer.
+        let Some(end) = slice_end(conn, within, filter, sort, after, slice_rows)? else {
+            return load(conn, page(conn, within, filter, sort, after, Words::Like), limit);
+        };
+        let rows = load(conn, page(conn, within, filter, sort, after, Words::LikeUpTo(end)), limit)?;
+        if i64::try_from(rows.len()).unwrap_or(i64::MAX) >= limit {
+            return Ok(rows);
+        }
+    }
+    load(conn, page(conn, within, filter, sort, after, Words::Indexed(index_query)), limit)
+}
+
+/// How a page's query looks for the search's words.
+enum Words {
+    /// Each word a `LIKE` over the scope: every case of it is read until the page is full.
+    Like,
+    /// Each word a `LIKE`, over the cases of the scope up to this one (in the list's
+    /// order) alone.
+    LikeUpTo(Cursor),
+    /// The cases that the word index finds (the FTS5 query).
+    Indexed(String),
+}
+/// The `LIKE` pattern of a phrase of whole words (`services::work_list::search_words`):
+/// a case's text is its words between single spaces, with one at each end.
+fn whole_words(phrase: &str) -> String {
+    format!("% {} %", escape_like(phrase))
+}
+
+/// A page's query: the work list's cases, each with its authority's name.
+fn page<'a>(
+    conn: &DbConnection,
+    within: &'a Jurisdiction,
+    filter: &'a ListFilter,
+    sort: Sort,
+    after: Option<&'a Cursor>,
+    words: Words,
+) -> PageQuery<'a> {
+    let query = cases::table
         .inner_join(authorities::table.on(authorities::id.eq(cases::authority_id)))
         .select((SummaryRow::as_select(), authorities::name))
         .into_boxed();
-    query = within_jurisdiction!(query, within);
-    // One status is `=`, not `IN (…)`: SQLite prepares a statement with `IN` anew each
-    // time (diesel cannot cache it), and one status is the common case.
-    match filter.statuses.as_slice() {
-        [] => {}
-        [status] => query = query.filter(cases::status.eq(*status)),
-        many => query = query.filter(cases::status.eq_any(many.to_vec())),
-    }
-    if let Some(priority) = filter.priority {
-        query = query.filter(cases::priority.eq(priority));
-    }
-    if let Some(id) = filter.authority_id {
-        query = query.filter(cases::authority_id.eq(Id(id)));
-    }
-    if let Some((scheme, unit)) = &filter.unit {
-        // Not twice: PostgreSQL's generic plan counts `unit_scheme = $1 AND unit_scheme = $4`
-        // as two conditions, guesses a quarter of the rows it should, and then sorts the
-        // whole district instead of reading its index in order (the supervisor's district
-        // list, docs/benchmarks.md).
-        let scheme_already_required = matches!(within, Jurisdiction::Province { scheme: s, .. } if s == scheme);
-        if !scheme_already_required {
-            query = query.filter(cases::unit_scheme.eq(*scheme));
+    let mut query = narrowed!(query, conn, within, filter, sort, after);
+    let like = |word: &String| cases::search_text.like(whole_words(word)).escape('\\');
+    match words {
+        // PostgreSQL's planner must see each pattern: whether its trigram index or the
+        // order's index is the cheaper way depends on how common the word is, which a
+        // generic plan cannot know. A literal keeps the statement from being cached, so
+        // PostgreSQL plans each search for its words (a few tenths of a millisecond).
+        Words::Like if matches!(conn, DbConnection::Postgres(_)) => {
+            for word in &filter.words {
+                query = query.filter(
+                    diesel::dsl::sql::<Bool>("cases.search_text LIKE ")
+                        .bind::<Text, _>(whole_words(word))
+                        .sql(" ESCAPE '\\'"),
+                );
+            }
         }
-        query = match unit {
-            UnitFilter::Province(code) => query.filter(cases::province_code.eq(*code)),
-            UnitFilter::District(code) => query.filter(cases::district_code.eq(*code)),
-            UnitFilter::Commune(code) => query.filter(cases::commune_code.eq(*code)),
+        Words::Like => {
+            for word in &filter.words {
+                query = query.filter(like(word));
+            }
+        }
+        Words::LikeUpTo(end) => {
+            query = query.filter(up_to(conn, sort, &end));
+            for word in &filter.words {
+                query = query.filter(like(word));
+            }
+        }
+        Words::Indexed(index_query) => {
+            query = query.filter(
+                Condition::on(conn)
+                    .sql(
+                        "cases.id IN (SELECT case_id FROM case_search_keys WHERE key IN \
+                         (SELECT rowid FROM case_search WHERE case_search MATCH ",
+                    )
+                    .value(index_query)
+                    .sql("))"),
+            );
+        }
+    }
+    query
+}
+
+type PageQuery<'a> = diesel::dsl::IntoBoxed<
+    'a,
+    diesel::dsl::Select<
+        diesel::dsl::InnerJoin<
+            cases::table,
+            diesel::dsl::On<authorities::table, diesel::dsl::Eq<authorities::id, cases::authority_id>>,
+        >,
+        (diesel::dsl::AsSelect<SummaryRow, MultiBackend>, authorities::name),
+    >,
+    MultiBackend,
+>;
+
+/// The last case of the first `rows` cases of the list (their sort key), or `None` when
+/// the list holds fewer. Reads the order's index alone: only the key is selected.
+fn slice_end(
+    conn: &mut DbConnection,
+    within: &Jurisdiction,
+    filter: &ListFilter,
+    sort: Sort,
+    after: Option<&Cursor>,
+    rows: i64,
+) -> Result<Option<Cursor>, DbError> {
+    // The last of the first `rows` keys: one row, past `rows - 1` entries of the index.
+    macro_rules! last_key {
+        ($select:expr) => {
+            narrowed!(cases::table.select($select).into_boxed(), conn, within, filter, sort, after)
+                .offset(rows - 1)
+                .limit(1)
         };
     }
-    if let Some(id) = filter.assignee_id {
-        query = query.filter(cases::assignee_id.eq(Some(Id(id))));
-    }
-    if let Some(matter) = filter.matter {
-        query = query.filter(cases::matter.eq(Some(matter)));
-    }
-    // The moment and a cursor's values are written so that PostgreSQL keeps one plan for
-    // the statement instead of planning each execution (see `unplanned_values`).
-    if let Some(now) = filter.overdue_at {
-        query = query.filter(
-            Condition::on(conn).sql(OVERDUE_SQL.0.as_str()).value(now).sql(OVERDUE_SQL.1.as_str()).value(now).sql("))"),
-        );
-    }
-    if filter.escalated {
-        query = query.filter(cases::escalated_at.is_not_null());
-    }
-    if let Some(from) = filter.created_from {
-        query = query.filter(opened_since(from));
-    }
-    if let Some(to) = filter.created_to {
-        query = query.filter(opened_before(to));
-    }
-    for word in &filter.words {
-        query = query.filter(cases::search_text.like(format!("%{}%", escape_like(word))).escape('\\'));
-    }
-    query = match (sort, after) {
-        (Sort::Newest, Some(Cursor::Id(id))) => query.filter(Condition::on(conn).sql("cases.id < ").value(*id)),
-        (Sort::Oldest, Some(Cursor::Id(id))) => query.filter(Condition::on(conn).sql("cases.id > ").value(*id)),
-        // Row values, not `a > x OR (a = x AND id > y)`: both backends start an index range
-        // scan at a row value, but only filter with the OR (reading every earlier entry).
-        (Sort::DueSoonest, Some(Cursor::Due(due, id))) => query.filter(
-            Condition::on(conn).sql("(cases.resolve_due_at, cases.id) > (").value(*due).sql(", ").value(*id).sql(")"),
-        ),
-        (Sort::Priority, Some(Cursor::Rank(rank, id))) => query.filter(
-            Condition::on(conn).sql("(cases.priority_rank, cases.id) > (").value(*rank).sql(", ").value(*id).sql(")"),
-        ),
-        _ => query,
+    let end = match sort {
+        Sort::Newest | Sort::Oldest => {
+            let id: Option<Uuid> = last_key!(cases::id).get_result(conn).optional()?;
+            id.map(Cursor::Id)
+        }
+        Sort::DueSoonest => {
+            let key: Option<(Option<NaiveDateTime>, Uuid)> =
+                last_key!((cases::resolve_due_at, cases::id)).get_result(conn).optional()?;
+            // A case without a due time (none is opened so) ends no slice: the words are
+            // then looked for over the whole scope, which is right, only slower.
+            key.and_then(|(due, id)| Some(Cursor::Due(due?, id)))
+        }
+        Sort::Priority => {
+            let key: Option<(i32, Uuid)> = last_key!((cases::priority_rank, cases::id)).get_result(conn).optional()?;
+            key.map(|(rank, id)| Cursor::Rank(rank, id))
+        }
     };
-    // Each order is an index's order within an authority and within a province (migrations
-    // 000004 to 000006), so that a page reads its rows and no more.
-    query = match sort {
-        Sort::Newest => query.order(cases::id.desc()),
-        Sort::Oldest => query.order(cases::id.asc()),
-        Sort::DueSoonest => query.order((cases::resolve_due_at.asc(), cases::id.asc())),
-        Sort::Priority => query.order((cases::priority_rank.asc(), cases::id.asc())),
-    };
+    Ok(end)
+}
+
+/// The cases of the list up to `end` (it included), in the list's order: a cursor's
+/// condition turned round.
+fn up_to(conn: &DbConnection, sort: Sort, end: &Cursor) -> Condition {
+    let condition = Condition::on(conn);
+    match (sort, end) {
+        (Sort::Oldest, Cursor::Id(id)) => condition.sql("cases.id <= ").value(*id),
+        (Sort::DueSoonest, Cursor::Due(due, id)) => {
+            condition.sql("(cases.resolve_due_at, cases.id) <= (").value(*due).sql(", ").value(*id).sql(")")
+        }
+        (Sort::Priority, Cursor::Rank(rank, id)) => {
+            condition.sql("(cases.priority_rank, cases.id) <= (").value(*rank).sql(", ").value(*id).sql(")")
+        }
+        (_, Cursor::Id(id)) => condition.sql("cases.id >= ").value(*id),
+        // A key of another order than the list's: never made by `slice_end`.
+        (_, Cursor::Due(_, id) | Cursor::Rank(_, id)) => condition.sql("cases.id >= ").value(*id),
+    }
+}
+
+/// The first `limit` rows of a page's query.
+fn load(conn: &mut DbConnection, query: PageQuery<'_>, limit: i64) -> Result<Vec<(SummaryRow, String)>, DbError> {
     // The limit as a number in the SQL: see `page_limit` (PostgreSQL planned every page anew).
     let mut rows: Vec<(SummaryRow, String)> = page_limit::at_least(query, limit).load(conn)?;
     rows.truncate(usize::try_from(limit).unwrap_or(0));

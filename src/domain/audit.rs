@@ -152,6 +152,14 @@ pub enum Damage {
 }
 
 impl Damage {
+    /// A short name, for pages that say it in their own language.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Damage::Altered => "altered",
+            Damage::OutOfChain => "out_of_chain",
+        }
+    }
+
     pub fn as_str(&self) -> &'static str {
         match self {
             Damage::Altered => "its content does not match its hash (altered)",
@@ -250,6 +258,8 @@ pub struct Filter {
     pub action: Option<String>,
     pub from: Option<NaiveDateTime>,
     pub to: Option<NaiveDateTime>,
+    /// The latest first, instead of in the order recorded.
+    pub newest_first: bool,
 }
 
 #[cfg(test)]

@@ -11,7 +11,7 @@ use crate::domain::audit::Filter;
 use crate::domain::audit::{Checkpoint, ObjectType};
 use crate::error::ServiceError;
 use crate::i18n::Msg;
-use crate::services::audit;
+use crate::services::audit::{self, AuditQuery};
 use crate::state::AppState;
 
 fn object_type(text: &str) -> Result<ObjectType, Msg> {
@@ -33,14 +33,23 @@ fn instant(text: &str) -> Result<chrono::NaiveDateTime, Msg> {
         .map_err(|_| Msg::of("audit-must-be-a-time-like-2026"))
 }
 
+/// `newest` (true) or `oldest`.
+fn order(text: &str) -> Result<bool, Msg> {
+    match text {
+        "newest" => Ok(true),
+        "oldest" => Ok(false),
+        _ => Err(Msg::of("audit-must-be-oldest-or-newest")),
+    }
+}
+
 fn sequence(text: &str) -> Result<i64, Msg> {
     text.parse::<i64>().ok().filter(|n| *n >= 0).ok_or_else(|| Msg::of("audit-is-not-a-cursor-of-this"))
 }
 
-/// `GET /api/v1/audit`.
-pub async fn list(req: HttpRequest, state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ServiceError> {
-    authorize(&caller, Action::ReadAuditTrail)?;
-    let mut p = Params::query(&req);
+/// The trail's filters from a query string; the console's audit page reads the same
+/// names, so that one parser (and one set of messages) serves both faces.
+pub fn audit_query(query: &str) -> Result<AuditQuery, ServiceError> {
+    let mut p = Params::of_query(query);
     let filter = Filter {
         object_type: p.optional("object_type", object_type),
         object_id: p.optional("object_id", token),
@@ -48,11 +57,26 @@ pub async fn list(req: HttpRequest, state: web::Data<AppState>, caller: Caller) 
         action: p.optional("action", token),
         from: p.optional("from", instant),
         to: p.optional("to", instant),
+        newest_first: p.optional("order", order).unwrap_or(false),
     };
     let after = p.optional("cursor", sequence);
     let limit = p.optional("limit", params::limit).unwrap_or(DEFAULT_LIMIT);
     p.finish()?;
-    let (items, next_cursor) = audit::list(&state, filter, after, limit).await?;
+    Ok(AuditQuery { filter, after, limit })
+}
+
+/// A checkpoint as `tinbao audit checkpoint` prints it.
+pub fn checkpoint(text: &str) -> Result<Checkpoint, Msg> {
+    Checkpoint::parse(text).ok_or_else(|| Msg::of("audit-must-be-a-checkpoint-as-tinbao"))
+}
+
+/// `GET /api/v1/audit`.
+pub async fn list(req: HttpRequest, state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ServiceError> {
+    // Who may read comes before what was asked: a refused caller learns nothing of the
+    // parameters (the service checks again, for every face).
+    authorize(&caller, Action::ReadAuditTrail)?;
+    let query = audit_query(req.query_string())?;
+    let (items, next_cursor) = audit::list(&state, &caller, query).await?;
     Ok(HttpResponse::Ok().insert_header((CACHE_CONTROL, "no-store")).json(Page { items, next_cursor }))
 }
 
@@ -64,10 +88,8 @@ pub async fn verify(
 ) -> Result<HttpResponse, ServiceError> {
     authorize(&caller, Action::ReadAuditTrail)?;
     let mut p = Params::query(&req);
-    let checkpoint = p.optional("checkpoint", |text| {
-        Checkpoint::parse(text).ok_or_else(|| Msg::of("audit-must-be-a-checkpoint-as-tinbao"))
-    });
+    let checkpoint = p.optional("checkpoint", checkpoint);
     p.finish()?;
-    let view = audit::verify_view(&state, checkpoint).await?;
+    let view = audit::verify_view(&state, &caller, checkpoint).await?;
     Ok(HttpResponse::Ok().insert_header((CACHE_CONTROL, "no-store")).json(view))
 }

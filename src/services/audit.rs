@@ -3,6 +3,8 @@
 //! database. Used by the HTTP routes and by `tinbao audit`.
 
 use super::{actors, take_page};
+use crate::auth::caller::Caller;
+use crate::auth::policy::{Action, authorize};
 use crate::db::DbConnection;
 use crate::db::audit;
 use crate::db::pool::in_transaction;
@@ -135,19 +137,45 @@ pub fn view(v: &Verification) -> VerifyView {
     }
 }
 
-/// `GET /api/v1/audit/verify`.
-pub async fn verify_view(state: &AppState, checkpoint: Option<Checkpoint>) -> Result<VerifyView, ServiceError> {
-    let _turn = state.limits.audit_verification.enter()?;
-    state.db.run(move |conn| verify(conn, checkpoint.as_ref()).map(|v| view(&v))).await
+/// `GET /api/v1/audit/verify` and the console's verification, for auditors.
+pub async fn verify_view(
+    state: &AppState,
+    caller: &Caller,
+    checkpoint: Option<Checkpoint>,
+) -> Result<VerifyView, ServiceError> {
+    verify_trail(state, caller, checkpoint).await.map(|v| view(&v))
 }
 
-/// `GET /api/v1/audit`: events in sequence order.
+/// Every chain recomputed (and compared with `checkpoint`), for auditors; one
+/// verification at a time per instance, since it reads the whole trail.
+pub async fn verify_trail(
+    state: &AppState,
+    caller: &Caller,
+    checkpoint: Option<Checkpoint>,
+) -> Result<Verification, ServiceError> {
+    authorize(caller, Action::ReadAuditTrail)?;
+    let _turn = state.limits.audit_verification.enter()?;
+    state.db.run(move |conn| verify(conn, checkpoint.as_ref())).await
+}
+
+/// What a reading of the trail asks for: the filters, where the previous page ended
+/// (a sequence number), and how many events.
+#[derive(Debug, Default, Clone)]
+pub struct AuditQuery {
+    pub filter: Filter,
+    pub after: Option<i64>,
+    pub limit: u32,
+}
+
+/// `GET /api/v1/audit` and the console's audit page, for auditors: events in sequence
+/// order.
 pub async fn list(
     state: &AppState,
-    filter: Filter,
-    after: Option<i64>,
-    limit: u32,
+    caller: &Caller,
+    query: AuditQuery,
 ) -> Result<(Vec<EventView>, Option<String>), ServiceError> {
+    authorize(caller, Action::ReadAuditTrail)?;
+    let AuditQuery { filter, after, limit } = query;
     state
         .db
         .run(move |conn| {

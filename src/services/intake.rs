@@ -20,7 +20,7 @@ use crate::domain::codes;
 use crate::domain::report::{Contact, Tip, check};
 use crate::domain::secrets;
 use crate::domain::submission::ReportRequest;
-use crate::domain::text::fold;
+use crate::domain::text::searchable;
 use crate::error::{ErrorKind, FieldError, ServiceError};
 use crate::i18n::Msg;
 use crate::services::dto::reports::{AuthorityContact, ReportCreated};
@@ -162,15 +162,18 @@ fn seal_contact(state: &AppState, report_id: Uuid, contact: &Contact) -> Result<
     })
 }
 
-/// What staff search a case by: the tip's free texts, folded (no diacritics, lower case).
-fn search_text_of(tip: &Tip) -> String {
+/// What staff search a case by: the tip's free texts and its reference, as words (see
+/// `text::searchable`). Staff find a case by its reference too (a citizen reads it out
+/// on the phone).
+fn search_text_of(tip: &Tip, reference: &str) -> String {
     let texts = [
-        Some(&tip.narrative),
-        tip.address_text.as_ref(),
-        tip.crossing_point.as_ref(),
-        tip.current_whereabouts.as_ref(),
+        Some(tip.narrative.as_str()),
+        tip.address_text.as_deref(),
+        tip.crossing_point.as_deref(),
+        tip.current_whereabouts.as_deref(),
+        Some(reference),
     ];
-    fold(&texts.into_iter().flatten().map(String::as_str).collect::<Vec<_>>().join(" "))
+    searchable(&texts.into_iter().flatten().collect::<Vec<_>>().join(" "))
 }
 
 /// Whether the tip's point lies clearly outside the box of the commune it names: staff
@@ -209,7 +212,6 @@ async fn store(
     let receipt = tip.needs_receipt().then(codes::new_receipt_code);
     let receipt_hash = receipt.as_deref().map(|r| secrets::digest(&format!("receipt:{}", codes::normalize(r))));
     let content = serde_json::to_string(&tip).map_err(ServiceError::internal)?;
-    let search_text = search_text_of(&tip);
     // An anonymous tip of a signed-in citizen carries the account's blind index, not its id.
     let (user, client, owner_index) = match who {
         Submitter::Citizen(id) if tip.identity_mode == "anonymous" => {
@@ -249,6 +251,8 @@ async fn store(
         for _ in 0..5 {
             let (rules_version, rules) = rules_cache.get(conn)?;
             let decision = decide(conn, &chains, &rules, tip.matter, &chain)?;
+            let reference = codes::new_reference();
+            let search_text = search_text_of(&tip, &reference);
             let case = NewCase {
                 id: case_id,
                 authority_id: decision.authority_id,
@@ -266,7 +270,6 @@ async fn store(
                 search_text: &search_text,
                 rules_version,
             };
-            let reference = codes::new_reference();
             let report = NewReport {
                 id,
                 reference: &reference,

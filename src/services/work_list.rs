@@ -12,7 +12,7 @@ use crate::db::work_list::{self, Cursor, Jurisdiction, ListFilter, UnitFilter};
 use crate::domain::admin_unit::{Level, UnitRef};
 use crate::domain::case::{Priority, Sort, Status};
 use crate::domain::report::Matter;
-use crate::domain::text::fold;
+use crate::domain::text::{fold, words_of};
 use crate::error::ServiceError;
 use crate::i18n::Msg;
 use crate::services::case_views::summary;
@@ -67,16 +67,20 @@ fn cursor_after(sort: Sort, row: &SummaryRow) -> String {
 pub const MAX_SEARCH_WORDS: usize = 8;
 const MIN_WORD_CHARS: usize = 2;
 
-/// The words a search looks for: folded, of at least two characters (one letter finds
-/// nearly every case and costs a scan), and at most the eight longest (the most
-/// selective; each word is one `LIKE` over the scope), each once.
+/// What a search looks for: each word typed, folded and cut into words as a case's text
+/// is (`text::searchable`; `TB-AB12` is the phrase `tb ab12`), of at least two characters
+/// (one letter finds nearly every case), and at most the eight longest, each once. A case
+/// matches when its text holds every one as whole words.
 pub fn search_words(text: &str) -> Vec<String> {
-    let folded = fold(text);
-    let mut words: Vec<&str> = folded.split_whitespace().filter(|w| w.chars().count() >= MIN_WORD_CHARS).collect();
+    let mut words: Vec<String> = fold(text)
+        .split_whitespace()
+        .map(|typed| words_of(typed).join(" "))
+        .filter(|phrase| phrase.chars().count() >= MIN_WORD_CHARS)
+        .collect();
     words.sort_by(|a, b| b.chars().count().cmp(&a.chars().count()).then(a.cmp(b)));
     words.dedup();
     words.truncate(MAX_SEARCH_WORDS);
-    words.into_iter().map(str::to_owned).collect()
+    words
 }
 
 /// Where the caller's case work lies, as the database filters it; 403 for callers who
@@ -182,6 +186,7 @@ mod tests {
         assert_eq!(many.len(), MAX_SEARCH_WORDS);
         assert!(!many.contains(&"bb".to_owned()) && many.contains(&"jjjjjjjjjj".to_owned()), "{many:?}");
         assert!(search_words("a b c").is_empty(), "single letters are not searched");
+        assert_eq!(search_words("TB-AB12-CD34 Kiệt, -- 50%"), ["tb ab12 cd34", "kiet", "50"]);
     }
 
     #[test]

@@ -32,6 +32,8 @@ pub struct Chrome {
     pub languages: Vec<(String, &'static str, String)>,
     /// The path of the page, to mark its link in the navigation.
     pub path: &'static str,
+    /// The console's navigation offers the audit trail (the signed-in member may read it).
+    pub audit_link: bool,
 }
 
 /// One request's view of the pages.
@@ -52,7 +54,14 @@ impl Ctx {
             .collect();
         Ctx {
             t: T::of(lang),
-            chrome: Chrome { css: assets::url("site.css"), js: assets::url("app.js"), csrf, languages, path },
+            chrome: Chrome {
+                css: assets::url("site.css"),
+                js: assets::url("app.js"),
+                csrf,
+                languages,
+                path,
+                audit_link: false,
+            },
             cookies: lang_cookie.into_iter().chain(csrf_cookie).collect(),
         }
     }

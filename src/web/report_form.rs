@@ -285,8 +285,14 @@ mod tests {
             province: Some(91),
             district: Some(902),
         };
-        let chrome =
-            Chrome { css: String::new(), js: String::new(), csrf: "t".into(), languages: Vec::new(), path: "/report" };
+        let chrome = Chrome {
+            css: String::new(),
+            js: String::new(),
+            csrf: "t".into(),
+            languages: Vec::new(),
+            path: "/report",
+            audit_link: false,
+        };
         for lang in [Lang::VI, Lang::EN] {
             let t = T::of(lang);
             let errors = vec![

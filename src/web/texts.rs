@@ -30,6 +30,11 @@ impl T {
         self.format(id, &[(name, value)])
     }
 
+    /// The message `id` with several arguments.
+    pub fn with_args(&self, id: &str, args: &[(&str, &str)]) -> String {
+        self.format(id, args)
+    }
+
     /// The language's tag, for `<html lang>`.
     pub fn lang(&self) -> &'static str {
         self.lang.tag()

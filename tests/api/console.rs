@@ -24,7 +24,7 @@ fn location(page: &Page) -> &str {
 }
 
 /// Posts a console form with this browser's CSRF token (read from `from`).
-async fn submit(browser: &mut Browser<'_>, from: &Page, path: &str, pairs: &[(&str, &str)]) -> Page {
+pub(crate) async fn submit(browser: &mut Browser<'_>, from: &Page, path: &str, pairs: &[(&str, &str)]) -> Page {
     let mut all = fields(pairs);
     all.push(("csrf_token".to_owned(), from.input("csrf_token")));
     browser.post(path, &all).await
@@ -173,7 +173,7 @@ async fn over_https_the_session_cookie_is_host_prefixed_and_secure(backend: Back
 }
 
 /// The case id of the tip `created`, from its row.
-async fn case_id(app: &TestApp, created: &Value) -> String {
+pub(crate) async fn case_id(app: &TestApp, created: &Value) -> String {
     let reference = created["reference"].as_str().unwrap().to_owned();
     let url = app.database_url.clone();
     with_db(&url, move |conn| {

@@ -5,11 +5,13 @@
 //! stays in a shared desktop's browser.
 
 pub mod account;
+pub mod audit;
 pub mod case_actions;
 pub mod case_page;
 pub mod enrol;
 pub mod login;
 pub mod qr;
+pub mod query;
 pub mod reveal;
 pub mod session;
 pub mod work_list;

@@ -7,6 +7,7 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse};
 
 use crate::auth::caller::Caller;
+use crate::auth::policy::{Action, authorize};
 use crate::domain::account::SessionStage;
 use crate::domain::audit::Origin;
 use crate::routes::middleware::request_id;
@@ -85,6 +86,7 @@ pub async fn signed_in(
     }
     let mut ctx = Ctx::new(req, state, settings, path);
     ctx.chrome.js = crate::web::assets::url("console.js");
+    ctx.chrome.audit_link = authorize(&caller, Action::ReadAuditTrail).is_ok();
     let origin = caller.origin(request_id(req));
     Ok(Staff { ctx, caller, origin })
 }

@@ -7,6 +7,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
+use super::query::{api_query, next_link};
 use super::session::signed_in;
 use crate::domain::case::{PRIORITIES, Priority, Status};
 use crate::domain::report::MATTERS;
@@ -76,34 +77,8 @@ struct ListPage<'a> {
     next: String,
 }
 
-/// The query string without empty fields and without `lang`, and the console's dates
-/// (`2026-11-20`) as the API's times (midnight in Viet Nam).
-fn api_query(raw: &str) -> (String, Vec<(String, String)>) {
-    let pairs: Vec<(String, String)> = form_urlencoded::parse(raw.as_bytes())
-        .map(|(k, v)| (k.into_owned(), v.trim().to_owned()))
-        .filter(|(k, v)| !v.is_empty() && k != "lang")
-        .map(|(k, v)| {
-            let is_date = v.len() == 10 && chrono::NaiveDate::parse_from_str(&v, "%Y-%m-%d").is_ok();
-            if is_date && (k == "created_from" || k == "created_to") {
-                (k, format!("{v}T00:00:00+07:00"))
-            } else {
-                (k, v)
-            }
-        })
-        .collect();
-    let mut out = form_urlencoded::Serializer::new(String::new());
-    for (k, v) in &pairs {
-        out.append_pair(k, v);
-    }
-    (out.finish(), pairs)
-}
-
 fn link(pairs: &[(&str, &str)]) -> String {
-    let mut out = form_urlencoded::Serializer::new(String::new());
-    for (k, v) in pairs {
-        out.append_pair(k, v);
-    }
-    format!("/staff/cases?{}", out.finish())
+    super::query::link("/staff/cases", pairs)
 }
 
 /// `GET /staff/cases`.
@@ -114,7 +89,7 @@ pub async fn show(req: HttpRequest, state: web::Data<AppState>, settings: web::D
     };
     let ctx = &staff.ctx;
     let t = &ctx.t;
-    let (query_string, pairs) = api_query(req.query_string());
+    let (query_string, pairs) = api_query(req.query_string(), &["created_from", "created_to"]);
     let value = |name: &str| pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()).unwrap_or_default();
     let (query, errors, status) = match work_list_query(&query_string) {
         Ok(mut query) => {
@@ -176,14 +151,7 @@ pub async fn show(req: HttpRequest, state: web::Data<AppState>, settings: web::D
         None => (Vec::new(), None),
     };
     let rows = cases.iter().map(|c| row(t, c, me)).collect();
-    let next = next_cursor
-        .map(|cursor| {
-            let mut kept: Vec<(&str, &str)> =
-                pairs.iter().filter(|(k, _)| k != "cursor").map(|(k, v)| (k.as_str(), v.as_str())).collect();
-            kept.push(("cursor", &cursor));
-            link(&kept)
-        })
-        .unwrap_or_default();
+    let next = next_cursor.map(|cursor| next_link("/staff/cases", &pairs, &cursor)).unwrap_or_default();
     let chosen: Vec<String> = pairs.iter().filter(|(k, _)| k == "status").map(|(_, v)| v.clone()).collect();
     let options = |values: &[&str], prefix: &str, on: &dyn Fn(&str) -> bool| -> Vec<Opt> {
         values

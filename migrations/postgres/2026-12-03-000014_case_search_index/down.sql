@@ -1,0 +1,2 @@
+DROP INDEX cases_search_trigrams;
+-- The extension stays: another schema may use it.

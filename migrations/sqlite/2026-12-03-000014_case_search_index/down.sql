@@ -1,0 +1,5 @@
+DROP TRIGGER case_search_after_delete;
+DROP TRIGGER case_search_after_update;
+DROP TRIGGER case_search_after_insert;
+DROP TABLE case_search;
+DROP TABLE case_search_keys;
