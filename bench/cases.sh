@@ -177,13 +177,16 @@ queries = {
     "supervisor, due soonest": ("SELECT * FROM cases WHERE unit_scheme = '2024' AND province_code = 91 ORDER BY resolve_due_at, id LIMIT 51", ()),
     "supervisor, priority, page 2": ("SELECT * FROM cases WHERE unit_scheme = '2024' AND province_code = 91 AND (priority_rank, id) > (1, '0') ORDER BY priority_rank, id LIMIT 51", ()),
 }
-# A supervisor's search, as db::work_list writes it: first the words over the newest
-# 1,000 cases of the province (up to the slice's end, found by OFFSET on the order's
-# index), then, when that did not fill the page, through the trigram index.
-end = db.execute("SELECT id FROM cases WHERE unit_scheme = '2024' AND province_code = 91 ORDER BY id DESC LIMIT 1 OFFSET 999").fetchone()[0]
-queries["supervisor, q=kiet: the slice's end"] = ("SELECT id FROM cases WHERE unit_scheme = '2024' AND province_code = 91 ORDER BY id DESC LIMIT 1 OFFSET 999", ())
-queries["supervisor, q=kiet: the slice"] = ("SELECT * FROM cases WHERE unit_scheme = '2024' AND province_code = 91 AND cases.id >= ? AND search_text LIKE '%kiet%' ESCAPE '\\' ORDER BY id DESC LIMIT 51", (end,))
-queries["supervisor, q=kiet: the index"] = ("SELECT * FROM cases WHERE unit_scheme = '2024' AND province_code = 91 AND cases.id IN (SELECT case_id FROM case_search_keys WHERE key IN (SELECT rowid FROM case_search WHERE case_search MATCH 'search_text : \"kiet\" AND scope : \"a91\"')) ORDER BY id DESC LIMIT 51", ())
+# A supervisor's search, as db::work_list writes it: the word index's candidates (at most
+# 601), then the page among them; or, when there are more, the scope in the page's order.
+def candidates(match):
+    return ("SELECT case_id FROM case_search_keys WHERE key IN (SELECT rowid FROM case_search WHERE case_search MATCH ? LIMIT 601)", (match,))
+queries["supervisor, q=kiet: candidates"] = candidates('search_text : "kiet" AND scope : "p2024x91"')
+ids = [r[0] for r in db.execute(*candidates('search_text : "kiet" AND scope : "p2024x91"'))]
+print(f"  (q=kiet: {len(ids)} candidates in Kiên Giang)")
+marks = ", ".join("?" for _ in ids)
+queries["supervisor, q=kiet: the page among them"] = (f"SELECT * FROM cases WHERE unit_scheme = '2024' AND province_code = 91 AND id IN ({marks}) ORDER BY id DESC LIMIT 51", tuple(ids))
+queries["supervisor, q=ghe: the scope in order"] = ("SELECT * FROM cases WHERE unit_scheme = '2024' AND province_code = 91 AND search_text LIKE '% ghe %' ESCAPE '\\' ORDER BY id DESC LIMIT 51", ())
 for name, (sql, args) in queries.items():
     plan = " | ".join(row[3] for row in db.execute("EXPLAIN QUERY PLAN " + sql, args))
     print(f"  {name}: {plan}")
@@ -217,10 +220,9 @@ $q cases.unit_scheme = \$1 AND cases.province_code = \$2 AND cases.id < (SELECT 
 $q cases.unit_scheme = \$1 AND cases.province_code = \$2 AND ((cases.status = 'new' AND cases.accept_due_at < (SELECT \$3::timestamp)) OR (cases.status IN ('new', 'accepted', 'investigating') AND cases.resolve_due_at < (SELECT \$3::timestamp))) ORDER BY cases.id DESC LIMIT 51|'2024', 91, now()::timestamp
 EOF
     # A search's statement is not cached (db::work_list): PostgreSQL plans it for its words.
-    for words in "ghe" "kiet" "truong thi yen"; do
+    for words in "ghe" "kiet" "truong <-> thi <-> yen" "nguyen <-> van & (snew)"; do
         sql="$q cases.unit_scheme = '2024' AND cases.province_code = 91"
-        for w in $words; do sql="$sql AND cases.search_text LIKE '%$w%' ESCAPE '\\'"; done
-        sql="$sql ORDER BY cases.id DESC LIMIT 51"
+        sql="$sql AND cases.search_vector @@ to_tsquery('simple', '$words & p2024x91') ORDER BY cases.id DESC LIMIT 51"
         echo "  $sql"
         runuser -u postgres -- psql -h 127.0.0.1 -p "$pgport" -U postgres -d tinbao -X -A -t -q \
             -c "EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY ON) $sql" | sed 's/^/    /'

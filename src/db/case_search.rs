@@ -1,27 +1,33 @@
-//! The work list's free text on SQLite: which cases hold every searched phrase, found
-//! through the word index of migration 000014 (an FTS5 table, `case_search`, kept by
-//! triggers).
+//! The work list's free text: which cases hold every searched phrase, found through the
+//! word index of migration 000014 — on SQLite an FTS5 table (`case_search`, kept by
+//! triggers), on PostgreSQL a GIN index of a stored `tsvector` (`search_vector`).
 //!
 //! A case's `search_text` is its words between single spaces (`text::searchable`), and a
-//! search is phrases of whole words (`services::work_list::search_words`), matched by
-//! `LIKE '% van kiet %'`. FTS5's `unicode61` tokenizer cuts that text at exactly its
-//! spaces, so the phrase query `search_text : "van kiet"` finds exactly the same cases.
-//! The index also knows each case's province and authority (`scope`), so that a
-//! supervisor's or an officer's search reads their own matches alone.
+//! search is phrases of whole words (`services::work_list::search_words`), each matched
+//! by `LIKE '% van kiet %'`. FTS5's `unicode61` tokenizer and PostgreSQL's `simple`
+//! configuration cut such a text at exactly its spaces, so the phrase queries
+//! `search_text : "van kiet"` and `'van' <-> 'kiet'` find exactly the same cases. Both
+//! indexes also hold each case's province, authority and status as words of their own
+//! (`p2024x91`, `a<hex id>`, `snew`), so that a supervisor's or an officer's search, with
+//! the list's usual status filter, reads their own matches alone.
 //!
-//! The index is not always the cheaper way: a word found in a tenth of the cases fills a
-//! page from the newest few hundred cases of the scope, while the index would hand back
-//! every one of its matches first. So the work list first reads a bounded slice of the
-//! scope in the list's order ([`SLICE_ROWS`]) and asks the index only when that slice
-//! did not fill the page (db::work_list).
+//! The index is not always the cheaper way: a word found in many cases fills a page from
+//! the newest few dozen of the scope, while the index would hand over every match. On
+//! SQLite a search first asks the index for at most [`CANDIDATES`] cases: when it holds
+//! no more, the page is read from those; when it holds more, the words are common enough
+//! in the scope that reading it in the page's order finds a page quickly (db::work_list).
+//! PostgreSQL's planner makes that choice itself, from the index's statistics.
 
 use uuid::Uuid;
 
 use crate::domain::admin_unit::Scheme;
+use crate::domain::case::Status;
 
-/// How many cases of the scope, in the list's order, a search reads before it asks the
-/// index instead: a few milliseconds of `LIKE` (about 2 µs a case at 1,000,000 cases).
-pub const SLICE_ROWS: i64 = 1_000;
+/// The most cases a search reads through the index: a millisecond or two of lookups.
+/// Beyond them, the words are common in the scope (more than one case in 25 of a large
+/// province), and reading the scope in the page's order fills a page within a thousand
+/// cases or so.
+pub const CANDIDATES: i64 = 600;
 
 /// Where an indexed search looks.
 #[derive(Debug, Clone, Copy)]
@@ -32,8 +38,9 @@ pub enum Scope {
 }
 
 /// The FTS5 query for cases holding every phrase (each of whole words, as
-/// `search_words` makes them), within `scope`; `None` without a phrase.
-pub fn match_expression(phrases: &[String], scope: Scope) -> Option<String> {
+/// `search_words` makes them), within `scope`, in one of `statuses` when there are any;
+/// `None` without a phrase.
+pub fn match_expression(phrases: &[String], scope: Scope, statuses: &[Status]) -> Option<String> {
     if phrases.is_empty() {
         return None;
     }
@@ -43,7 +50,36 @@ pub fn match_expression(phrases: &[String], scope: Scope) -> Option<String> {
         Scope::Authority(id) => terms.push(format!("scope : {}", quoted(&authority_token(id)))),
         Scope::Everywhere => {}
     }
+    if !statuses.is_empty() {
+        let any: Vec<String> = statuses.iter().map(|s| quoted(&format!("s{}", s.as_str()))).collect();
+        terms.push(format!("scope : ({})", any.join(" OR ")));
+    }
     Some(terms.join(" AND "))
+}
+
+/// The PostgreSQL `tsquery` (for `to_tsquery('simple', …)`) of the same search as
+/// [`match_expression`]. Phrases and tokens are letters, digits and single spaces (see
+/// `search_words`), so nothing in them is read as query syntax; anything else is left out.
+pub fn ts_query(phrases: &[String], scope: Scope, statuses: &[Status]) -> Option<String> {
+    let plain = |word: &str| word.chars().filter(char::is_ascii_alphanumeric).collect::<String>();
+    let mut terms: Vec<String> = phrases
+        .iter()
+        .map(|p| p.split(' ').map(plain).filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" <-> "))
+        .filter(|p| !p.is_empty())
+        .collect();
+    if terms.is_empty() {
+        return None;
+    }
+    match scope {
+        Scope::Province(scheme, code) => terms.push(province_token(scheme, code)),
+        Scope::Authority(id) => terms.push(authority_token(id)),
+        Scope::Everywhere => {}
+    }
+    if !statuses.is_empty() {
+        let any: Vec<String> = statuses.iter().map(|s| format!("s{}", plain(s.as_str()))).collect();
+        terms.push(format!("({})", any.join(" | ")));
+    }
+    Some(terms.join(" & "))
 }
 
 /// A phrase as an FTS5 string: in double quotes, each quote doubled, so that no
@@ -75,16 +111,32 @@ mod tests {
     #[test]
     fn phrases_are_joined_with_the_scope() {
         assert_eq!(
-            match_expression(&phrases(&["van kiet", "le"]), Scope::Province(Scheme::S2024, 91)).as_deref(),
+            match_expression(&phrases(&["van kiet", "le"]), Scope::Province(Scheme::S2024, 91), &[]).as_deref(),
             Some("search_text : \"van kiet\" AND search_text : \"le\" AND scope : \"p2024x91\"")
         );
         let id = Uuid::parse_str("0193a1b2-0000-7000-8000-00000000000f").unwrap();
         assert_eq!(
-            match_expression(&phrases(&["ghe"]), Scope::Authority(id)).as_deref(),
-            Some("search_text : \"ghe\" AND scope : \"a0193a1b200007000800000000000000f\"")
+            match_expression(&phrases(&["ghe"]), Scope::Authority(id), &[Status::New, Status::Accepted]).as_deref(),
+            Some(
+                "search_text : \"ghe\" AND scope : \"a0193a1b200007000800000000000000f\" \
+                 AND scope : (\"snew\" OR \"saccepted\")"
+            )
         );
-        assert_eq!(match_expression(&phrases(&["ghe"]), Scope::Everywhere).as_deref(), Some("search_text : \"ghe\""));
-        assert_eq!(match_expression(&[], Scope::Everywhere), None);
+        assert_eq!(
+            match_expression(&phrases(&["ghe"]), Scope::Everywhere, &[]).as_deref(),
+            Some("search_text : \"ghe\"")
+        );
+        assert_eq!(match_expression(&[], Scope::Everywhere, &[]), None);
+    }
+
+    #[test]
+    fn postgresql_gets_the_same_search_as_a_tsquery() {
+        assert_eq!(
+            ts_query(&phrases(&["van kiet", "le"]), Scope::Province(Scheme::S2024, 91), &[Status::New]).as_deref(),
+            Some("van <-> kiet & le & p2024x91 & (snew)")
+        );
+        assert_eq!(ts_query(&phrases(&["a'b", "!"]), Scope::Everywhere, &[]).as_deref(), Some("ab"));
+        assert_eq!(ts_query(&phrases(&["&|"]), Scope::Everywhere, &[]), None);
     }
 
     #[test]

@@ -6,12 +6,12 @@ use std::sync::LazyLock;
 use chrono::NaiveDateTime;
 use diesel::dsl;
 use diesel::prelude::*;
-use diesel::sql_types::{Bool, Text};
+use diesel::sql_types::{BigInt, Bool, Text};
 use uuid::Uuid;
 
 use super::DbError;
 use super::cases::SummaryRow;
-use super::column_types::Id;
+use super::column_types::{Id, UuidText};
 use super::schema::{authorities, cases};
 use super::unplanned_values::Condition;
 use super::{DbConnection, MultiBackend, case_search, opened_ids, page_limit};
@@ -188,19 +188,19 @@ pub fn list(
     after: Option<&Cursor>,
     limit: i64,
 ) -> Result<Vec<(SummaryRow, String)>, DbError> {
-    list_reading_first(conn, within, filter, sort, after, limit, case_search::SLICE_ROWS)
+    list_with_candidates(conn, within, filter, sort, after, limit, case_search::CANDIDATES)
 }
 
-/// [`list`], with a search on SQLite reading the first `slice_rows` cases of the scope
-/// before it asks the index (see `case_search`); tests pass 0 to reach the index at once.
-pub fn list_reading_first(
+/// [`list`], with a search on SQLite reading at most `candidates` cases through the
+/// index (see `case_search`); tests pass other numbers to take each way.
+pub fn list_with_candidates(
     conn: &mut DbConnection,
     within: &Jurisdiction,
     filter: &ListFilter,
     sort: Sort,
     after: Option<&Cursor>,
     limit: i64,
-    slice_rows: i64,
+    candidates: i64,
 ) -> Result<Vec<(SummaryRow, String)>, DbError> {
     let postgres = matches!(conn, DbConnection::Postgres(_));
     let scope = match within {
@@ -208,34 +208,53 @@ pub fn list_reading_first(
         Jurisdiction::Authority(id) => case_search::Scope::Authority(*id),
         Jurisdiction::Everywhere => case_search::Scope::Everywhere,
     };
-    let index_query = if postgres { None } else { case_search::match_expression(&filter.words, scope) };
-    let Some(index_query) = index_query else {
-        return load(conn, page(conn, within, filter, sort, after, Words::Like), limit);
-    };
-    if slice_rows > 0 {
-        // Where the slice ends: beyond the scope's end, the slice holds every case left, and
-        // the `LIKE`s over it are the whole answer.
-        let Some(end) = slice_end(conn, within, filter, sort, after, slice_rows)? else {
-            return load(conn, page(conn, within, filter, sort, after, Words::Like), limit);
-        };
-        let rows = load(conn, page(conn, within, filter, sort, after, Words::LikeUpTo(end)), limit)?;
-        if i64::try_from(rows.len()).unwrap_or(i64::MAX) >= limit {
-            return Ok(rows);
+    let words = if postgres {
+        match case_search::ts_query(&filter.words, scope, &filter.statuses) {
+            Some(ts_query) => Words::Vector(ts_query),
+            None => Words::Like,
         }
+    } else {
+        match case_search::match_expression(&filter.words, scope, &filter.statuses) {
+            Some(index_query) => match indexed_cases(conn, &index_query, candidates)? {
+                Some(ids) => Words::Among(ids),
+                None => Words::Like,
+            },
+            None => Words::Like,
+        }
+    };
+    load(conn, page(conn, within, filter, sort, after, words), limit)
+}
+
+/// The cases that the word index finds for `index_query`, when there are at most
+/// `candidates`; `None` when there are more.
+fn indexed_cases(conn: &mut DbConnection, index_query: &str, candidates: i64) -> Result<Option<Vec<Uuid>>, DbError> {
+    #[derive(QueryableByName)]
+    struct Found {
+        #[diesel(sql_type = UuidText)]
+        case_id: Uuid,
     }
-    load(conn, page(conn, within, filter, sort, after, Words::Indexed(index_query)), limit)
+    let found: Vec<Found> = diesel::sql_query(
+        "SELECT case_id FROM case_search_keys WHERE key IN \
+         (SELECT rowid FROM case_search WHERE case_search MATCH ? LIMIT ?)",
+    )
+    .bind::<Text, _>(index_query)
+    .bind::<BigInt, _>(candidates + 1)
+    .load(conn)?;
+    let within_bound = i64::try_from(found.len()).is_ok_and(|n| n <= candidates);
+    Ok(within_bound.then(|| found.into_iter().map(|f| f.case_id).collect()))
 }
 
 /// How a page's query looks for the search's words.
 enum Words {
     /// Each word a `LIKE` over the scope: every case of it is read until the page is full.
     Like,
-    /// Each word a `LIKE`, over the cases of the scope up to this one (in the list's
-    /// order) alone.
-    LikeUpTo(Cursor),
-    /// The cases that the word index finds (the FTS5 query).
-    Indexed(String),
+    /// Among these cases alone: every match of the search in the scope, found by the
+    /// word index (the `LIKE`s are then already true).
+    Among(Vec<Uuid>),
+    /// PostgreSQL: the stored words match this `tsquery` (migration 000014).
+    Vector(String),
 }
+
 /// The `LIKE` pattern of a phrase of whole words (`services::work_list::search_words`):
 /// a case's text is its words between single spaces, with one at each end.
 fn whole_words(phrase: &str) -> String {
@@ -258,40 +277,24 @@ fn page<'a>(
     let mut query = narrowed!(query, conn, within, filter, sort, after);
     let like = |word: &String| cases::search_text.like(whole_words(word)).escape('\\');
     match words {
-        // PostgreSQL's planner must see each pattern: whether its trigram index or the
-        // order's index is the cheaper way depends on how common the word is, which a
-        // generic plan cannot know. A literal keeps the statement from being cached, so
-        // PostgreSQL plans each search for its words (a few tenths of a millisecond).
-        Words::Like if matches!(conn, DbConnection::Postgres(_)) => {
-            for word in &filter.words {
-                query = query.filter(
-                    diesel::dsl::sql::<Bool>("cases.search_text LIKE ")
-                        .bind::<Text, _>(whole_words(word))
-                        .sql(" ESCAPE '\\'"),
-                );
-            }
+        // PostgreSQL's planner must see the words: whether the word index or the order's
+        // index is the cheaper way depends on how common they are, which a generic plan
+        // cannot know. A literal keeps the statement from being cached, so PostgreSQL
+        // plans each search for its words.
+        Words::Vector(ts_query) => {
+            query = query.filter(
+                diesel::dsl::sql::<Bool>("cases.search_vector @@ to_tsquery('simple', ")
+                    .bind::<Text, _>(ts_query)
+                    .sql(")"),
+            );
         }
         Words::Like => {
             for word in &filter.words {
                 query = query.filter(like(word));
             }
         }
-        Words::LikeUpTo(end) => {
-            query = query.filter(up_to(conn, sort, &end));
-            for word in &filter.words {
-                query = query.filter(like(word));
-            }
-        }
-        Words::Indexed(index_query) => {
-            query = query.filter(
-                Condition::on(conn)
-                    .sql(
-                        "cases.id IN (SELECT case_id FROM case_search_keys WHERE key IN \
-                         (SELECT rowid FROM case_search WHERE case_search MATCH ",
-                    )
-                    .value(index_query)
-                    .sql("))"),
-            );
+        Words::Among(ids) => {
+            query = query.filter(cases::id.eq_any(ids.into_iter().map(Id).collect::<Vec<_>>()));
         }
     }
     query
@@ -308,62 +311,6 @@ type PageQuery<'a> = diesel::dsl::IntoBoxed<
     >,
     MultiBackend,
 >;
-
-/// The last case of the first `rows` cases of the list (their sort key), or `None` when
-/// the list holds fewer. Reads the order's index alone: only the key is selected.
-fn slice_end(
-    conn: &mut DbConnection,
-    within: &Jurisdiction,
-    filter: &ListFilter,
-    sort: Sort,
-    after: Option<&Cursor>,
-    rows: i64,
-) -> Result<Option<Cursor>, DbError> {
-    // The last of the first `rows` keys: one row, past `rows - 1` entries of the index.
-    macro_rules! last_key {
-        ($select:expr) => {
-            narrowed!(cases::table.select($select).into_boxed(), conn, within, filter, sort, after)
-                .offset(rows - 1)
-                .limit(1)
-        };
-    }
-    let end = match sort {
-        Sort::Newest | Sort::Oldest => {
-            let id: Option<Uuid> = last_key!(cases::id).get_result(conn).optional()?;
-            id.map(Cursor::Id)
-        }
-        Sort::DueSoonest => {
-            let key: Option<(Option<NaiveDateTime>, Uuid)> =
-                last_key!((cases::resolve_due_at, cases::id)).get_result(conn).optional()?;
-            // A case without a due time (none is opened so) ends no slice: the words are
-            // then looked for over the whole scope, which is right, only slower.
-            key.and_then(|(due, id)| Some(Cursor::Due(due?, id)))
-        }
-        Sort::Priority => {
-            let key: Option<(i32, Uuid)> = last_key!((cases::priority_rank, cases::id)).get_result(conn).optional()?;
-            key.map(|(rank, id)| Cursor::Rank(rank, id))
-        }
-    };
-    Ok(end)
-}
-
-/// The cases of the list up to `end` (it included), in the list's order: a cursor's
-/// condition turned round.
-fn up_to(conn: &DbConnection, sort: Sort, end: &Cursor) -> Condition {
-    let condition = Condition::on(conn);
-    match (sort, end) {
-        (Sort::Oldest, Cursor::Id(id)) => condition.sql("cases.id <= ").value(*id),
-        (Sort::DueSoonest, Cursor::Due(due, id)) => {
-            condition.sql("(cases.resolve_due_at, cases.id) <= (").value(*due).sql(", ").value(*id).sql(")")
-        }
-        (Sort::Priority, Cursor::Rank(rank, id)) => {
-            condition.sql("(cases.priority_rank, cases.id) <= (").value(*rank).sql(", ").value(*id).sql(")")
-        }
-        (_, Cursor::Id(id)) => condition.sql("cases.id >= ").value(*id),
-        // A key of another order than the list's: never made by `slice_end`.
-        (_, Cursor::Due(_, id) | Cursor::Rank(_, id)) => condition.sql("cases.id >= ").value(*id),
-    }
-}
 
 /// The first `limit` rows of a page's query.
 fn load(conn: &mut DbConnection, query: PageQuery<'_>, limit: i64) -> Result<Vec<(SummaryRow, String)>, DbError> {

@@ -17,6 +17,7 @@ mod cli;
 mod clients;
 mod console;
 mod console_audit;
+mod console_matrix;
 mod contract;
 mod conversations;
 mod crash;

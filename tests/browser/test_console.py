@@ -253,10 +253,26 @@ def the_reporter_sees_the_message(server, reference, code):
 
 
 def the_reveal_is_in_the_trail(server, case_id):
-    print("an auditor finds the reveal in the case's audit trail")
+    print("an auditor finds the reveal in the case's chain and verifies the trail")
     driver = browser()
     try:
-        token = api_token(server, "vn.auditor", sign_in(driver, server, "vn.auditor"))
+        authenticator = sign_in(driver, server, "vn.auditor")
+        driver.find_element(By.LINK_TEXT, "Nhật ký kiểm toán").click()
+        wait(driver, ec.presence_of_element_located((By.ID, "events")))
+        look(driver, "console-audit")
+        driver.find_element(By.ID, "f-object_id").send_keys(case_id)
+        Select(driver.find_element(By.ID, "f-object_type")).select_by_value("case")
+        driver.find_element(By.ID, "apply-audit-filters").click()
+        wait(driver, ec.presence_of_element_located((By.ID, "chain-title")))
+        actions = [a.text for a in driver.find_elements(By.CSS_SELECTOR, "#events code")]
+        check("case.reporter_contact_revealed" in actions, f"the reveal is in the case's chain: {actions}")
+        look(driver, "console-audit-chain")
+        driver.find_element(By.ID, "verify-link").click()
+        driver.find_element(By.ID, "run-verify").click()
+        result = wait(driver, ec.presence_of_element_located((By.ID, "verify-result"))).text
+        check("Nhật ký còn nguyên vẹn" in result, f"the trail verifies, in words: {result}")
+        look(driver, "console-audit-verify")
+        token = api_token(server, "vn.auditor", authenticator)
     finally:
         driver.quit()
     status, events = server.api("GET", f"/api/v1/audit?object_id={case_id}&limit=100", token=token)

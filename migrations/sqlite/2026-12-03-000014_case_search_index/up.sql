@@ -16,28 +16,29 @@ CREATE TABLE case_search_keys (
     key INTEGER PRIMARY KEY,
     case_id TEXT NOT NULL UNIQUE REFERENCES cases (id)
 );
--- `scope` holds the case's province (`p2024x91`) and authority (`a` and its id's hex
--- digits), so that a supervisor's or an officer's search asks the index for their own
--- matches alone instead of the whole country's. The index keeps its own copy of the
+-- `scope` holds the case's province (`p2024x91`), authority (`a` and its id's hex
+-- digits) and status (`snew`), so that a supervisor's or an officer's search, and the
+-- work list's usual status filters, ask the index for their own matches alone instead of
+-- the whole country's. A transition rewrites the case's row of the index. The index keeps its own copy of the
 -- text; no column sizes: nothing ranks matches.
 CREATE VIRTUAL TABLE case_search USING fts5 (search_text, scope, tokenize = 'unicode61', columnsize = 0);
 
 INSERT INTO case_search_keys (case_id) SELECT id FROM cases ORDER BY id;
 INSERT INTO case_search (rowid, search_text, scope)
-    SELECT k.key, c.search_text, 'p' || c.unit_scheme || 'x' || coalesce(c.province_code, '') || ' a' || replace(c.authority_id, '-', '')
+    SELECT k.key, c.search_text, 'p' || c.unit_scheme || 'x' || coalesce(c.province_code, '') || ' a' || replace(c.authority_id, '-', '') || ' s' || c.status
     FROM case_search_keys k JOIN cases c ON c.id = k.case_id;
 
--- Triggers, so that every way a case is written (intake, sample data, a transfer, a
--- later purge) keeps the index, in the same transaction.
+-- Triggers, so that every way a case is written (intake, sample data, a transition, a
+-- transfer, a later purge) keeps the index, in the same transaction.
 CREATE TRIGGER case_search_after_insert AFTER INSERT ON cases BEGIN
     INSERT INTO case_search_keys (case_id) VALUES (new.id);
     INSERT INTO case_search (rowid, search_text, scope)
-        SELECT key, new.search_text, 'p' || new.unit_scheme || 'x' || coalesce(new.province_code, '') || ' a' || replace(new.authority_id, '-', '')
+        SELECT key, new.search_text, 'p' || new.unit_scheme || 'x' || coalesce(new.province_code, '') || ' a' || replace(new.authority_id, '-', '') || ' s' || new.status
         FROM case_search_keys WHERE case_id = new.id;
 END;
-CREATE TRIGGER case_search_after_update AFTER UPDATE OF search_text, unit_scheme, province_code, authority_id ON cases
+CREATE TRIGGER case_search_after_update AFTER UPDATE OF search_text, unit_scheme, province_code, authority_id, status ON cases
 BEGIN
-    UPDATE case_search SET search_text = new.search_text, scope = 'p' || new.unit_scheme || 'x' || coalesce(new.province_code, '') || ' a' || replace(new.authority_id, '-', '')
+    UPDATE case_search SET search_text = new.search_text, scope = 'p' || new.unit_scheme || 'x' || coalesce(new.province_code, '') || ' a' || replace(new.authority_id, '-', '') || ' s' || new.status
         WHERE rowid = (SELECT key FROM case_search_keys WHERE case_id = new.id);
 END;
 CREATE TRIGGER case_search_after_delete AFTER DELETE ON cases BEGIN

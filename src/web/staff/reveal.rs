@@ -38,6 +38,11 @@ pub async fn post(
         Ok(done) => done,
         Err(answer) => return answer,
     };
+    // Who may work cases comes before which case, as on the API: a role that handles no
+    // cases is refused (403), not told that the case does not exist.
+    if let Err(refused) = crate::auth::policy::authorize(&staff.caller, crate::auth::policy::Action::ChangeCases) {
+        return error_page(&staff.ctx, &refused, "/staff/cases");
+    }
     let Some(id) = case_id(&req) else {
         return error_page(&staff.ctx, &crate::services::case_loading::not_found(), "/staff/cases");
     };
