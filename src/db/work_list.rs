@@ -209,7 +209,7 @@ pub fn list_with_candidates(
         Jurisdiction::Everywhere => case_search::Scope::Everywhere,
     };
     let words = if postgres {
-        match case_search::ts_query(&filter.words, scope, &filter.statuses) {
+        match case_search::ts_query(&filter.words) {
             Some(ts_query) => Words::Vector(ts_query),
             None => Words::Like,
         }
@@ -248,8 +248,8 @@ fn indexed_cases(conn: &mut DbConnection, index_query: &str, candidates: i64) ->
 enum Words {
     /// Each word a `LIKE` over the scope: every case of it is read until the page is full.
     Like,
-    /// Among these cases alone: every match of the search in the scope, found by the
-    /// word index (the `LIKE`s are then already true).
+    /// Each word a `LIKE`, among these cases alone: every case of the scope that holds
+    /// the search's words, found by the word index.
     Among(Vec<Uuid>),
     /// PostgreSQL: the stored words match this `tsquery` (migration 000014).
     Vector(String),
@@ -295,6 +295,9 @@ fn page<'a>(
         }
         Words::Among(ids) => {
             query = query.filter(cases::id.eq_any(ids.into_iter().map(Id).collect::<Vec<_>>()));
+            for word in &filter.words {
+                query = query.filter(like(word));
+            }
         }
     }
     query

@@ -32,7 +32,7 @@ const TIPS: [(i32, &str); 9] = [
     (0, "Nguyễn Văn Kiệt bị bắt gặp ở Châu Đốc, đi ghe."),
 ];
 
-const SEARCHES: [&str; 13] = [
+const SEARCHES: [&str; 14] = [
     "ghe",
     "kiet",
     "nguyen van",
@@ -46,6 +46,7 @@ const SEARCHES: [&str; 13] = [
     "ghe 2 gio",
     "van kiet kenh",
     "Văn-Kiệt",
+    "kiet-van",
 ];
 
 /// The status filters searched with: none, the new cases, and two others.

@@ -3,7 +3,7 @@
 -- digits of the folded text; the reference is among them, so a case is found by its
 -- reference too), and a search is phrases of whole words (`LIKE '% van kiet %'`). FTS5's
 -- `unicode61` tokenizer cuts such a text at exactly its spaces, so its index finds the
--- same cases as the `LIKE`s, without reading every case of the scope (db::case_search).
+-- cases holding the words without reading every case of the scope (db::case_search).
 --
 -- The existing texts are folded ASCII: each punctuation character becomes a space, runs
 -- of spaces become one.
@@ -19,9 +19,12 @@ CREATE TABLE case_search_keys (
 -- `scope` holds the case's province (`p2024x91`), authority (`a` and its id's hex
 -- digits) and status (`snew`), so that a supervisor's or an officer's search, and the
 -- work list's usual status filters, ask the index for their own matches alone instead of
--- the whole country's. A transition rewrites the case's row of the index. The index keeps its own copy of the
--- text; no column sizes: nothing ranks matches.
-CREATE VIRTUAL TABLE case_search USING fts5 (search_text, scope, tokenize = 'unicode61', columnsize = 0);
+-- the whole country's. A transition rewrites the case's row of the index. The index
+-- keeps which cases hold each word and nothing more (`detail = none`: no positions, no
+-- columns, half the reading of a common word's list): a search asks it for the cases
+-- holding every word of its phrases and checks the phrases with `LIKE` on those alone.
+-- No column sizes: nothing ranks matches.
+CREATE VIRTUAL TABLE case_search USING fts5 (search_text, scope, tokenize = 'unicode61', columnsize = 0, detail = none);
 
 INSERT INTO case_search_keys (case_id) SELECT id FROM cases ORDER BY id;
 INSERT INTO case_search (rowid, search_text, scope)
