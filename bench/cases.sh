@@ -181,8 +181,8 @@ queries = {
 # 601), then the page among them; or, when there are more, the scope in the page's order.
 def candidates(match):
     return ("SELECT case_id FROM case_search_keys WHERE key IN (SELECT rowid FROM case_search WHERE case_search MATCH ? LIMIT 601)", (match,))
-queries["supervisor, q=kiet: candidates"] = candidates('search_text : "kiet" AND scope : "p2024x91"')
-ids = [r[0] for r in db.execute(*candidates('search_text : "kiet" AND scope : "p2024x91"'))]
+queries["supervisor, q=kiet: candidates"] = candidates('"kiet" AND "p2024x91"')
+ids = [r[0] for r in db.execute(*candidates('"kiet" AND "p2024x91"'))]
 print(f"  (q=kiet: {len(ids)} candidates in Kiên Giang)")
 marks = ", ".join("?" for _ in ids)
 queries["supervisor, q=kiet: the page among them"] = (f"SELECT * FROM cases WHERE unit_scheme = '2024' AND province_code = 91 AND id IN ({marks}) ORDER BY id DESC LIMIT 51", tuple(ids))
