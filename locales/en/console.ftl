@@ -220,6 +220,7 @@ console-audit-checkpoint-label = Checkpoint (optional)
 console-audit-checkpoint-hint = Paste a checkpoint kept outside tinbao, as `tinbao audit checkpoint` printed it, to check that nothing recorded before it has changed.
 console-audit-verify-lead = Verification recomputes every event's hash and every chain's links. It reads the whole trail, so it can take a while.
 console-audit-run = Verify now
+console-audit-apply = Show events
 console-audit-back = Back to the audit trail
 console-audit-result-intact = The trail is intact
 console-audit-result-damaged = The trail is damaged

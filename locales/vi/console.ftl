@@ -220,6 +220,7 @@ console-audit-checkpoint-label = Điểm kiểm tra (không bắt buộc)
 console-audit-checkpoint-hint = Dán điểm kiểm tra được lưu ngoài tinbao, đúng như lệnh `tinbao audit checkpoint` đã in, để biết những gì ghi trước đó không bị thay đổi.
 console-audit-verify-lead = Việc kiểm tra tính lại mã băm của từng sự kiện và các mối nối của từng chuỗi. Việc này đọc toàn bộ nhật ký nên có thể mất một lúc.
 console-audit-run = Kiểm tra ngay
+console-audit-apply = Xem sự kiện
 console-audit-back = Về nhật ký kiểm toán
 console-audit-result-intact = Nhật ký còn nguyên vẹn
 console-audit-result-damaged = Nhật ký đã bị can thiệp

@@ -118,7 +118,6 @@ async fn every_plan_finds_exactly_the_cases_holding_every_word(backend: Backend)
                 .flat_map(|scope| SEARCHES.iter().map(move |search| (scope, search)))
                 .flat_map(|(scope, search)| STATUSES.iter().map(move |statuses| (scope, *search, *statuses)))
             {
-                {
                     let words = search_words(search);
                     let expected: BTreeSet<Uuid> = texts
                         .iter()
@@ -154,7 +153,6 @@ async fn every_plan_finds_exactly_the_cases_holding_every_word(backend: Backend)
                             }
                         }
                     }
-                }
             }
         }
         checked

@@ -7,7 +7,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use uuid::Uuid;
 
-use super::case_page::{Outcome, case_id, draw};
+use super::case_page::{Outcome, case_to_work, draw};
 use super::session::{Staff, see_other};
 use crate::domain::case::etag;
 use crate::error::{ErrorKind, ServiceError};
@@ -43,13 +43,9 @@ pub async fn post(
         Ok(done) => done,
         Err(answer) => return answer,
     };
-    // Who may work cases comes before which case, as on the API: a role that handles no
-    // cases is refused (403), not told that the case does not exist.
-    if let Err(refused) = crate::auth::policy::authorize(&staff.caller, crate::auth::policy::Action::ChangeCases) {
-        return error_page(&staff.ctx, &refused, "/staff/cases");
-    }
-    let Some(id) = case_id(&req) else {
-        return error_page(&staff.ctx, &crate::services::case_loading::not_found(), "/staff/cases");
+    let id = match case_to_work(&req, &staff, crate::auth::policy::Action::ChangeCases) {
+        Ok(id) => id,
+        Err(answer) => return answer,
     };
     let action = form.value("action").to_owned();
     let version = form.value("version").trim().parse::<i64>().ok().map(etag);

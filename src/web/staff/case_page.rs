@@ -256,19 +256,29 @@ pub fn case_id(req: &HttpRequest) -> Option<Uuid> {
     req.match_info().get("id").and_then(|id| Uuid::try_parse(id).ok())
 }
 
+/// The case the path names, for a staff member who may `action` cases; else the page
+/// that says no. Who may work cases comes before which case, as on the API: a role that
+/// handles no cases is refused (403), not told that the case does not exist (404).
+pub fn case_to_work(
+    req: &HttpRequest,
+    staff: &Staff,
+    action: crate::auth::policy::Action,
+) -> Result<Uuid, HttpResponse> {
+    if let Err(refused) = crate::auth::policy::authorize(&staff.caller, action) {
+        return Err(error_page(&staff.ctx, &refused, "/staff/cases"));
+    }
+    case_id(req).ok_or_else(|| error_page(&staff.ctx, &crate::services::case_loading::not_found(), "/staff/cases"))
+}
+
 /// `GET /staff/cases/{id}`.
 pub async fn show(req: HttpRequest, state: web::Data<AppState>, settings: web::Data<PageSettings>) -> HttpResponse {
     let staff = match signed_in(&req, &state, &settings, "/staff/cases").await {
         Ok(staff) => staff,
         Err(answer) => return answer,
     };
-    // Who may work cases comes before which case, as on the API: a role that handles no
-    // cases is refused (403), not told that the case does not exist.
-    if let Err(refused) = crate::auth::policy::authorize(&staff.caller, crate::auth::policy::Action::ReadCases) {
-        return error_page(&staff.ctx, &refused, "/staff/cases");
-    }
-    let Some(id) = case_id(&req) else {
-        return error_page(&staff.ctx, &crate::services::case_loading::not_found(), "/staff/cases");
+    let id = match case_to_work(&req, &staff, crate::auth::policy::Action::ReadCases) {
+        Ok(id) => id,
+        Err(answer) => return answer,
     };
     let done = req.query_string().split('&').find_map(|p| p.strip_prefix("done=")).unwrap_or_default();
     let notice = if DONE.contains(&done) { staff.ctx.t.get(&format!("console-done-{done}")) } else { String::new() };

@@ -6,7 +6,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
-use super::case_page::{Outcome, case_id, draw};
+use super::case_page::{Outcome, case_to_work, draw};
 use crate::error::ErrorKind;
 use crate::services::cases;
 use crate::services::dto::cases::RevealedContact;
@@ -38,13 +38,9 @@ pub async fn post(
         Ok(done) => done,
         Err(answer) => return answer,
     };
-    // Who may work cases comes before which case, as on the API: a role that handles no
-    // cases is refused (403), not told that the case does not exist.
-    if let Err(refused) = crate::auth::policy::authorize(&staff.caller, crate::auth::policy::Action::ChangeCases) {
-        return error_page(&staff.ctx, &refused, "/staff/cases");
-    }
-    let Some(id) = case_id(&req) else {
-        return error_page(&staff.ctx, &crate::services::case_loading::not_found(), "/staff/cases");
+    let id = match case_to_work(&req, &staff, crate::auth::policy::Action::ChangeCases) {
+        Ok(id) => id,
+        Err(answer) => return answer,
     };
     let reason = form.value("reason").trim().to_owned();
     let t = &staff.ctx.t;
