@@ -72,6 +72,43 @@ pub struct Config {
     /// The address people use (`https://tinbao.example.gov.vn`), if known: when it is
     /// `https://`, the pages' cookies are `Secure`.
     pub public_url: Option<String>,
+    /// Where the overview's map takes its tiles from, if anywhere.
+    pub map_tiles: Option<MapTiles>,
+}
+
+/// A map tile server: the URL template Leaflet asks (`https://tile.example.vn/{z}/{x}/{y}.png`),
+/// the origin that the overview's Content-Security-Policy then admits, and the credit
+/// the tiles' licence asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MapTiles {
+    pub template: String,
+    pub origin: String,
+    pub attribution: String,
+}
+
+impl MapTiles {
+    /// Reads a template; its origin goes into a header, so only plain host names pass.
+    pub fn parse(template: &str, attribution: &str) -> Result<MapTiles, String> {
+        let shape = "an https:// URL with {z}, {x} and {y}, e.g. https://tile.example.vn/{z}/{x}/{y}.png";
+        let rest = template
+            .strip_prefix("https://")
+            .map(|r| ("https://", r))
+            .or_else(|| template.strip_prefix("http://").map(|r| ("http://", r)));
+        let Some((scheme, rest)) = rest else {
+            return Err(format!("`{template}` is not {shape}"));
+        };
+        let host = rest.split('/').next().unwrap_or_default();
+        // Leaflet's `{s}` stands for one of a few subdomains: the policy admits them all.
+        let (wild, bare) = host.strip_prefix("{s}.").map_or((false, host), |h| (true, h));
+        let plain = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':');
+        let placeholders = ["{z}", "{x}", "{y}"].iter().all(|p| template.contains(p));
+        let safe = template.chars().all(|c| c.is_ascii_graphic() && !matches!(c, '"' | '\'' | ';' | ',' | '<' | '>'));
+        if bare.is_empty() || !bare.chars().all(plain) || !placeholders || !safe {
+            return Err(format!("`{template}` is not {shape}"));
+        }
+        let origin = format!("{scheme}{}{bare}", if wild { "*." } else { "" });
+        Ok(MapTiles { template: template.to_owned(), origin, attribution: attribution.trim().to_owned() })
+    }
 }
 
 /// One setting: its key in the TOML file, its environment variable, its default.
@@ -107,6 +144,8 @@ const SETTINGS: &[Setting] = &[
     Setting { key: "sms_gateway_token", env: "TINBAO_SMS_GATEWAY_TOKEN", default: || Some(String::new()) },
     Setting { key: "trusted_proxies", env: "TINBAO_TRUSTED_PROXIES", default: || Some(String::new()) },
     Setting { key: "public_url", env: "TINBAO_PUBLIC_URL", default: || Some(String::new()) },
+    Setting { key: "map_tiles", env: "TINBAO_MAP_TILES", default: || Some(String::new()) },
+    Setting { key: "map_attribution", env: "TINBAO_MAP_ATTRIBUTION", default: || Some(String::new()) },
     Setting { key: "rate_anon_reports", env: "TINBAO_RATE_ANON_REPORTS", default: || Some("10".into()) },
     Setting { key: "rate_tracking", env: "TINBAO_RATE_TRACKING", default: || Some("20".into()) },
     Setting { key: "rate_account_reports", env: "TINBAO_RATE_ACCOUNT_REPORTS", default: || Some("20".into()) },
@@ -241,6 +280,10 @@ impl Config {
                 Err(format!("`{v}` is not an http:// or https:// URL"))
             }
         });
+        let map_attribution = raw.get("map_attribution").map(|r| r.value.clone()).unwrap_or_default();
+        let map_tiles = take("map_tiles", &|v| {
+            if v.is_empty() { Ok(()) } else { MapTiles::parse(v, &map_attribution).map(drop) }
+        });
         let rate_anon_reports = take("rate_anon_reports", &|v| number_in(v, 1, 1_000_000));
         let rate_tracking = take("rate_tracking", &|v| number_in(v, 1, 1_000_000));
         let mut rate = |key: &str| take(key, &|v| number_in(v, 1, 10_000_000)).and_then(|v| v.parse::<u32>().ok());
@@ -310,6 +353,10 @@ impl Config {
             deadlines: Deadlines::parse(&deadlines?).ok()?,
             escalation_interval_secs: escalation_interval?.parse().ok()?,
             public_url: Some(public_url?).filter(|u| !u.is_empty()),
+            map_tiles: match map_tiles?.as_str() {
+                "" => None,
+                template => MapTiles::parse(template, &map_attribution).ok(),
+            },
             duplicates: DuplicateRule {
                 same_district: duplicate_units? == "district",
                 window_hours: duplicate_window?.parse().ok()?,
@@ -367,6 +414,29 @@ mod tests {
 
     fn env(pairs: &[(&str, &str)]) -> HashMap<String, String> {
         pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
+    }
+
+    #[test]
+    fn a_tile_server_gives_the_origin_that_the_policy_admits() {
+        let osm =
+            MapTiles::parse("https://tile.openstreetmap.org/{z}/{x}/{y}.png", " © OpenStreetMap ").expect("valid");
+        assert_eq!(osm.origin, "https://tile.openstreetmap.org");
+        assert_eq!(osm.attribution, "© OpenStreetMap");
+        let spread = MapTiles::parse("https://{s}.tiles.example.vn:8443/{z}/{x}/{y}.png", "").expect("valid");
+        assert_eq!(spread.origin, "https://*.tiles.example.vn:8443");
+        for bad in [
+            "tile.example.vn/{z}/{x}/{y}.png",
+            "https://tile.example.vn/{z}/{x}.png",
+            "https://tile.example.vn; script-src */{z}/{x}/{y}",
+            "https://tile.example.vn'/{z}/{x}/{y}",
+            "https:///{z}/{x}/{y}",
+        ] {
+            assert!(MapTiles::parse(bad, "").is_err(), "{bad}");
+        }
+        let refused = Config::load(None, &env(&[("TINBAO_MAP_TILES", "ftp://x/{z}/{x}/{y}")])).expect_err("refused");
+        assert!(refused.iter().any(|e| e.starts_with("TINBAO_MAP_TILES")), "{refused:?}");
+        let loaded = Config::load(None, &env(&[("TINBAO_MAP_TILES", "https://t.example.vn/{z}/{x}/{y}.png")]));
+        assert_eq!(loaded.expect("loads").map_tiles.map(|m| m.origin).as_deref(), Some("https://t.example.vn"));
     }
 
     #[test]

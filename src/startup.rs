@@ -118,6 +118,7 @@ impl Application {
         let pages = web::Data::new(crate::web::context::PageSettings {
             secure_cookies: config.public_url.as_deref().is_some_and(|u| u.starts_with("https://")),
             data_dir: config.data_dir.clone(),
+            map_tiles: config.map_tiles.clone(),
         });
         let server = HttpServer::new(move || {
             App::new()

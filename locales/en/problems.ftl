@@ -180,3 +180,4 @@ console-for-staff-only = The staff console is for staff accounts. To follow a ti
 console-sign-in-again = Your sign-in took too long or was already used. Sign in again.
 console-choose-an-action = Choose what to do with the case.
 console-write-something-here = Write something here first.
+console-overview-days-must-be = Choose 7, 30, 90 or 365 days.

@@ -180,3 +180,4 @@ console-for-staff-only = Trang làm việc chỉ dành cho tài khoản cán b�
 console-sign-in-again = Phiên đăng nhập đã quá hạn hoặc đã được dùng. Hãy đăng nhập lại.
 console-choose-an-action = Hãy chọn việc cần làm với vụ việc.
 console-write-something-here = Hãy viết nội dung vào đây trước.
+console-overview-days-must-be = Hãy chọn 7, 30, 90 hoặc 365 ngày.

@@ -25,6 +25,7 @@ pub mod keys;
 pub mod locate;
 pub mod logins;
 pub mod me;
+pub mod overview;
 pub mod places;
 pub mod readiness;
 pub mod registration;

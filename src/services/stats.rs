@@ -9,7 +9,9 @@ use uuid::Uuid;
 
 use crate::auth::caller::Caller;
 use crate::clock::now;
+use crate::db::DbConnection;
 use crate::db::case_stats::{self, StatsRow};
+use crate::db::work_list::Jurisdiction;
 use crate::domain::case::Status;
 use crate::error::ServiceError;
 use crate::services::case_views::AuthorityNames;
@@ -78,20 +80,25 @@ pub async fn cases(
 ) -> Result<CaseStats, ServiceError> {
     let within = crate::services::work_list::jurisdiction(caller)?;
     let _turn = state.limits.statistics.enter()?;
-    state
-        .db
-        .run(move |conn| {
-            let rows = case_stats::stats_rows(conn, &within, from, to)?;
-            let (mut stats, authorities) = tally(&rows, now());
-            let mut names = AuthorityNames::default();
-            for (id, count) in authorities {
-                stats.by_authority.push(AuthorityCount { authority: names.get(conn, id)?, count });
-            }
-            stats.from = Some(from.and_utc());
-            stats.to = Some(to.and_utc());
-            Ok(stats)
-        })
-        .await
+    state.db.run(move |conn| compute(conn, &within, from, to)).await
+}
+
+/// The statistics of a jurisdiction's cases opened in `[from, to)`, on one connection.
+pub fn compute(
+    conn: &mut DbConnection,
+    within: &Jurisdiction,
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+) -> Result<CaseStats, ServiceError> {
+    let rows = case_stats::stats_rows(conn, within, from, to)?;
+    let (mut stats, authorities) = tally(&rows, now());
+    let mut names = AuthorityNames::default();
+    for (id, count) in authorities {
+        stats.by_authority.push(AuthorityCount { authority: names.get(conn, id)?, count });
+    }
+    stats.from = Some(from.and_utc());
+    stats.to = Some(to.and_utc());
+    Ok(stats)
 }
 
 #[cfg(test)]

@@ -18,19 +18,31 @@ struct Asset {
     name: &'static str,
     bytes: &'static [u8],
     content_type: &'static str,
+    /// Kept by the citizens' service worker for use offline. The map library is not:
+    /// only the supervisors' overview needs it, and a reporter's phone should not pay
+    /// for its 150 kB.
+    offline: bool,
 }
 
-const FILES: [Asset; 3] = [
-    Asset { name: "site.css", bytes: include_bytes!("../../assets/site.css"), content_type: "text/css; charset=utf-8" },
+const JS: &str = "text/javascript; charset=utf-8";
+const CSS: &str = "text/css; charset=utf-8";
+
+const FILES: [Asset; 5] = [
+    Asset { name: "site.css", bytes: include_bytes!("../../assets/site.css"), content_type: CSS, offline: true },
+    Asset { name: "app.js", bytes: include_bytes!("../../assets/app.js"), content_type: JS, offline: true },
+    Asset { name: "console.js", bytes: include_bytes!("../../assets/console.js"), content_type: JS, offline: true },
+    // Leaflet 1.9.4 as published on npm (BSD-2-Clause, assets/vendor/leaflet/LICENSE).
     Asset {
-        name: "app.js",
-        bytes: include_bytes!("../../assets/app.js"),
-        content_type: "text/javascript; charset=utf-8",
+        name: "leaflet.js",
+        bytes: include_bytes!("../../assets/vendor/leaflet/leaflet.js"),
+        content_type: JS,
+        offline: false,
     },
     Asset {
-        name: "console.js",
-        bytes: include_bytes!("../../assets/console.js"),
-        content_type: "text/javascript; charset=utf-8",
+        name: "leaflet.css",
+        bytes: include_bytes!("../../assets/vendor/leaflet/leaflet.css"),
+        content_type: CSS,
+        offline: false,
     },
 ];
 
@@ -51,7 +63,7 @@ static HASHED: LazyLock<Vec<(&'static str, String)>> = LazyLock::new(|| {
 /// The service worker, with the addresses it keeps for offline use and a version that
 /// changes with any of them (a changed worker replaces the installed one).
 static WORKER: LazyLock<String> = LazyLock::new(|| {
-    let assets: Vec<String> = FILES.iter().map(|a| url(a.name)).collect();
+    let assets: Vec<String> = FILES.iter().filter(|a| a.offline).map(|a| url(a.name)).collect();
     let version = hex(&Sha256::digest(format!("{}{SERVICE_WORKER}", assets.join(","))))[..12].to_owned();
     let list = assets.iter().map(|a| format!("\"{a}\"")).collect::<Vec<_>>().join(", ");
     SERVICE_WORKER.replace("\"__VERSION__\"", &format!("\"{version}\"")).replace("\"__ASSETS__\"", &list)
@@ -96,5 +108,6 @@ mod tests {
         assert_eq!(url("nothing.txt"), "");
         assert!(WORKER.contains(&css) && WORKER.contains(&url("app.js")), "the worker keeps the assets");
         assert!(!WORKER.contains("__ASSETS__") && !WORKER.contains("__VERSION__"));
+        assert!(!url("leaflet.js").is_empty() && !WORKER.contains(&url("leaflet.js")), "the map stays online");
     }
 }

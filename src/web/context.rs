@@ -20,6 +20,8 @@ pub struct PageSettings {
     pub secure_cookies: bool,
     /// Where an operator's own guidance pages live (`guidance/<lang>.md`).
     pub data_dir: PathBuf,
+    /// The overview map's tile server, if one is configured (`TINBAO_MAP_TILES`).
+    pub map_tiles: Option<crate::config::MapTiles>,
 }
 
 /// The frame around every page: what the layout template reads.
@@ -34,6 +36,8 @@ pub struct Chrome {
     pub path: &'static str,
     /// The console's navigation offers the audit trail (the signed-in member may read it).
     pub audit_link: bool,
+    /// … and the overview (the signed-in member handles or reads cases).
+    pub overview_link: bool,
 }
 
 /// One request's view of the pages.
@@ -61,6 +65,7 @@ impl Ctx {
                 languages,
                 path,
                 audit_link: false,
+                overview_link: false,
             },
             cookies: lang_cookie.into_iter().chain(csrf_cookie).collect(),
         }

@@ -14,6 +14,12 @@ pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'
      img-src 'self' data:; connect-src 'self'; worker-src 'self'; manifest-src 'self'; object-src 'none'; \
      frame-ancestors 'none'; form-action 'self'; base-uri 'none'";
 
+/// The policy of a page that also shows images from `origin` (the overview map's tiles,
+/// `TINBAO_MAP_TILES`): only there, and only in `img-src`.
+pub fn policy_with_images_from(origin: &str) -> String {
+    CONTENT_SECURITY_POLICY.replacen("img-src 'self' data:", &format!("img-src 'self' data: {origin}"), 1)
+}
+
 /// Only the page itself may ask for the phone's position; nothing may use camera or
 /// microphone.
 pub const PERMISSIONS_POLICY: &str = "geolocation=(self), camera=(), microphone=(), payment=(), usb=()";

@@ -62,6 +62,7 @@ pub fn pages() -> Vec<Page> {
         page(Method::GET, "/staff/audit/verify", |r| r.to(staff::audit::show_verify)),
         page(Method::POST, "/staff/audit/verify", |r| r.to(staff::audit::verify)),
         page(Method::GET, "/staff/cases", |r| r.to(staff::work_list::show)),
+        page(Method::GET, "/staff/overview", |r| r.to(staff::overview::show)),
         page(Method::GET, "/staff/cases/{id}", |r| r.to(staff::case_page::show)),
         page(Method::POST, "/staff/cases/{id}", |r| r.to(staff::case_actions::post)),
         page(Method::POST, "/staff/cases/{id}/reveal", |r| r.to(staff::reveal::post)),

@@ -92,7 +92,13 @@ pub fn error_page(ctx: &Ctx, err: &ServiceError, again: &'static str) -> HttpRes
         ErrorKind::Invalid | ErrorKind::BadRequest => (StatusCode::UNPROCESSABLE_ENTITY, "error-title"),
         _ => (StatusCode::INTERNAL_SERVER_ERROR, "error-title"),
     };
-    let page = ErrorPage { t: &ctx.t, chrome: &ctx.chrome, title: ctx.t.get(title), text: err.detail.get(lang), again };
+    // "See errors" means nothing on a page: the fields' own messages are what to fix.
+    let text = if err.errors.is_empty() {
+        err.detail.get(lang)
+    } else {
+        err.errors.iter().map(|e| e.message.get(lang)).collect::<Vec<_>>().join(" ")
+    };
+    let page = ErrorPage { t: &ctx.t, chrome: &ctx.chrome, title: ctx.t.get(title), text, again };
     let mut res = ctx.render(status, Caching::NoStore, &page);
     if let Some(seconds) = err.retry_after
         && let Ok(value) = HeaderValue::from_str(&seconds.to_string())

@@ -292,6 +292,7 @@ mod tests {
             languages: Vec::new(),
             path: "/report",
             audit_link: false,
+            overview_link: false,
         };
         for lang in [Lang::VI, Lang::EN] {
             let t = T::of(lang);

@@ -18,6 +18,7 @@ mod clients;
 mod console;
 mod console_audit;
 mod console_matrix;
+mod console_overview;
 mod contract;
 mod conversations;
 mod crash;

@@ -151,6 +151,23 @@ def the_urgent_tip_appears_without_a_reload(server, supervisor):
     return reference, code
 
 
+def the_overview_draws_its_chart_and_map(supervisor):
+    print("the supervisor's overview: figures, the chart of tips per day, the map of open cases")
+    supervisor.find_element(By.LINK_TEXT, "Tổng quan").click()
+    wait(supervisor, ec.presence_of_element_located((By.ID, "tips-chart")))
+    bars = supervisor.find_elements(By.CSS_SELECTOR, "#tips-chart rect")
+    check(len(bars) >= 1, f"the chart draws today's tips: {len(bars)} bars")
+    width = supervisor.find_element(By.ID, "tips-chart").size["width"]
+    check(width > 200, f"the chart fills the column: {width} px wide")
+    drawn = wait(supervisor, lambda d: d.find_element(By.ID, "map").get_attribute("data-drawn"))
+    points = supervisor.find_elements(By.CSS_SELECTOR, "#map path.leaflet-interactive")
+    check(int(drawn) >= 1 and len(points) == int(drawn), f"the map draws each commune with open cases: {drawn}")
+    tiles = supervisor.find_elements(By.CSS_SELECTOR, "#map img.leaflet-tile")
+    check(not tiles, "without TINBAO_MAP_TILES the points lie on a plain ground, nothing is fetched elsewhere")
+    check(supervisor.find_element(By.ID, "fig-total").text != "0", "the figures count the province's cases")
+    look(supervisor, "console-overview")
+
+
 def officer_works_the_case(server, an, an_codes, binh, reference):
     print("an officer works the case from new to resolved; a colleague is told of a change in between")
     an.get(server.base + "/staff/cases")
@@ -294,6 +311,7 @@ def main():
             an_codes = sign_in(an, server, "kl.officer.an")
             sign_in(binh, server, "kl.officer.binh")
             reference, code = the_urgent_tip_appears_without_a_reload(server, supervisor)
+            the_overview_draws_its_chart_and_map(supervisor)
             case_id = officer_works_the_case(server, an, an_codes, binh, reference)
             token = api_token(server, "kl.officer.an", an_codes)
             case = case_of(server, token, case_id)

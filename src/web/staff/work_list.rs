@@ -179,7 +179,7 @@ pub async fn show(req: HttpRequest, state: web::Data<AppState>, settings: web::D
     ctx.render(status, Caching::NoStore, &page)
 }
 
-fn row(t: &T, c: &CaseSummary, me: Option<uuid::Uuid>) -> Row {
+pub fn row(t: &T, c: &CaseSummary, me: Option<uuid::Uuid>) -> Row {
     Row {
         id: c.id.to_string(),
         reference: c.reference.clone(),
