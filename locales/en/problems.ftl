@@ -181,3 +181,4 @@ console-sign-in-again = Your sign-in took too long or was already used. Sign in 
 console-choose-an-action = Choose what to do with the case.
 console-write-something-here = Write something here first.
 console-overview-days-must-be = Choose 7, 30, 90 or 365 days.
+console-choose-an-officer = Choose the officer to assign the case to.

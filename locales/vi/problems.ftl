@@ -181,3 +181,4 @@ console-sign-in-again = Phiên đăng nhập đã quá hạn hoặc đã đượ
 console-choose-an-action = Hãy chọn việc cần làm với vụ việc.
 console-write-something-here = Hãy viết nội dung vào đây trước.
 console-overview-days-must-be = Hãy chọn 7, 30, 90 hoặc 365 ngày.
+console-choose-an-officer = Hãy chọn cán bộ được giao vụ việc.

@@ -5,6 +5,7 @@ pub mod admin_units;
 pub mod audit;
 pub mod authorities;
 pub mod browser_sessions;
+pub mod case_choices;
 pub mod case_notes;
 pub mod case_search;
 pub mod case_stats;

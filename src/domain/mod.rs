@@ -15,6 +15,7 @@ pub mod routing;
 pub mod secrets;
 pub mod shape;
 pub mod shipped_units;
+pub mod staff_text;
 pub mod submission;
 pub mod text;
 pub mod throttle;

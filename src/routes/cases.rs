@@ -25,18 +25,6 @@ use crate::services::dto::cases::{
 use crate::services::work_list::{self, Query};
 use crate::state::AppState;
 
-/// A text made only of spaces says nothing: 422, like an empty one.
-fn not_blank(field: &str, text: &str, min_chars: usize) -> Result<(), ServiceError> {
-    if text.trim().chars().count() >= min_chars {
-        return Ok(());
-    }
-    Err(ServiceError::validation(vec![crate::error::FieldError::new(
-        field,
-        "blank",
-        Msg::of("cases-must-have-at-least-characters-besides").arg("min-chars", min_chars),
-    )]))
-}
-
 /// A case with its `ETag`; never cached (it names people).
 fn with_etag(case: CaseDetail) -> HttpResponse {
     HttpResponse::Ok()
@@ -150,7 +138,6 @@ pub async fn add_note(
 ) -> Result<HttpResponse, ServiceError> {
     let CaseCommand { caller, id, origin, body, .. } = command;
     check(&body)?;
-    not_blank("body", &body.body, 1)?;
     if body.report_id.is_some() {
         return Err(ServiceError::validation(vec![crate::error::FieldError::new(
             "report_id",
@@ -169,7 +156,6 @@ pub async fn message(
 ) -> Result<HttpResponse, ServiceError> {
     let CaseCommand { caller, id, origin, body, .. } = command;
     check(&body)?;
-    not_blank("body", &body.body, 1)?;
     let b = body;
     let added = cases::message_reporters(&state, &caller, origin, id, b.body, b.report_id).await?;
     Ok(HttpResponse::Created().insert_header((LOCATION, format!("/api/v1/cases/{id}"))).json(added))
@@ -182,7 +168,6 @@ pub async fn reveal(
 ) -> Result<HttpResponse, ServiceError> {
     let CaseCommand { caller, id, origin, body, .. } = command;
     check(&body)?;
-    not_blank("reason", &body.reason, 10)?;
     let view = cases::reveal_reporters(&state, &caller, origin, id, body.reason, body.totp_code).await?;
     Ok(HttpResponse::Ok().insert_header((CACHE_CONTROL, "no-store")).json(view))
 }
@@ -202,7 +187,6 @@ pub async fn propose_transfer(
 ) -> Result<HttpResponse, ServiceError> {
     let CaseCommand { caller, id, origin, if_match, body } = command;
     check(&body)?;
-    not_blank("reason", &body.reason, 10)?;
     let b = body;
     Ok(with_etag(case_moves::propose(&state, &caller, origin, id, if_match, b.to_authority_id, b.reason).await?))
 }

@@ -14,6 +14,7 @@ use crate::db::transfers::{self, NewTransfer};
 use crate::db::{audit, authorities};
 use crate::domain::audit::{ObjectType, Origin};
 use crate::domain::case::{Status, TransferState};
+use crate::domain::staff_text;
 use crate::error::{FieldError, ServiceError};
 use crate::i18n::Msg;
 use crate::services::case_loading::{load, load_for_change, not_found, reload, require_open};
@@ -41,6 +42,7 @@ pub async fn propose(
     to: Uuid,
     reason: String,
 ) -> Result<CaseDetail, ServiceError> {
+    staff_text::require("reason", &reason, staff_text::TRANSFER_REASON)?;
     let user = acting_user(caller)?;
     let by_supervisor = transfer_takes_effect_at_once(caller);
     change_case(state, caller, origin, id, if_match, move |conn, case, at| {
@@ -90,6 +92,9 @@ pub async fn decide(
     accept: bool,
     note: Option<String>,
 ) -> Result<CaseDetail, ServiceError> {
+    if let Some(note) = &note {
+        staff_text::require("note", note, staff_text::DECISION_NOTE)?;
+    }
     let caller = caller.clone();
     let rule = state.duplicates;
     state

@@ -19,6 +19,7 @@ use crate::db::{DbConnection, audit, report_messages, reports, users};
 use crate::domain::audit::{ObjectType, Origin};
 use crate::domain::case::{Action, Deadlines, OUTCOMES, Priority};
 use crate::domain::secrets;
+use crate::domain::staff_text;
 use crate::error::{FieldError, ServiceError};
 use crate::i18n::Msg;
 use crate::services::dto::cases::{Added, CaseDetail, RevealView, RevealedContact};
@@ -55,6 +56,9 @@ fn checked_transition(input: &TransitionInput) -> Result<(Action, Option<String>
         }
         if note.is_none() && action.needs_note() {
             errors.push(FieldError::new("note", "required", Msg::of("cases-is-required-for-this-action-say")));
+        }
+        if let Some(Err(long)) = note.as_deref().map(|n| staff_text::within("note", n, staff_text::TEXT)) {
+            errors.push(long);
         }
     }
     match action {
@@ -231,6 +235,7 @@ pub async fn add_note(
     id: Uuid,
     body: String,
 ) -> Result<Added, ServiceError> {
+    staff_text::require("body", &body, staff_text::TEXT)?;
     let caller = caller.clone();
     let author = caller.account().map(|a| a.id).ok_or_else(not_found)?;
     state
@@ -257,6 +262,7 @@ pub async fn message_reporters(
     body: String,
     report_id: Option<Uuid>,
 ) -> Result<Added, ServiceError> {
+    staff_text::require("body", &body, staff_text::TEXT)?;
     let caller = caller.clone();
     state
         .db
@@ -305,6 +311,7 @@ pub async fn reveal_reporters(
     reason: String,
     totp_code: Option<String>,
 ) -> Result<RevealView, ServiceError> {
+    staff_text::require("reason", &reason, staff_text::REVEAL_REASON)?;
     // Who may is told first (404, 403), and only then is the fresh code checked.
     let asking = caller.clone();
     state.db.transaction(move |conn| may_reveal(conn, &asking, id).map(|_| ())).await?;

@@ -8,6 +8,7 @@ pub mod admin_units;
 pub mod audit;
 pub mod authorities;
 pub mod blind_index;
+pub mod case_choices;
 pub mod case_loading;
 pub mod case_moves;
 pub mod case_views;

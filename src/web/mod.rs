@@ -66,6 +66,9 @@ pub fn pages() -> Vec<Page> {
         page(Method::GET, "/staff/cases/{id}", |r| r.to(staff::case_page::show)),
         page(Method::POST, "/staff/cases/{id}", |r| r.to(staff::case_actions::post)),
         page(Method::POST, "/staff/cases/{id}/reveal", |r| r.to(staff::reveal::post)),
+        page(Method::GET, "/staff/cases/{id}/notes", |r| r.to(staff::case_lists::notes)),
+        page(Method::GET, "/staff/cases/{id}/messages", |r| r.to(staff::case_lists::messages)),
+        page(Method::GET, "/staff/cases/{id}/history", |r| r.to(staff::case_lists::history)),
     ]
 }
 

@@ -17,6 +17,7 @@ mod cli;
 mod clients;
 mod console;
 mod console_audit;
+mod console_case_forms;
 mod console_matrix;
 mod console_overview;
 mod contract;

@@ -250,6 +250,12 @@ def officer_works_the_case(server, an, an_codes, binh, reference):
     check("action-resolve" not in offered and "action-accept" not in offered,
           f"a resolved case offers only what the state machine allows now: {offered}")
     look(an, "staff-case-resolved")
+    an.get(case_url + "/history")
+    history = an.find_element(By.ID, "lines").text
+    check("Đã giải quyết: Đã tìm thấy và xử lý" in history,
+          f"the whole history says the resolution in words: {history[:120]!r}")
+    check("case.resolve" not in history, "no codes in the officer's history")
+    look(an, "staff-case-history")
     return case_url.rsplit("/", 1)[1]
 
 

@@ -22,7 +22,8 @@ use crate::web::pages::error_page;
 const WORKFLOW: [&str; 6] = ["accept", "start_investigation", "resolve", "reject", "close", "reopen"];
 
 /// The fields each form shows, for placing the core's errors.
-const SHOWN: [&str; 6] = ["reason", "outcome", "body", "priority", "to_authority_id", "into"];
+const SHOWN: [&str; 8] =
+    ["reason", "outcome", "body", "priority", "assignee_id", "to_authority_id", "transfer_reason", "into"];
 
 fn optional(form: &Form, name: &str) -> Option<String> {
     form.get(name).map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned)
@@ -52,7 +53,10 @@ pub async fn post(
     let result = act(&state, &staff, id, &action, version, &form).await;
     match result {
         Ok(()) => see_other(&format!("/staff/cases/{id}?done={action}"), &[]),
-        Err(e) => answer_refusal(&state, &staff, id, e, form).await,
+        Err(mut e) => {
+            e.errors = in_form_terms(&action, e.errors);
+            answer_refusal(&state, &staff, id, e, form).await
+        }
     }
 }
 
@@ -74,6 +78,17 @@ async fn act(
             };
             cases::transition(state, caller, origin, id, version, input).await.map(drop)
         }
+        "assign" => {
+            let officer = Uuid::try_parse(form.value("assignee_id").trim()).map_err(|_| {
+                ServiceError::validation(vec![crate::error::FieldError::new(
+                    "assignee_id",
+                    "required",
+                    crate::i18n::Msg::of("console-choose-an-officer"),
+                )])
+            })?;
+            let input = AssignmentInput { assignee_id: Some(Some(officer)), priority: None };
+            cases::assign(state, caller, origin, id, version, input, state.deadlines).await.map(drop)
+        }
         "assign_me" | "unassign" | "set_priority" => {
             let me = caller.account().map(|a| a.id);
             let input = match action {
@@ -90,7 +105,8 @@ async fn act(
         }
         "transfer" => {
             let to = uuid_field(form, "to_authority_id")?;
-            case_moves::propose(state, caller, origin, id, version, to, required(form, "reason")?).await.map(drop)
+            let reason = required(form, "transfer_reason")?;
+            case_moves::propose(state, caller, origin, id, version, to, reason).await.map(drop)
         }
         "decide_transfer" => {
             let transfer = uuid_field(form, "transfer_id")?;
@@ -119,12 +135,15 @@ fn required(form: &Form, name: &'static str) -> Result<String, ServiceError> {
     })
 }
 
-/// The use cases name a transition's reason `note` (as the API's body does); the case
-/// page's field for it is `reason`, so that is the field the summary must name and link.
-fn in_form_terms(mut errors: Vec<crate::error::FieldError>) -> Vec<crate::error::FieldError> {
+/// The use cases name a transition's reason `note` (as the API's body does), and a
+/// transfer's `reason`; the case page's fields for them are `reason` and
+/// `transfer_reason`, so those are the fields the summary must name and link.
+fn in_form_terms(action: &str, mut errors: Vec<crate::error::FieldError>) -> Vec<crate::error::FieldError> {
     for e in &mut errors {
-        if e.field == "note" {
-            e.field = "reason".to_owned();
+        match (action, e.field.as_str()) {
+            (_, "note") => e.field = "reason".to_owned(),
+            ("transfer", "reason") => e.field = "transfer_reason".to_owned(),
+            _ => {}
         }
     }
     errors
@@ -136,7 +155,7 @@ async fn answer_refusal(state: &AppState, staff: &Staff, id: Uuid, e: ServiceErr
     let outcome = match e.kind {
         ErrorKind::Invalid => Outcome {
             status: Some(StatusCode::UNPROCESSABLE_ENTITY),
-            errors: Some(Errors::from_core(&in_form_terms(e.errors), &staff.ctx.t, &SHOWN, "reason")),
+            errors: Some(Errors::from_core(&e.errors, &staff.ctx.t, &SHOWN, "reason")),
             form,
             ..Outcome::default()
         },

@@ -9,9 +9,12 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use uuid::Uuid;
 
+use super::history_words;
 use super::session::{Staff, signed_in};
 use crate::domain::case::{OUTCOMES, PRIORITIES};
+use crate::domain::conversation::EMBEDDED;
 use crate::domain::routing::Basis;
+use crate::services::case_choices::{self, Choices};
 use crate::services::case_views::{self, Abilities};
 use crate::services::dto::cases::CaseDetail;
 use crate::state::AppState;
@@ -23,13 +26,14 @@ use crate::web::pages::error_page;
 use crate::web::texts::T;
 
 /// The actions whose success the case page announces (`?done=`).
-pub const DONE: [&str; 14] = [
+pub const DONE: [&str; 15] = [
     "accept",
     "start_investigation",
     "resolve",
     "reject",
     "close",
     "reopen",
+    "assign",
     "assign_me",
     "unassign",
     "set_priority",
@@ -58,6 +62,8 @@ pub struct TipView {
     pub narrative: String,
     pub left_contact: bool,
     pub messages: Vec<Line>,
+    /// The tip embeds its newest messages: a link to all of the case's when there may be more.
+    pub more_messages: bool,
 }
 
 /// One line of a list: who, when, what; `fresh` when it happened after the page the
@@ -115,6 +121,14 @@ struct CasePage<'a> {
     may: Abilities,
     pending_transfer: Option<(String, String, String)>,
     duplicates: Vec<Opt>,
+    /// The officers the case may be assigned to, and the authorities it may go to.
+    officers: Vec<Opt>,
+    transfer_to: Vec<Opt>,
+    typed_transfer_reason: String,
+    /// The case embeds its newest notes and events: links to all of them when there
+    /// may be more.
+    more_notes: bool,
+    more_history: bool,
     tips: Vec<TipView>,
     notes: Vec<Line>,
     history: Vec<Line>,
@@ -131,8 +145,16 @@ pub async fn draw(state: &AppState, staff: &Staff, id: Uuid, outcome: Outcome) -
         Ok(found) => found,
         Err(e) => return error_page(ctx, &e, "/staff/cases"),
     };
+    let choices = if may.change {
+        match case_choices::for_case(state, &staff.caller, id).await {
+            Ok(choices) => choices,
+            Err(e) => return error_page(ctx, &e, "/staff/cases"),
+        }
+    } else {
+        Choices::default()
+    };
     let me = staff.caller.account().map(|a| a.id);
-    let page = model(&ctx.t, &ctx.chrome, detail, may, me, outcome);
+    let page = model(&ctx.t, &ctx.chrome, detail, may, choices, me, outcome);
     let status = page.1;
     ctx.render(status, Caching::NoStore, &page.0)
 }
@@ -142,6 +164,7 @@ fn model<'a>(
     chrome: &'a Chrome,
     d: CaseDetail,
     may: Abilities,
+    choices: Choices,
     me: Option<Uuid>,
     outcome: Outcome,
 ) -> (CasePage<'a>, StatusCode) {
@@ -160,6 +183,7 @@ fn model<'a>(
             persons: r.tip.persons_count.map(|n| n.to_string()).unwrap_or_default(),
             narrative: r.tip.narrative.clone(),
             left_contact: r.reporter_left_contact,
+            more_messages: r.messages.len() >= EMBEDDED as usize,
             messages: r
                 .messages
                 .iter()
@@ -182,11 +206,17 @@ fn model<'a>(
             fresh: fresh(n.created_at),
         })
         .collect();
+    let name_of = |id: Uuid| choices.officers.iter().find(|(o, _)| *o == id).map(|(_, name)| name.clone());
     let history = d
         .history
         .iter()
         .rev()
-        .map(|e| Line { who: e.actor.clone(), at: viet_nam_time(e.at), text: e.action.clone(), fresh: fresh(e.at) })
+        .map(|e| Line {
+            who: history_words::actor(t, e, me, &name_of),
+            at: viet_nam_time(e.at),
+            text: history_words::event(t, e, &name_of),
+            fresh: fresh(e.at),
+        })
         .collect();
     let pending_transfer = d
         .transfers
@@ -209,7 +239,7 @@ fn model<'a>(
         priority: t.get(&format!("console-priority-{}", s.priority)),
         priority_code: s.priority.clone(),
         authority: s.authority.name.clone(),
-        assignee: s.assignee_id.map(|a| a.to_string()).unwrap_or_default(),
+        assignee: s.assignee_id.map(|a| name_of(a).unwrap_or_else(|| a.to_string())).unwrap_or_default(),
         assigned_to_me: me.is_some() && s.assignee_id == me,
         opened: viet_nam_time(s.created_at),
         due: s.resolve_due_at.or(s.accept_due_at).map(viet_nam_time).unwrap_or_default(),
@@ -230,6 +260,19 @@ fn model<'a>(
                 label: format!("{} ({})", c.reference, viet_nam_time(c.created_at)),
             })
             .collect(),
+        officers: choices
+            .officers
+            .iter()
+            .map(|(id, name)| Opt { value: id.to_string(), label: name.clone() })
+            .collect(),
+        transfer_to: choices
+            .authorities
+            .iter()
+            .map(|(id, name)| Opt { value: id.to_string(), label: name.clone() })
+            .collect(),
+        typed_transfer_reason: outcome.form.value("transfer_reason").to_owned(),
+        more_notes: d.notes.len() >= EMBEDDED as usize,
+        more_history: d.history.len() >= EMBEDDED as usize,
         tips,
         notes,
         history,

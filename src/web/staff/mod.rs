@@ -7,9 +7,11 @@
 pub mod account;
 pub mod audit;
 pub mod case_actions;
+pub mod case_lists;
 pub mod case_page;
 pub mod chart;
 pub mod enrol;
+pub mod history_words;
 pub mod login;
 pub mod overview;
 pub mod qr;
