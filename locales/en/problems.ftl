@@ -182,3 +182,4 @@ console-choose-an-action = Choose what to do with the case.
 console-write-something-here = Write something here first.
 console-overview-days-must-be = Choose 7, 30, 90 or 365 days.
 console-choose-an-officer = Choose the officer to assign the case to.
+console-admin-must-be-a-code = must be a code: a whole number, for example 91.

@@ -182,3 +182,4 @@ console-choose-an-action = Hãy chọn việc cần làm với vụ việc.
 console-write-something-here = Hãy viết nội dung vào đây trước.
 console-overview-days-must-be = Hãy chọn 7, 30, 90 hoặc 365 ngày.
 console-choose-an-officer = Hãy chọn cán bộ được giao vụ việc.
+console-admin-must-be-a-code = phải là một mã số, ví dụ 91.

@@ -6,7 +6,6 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use super::body::JsonBody;
 use super::params::{self, Params};
 use crate::api::page::{DEFAULT_LIMIT, Page};
-use crate::api::validate::check;
 use crate::auth::caller::Caller;
 use crate::auth::policy::{Action, authorize};
 use crate::error::ServiceError;
@@ -22,7 +21,7 @@ pub async fn list(req: HttpRequest, state: web::Data<AppState>, caller: Caller) 
     let limit = p.optional("limit", params::limit).unwrap_or(DEFAULT_LIMIT);
     let after = p.optional("cursor", params::uuid);
     p.finish()?;
-    let (items, next) = clients::list(&state, after, limit).await?;
+    let (items, next) = clients::list(&state, &caller, after, limit).await?;
     Ok(HttpResponse::Ok().json(Page {
         items: items.into_iter().map(ClientView::from).collect::<Vec<_>>(),
         next_cursor: next.map(|id| id.to_string()),
@@ -37,8 +36,7 @@ pub async fn create(
     body: JsonBody<CreateClientRequest>,
 ) -> Result<HttpResponse, ServiceError> {
     authorize(&caller, Action::ManageClients)?;
-    check(&body.value)?;
-    let (client, secret) = clients::create(&state, caller.origin(request_id(&req)), body.value).await?;
+    let (client, secret) = clients::create(&state, &caller, caller.origin(request_id(&req)), body.value).await?;
     let location = format!("/api/v1/clients/{}", client.id);
     let mut view = ClientView::from(client);
     view.client_secret = Some(secret);
@@ -52,7 +50,7 @@ pub async fn create(
 pub async fn get(req: HttpRequest, state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ServiceError> {
     authorize(&caller, Action::ManageClients)?;
     let id = params::path_id(&req)?;
-    Ok(HttpResponse::Ok().json(ClientView::from(clients::get(&state, id).await?)))
+    Ok(HttpResponse::Ok().json(ClientView::from(clients::get(&state, &caller, id).await?)))
 }
 
 /// `DELETE /api/v1/clients/{id}`: revokes the client and its tokens.
@@ -63,6 +61,6 @@ pub async fn revoke(
 ) -> Result<HttpResponse, ServiceError> {
     authorize(&caller, Action::ManageClients)?;
     let id = params::path_id(&req)?;
-    clients::revoke(&state, caller.origin(request_id(&req)), id).await?;
+    clients::revoke(&state, &caller, caller.origin(request_id(&req)), id).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -1,4 +1,6 @@
 //! `/api/v1/users*`: accounts, for admins.
+//! Who may is asked here first (so that a refused caller learns nothing of what they
+//! asked about) and again by the use case, which every face calls.
 
 use actix_web::http::header::LOCATION;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -6,7 +8,6 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use super::body::JsonBody;
 use super::params::{self, Params};
 use crate::api::page::{DEFAULT_LIMIT, Page};
-use crate::api::validate::check;
 use crate::auth::caller::Caller;
 use crate::auth::policy::{Action, authorize};
 use crate::domain::account::Role;
@@ -25,7 +26,7 @@ pub async fn list(req: HttpRequest, state: web::Data<AppState>, caller: Caller) 
     let limit = p.optional("limit", params::limit).unwrap_or(DEFAULT_LIMIT);
     let after = p.optional("cursor", params::login_cursor);
     p.finish()?;
-    let (items, next) = accounts::list(&state, role, after, limit).await?;
+    let (items, next) = accounts::list(&state, &caller, role, after, limit).await?;
     Ok(HttpResponse::Ok()
         .json(Page { items: items.into_iter().map(UserView::from).collect::<Vec<_>>(), next_cursor: next }))
 }
@@ -42,8 +43,7 @@ pub async fn create(
     body: JsonBody<CreateUserRequest>,
 ) -> Result<HttpResponse, ServiceError> {
     authorize(&caller, Action::ManageAccounts)?;
-    check(&body.value)?;
-    let account = accounts::create(&state, caller.origin(request_id(&req)), body.value).await?;
+    let account = accounts::create(&state, &caller, caller.origin(request_id(&req)), body.value).await?;
     Ok(HttpResponse::Created()
         .insert_header((LOCATION, format!("/api/v1/users/{}", account.id)))
         .json(UserView::from(account)))
@@ -53,7 +53,7 @@ pub async fn create(
 pub async fn get(req: HttpRequest, state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ServiceError> {
     authorize(&caller, Action::ManageAccounts)?;
     let id = params::path_id(&req)?;
-    Ok(HttpResponse::Ok().json(UserView::from(accounts::get(&state, id).await?)))
+    Ok(HttpResponse::Ok().json(UserView::from(accounts::get(&state, &caller, id).await?)))
 }
 
 /// `PATCH /api/v1/users/{id}`.
@@ -65,7 +65,6 @@ pub async fn update(
 ) -> Result<HttpResponse, ServiceError> {
     authorize(&caller, Action::ManageAccounts)?;
     let id = params::path_id(&req)?;
-    check(&body.value)?;
     let account = accounts::update(&state, &caller, caller.origin(request_id(&req)), id, body.value).await?;
     Ok(HttpResponse::Ok().json(UserView::from(account)))
 }

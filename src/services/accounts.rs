@@ -3,6 +3,9 @@
 
 use uuid::Uuid;
 
+use crate::auth::policy::{Action, authorize};
+use crate::services::validation::check;
+
 use super::{logins, take_page};
 use crate::auth::caller::Caller;
 use crate::auth::password;
@@ -76,7 +79,14 @@ fn scope_for(conn: &mut DbConnection, role: Role, fields: &ScopeFields<'_>) -> R
 }
 
 /// Creates an account of any role (admins only).
-pub async fn create(state: &AppState, origin: Origin, body: CreateUserRequest) -> Result<Account, ServiceError> {
+pub async fn create(
+    state: &AppState,
+    caller: &Caller,
+    origin: Origin,
+    body: CreateUserRequest,
+) -> Result<Account, ServiceError> {
+    authorize(caller, Action::ManageAccounts)?;
+    check(&body)?;
     let mut errors = Vec::new();
     let login = Login::parse(&body.login);
     if login.is_none() {
@@ -175,10 +185,12 @@ pub fn create_admin(conn: &mut DbConnection, login: &str, plain: &str) -> Result
 /// Lists accounts by login.
 pub async fn list(
     state: &AppState,
+    caller: &Caller,
     role: Option<Role>,
     after: Option<String>,
     limit: u32,
 ) -> Result<(Vec<Account>, Option<String>), ServiceError> {
+    authorize(caller, Action::ManageAccounts)?;
     state
         .db
         .run(move |conn| {
@@ -189,7 +201,8 @@ pub async fn list(
 }
 
 /// One account.
-pub async fn get(state: &AppState, id: Uuid) -> Result<Account, ServiceError> {
+pub async fn get(state: &AppState, caller: &Caller, id: Uuid) -> Result<Account, ServiceError> {
+    authorize(caller, Action::ManageAccounts)?;
     state.db.run(move |conn| Ok(users::find(conn, id)?)).await?.map(|(a, _)| a).ok_or_else(not_found)
 }
 
@@ -197,6 +210,7 @@ pub async fn get(state: &AppState, id: Uuid) -> Result<Account, ServiceError> {
 /// (a lost phone). Every session of the account ends; at the next sign-in its owner
 /// enrols again. Audited, without the secret.
 pub async fn reset_mfa(state: &AppState, caller: &Caller, origin: Origin, id: Uuid) -> Result<(), ServiceError> {
+    authorize(caller, Action::ManageAccounts)?;
     // One's own second factor is never removed through a session it protects: a stolen
     // admin session must not turn the admin's second factor off.
     if caller.account().is_some_and(|a| a.id == id) {
@@ -229,6 +243,8 @@ pub async fn update(
     id: Uuid,
     body: UpdateUserRequest,
 ) -> Result<Account, ServiceError> {
+    authorize(caller, Action::ManageAccounts)?;
+    check(&body)?;
     let role = body.role.as_deref().map(role_of).transpose().map_err(|e| ServiceError::validation(vec![e]))?;
     let own = caller.account().is_some_and(|a| a.id == id);
     if own && (body.disabled == Some(true) || role.is_some_and(|r| r != Role::Admin)) {

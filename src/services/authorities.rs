@@ -69,3 +69,14 @@ pub async fn get(db: &Db, id: Uuid) -> Result<Authority, ServiceError> {
         .await?
         .ok_or_else(|| ServiceError::not_found(Msg::of("authorities-there-is-no-authority-with-this")))
 }
+
+/// The authority with this code (`2024-D902`), if any: how people name one in a form.
+pub async fn find_by_code(db: &Db, code: &str) -> Result<Option<Authority>, ServiceError> {
+    let code = code.trim().to_owned();
+    db.run(move |conn| Ok(authorities::find_by_code(conn, &code)?)).await
+}
+
+/// The names of authorities, by id (one query for a page).
+pub async fn names(db: &Db, ids: Vec<Uuid>) -> Result<Vec<(Uuid, String)>, ServiceError> {
+    db.run(move |conn| Ok(authorities::names(conn, &ids)?)).await
+}

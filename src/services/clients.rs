@@ -5,6 +5,8 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::take_page;
+use crate::auth::caller::Caller;
+use crate::auth::policy::{Action, authorize};
 use crate::clock::now;
 use crate::db::{audit, authorities, clients, sessions};
 use crate::domain::audit::{ObjectType, Origin};
@@ -13,6 +15,7 @@ use crate::domain::secrets;
 use crate::error::{FieldError, ServiceError};
 use crate::i18n::Msg;
 use crate::services::dto::clients::CreateClientRequest;
+use crate::services::validation::check;
 use crate::state::AppState;
 
 fn not_found() -> ServiceError {
@@ -22,9 +25,12 @@ fn not_found() -> ServiceError {
 /// Registers a client; returns it with its secret.
 pub async fn create(
     state: &AppState,
+    caller: &Caller,
     origin: Origin,
     body: CreateClientRequest,
 ) -> Result<(Client, String), ServiceError> {
+    authorize(caller, Action::ManageClients)?;
+    check(&body)?;
     let mut scopes = Vec::new();
     let mut errors = Vec::new();
     for (index, text) in body.scopes.iter().enumerate() {
@@ -74,9 +80,11 @@ pub async fn create(
 /// Lists clients by id.
 pub async fn list(
     state: &AppState,
+    caller: &Caller,
     after: Option<Uuid>,
     limit: u32,
 ) -> Result<(Vec<Client>, Option<Uuid>), ServiceError> {
+    authorize(caller, Action::ManageClients)?;
     state
         .db
         .run(move |conn| {
@@ -87,12 +95,14 @@ pub async fn list(
 }
 
 /// One client.
-pub async fn get(state: &AppState, id: Uuid) -> Result<Client, ServiceError> {
+pub async fn get(state: &AppState, caller: &Caller, id: Uuid) -> Result<Client, ServiceError> {
+    authorize(caller, Action::ManageClients)?;
     state.db.run(move |conn| Ok(clients::find(conn, id)?)).await?.map(|(c, _)| c).ok_or_else(not_found)
 }
 
 /// Revokes a client and ends its tokens.
-pub async fn revoke(state: &AppState, origin: Origin, id: Uuid) -> Result<(), ServiceError> {
+pub async fn revoke(state: &AppState, caller: &Caller, origin: Origin, id: Uuid) -> Result<(), ServiceError> {
+    authorize(caller, Action::ManageClients)?;
     state
         .db
         .transaction(move |conn| {

@@ -40,6 +40,7 @@ pub mod stats;
 pub mod step_up;
 pub mod tip_review;
 pub mod tracking;
+pub mod validation;
 pub mod work_list;
 
 /// Turns the `limit + 1` rows of a keyset query into one page, and the last item of that

@@ -38,6 +38,8 @@ pub struct Chrome {
     pub audit_link: bool,
     /// … and the overview (the signed-in member handles or reads cases).
     pub overview_link: bool,
+    /// … and the administration (an admin).
+    pub admin_link: bool,
 }
 
 /// One request's view of the pages.
@@ -66,6 +68,7 @@ impl Ctx {
                 path,
                 audit_link: false,
                 overview_link: false,
+                admin_link: false,
             },
             cookies: lang_cookie.into_iter().chain(csrf_cookie).collect(),
         }

@@ -33,6 +33,17 @@ pub struct Field {
     pub focus: bool,
 }
 
+impl Field {
+    /// The field with a hint under its label (a hint worded for this page).
+    pub fn hinted(mut self, hint: String) -> Field {
+        let hint_id = format!("{}-hint", self.id);
+        self.described_by =
+            if self.described_by.is_empty() { hint_id } else { format!("{hint_id} {}", self.described_by) };
+        self.hint = hint;
+        self
+    }
+}
+
 /// An entry of the error summary.
 pub struct SummaryItem {
     pub href: String,

@@ -293,6 +293,7 @@ mod tests {
             path: "/report",
             audit_link: false,
             overview_link: false,
+            admin_link: false,
         };
         for lang in [Lang::VI, Lang::EN] {
             let t = T::of(lang);

@@ -16,6 +16,7 @@ mod cases;
 mod cli;
 mod clients;
 mod console;
+mod console_admin;
 mod console_audit;
 mod console_case_forms;
 mod console_matrix;

@@ -5,6 +5,8 @@
 //! stays in a shared desktop's browser.
 
 pub mod account;
+pub mod admin_accounts;
+pub mod admin_clients;
 pub mod audit;
 pub mod case_actions;
 pub mod case_lists;
@@ -58,5 +60,22 @@ pub async fn signed_in_post(
         Ok((staff, form))
     } else {
         Err(csrf_refused(&staff.ctx, path))
+    }
+}
+
+/// [`signed_in_post`] for a form only some roles may use: the policy's refusal comes
+/// before anything typed is read, so a refused member learns nothing from it.
+pub async fn signed_in_post_for(
+    req: &HttpRequest,
+    state: &AppState,
+    settings: &PageSettings,
+    path: &'static str,
+    body: &[u8],
+    action: crate::auth::policy::Action,
+) -> Result<(Staff, Form), HttpResponse> {
+    let (staff, form) = signed_in_post(req, state, settings, path, body).await?;
+    match crate::auth::policy::authorize(&staff.caller, action) {
+        Ok(()) => Ok((staff, form)),
+        Err(refused) => Err(crate::web::pages::error_page(&staff.ctx, &refused, path)),
     }
 }

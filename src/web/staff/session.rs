@@ -88,6 +88,7 @@ pub async fn signed_in(
     ctx.chrome.js = crate::web::assets::url("console.js");
     ctx.chrome.audit_link = authorize(&caller, Action::ReadAuditTrail).is_ok();
     ctx.chrome.overview_link = authorize(&caller, Action::ReadCases).is_ok();
+    ctx.chrome.admin_link = authorize(&caller, Action::ManageAccounts).is_ok();
     let origin = caller.origin(request_id(req));
     Ok(Staff { ctx, caller, origin })
 }

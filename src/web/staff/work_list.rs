@@ -87,6 +87,11 @@ pub async fn show(req: HttpRequest, state: web::Data<AppState>, settings: web::D
         Ok(staff) => staff,
         Err(answer) => return answer,
     };
+    // Where signing in lands: an admin, who handles no cases, is sent to the accounts.
+    let may = |action| crate::auth::policy::authorize(&staff.caller, action).is_ok();
+    if !may(crate::auth::policy::Action::ReadCases) && may(crate::auth::policy::Action::ManageAccounts) {
+        return super::session::see_other("/staff/admin/accounts", &[]);
+    }
     let ctx = &staff.ctx;
     let t = &ctx.t;
     let (query_string, pairs) = api_query(req.query_string(), &["created_from", "created_to"]);
