@@ -183,3 +183,5 @@ console-write-something-here = Write something here first.
 console-overview-days-must-be = Choose 7, 30, 90 or 365 days.
 console-choose-an-officer = Choose the officer to assign the case to.
 console-admin-must-be-a-code = must be a code: a whole number, for example 91.
+authorities-must-be-a-phone-number = must be a phone number as people dial it: digits, with spaces, +, -, . or brackets (at least 3 digits), for example 0297 3852 113.
+console-admin-give-the-authority-code = give the code of the authority that receives these tips, for example 2024-D900.

@@ -183,3 +183,5 @@ console-write-something-here = Hãy viết nội dung vào đây trước.
 console-overview-days-must-be = Hãy chọn 7, 30, 90 hoặc 365 ngày.
 console-choose-an-officer = Hãy chọn cán bộ được giao vụ việc.
 console-admin-must-be-a-code = phải là một mã số, ví dụ 91.
+authorities-must-be-a-phone-number = phải là số điện thoại như khi bấm gọi: chữ số, có thể có dấu cách, +, -, . hoặc ngoặc (ít nhất 3 chữ số), ví dụ 0297 3852 113.
+console-admin-give-the-authority-code = hãy nhập mã của cơ quan nhận các tin báo này, ví dụ 2024-D900.

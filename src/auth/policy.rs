@@ -35,6 +35,8 @@ pub enum Action {
     ManageClients,
     /// Create, read and delete routing rules.
     ManageRoutingRules,
+    /// Change authorities' contact details (the phone numbers citizens are shown).
+    ManageAuthorities,
     /// Follow the tips one submitted, and add information to them.
     FollowOwnReports,
     /// Read one tip (the object's jurisdiction is checked by the service).
@@ -69,9 +71,10 @@ pub fn authorize(caller: &Caller, action: Action) -> Result<(), ServiceError> {
         (Principal::User(_), Action::ReadSelf | Action::ChangeOwnPassword | Action::EnrolMfa | Action::EndSession) => {
             true
         }
-        (Principal::User(account), Action::ManageAccounts | Action::ManageClients | Action::ManageRoutingRules) => {
-            account.role == Role::Admin
-        }
+        (
+            Principal::User(account),
+            Action::ManageAccounts | Action::ManageClients | Action::ManageRoutingRules | Action::ManageAuthorities,
+        ) => account.role == Role::Admin,
         (Principal::User(_), Action::FollowOwnReports | Action::ReadReport) => true,
         (Principal::User(account), Action::ReadCases | Action::ChangeCases) => {
             matches!(account.role, Role::DistrictOfficer | Role::Supervisor | Role::Auditor)

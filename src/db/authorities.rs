@@ -352,3 +352,23 @@ pub fn names(conn: &mut DbConnection, ids: &[Uuid]) -> Result<Vec<(Uuid, String)
         .filter(authorities::id.eq_any(ids.iter().copied().map(Id)))
         .load(conn)?)
 }
+
+/// Sets an authority's phone number (`None`: none), audited with what it was; whether the
+/// authority exists.
+pub fn set_phone(
+    conn: &mut DbConnection,
+    id: Uuid,
+    phone: Option<&str>,
+    origin: &Origin,
+    now: NaiveDateTime,
+) -> Result<bool, DbError> {
+    let Some((_, before)) = contact(conn, id)? else {
+        return Ok(false);
+    };
+    diesel::update(authorities::table.find(Id(id)))
+        .set((authorities::phone.eq(phone), authorities::updated_at.eq(now)))
+        .execute(conn)?;
+    let summary = json!({"before": {"phone": before}, "after": {"phone": phone}});
+    super::audit::append(conn, ObjectType::Authority, id, origin, "authority.changed", summary, now)?;
+    Ok(true)
+}

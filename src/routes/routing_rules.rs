@@ -8,12 +8,10 @@ use super::params::{self, Params};
 use crate::api::page::{DEFAULT_LIMIT, Page};
 use crate::auth::caller::Caller;
 use crate::auth::policy::{Action, authorize};
-use crate::domain::admin_unit::{Level, Scheme, UnitRef};
-use crate::error::{FieldError, ServiceError};
-use crate::i18n::Msg;
+use crate::error::ServiceError;
 use crate::routes::middleware::request_id;
 use crate::services::dto::reports::{CreateRuleRequest, RuleView};
-use crate::services::routing_rules::{self, RuleInput};
+use crate::services::routing_rules;
 use crate::state::AppState;
 
 /// `GET /api/v1/routing-rules`.
@@ -23,7 +21,7 @@ pub async fn list(req: HttpRequest, state: web::Data<AppState>, caller: Caller) 
     let limit = p.optional("limit", params::limit).unwrap_or(DEFAULT_LIMIT);
     let after = p.optional("cursor", params::uuid);
     p.finish()?;
-    let (items, next) = routing_rules::list(&state, after, limit).await?;
+    let (items, next) = routing_rules::list(&state, &caller, after, limit).await?;
     Ok(HttpResponse::Ok().json(Page {
         items: items.into_iter().map(RuleView::from).collect::<Vec<_>>(),
         next_cursor: next.map(|id| id.to_string()),
@@ -38,31 +36,7 @@ pub async fn create(
     body: JsonBody<CreateRuleRequest>,
 ) -> Result<HttpResponse, ServiceError> {
     authorize(&caller, Action::ManageRoutingRules)?;
-    let body = body.value;
-    let unit = match (Scheme::parse(&body.unit.scheme), Level::parse(&body.unit.level), i32::try_from(body.unit.code)) {
-        (Some(scheme), Some(level), Ok(code)) if scheme.levels().contains(&level) => UnitRef { scheme, level, code },
-        _ => {
-            return Err(ServiceError::validation(vec![FieldError::new(
-                "unit",
-                "invalid",
-                Msg::of("routing-rules-must-name-a-unit-scheme-2024"),
-            )]));
-        }
-    };
-    if body.note.as_ref().is_some_and(|n| n.chars().count() > 500) {
-        return Err(ServiceError::validation(vec![FieldError::new(
-            "note",
-            "length",
-            Msg::of("routing-rules-must-have-at-most-500-characters"),
-        )]));
-    }
-    let note = body.note.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty());
-    let rule = routing_rules::create(
-        &state,
-        caller.origin(request_id(&req)),
-        RuleInput { matter: body.matter, unit, authority_id: body.authority_id, note },
-    )
-    .await?;
+    let rule = routing_rules::create(&state, &caller, caller.origin(request_id(&req)), body.value).await?;
     Ok(HttpResponse::Created()
         .insert_header((LOCATION, format!("/api/v1/routing-rules/{}", rule.id)))
         .json(RuleView::from(rule)))
@@ -72,7 +46,7 @@ pub async fn create(
 pub async fn get(req: HttpRequest, state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ServiceError> {
     authorize(&caller, Action::ManageRoutingRules)?;
     let id = params::path_id(&req)?;
-    Ok(HttpResponse::Ok().json(RuleView::from(routing_rules::get(&state, id).await?)))
+    Ok(HttpResponse::Ok().json(RuleView::from(routing_rules::get(&state, &caller, id).await?)))
 }
 
 /// `DELETE /api/v1/routing-rules/{id}`: cases already routed keep their routing.
@@ -83,6 +57,6 @@ pub async fn delete(
 ) -> Result<HttpResponse, ServiceError> {
     authorize(&caller, Action::ManageRoutingRules)?;
     let id = params::path_id(&req)?;
-    routing_rules::delete(&state, caller.origin(request_id(&req)), id).await?;
+    routing_rules::delete(&state, &caller, caller.origin(request_id(&req)), id).await?;
     Ok(HttpResponse::NoContent().finish())
 }

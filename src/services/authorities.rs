@@ -3,13 +3,17 @@
 use uuid::Uuid;
 
 use super::take_page;
+use crate::auth::caller::Caller;
+use crate::auth::policy::{Action, authorize};
 use crate::db::Db;
 use crate::db::admin_units;
 use crate::db::authorities::{self, AuthorityFilter};
 use crate::domain::admin_unit::{Level, Scheme};
-use crate::domain::authority::{Authority, AuthorityKind};
-use crate::error::ServiceError;
+use crate::domain::audit::Origin;
+use crate::domain::authority::{Authority, AuthorityKind, valid_phone};
+use crate::error::{FieldError, ServiceError};
 use crate::i18n::Msg;
+use crate::state::AppState;
 
 /// Units named by the caller. Each part narrows independently.
 #[derive(Debug, Clone, Copy, Default)]
@@ -79,4 +83,29 @@ pub async fn find_by_code(db: &Db, code: &str) -> Result<Option<Authority>, Serv
 /// The names of authorities, by id (one query for a page).
 pub async fn names(db: &Db, ids: Vec<Uuid>) -> Result<Vec<(Uuid, String)>, ServiceError> {
     db.run(move |conn| Ok(authorities::names(conn, &ids)?)).await
+}
+
+/// An admin sets the phone number that the citizens' pages show for an authority (blank:
+/// none), in words people dial (`0297 3852 113`); audited.
+pub async fn set_phone(
+    state: &AppState,
+    caller: &Caller,
+    origin: Origin,
+    id: Uuid,
+    phone: &str,
+) -> Result<(), ServiceError> {
+    authorize(caller, Action::ManageAuthorities)?;
+    let phone = Some(phone.trim().to_owned()).filter(|p| !p.is_empty());
+    if phone.as_deref().is_some_and(|p| !valid_phone(p)) {
+        return Err(ServiceError::validation(vec![FieldError::new(
+            "phone",
+            "invalid",
+            Msg::of("authorities-must-be-a-phone-number"),
+        )]));
+    }
+    let found = state
+        .db
+        .transaction(move |conn| Ok(authorities::set_phone(conn, id, phone.as_deref(), &origin, crate::clock::now())?))
+        .await?;
+    if found { Ok(()) } else { Err(ServiceError::not_found(Msg::of("authorities-there-is-no-authority-with-this"))) }
 }

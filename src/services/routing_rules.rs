@@ -4,25 +4,28 @@
 use uuid::Uuid;
 
 use super::take_page;
+use crate::auth::caller::Caller;
+use crate::auth::policy::{Action, authorize};
 use crate::clock::now;
 use crate::db::authorities;
 use crate::db::{DbConnection, admin_units, audit, routing};
-use crate::domain::admin_unit::UnitRef;
+use crate::domain::admin_unit::{Level, Scheme, UnitRef};
 use crate::domain::audit::{ObjectType, Origin};
 use crate::domain::csv_rows::LineError;
 use crate::domain::report::{MATTERS, Matter};
 use crate::domain::routing::Rule;
 use crate::error::{FieldError, ServiceError};
 use crate::i18n::Msg;
+use crate::services::dto::reports::CreateRuleRequest;
 use crate::services::imports::ImportError;
 use crate::state::AppState;
 
 /// A rule as an admin writes it (the matter as sent: checked by [`create`]).
-pub struct RuleInput {
-    pub matter: Option<String>,
-    pub unit: UnitRef,
-    pub authority_id: Uuid,
-    pub note: Option<String>,
+struct RuleInput {
+    matter: Option<String>,
+    unit: UnitRef,
+    authority_id: Uuid,
+    note: Option<String>,
 }
 
 fn rule_errors(conn: &mut DbConnection, input: &RuleInput) -> Result<Vec<FieldError>, ServiceError> {
@@ -43,8 +46,40 @@ fn rule_errors(conn: &mut DbConnection, input: &RuleInput) -> Result<Vec<FieldEr
     Ok(errors)
 }
 
+/// The unit and note of a rule as sent: a unit of a level its scheme has, a note of at
+/// most 500 characters (blank is none).
+fn input_of(body: CreateRuleRequest) -> Result<RuleInput, ServiceError> {
+    let u = &body.unit;
+    let unit = match (Scheme::parse(&u.scheme), Level::parse(&u.level), i32::try_from(u.code)) {
+        (Some(scheme), Some(level), Ok(code)) if scheme.levels().contains(&level) => UnitRef { scheme, level, code },
+        _ => {
+            return Err(ServiceError::validation(vec![FieldError::new(
+                "unit",
+                "invalid",
+                Msg::of("routing-rules-must-name-a-unit-scheme-2024"),
+            )]));
+        }
+    };
+    if body.note.as_ref().is_some_and(|n| n.chars().count() > 500) {
+        return Err(ServiceError::validation(vec![FieldError::new(
+            "note",
+            "length",
+            Msg::of("routing-rules-must-have-at-most-500-characters"),
+        )]));
+    }
+    let note = body.note.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty());
+    Ok(RuleInput { matter: body.matter, unit, authority_id: body.authority_id, note })
+}
+
 /// Creates a rule; one rule per matter and unit.
-pub async fn create(state: &AppState, origin: Origin, input: RuleInput) -> Result<Rule, ServiceError> {
+pub async fn create(
+    state: &AppState,
+    caller: &Caller,
+    origin: Origin,
+    body: CreateRuleRequest,
+) -> Result<Rule, ServiceError> {
+    authorize(caller, Action::ManageRoutingRules)?;
+    let input = input_of(body)?;
     state
         .db
         .transaction(move |conn| {
@@ -89,9 +124,11 @@ fn rule_state(rule: &Rule) -> serde_json::Value {
 /// Rules by creation.
 pub async fn list(
     state: &AppState,
+    caller: &Caller,
     after: Option<Uuid>,
     limit: u32,
 ) -> Result<(Vec<Rule>, Option<Uuid>), ServiceError> {
+    authorize(caller, Action::ManageRoutingRules)?;
     state.db.run(move |conn| Ok(take_page(routing::list(conn, after, i64::from(limit) + 1)?, limit, |r| r.id))).await
 }
 
@@ -100,12 +137,14 @@ fn not_found() -> ServiceError {
 }
 
 /// One rule.
-pub async fn get(state: &AppState, id: Uuid) -> Result<Rule, ServiceError> {
+pub async fn get(state: &AppState, caller: &Caller, id: Uuid) -> Result<Rule, ServiceError> {
+    authorize(caller, Action::ManageRoutingRules)?;
     state.db.run(move |conn| Ok(routing::find(conn, id)?)).await?.ok_or_else(not_found)
 }
 
 /// Deletes a rule; existing cases keep their routing.
-pub async fn delete(state: &AppState, origin: Origin, id: Uuid) -> Result<(), ServiceError> {
+pub async fn delete(state: &AppState, caller: &Caller, origin: Origin, id: Uuid) -> Result<(), ServiceError> {
+    authorize(caller, Action::ManageRoutingRules)?;
     state
         .db
         .transaction(move |conn| {

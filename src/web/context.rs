@@ -40,6 +40,11 @@ pub struct Chrome {
     pub overview_link: bool,
     /// … and the administration (an admin).
     pub admin_link: bool,
+    /// … and the citizens' form, filed in the member's name (a commune official).
+    pub report_link: bool,
+    /// The citizens' form is filed by this commune official, on a resident's behalf
+    /// (empty for everyone else).
+    pub filing_as: String,
 }
 
 /// One request's view of the pages.
@@ -69,6 +74,8 @@ impl Ctx {
                 audit_link: false,
                 overview_link: false,
                 admin_link: false,
+                filing_as: String::new(),
+                report_link: false,
             },
             cookies: lang_cookie.into_iter().chain(csrf_cookie).collect(),
         }

@@ -32,8 +32,11 @@ enum Kind {
 
 /// The tip's fields a form may carry. Anything else (the CSRF token, the buttons, the
 /// place picker's province and district) is not part of the tip.
-const TOP: [(&str, Kind); 16] = [
+const TOP: [(&str, Kind); 18] = [
     ("matter", Kind::Text),
+    // Commune officials only (the use case refuses them from anyone else).
+    ("acting_as", Kind::Text),
+    ("channel", Kind::Text),
     ("observed_at", Kind::Time),
     ("crossing_mode", Kind::Text),
     ("crossing_point", Kind::Text),

@@ -14,7 +14,9 @@ use super::form::Form;
 use super::html::Caching;
 use super::pages::{error_page, posted};
 use super::report_form::{CheckPage, ReportPage, SHOWN, scheme_of};
+use super::staff::session::official_here;
 use super::texts::T;
+use crate::auth::caller::Caller;
 use crate::domain::admin_unit::Scheme;
 use crate::domain::secrets;
 use crate::domain::submission::ReportRequest;
@@ -27,7 +29,8 @@ use crate::state::AppState;
 
 /// `GET /report`: an empty form, with a fresh submission token.
 pub async fn show(req: HttpRequest, state: web::Data<AppState>, settings: web::Data<PageSettings>) -> HttpResponse {
-    let ctx = Ctx::new(&req, &state, &settings, "/report");
+    let mut ctx = Ctx::new(&req, &state, &settings, "/report");
+    filing_as(&mut ctx, official_here(&req, &state, &settings).await.as_ref());
     let mut form = Form::default();
     form.set("submission_token", &secrets::generate("f"));
     form_page(&ctx, &state, &form, Errors::default(), None, StatusCode::OK).await
@@ -40,16 +43,18 @@ pub async fn post(
     settings: web::Data<PageSettings>,
     body: web::Bytes,
 ) -> HttpResponse {
-    let (ctx, mut form) = match posted(&req, &state, &settings, "/report", &body) {
+    let (mut ctx, mut form) = match posted(&req, &state, &settings, "/report", &body) {
         Ok(posted) => posted,
         Err(refused) => return refused,
     };
+    let official = official_here(&req, &state, &settings).await;
+    filing_as(&mut ctx, official.as_ref());
     if !is_token(form.value("submission_token")) {
         form.set("submission_token", &secrets::generate("f"));
     }
     let action = form.value("action").to_owned();
     match action.as_str() {
-        "send" => send(&req, &ctx, &state, &form).await,
+        "send" => send(&req, &ctx, &state, &form, official.as_ref()).await,
         "review" => review(&ctx, &state, &form).await,
         // "Change" on the check page focuses the answer to change.
         edit if edit.starts_with("edit:") => {
@@ -92,7 +97,15 @@ async fn review(ctx: &Ctx, state: &AppState, form: &Form) -> HttpResponse {
     }
 }
 
-async fn send(req: &HttpRequest, ctx: &Ctx, state: &AppState, form: &Form) -> HttpResponse {
+/// Says on the page who files the tip, when a commune official does.
+fn filing_as(ctx: &mut Ctx, official: Option<&Caller>) {
+    if let Some(account) = official.and_then(Caller::account) {
+        let name = account.display_name.clone().unwrap_or_else(|| account.login.clone());
+        ctx.chrome.filing_as = ctx.t.with("report-filing-as", "name", &name);
+    }
+}
+
+async fn send(req: &HttpRequest, ctx: &Ctx, state: &AppState, form: &Form, official: Option<&Caller>) -> HttpResponse {
     let document = form.report_document();
     let digest = secrets::digest(&document.to_string());
     let request = match ReportRequest::read(document) {
@@ -101,7 +114,8 @@ async fn send(req: &HttpRequest, ctx: &Ctx, state: &AppState, form: &Form) -> Ht
     };
     let address = client_address(req, &state.trusted_proxies);
     let key = form.value("submission_token").to_owned();
-    let filed = intake::submit(state, None, request.clone(), Some(digest), Some(key), address, request_id(req)).await;
+    let filed =
+        intake::submit(state, official, request.clone(), Some(digest), Some(key), address, request_id(req)).await;
     match filed {
         Ok(created) => receipt(ctx, &created),
         Err(err) if err.code == "idempotency_key_reused" => {

@@ -7,7 +7,7 @@ use super::fields::{Choice, Errors, Field, FieldMaker, SummaryItem, viet_nam_tim
 use super::form::Form;
 use super::texts::T;
 use crate::domain::admin_unit::AdminUnit;
-use crate::domain::report::{CROSSING_MODES, HEALTH_FLAGS, MATTERS, RELATIONSHIPS, SEXES, URGENCIES};
+use crate::domain::report::{CHANNELS, CROSSING_MODES, HEALTH_FLAGS, MATTERS, RELATIONSHIPS, SEXES, URGENCIES};
 use crate::services::places::Picker;
 use crate::services::tip_review::Reviewed;
 
@@ -16,7 +16,7 @@ use crate::services::tip_review::Reviewed;
 const PAGE_IDENTITY_MODES: [&str; 2] = ["anonymous", "confidential"];
 
 /// The names of the fields the form shows, where errors can be placed.
-pub const SHOWN: [&str; 23] = [
+pub const SHOWN: [&str; 25] = [
     "matter",
     "observed_at",
     "urgency",
@@ -39,6 +39,8 @@ pub const SHOWN: [&str; 23] = [
     "reporter.identity_mode",
     "reporter.name",
     "reporter.phone",
+    "channel",
+    "acting_as",
     "submission",
 ];
 
@@ -74,6 +76,9 @@ pub struct ReportPage<'a> {
     pub identity_mode: Field,
     pub name: Field,
     pub phone: Field,
+    /// Commune officials filing for a resident: how the resident reached them, and who.
+    pub channel: Field,
+    pub acting_as: Field,
     pub scheme: String,
     pub submission_token: String,
 }
@@ -136,6 +141,8 @@ impl<'a> ReportPage<'a> {
             ),
             name: m.field("reporter.name", "reporter-name", false),
             phone: m.field("reporter.phone", "reporter-phone", true),
+            channel: m.choices("channel", "field-channel", "channel", &CHANNELS, false),
+            acting_as: m.field("acting_as", "acting_as", true),
             scheme: scheme_of(form),
             submission_token: form.value("submission_token").to_owned(),
             errors: Vec::new(),
@@ -294,6 +301,8 @@ mod tests {
             audit_link: false,
             overview_link: false,
             admin_link: false,
+            filing_as: String::new(),
+            report_link: false,
         };
         for lang in [Lang::VI, Lang::EN] {
             let t = T::of(lang);

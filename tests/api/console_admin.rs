@@ -156,4 +156,111 @@ async fn an_admin_registers_and_revokes_an_integrator_client(backend: Backend) {
     assert_eq!(after.html.matches("data-client=").count(), 1, "nothing was created");
 }
 
-crate::on_both_backends!(an_admin_manages_staff_accounts, an_admin_registers_and_revokes_an_integrator_client);
+/// The authority that a new tip from Kiên Lương's town goes to.
+async fn authority_of_new_tip(app: &crate::helpers::TestApp, s: &crate::cases::Staff) -> String {
+    let created = ok_json(app.submit(Some(&s.citizen.access_token), &crate::helpers::tip(30787)).await, 201).await;
+    let case = crate::helpers::case_of(app, &s.auditor.access_token, &created).await;
+    let path = format!("/api/v1/cases/{case}");
+    let detail = ok_json(app.call("GET", &path, Some(&s.auditor.access_token), None).await, 200).await;
+    detail["authority"]["name"].as_str().unwrap().to_owned()
+}
+
+async fn an_admin_adds_and_deletes_a_routing_rule(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let s = staff(&app).await;
+    app.create_admin("kg.admin").await;
+    let admin = app.full_session("kg.admin").await;
+    let mut browser = console(&app, &admin).await;
+    let page = browser.get("/staff/admin/routing-rules").await;
+    assert_eq!(page.status, 200);
+    assert!(page.html.contains("id=\"no-rules\""));
+    assert_eq!(authority_of_new_tip(&app, &s).await, "Công an Huyện Kiên Lương", "by default, the district");
+
+    // A district code given as a commune's: refused, the unit named.
+    let wrong = [
+        ("matter", "illegal_entry"),
+        ("scheme", "2024"),
+        ("level", "commune"),
+        ("unit_code", "902"),
+        ("authority_code", "2024-D900"),
+    ];
+    let refused = submit(&mut browser, &page, "/staff/admin/routing-rules", &wrong).await;
+    assert_eq!(refused.status, 422, "{}", refused.html);
+    assert!(refused.html.contains("href=\"#f-unit_code\""), "{}", refused.html);
+    let rule = [
+        ("matter", "illegal_entry"),
+        ("scheme", "2024"),
+        ("level", "commune"),
+        ("unit_code", "30787"),
+        ("authority_code", "2024-D900"),
+        ("note", "Đồn biên phòng phụ trách đường mòn"),
+    ];
+    let added = submit(&mut browser, &page, "/staff/admin/routing-rules", &rule).await;
+    assert_eq!(added.status, 303, "{}", added.html);
+    let listed = browser.get("/staff/admin/routing-rules?done=created").await;
+    let rule_row = row(&listed.html, "data-rule=");
+    assert!(rule_row.contains("Thị trấn Kiên Lương") && rule_row.contains("Công an Thành phố Hà Tiên"), "{rule_row}");
+    assert_eq!(authority_of_new_tip(&app, &s).await, "Công an Thành phố Hà Tiên", "the rule routes new tips");
+    let again = submit(&mut browser, &listed, "/staff/admin/routing-rules", &rule).await;
+    assert_eq!(again.status, 422, "one rule per matter and unit");
+    assert!(again.html.contains("href=\"#f-unit_code\""));
+
+    let id = rule_row.split("data-rule=\"").nth(1).unwrap().split('"').next().unwrap().to_owned();
+    let deleted =
+        submit(&mut browser, &listed, &format!("/staff/admin/routing-rules/{id}"), &[("action", "delete")]).await;
+    assert_eq!(deleted.status, 303);
+    assert_eq!(authority_of_new_tip(&app, &s).await, "Công an Huyện Kiên Lương", "back to the district");
+
+    let mut officer = console(&app, &s.officer).await;
+    let own = officer.get("/staff/account").await;
+    assert_eq!(officer.get("/staff/admin/routing-rules").await.status, 403);
+    assert_eq!(submit(&mut officer, &own, "/staff/admin/routing-rules", &rule).await.status, 403);
+    assert_eq!(authority_of_new_tip(&app, &s).await, "Công an Huyện Kiên Lương", "the officer added nothing");
+}
+
+async fn an_admin_sets_the_phone_that_citizens_are_shown(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let s = staff(&app).await;
+    app.create_admin("kg.admin").await;
+    let admin = app.full_session("kg.admin").await;
+    let mut browser = console(&app, &admin).await;
+    let found = browser.get("/staff/admin/authorities?q=kien%20luong").await;
+    assert_eq!(found.status, 200);
+    let kl_row = row(&found.html, "data-authority=\"2024-D902\"");
+    let id = kl_row.split("/staff/admin/authorities/").nth(1).unwrap().split('"').next().unwrap().to_owned();
+    let path = format!("/staff/admin/authorities/{id}");
+    let refused = submit(&mut browser, &found, &path, &[("phone", "gọi 113 nhé"), ("q", "kien luong")]).await;
+    assert_eq!(refused.status, 422, "{}", refused.html);
+    assert!(refused.html.contains(&format!("href=\"#phone-{id}\"")) && refused.html.contains("value=\"gọi 113 nhé\""));
+    let saved = submit(&mut browser, &found, &path, &[("phone", "0297 3852 113"), ("q", "kien luong")]).await;
+    assert_eq!(saved.status, 303, "{}", saved.html);
+    assert_eq!(saved.header("location"), "/staff/admin/authorities?q=kien+luong&done=phone");
+    let authority = ok_json(app.call("GET", &format!("/api/v1/authorities/{id}"), None, None).await, 200).await;
+    assert_eq!(authority["phone"], "0297 3852 113", "{authority}");
+    let trail = ok_json(
+        app.call(
+            "GET",
+            &format!("/api/v1/audit?object_type=authority&object_id={id}"),
+            Some(&s.auditor.access_token),
+            None,
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert_eq!(trail["items"].as_array().unwrap().last().unwrap()["action"], "authority.changed");
+
+    let mut supervisor = console(&app, &s.supervisor).await;
+    let own = supervisor.get("/staff/account").await;
+    assert_eq!(supervisor.get("/staff/admin/authorities").await.status, 403);
+    assert_eq!(submit(&mut supervisor, &own, &path, &[("phone", "113")]).await.status, 403);
+    let authority = ok_json(app.call("GET", &format!("/api/v1/authorities/{id}"), None, None).await, 200).await;
+    assert_eq!(authority["phone"], "0297 3852 113", "the supervisor changed nothing");
+}
+
+crate::on_both_backends!(
+    an_admin_sets_the_phone_that_citizens_are_shown,
+    an_admin_manages_staff_accounts,
+    an_admin_registers_and_revokes_an_integrator_client,
+    an_admin_adds_and_deletes_a_routing_rule
+);

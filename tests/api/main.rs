@@ -20,6 +20,7 @@ mod console_admin;
 mod console_audit;
 mod console_case_forms;
 mod console_matrix;
+mod console_official;
 mod console_overview;
 mod contract;
 mod conversations;

@@ -128,7 +128,7 @@ async fn choose_place(browser: &mut Browser<'_>, commune: i64) -> Page {
     communes
 }
 
-fn complete_tip(csrf: &str, token: &str, commune: i64) -> Vec<(String, String)> {
+pub(crate) fn complete_tip(csrf: &str, token: &str, commune: i64) -> Vec<(String, String)> {
     fields(&[
         ("csrf_token", csrf),
         ("submission_token", token),

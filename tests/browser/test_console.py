@@ -148,6 +148,13 @@ def admin_enrols_and_creates_the_staff(server):
         check(secret.startswith("cs_"), "the client's secret is shown once")
         SECRETS.append(secret)
         look(driver, "staff-admin-client-created")
+        driver.find_element(By.LINK_TEXT, "Quy tắc phân tuyến").click()
+        wait(driver, ec.presence_of_element_located((By.ID, "new-rule")))
+        look(driver, "staff-admin-rules")
+        driver.find_element(By.LINK_TEXT, "Điện thoại của cơ quan").click()
+        driver.find_element(By.ID, "f-q").send_keys("kien luong", Keys.ENTER)
+        wait(driver, ec.presence_of_element_located((By.ID, "authorities")))
+        look(driver, "staff-admin-authorities")
         driver.get(server.base + "/staff/account")
         look(driver, "staff-account")
     finally:

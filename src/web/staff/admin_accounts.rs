@@ -221,15 +221,12 @@ async fn request(state: &AppState, form: &Form) -> Result<CreateUserRequest, Ser
     };
     let province_code = number("province_code", &mut errors);
     let commune_code = number("commune_code", &mut errors);
-    let authority_id = match text("authority_code") {
-        None => None,
-        Some(code) => match authorities::find_by_code(&state.db, &code).await? {
-            Some(found) => Some(found.id),
-            None => {
-                errors.push(FieldError::new("authority_code", "unknown", Msg::of("accounts-does-not-exist")));
-                None
-            }
-        },
+    let authority_id = match super::admin_forms::authority_by_code(state, form.value("authority_code")).await {
+        Ok(id) => id,
+        Err(e) => {
+            errors.extend(e.errors);
+            None
+        }
     };
     if !errors.is_empty() {
         return Err(ServiceError::validation(errors));
@@ -272,7 +269,7 @@ pub async fn change(
             Ok(done) => done,
             Err(answer) => return answer,
         };
-    let Some(id) = req.match_info().get("id").and_then(|id| Uuid::try_parse(id).ok()) else {
+    let Some(id) = super::admin_forms::path_id(&req) else {
         return error_page(
             &staff.ctx,
             &ServiceError::not_found(Msg::of("accounts-there-is-no-account-with-this")),
@@ -298,11 +295,7 @@ pub async fn change(
             Ok(()) => accounts::get(&state, caller, id).await.map(|a| a.role),
             Err(e) => Err(e),
         },
-        _ => Err(ServiceError::validation(vec![FieldError::new(
-            "action",
-            "invalid",
-            Msg::of("console-choose-an-action"),
-        )])),
+        _ => Err(super::admin_forms::unknown_action()),
     };
     match result {
         Ok(role) => see_other(&format!("{PATH}?role={}&done={action}", role.as_str()), &[]),

@@ -5,7 +5,6 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
-use uuid::Uuid;
 
 use super::session::{Staff, see_other, signed_in};
 use crate::auth::policy::Action;
@@ -147,20 +146,7 @@ pub async fn create(
             Ok(done) => done,
             Err(answer) => return answer,
         };
-    let code = form.value("authority_code").trim().to_owned();
-    let authority_id = if code.is_empty() {
-        Ok(None)
-    } else {
-        match authorities::find_by_code(&state.db, &code).await {
-            Ok(Some(found)) => Ok(Some(found.id)),
-            Ok(None) => Err(ServiceError::validation(vec![FieldError::new(
-                "authority_code",
-                "unknown",
-                Msg::of("accounts-does-not-exist"),
-            )])),
-            Err(e) => Err(e),
-        }
-    };
+    let authority_id = super::admin_forms::authority_by_code(&state, form.value("authority_code")).await;
     let scopes: Vec<String> = form.pairs().iter().filter(|(k, _)| k == "scopes").map(|(_, v)| v.clone()).collect();
     let result = match authority_id {
         Ok(authority_id) => {
@@ -208,15 +194,11 @@ pub async fn change(
             Ok(done) => done,
             Err(answer) => return answer,
         };
-    let id = req.match_info().get("id").and_then(|id| Uuid::try_parse(id).ok());
+    let id = super::admin_forms::path_id(&req);
     let result = match (id, form.value("action")) {
         (Some(id), "revoke") => clients::revoke(&state, &staff.caller, staff.origin.clone(), id).await,
         (None, _) => Err(ServiceError::not_found(Msg::of("clients-there-is-no-client-with-this"))),
-        _ => Err(ServiceError::validation(vec![FieldError::new(
-            "action",
-            "invalid",
-            Msg::of("console-choose-an-action"),
-        )])),
+        _ => Err(super::admin_forms::unknown_action()),
     };
     match result {
         Ok(()) => see_other(&format!("{PATH}?done=revoke"), &[]),

@@ -6,7 +6,10 @@
 
 pub mod account;
 pub mod admin_accounts;
+pub mod admin_authorities;
 pub mod admin_clients;
+pub mod admin_forms;
+pub mod admin_rules;
 pub mod audit;
 pub mod case_actions;
 pub mod case_lists;

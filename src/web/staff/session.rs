@@ -89,6 +89,18 @@ pub async fn signed_in(
     ctx.chrome.audit_link = authorize(&caller, Action::ReadAuditTrail).is_ok();
     ctx.chrome.overview_link = authorize(&caller, Action::ReadCases).is_ok();
     ctx.chrome.admin_link = authorize(&caller, Action::ManageAccounts).is_ok();
+    ctx.chrome.report_link = caller.account().is_some_and(|a| a.role == crate::domain::account::Role::CommuneOfficial);
     let origin = caller.origin(request_id(req));
     Ok(Staff { ctx, caller, origin })
+}
+
+/// The commune official signed in to the console on this browser, if any: the citizens'
+/// report form then files the tip on a resident's behalf in the official's name, as
+/// `POST /api/v1/reports` does with an official's token. Anyone else (no session, a
+/// session of another role or only for enrolment) files as the form's visitor.
+pub async fn official_here(req: &HttpRequest, state: &AppState, settings: &PageSettings) -> Option<Caller> {
+    let value = req.cookie(session_cookie(settings.secure_cookies))?.value().to_owned();
+    let caller = console_sessions::caller_of_cookie(state, value).await.ok().flatten()?;
+    let official = caller.account().is_some_and(|a| a.role == crate::domain::account::Role::CommuneOfficial);
+    (official && caller.stage == SessionStage::Full).then_some(caller)
 }

@@ -92,6 +92,10 @@ pub async fn show(req: HttpRequest, state: web::Data<AppState>, settings: web::D
     if !may(crate::auth::policy::Action::ReadCases) && may(crate::auth::policy::Action::ManageAccounts) {
         return super::session::see_other("/staff/admin/accounts", &[]);
     }
+    // A commune official files tips for residents on the citizens' form, in their name.
+    if staff.ctx.chrome.report_link {
+        return super::session::see_other("/report", &[]);
+    }
     let ctx = &staff.ctx;
     let t = &ctx.t;
     let (query_string, pairs) = api_query(req.query_string(), &["created_from", "created_to"]);
