@@ -12,7 +12,8 @@ cd "$(dirname "$0")/.."
 large="${1:-1000000}"
 small=10000
 backends=" ${BENCH_BACKENDS:-sqlite postgres} "
-# BENCH_LISTS=search measures the free-text lists alone (and their plans).
+# BENCH_LISTS=search measures the free-text lists alone (and their plans); BENCH_LISTS=
+# console measures the console's work list page beside the API's list, query by query.
 lists="${BENCH_LISTS:-all}"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/tinbao/target}"
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
@@ -52,10 +53,10 @@ next_cursor() {
     curl -fsS -H "Authorization: Bearer $1" "$base$2" | python3 -c 'import json, sys; print(json.load(sys.stdin)["next_cursor"])'
 }
 
-run_wrk() { # label token path
+run_wrk() { # label token path [header]
     printf '%-58s ' "$1"
     local out
-    out="$(wrk -t2 -c8 -d15s --timeout 10s -H "Authorization: Bearer $2" -s bench/latency.lua "$base$3" | tail -n 1)"
+    out="$(wrk -t2 -c8 -d15s --timeout 10s -H "${4:-Authorization: Bearer $2}" -s bench/latency.lua "$base$3" | tail -n 1)"
     echo "$out"
     # A benchmark of refusals measures nothing: every answer must be a 200.
     [[ "$out" =~ statuses\ 200:[0-9]+\ $ ]] || echo "  !! not every answer was 200"
@@ -111,6 +112,10 @@ run_backend() { # name database_url plan_command
             start "$url" "$data"
         fi
         sign_in "$url" "$data" "$count"
+        if [ "$lists" = console ]; then
+            console_lists "$url" "$data" "$count"
+            continue
+        fi
         echo "== $name, $count cases: GET /api/v1/cases (8 connections, 15 s each)"
         # Free text (q=): a word in two cases of five (ghe), a full name in a few hundredths
         # with a status, a given name in about one case of seventy (kiet), and names that
@@ -136,6 +141,10 @@ run_backend() { # name database_url plan_command
         next="$(next_cursor "$supervisor" "/api/v1/cases?sort=due_soonest&limit=50")"
         measure "supervisor, due soonest, page 2 (keyset)" "$supervisor" "/api/v1/cases?sort=due_soonest&limit=50&cursor=$next"
     done
+    if [ "$lists" = console ]; then
+        stop
+        return
+    fi
     echo "== $name, $count cases: plans"
     "$3"
     if [ "$lists" = search ]; then
@@ -161,6 +170,21 @@ PY
     python3 bench/transitions.py "$base" "$supervisor" "$work/new-cases.txt" 4
     echo "$name: peak RSS $(awk '/VmHWM/ {printf "%.0f MB", $2 / 1024}' "/proc/$server/status")"
     stop
+}
+
+# The console's work list (/staff/cases: the page, its five quick filters' counts up to
+# 100, the list) beside the API's list for the same query, as the same members.
+console_lists() { # database_url data_dir suffix
+    local officer_cookie supervisor_cookie query
+    officer_cookie="$(python3 bench/console_cookie.py district_officer "$base" "bench.console.officer.$3" "$password" "$admin")"
+    supervisor_cookie="$(python3 bench/console_cookie.py supervisor "$base" "bench.console.supervisor.$3" "$password" "$admin")"
+    echo "== $name, $count cases: the console's work list beside GET /api/v1/cases (8 connections, 15 s each)"
+    for query in "status=new&status=accepted&status=investigating" "status=new" "sort=due_soonest" "q=kiet"; do
+        run_wrk "officer, API, $query" "$officer" "/api/v1/cases?$query&limit=50"
+        run_wrk "officer, console, $query" "" "/staff/cases?$query" "Cookie: $officer_cookie"
+        run_wrk "supervisor, API, $query" "$supervisor" "/api/v1/cases?$query&limit=50"
+        run_wrk "supervisor, console, $query" "" "/staff/cases?$query" "Cookie: $supervisor_cookie"
+    done
 }
 
 sqlite_plans() {

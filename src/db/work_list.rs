@@ -191,6 +191,24 @@ pub fn list(
     list_with_candidates(conn, within, filter, sort, after, limit, case_search::CANDIDATES)
 }
 
+/// How many cases of the list there are, counting up to `cap`: the console's quick
+/// filters. Only ids are read (no row, no authority's name), in the list's own order so
+/// that the same index serves; a search's words are left to [`list`].
+pub fn count_up_to(
+    conn: &mut DbConnection,
+    within: &Jurisdiction,
+    filter: &ListFilter,
+    cap: i64,
+) -> Result<i64, DbError> {
+    if !filter.words.is_empty() {
+        return Ok(list(conn, within, filter, Sort::Newest, None, cap)?.len() as i64);
+    }
+    let query = cases::table.select(cases::id).into_boxed();
+    let query = narrowed!(query, conn, within, filter, Sort::Newest, None::<&Cursor>);
+    let ids: Vec<Id> = query.limit(cap).load(conn)?;
+    Ok(ids.len() as i64)
+}
+
 /// [`list`], with a search on SQLite reading at most `candidates` cases through the
 /// index (see `case_search`); tests pass other numbers to take each way.
 pub fn list_with_candidates(

@@ -144,8 +144,8 @@ pub async fn counts(
         .run(move |conn| {
             let mut counts = Vec::with_capacity(filters.len());
             for filter in &filters {
-                let rows = work_list::list(conn, &within, filter, Sort::Newest, None, i64::from(cap))?;
-                counts.push(u32::try_from(rows.len()).unwrap_or(cap));
+                let n = work_list::count_up_to(conn, &within, filter, i64::from(cap))?;
+                counts.push(u32::try_from(n).unwrap_or(cap));
             }
             Ok(counts)
         })

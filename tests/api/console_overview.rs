@@ -125,6 +125,15 @@ async fn a_supervisor_oversees_the_province(backend: Backend) {
     assert_eq!(wrong.status, 422);
     assert!(wrong.html.contains("Choose 7, 30, 90 or 365 days."), "{}", wrong.html);
 
+    // The work list's quick filters count the same cases, each up to 100.
+    let list = supervisor.get("/staff/cases").await;
+    let quick = &list.html[list.html.find("id=\"quick-filters\"").unwrap()..];
+    let quick = &quick[..quick.find("</ul>").unwrap()];
+    let counts: Vec<&str> =
+        quick.split("<span class=\"count\">").skip(1).map(|c| c.split('<').next().unwrap()).collect();
+    // Open, new, urgent, overdue (the two still new, late to be accepted), mine.
+    assert_eq!(counts, ["3", "2", "0", "2", "0"], "{quick}");
+
     // The officer of Kiên Lương: their authority's cases only.
     let mut officer = console(&app, &s.officer).await;
     let theirs = officer.get("/staff/overview").await;
