@@ -51,6 +51,9 @@ pub enum Action {
     ChangeCases,
     /// Read and verify the whole audit trail.
     ReadAuditTrail,
+    /// File a tip on a resident's behalf, in one's own name (the citizens' form, with a
+    /// console session).
+    FileForResidents,
 }
 
 /// Whether `caller` may do `action` at all (role, client scope and session stage).
@@ -80,6 +83,7 @@ pub fn authorize(caller: &Caller, action: Action) -> Result<(), ServiceError> {
             matches!(account.role, Role::DistrictOfficer | Role::Supervisor | Role::Auditor)
         }
         (Principal::User(account), Action::ReadAuditTrail) => account.role == Role::Auditor,
+        (Principal::User(account), Action::FileForResidents) => account.role == Role::CommuneOfficial,
     };
     if allowed { Ok(()) } else { Err(forbidden()) }
 }

@@ -89,7 +89,7 @@ pub async fn signed_in(
     ctx.chrome.audit_link = authorize(&caller, Action::ReadAuditTrail).is_ok();
     ctx.chrome.overview_link = authorize(&caller, Action::ReadCases).is_ok();
     ctx.chrome.admin_link = authorize(&caller, Action::ManageAccounts).is_ok();
-    ctx.chrome.report_link = caller.account().is_some_and(|a| a.role == crate::domain::account::Role::CommuneOfficial);
+    ctx.chrome.report_link = authorize(&caller, Action::FileForResidents).is_ok();
     let origin = caller.origin(request_id(req));
     Ok(Staff { ctx, caller, origin })
 }
@@ -101,6 +101,6 @@ pub async fn signed_in(
 pub async fn official_here(req: &HttpRequest, state: &AppState, settings: &PageSettings) -> Option<Caller> {
     let value = req.cookie(session_cookie(settings.secure_cookies))?.value().to_owned();
     let caller = console_sessions::caller_of_cookie(state, value).await.ok().flatten()?;
-    let official = caller.account().is_some_and(|a| a.role == crate::domain::account::Role::CommuneOfficial);
-    (official && caller.stage == SessionStage::Full).then_some(caller)
+    // The policy refuses a session only for enrolment too.
+    authorize(&caller, Action::FileForResidents).is_ok().then_some(caller)
 }
