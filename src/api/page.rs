@@ -7,9 +7,8 @@ use serde::Serialize;
 
 use crate::domain::admin_unit::UnitRef;
 
-/// The default and the largest page size.
-pub const DEFAULT_LIMIT: u32 = 50;
-pub const MAX_LIMIT: u32 = 100;
+/// The default and the largest page size (every face reads `limit` through `http::params`).
+pub use crate::http::params::{DEFAULT_LIMIT, MAX_LIMIT};
 
 /// One page of a list.
 #[derive(Debug, Serialize)]

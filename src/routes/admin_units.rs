@@ -2,11 +2,11 @@
 
 use actix_web::{HttpRequest, HttpResponse, web};
 
-use super::params::{self, Params};
 use crate::api::page::{DEFAULT_LIMIT, Page, unit_cursor};
 use crate::domain::admin_unit::UnitFilter;
 use crate::domain::admin_unit::UnitRef;
 use crate::error::ServiceError;
+use crate::http::params::{self, Params};
 use crate::services;
 use crate::services::dto::admin_units::AdminUnitView;
 use crate::state::AppState;

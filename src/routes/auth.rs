@@ -10,9 +10,9 @@ use crate::api::validate::check;
 use crate::auth::caller::Caller;
 use crate::auth::policy::{Action, authorize};
 use crate::error::ServiceError;
+use crate::http::address::client_address;
+use crate::http::request_context::request_id;
 use crate::i18n::Msg;
-use crate::routes::address::client_address;
-use crate::routes::middleware::request_id;
 use crate::services::dto::accounts::{
     LoginRequest, PasswordResetConfirm, PasswordResetRequest, RefreshRequest, RegisterRequest, VerificationSent,
     VerifyRequest,

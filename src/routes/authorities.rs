@@ -2,10 +2,10 @@
 
 use actix_web::{HttpRequest, HttpResponse, web};
 
-use super::params::{self, Params};
 use crate::api::page::{DEFAULT_LIMIT, Page};
 use crate::domain::authority::AuthorityKind;
 use crate::error::ServiceError;
+use crate::http::params::{self, Params};
 use crate::i18n::Msg;
 use crate::services;
 use crate::services::authorities::{AuthorityQuery, UnitSelector};

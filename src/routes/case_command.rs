@@ -16,12 +16,12 @@ use uuid::Uuid;
 use serde::de::DeserializeOwned;
 
 use super::body::JsonBody;
-use super::params;
 use crate::auth::caller::Caller;
 use crate::auth::policy::{Action, authorize};
 use crate::domain::audit::Origin;
 use crate::error::ServiceError;
-use crate::routes::middleware::request_id;
+use crate::http::params;
+use crate::http::request_context::request_id;
 
 /// A request to change the case of `/api/v1/cases/{id}/…`, with its JSON body `T`.
 pub struct CaseCommand<T> {

@@ -4,15 +4,14 @@
 use actix_web::http::header::{CACHE_CONTROL, ETAG, LOCATION};
 use actix_web::{HttpRequest, HttpResponse, web};
 
-use super::params::{self, Params};
 use crate::api::page::{DEFAULT_LIMIT, Page};
 use crate::api::validate::check;
 use crate::auth::caller::Caller;
 use crate::auth::policy::{Action, authorize};
-use crate::domain::case::Sort;
-use crate::domain::case::{PRIORITIES, Priority, Status, etag};
-use crate::domain::report::{MATTERS, Matter};
+use crate::domain::case::etag;
 use crate::error::ServiceError;
+use crate::http::list_queries::work_list_query;
+use crate::http::params::{self, Params, instant};
 use crate::i18n::Msg;
 use crate::routes::case_command::CaseCommand;
 use crate::services::case_moves;
@@ -22,7 +21,7 @@ use crate::services::dto::cases::{
     AssignmentRequest, CaseDetail, MergeRequest, RevealRequest, TextRequest, TransferDecisionRequest, TransferRequest,
     TransitionRequest,
 };
-use crate::services::work_list::{self, Query};
+use crate::services::work_list;
 use crate::state::AppState;
 
 /// A case with its `ETag`; never cached (it names people).
@@ -33,72 +32,12 @@ fn with_etag(case: CaseDetail) -> HttpResponse {
         .json(case)
 }
 
-/// A code of one of the domain's vocabularies (`names` are its codes, for the message).
-fn one_of<T>(names: &'static [&'static str], parse: fn(&str) -> Option<T>) -> impl Fn(&str) -> Result<T, Msg> {
-    move |text| parse(text).ok_or_else(|| Msg::of("cases-must-be-one-of").arg("value", names.join(", ")))
-}
-
-fn status(text: &str) -> Result<Status, Msg> {
-    match Status::parse(text) {
-        Some(status) => Ok(status),
-        None => Err(Msg::of("cases-must-be-statuses-repeated-or-separated")),
-    }
-}
-
-fn sort(text: &str) -> Result<Sort, Msg> {
-    match text {
-        "newest" => Ok(Sort::Newest),
-        "oldest" => Ok(Sort::Oldest),
-        "due_soonest" => Ok(Sort::DueSoonest),
-        "priority" => Ok(Sort::Priority),
-        _ => Err(Msg::of("cases-must-be-newest-oldest-due-soonest")),
-    }
-}
-
-fn boolean(text: &str) -> Result<bool, Msg> {
-    match text {
-        "true" => Ok(true),
-        "false" => Ok(false),
-        _ => Err(Msg::of("shape-must-be-true-or-false")),
-    }
-}
-
-fn instant(text: &str) -> Result<chrono::NaiveDateTime, Msg> {
-    chrono::DateTime::parse_from_rfc3339(text)
-        .map(|t| t.naive_utc())
-        .map_err(|_| Msg::of("audit-must-be-a-time-like-2026"))
-}
-
 /// `GET /api/v1/cases`.
 pub async fn list(req: HttpRequest, state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ServiceError> {
     authorize(&caller, Action::ReadCases)?;
     let query = work_list_query(req.query_string())?;
     let (items, next_cursor) = work_list::list(&state, &caller, query).await?;
     Ok(HttpResponse::Ok().insert_header((CACHE_CONTROL, "no-store")).json(Page { items, next_cursor }))
-}
-
-/// The work list's filters from a query string; the staff console's list reads the same
-/// names, so that one parser (and one set of messages) serves both faces.
-pub fn work_list_query(query: &str) -> Result<Query, ServiceError> {
-    let mut p = Params::of_query(query);
-    let query = Query {
-        statuses: p.list("status", Status::ALL.len(), status),
-        priority: p.optional("priority", one_of(&PRIORITIES, Priority::parse)),
-        authority_id: p.optional("authority_id", params::uuid),
-        unit: p.optional("unit", params::unit_cursor),
-        assignee_id: p.optional("assignee_id", params::uuid),
-        matter: p.optional("matter", one_of(&MATTERS, Matter::parse)),
-        overdue: p.optional("overdue", boolean).unwrap_or(false),
-        escalated: p.optional("escalated", boolean).unwrap_or(false),
-        created_from: p.optional("created_from", instant),
-        created_to: p.optional("created_to", instant),
-        text: p.optional("q", params::search_text).filter(|q| !q.is_empty()),
-        sort: p.optional("sort", sort),
-        cursor: p.optional("cursor", |c| Ok(c.to_owned())),
-        limit: p.optional("limit", params::limit).unwrap_or(DEFAULT_LIMIT),
-    };
-    p.finish()?;
-    Ok(query)
 }
 
 /// `GET /api/v1/cases/{id}`.

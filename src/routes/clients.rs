@@ -4,12 +4,12 @@ use actix_web::http::header::{CACHE_CONTROL, LOCATION};
 use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::body::JsonBody;
-use super::params::{self, Params};
 use crate::api::page::{DEFAULT_LIMIT, Page};
 use crate::auth::caller::Caller;
 use crate::auth::policy::{Action, authorize};
 use crate::error::ServiceError;
-use crate::routes::middleware::request_id;
+use crate::http::params::{self, Params};
+use crate::http::request_context::request_id;
 use crate::services::clients;
 use crate::services::dto::clients::{ClientView, CreateClientRequest};
 use crate::state::AppState;

@@ -4,11 +4,11 @@
 use actix_web::http::header::CACHE_CONTROL;
 use actix_web::{HttpRequest, HttpResponse, web};
 
-use super::params::{self, Params};
 use crate::api::page::{DEFAULT_LIMIT, Page};
 use crate::auth::caller::Caller;
 use crate::auth::policy::{Action, authorize};
 use crate::error::ServiceError;
+use crate::http::params::{self, Params};
 use crate::services::conversations;
 use crate::state::AppState;
 

@@ -7,7 +7,7 @@ use crate::api::validate::check;
 use crate::auth::caller::Caller;
 use crate::auth::policy::{Action, authorize};
 use crate::error::ServiceError;
-use crate::routes::middleware::request_id;
+use crate::http::request_context::request_id;
 use crate::services::dto::accounts::{ChangePasswordRequest, TotpConfirmRequest, UserView};
 use crate::services::me;
 use crate::state::AppState;

@@ -11,33 +11,19 @@ use std::time::Instant;
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::StatusCode;
-use actix_web::http::header::{self, HeaderName, HeaderValue};
+use actix_web::http::header::{self, HeaderValue};
 use actix_web::middleware::Next;
 use actix_web::{Error, HttpMessage, web};
 use tracing::Instrument;
 
 use crate::error::{ErrorKind, ServiceError};
+use crate::http::request_context::{REQUEST_ID, RequestContext};
 use crate::i18n::{Lang, Msg};
 use crate::routes::problem::{PROBLEM_JSON, problem_response, problem_response_with_status, status_of};
 use crate::state::AppState;
 
-/// The header that carries the request id both ways.
-pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
-
 /// The longest request id taken from a client.
 const MAX_REQUEST_ID_CHARS: usize = 128;
-
-/// Per-request facts, in the request's extensions.
-#[derive(Debug, Clone)]
-pub struct RequestContext {
-    pub request_id: String,
-    pub lang: Lang,
-}
-
-/// The request's id (as logged and answered in `X-Request-Id`), for the audit trail.
-pub fn request_id(req: &actix_web::HttpRequest) -> Option<String> {
-    req.extensions().get::<RequestContext>().map(|c| c.request_id.clone())
-}
 
 /// The middleware itself, for `actix_web::middleware::from_fn`.
 pub async fn request_context(

@@ -4,7 +4,6 @@
 //! exactly that list, and the contract test compares it with `openapi.yaml`, so the
 //! document and the server cannot drift apart unnoticed.
 
-pub mod address;
 pub mod admin_units;
 pub mod audit;
 pub mod auth;
@@ -19,7 +18,6 @@ pub mod extract;
 pub mod me;
 pub mod middleware;
 pub mod ops;
-pub mod params;
 pub mod problem;
 pub mod reports;
 pub mod routing_rules;

@@ -6,14 +6,14 @@ use actix_web::http::header::LOCATION;
 use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::body::JsonBody;
-use super::params::{self, Params};
 use crate::api::page::{DEFAULT_LIMIT, Page};
 use crate::auth::caller::Caller;
 use crate::auth::policy::{Action, authorize};
 use crate::domain::account::Role;
 use crate::error::ServiceError;
+use crate::http::params::{self, Params};
+use crate::http::request_context::request_id;
 use crate::i18n::Msg;
-use crate::routes::middleware::request_id;
 use crate::services::accounts;
 use crate::services::dto::accounts::{CreateUserRequest, UpdateUserRequest, UserView};
 use crate::state::AppState;

@@ -13,7 +13,7 @@ use super::html::Caching;
 use super::pages::{error_page, posted};
 use super::texts::T;
 use crate::error::ErrorKind;
-use crate::routes::address::client_address;
+use crate::http::address::client_address;
 use crate::services::dto::reports::TrackingView;
 use crate::services::tracking;
 use crate::state::AppState;

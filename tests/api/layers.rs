@@ -10,9 +10,11 @@
 //! 3 `auth`, `config`, `limits`, `telemetry`: passwords, tokens, the access policy,
 //!   settings and the logs they configure;
 //! 4 `services`, `state`: one use case, one transaction;
-//! 5 the faces: `api` and `routes` (the JSON API, its middleware included), `web` (the
+//! 5 `http`: what every face reads off a request (parameters, the lists' queries, the
+//!   client's address, the request's id), so that no face borrows from another;
+//! 6 the faces: `api` and `routes` (the JSON API, its middleware included), `web` (the
 //!   pages), `workers`;
-//! 6 `startup`, 7 `cli`, 8 `main` and `lib`.
+//! 7 `startup`, 8 `cli`, 9 `main` and `lib`.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -29,10 +31,11 @@ fn layer_of(module: &str) -> Option<u8> {
         "db" => 2,
         "auth" | "config" | "limits" | "telemetry" => 3,
         "services" | "state" => 4,
-        "api" | "routes" | "web" | "workers" => 5,
-        "startup" => 6,
-        "cli" => 7,
-        "main" | "lib" => 8,
+        "http" => 5,
+        "api" | "routes" | "web" | "workers" => 6,
+        "startup" => 7,
+        "cli" => 8,
+        "main" | "lib" => 9,
         _ => return None,
     })
 }
@@ -154,6 +157,30 @@ fn each_layer_imports_only_the_layers_below_it() {
         }
     }
     assert!(breaks.is_empty(), "imports that run from a lower layer to a higher one:\n{}", breaks.join("\n"));
+}
+
+/// Which face a top-level module belongs to: `api` and `routes` are one (the JSON API).
+fn face_of(module: &str) -> Option<&'static str> {
+    match module {
+        "api" | "routes" => Some("the JSON API"),
+        "web" => Some("the pages"),
+        "workers" => Some("the workers"),
+        _ => None,
+    }
+}
+
+#[test]
+fn no_face_borrows_from_another() {
+    let mut borrowed = Vec::new();
+    for source in sources() {
+        let Some(own) = face_of(&source.top) else { continue };
+        for segments in crate_paths(&source) {
+            if face_of(&segments[0]).is_some_and(|theirs| theirs != own) {
+                borrowed.push(format!("src/{} ({own}) imports crate::{}", source.rel, segments.join("::")));
+            }
+        }
+    }
+    assert!(borrowed.is_empty(), "what two faces share belongs in `http` or below:\n{}", borrowed.join("\n"));
 }
 
 #[test]

@@ -12,7 +12,7 @@ use super::session::{Staff, signed_in};
 use crate::auth::policy::{Action, authorize};
 use crate::domain::audit::{Checkpoint, ObjectType};
 use crate::error::ErrorKind;
-use crate::routes::audit::{audit_query, checkpoint};
+use crate::http::list_queries::{audit_query, checkpoint};
 use crate::services::audit::{self, Verification};
 use crate::services::dto::cases::EventView;
 use crate::state::AppState;

@@ -9,7 +9,7 @@ use askama::Template;
 use super::session::{self, removal, see_other, session_cookie, waiting_cookie};
 use crate::domain::account::SessionStage;
 use crate::error::{ErrorKind, ServiceError};
-use crate::routes::address::client_address;
+use crate::http::address::client_address;
 use crate::services::console_sessions::{self, SignIn};
 use crate::state::AppState;
 use crate::web::context::{Chrome, Ctx, PageSettings};

@@ -10,7 +10,7 @@ use crate::auth::caller::Caller;
 use crate::auth::policy::{Action, authorize};
 use crate::domain::account::SessionStage;
 use crate::domain::audit::Origin;
-use crate::routes::middleware::request_id;
+use crate::http::request_context::request_id;
 use crate::services::console_sessions;
 use crate::state::AppState;
 use crate::web::context::{Ctx, PageSettings};

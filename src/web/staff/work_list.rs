@@ -1,5 +1,5 @@
 //! `/staff/cases`: the work list. Its filters are the API's query parameters, read by the
-//! same parser (`routes::cases::work_list_query`), so a link copied from the console and a
+//! same parser (`http::list_queries::work_list_query`), so a link copied from the console and a
 //! call to `GET /api/v1/cases` mean the same cases. Quick filters show how many cases each
 //! holds; `assets/console.js` refreshes the list every few seconds (see decisions).
 
@@ -12,7 +12,7 @@ use super::session::signed_in;
 use crate::domain::case::{PRIORITIES, Priority, Status};
 use crate::domain::report::MATTERS;
 use crate::error::ErrorKind;
-use crate::routes::cases::work_list_query;
+use crate::http::list_queries::work_list_query;
 use crate::services::dto::cases::CaseSummary;
 use crate::services::work_list::{self, Query};
 use crate::state::AppState;

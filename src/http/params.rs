@@ -4,11 +4,14 @@
 use actix_web::HttpRequest;
 use actix_web::web::Query;
 
-use crate::api::page::MAX_LIMIT;
 use crate::domain::admin_unit::{Level, MAX_UNIT_CODE, Scheme, UnitRef};
 use crate::domain::authority::valid_code;
 use crate::error::{FieldError, ServiceError};
 use crate::i18n::Msg;
+
+/// The default and the largest page size of every list.
+pub const DEFAULT_LIMIT: u32 = 50;
+pub const MAX_LIMIT: u32 = 100;
 
 /// The longest search text accepted.
 pub const MAX_SEARCH_CHARS: usize = 100;
@@ -234,6 +237,22 @@ fn whole_number(text: &str, min: i64, max: i64) -> Result<i64, Msg> {
         Ok(n) if valid && (min..=max).contains(&n) => Ok(n),
         _ => Err(Msg::of("report-must-be-a-whole-number-from").arg("min", min).arg("max", max)),
     }
+}
+
+/// `true` or `false`.
+pub fn boolean(text: &str) -> Result<bool, Msg> {
+    match text {
+        "true" => Ok(true),
+        "false" => Ok(false),
+        _ => Err(Msg::of("shape-must-be-true-or-false")),
+    }
+}
+
+/// A time in RFC 3339 (`2026-05-01T00:00:00Z`), as UTC.
+pub fn instant(text: &str) -> Result<chrono::NaiveDateTime, Msg> {
+    chrono::DateTime::parse_from_rfc3339(text)
+        .map(|t| t.naive_utc())
+        .map_err(|_| Msg::of("audit-must-be-a-time-like-2026"))
 }
 
 #[cfg(test)]
