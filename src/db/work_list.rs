@@ -6,12 +6,11 @@ use std::sync::LazyLock;
 use chrono::NaiveDateTime;
 use diesel::dsl;
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Bool, Text};
 use uuid::Uuid;
 
 use super::DbError;
 use super::cases::SummaryRow;
-use super::column_types::{Id, UuidText};
+use super::column_types::Id;
 use super::schema::{authorities, cases};
 use super::unplanned_values::Condition;
 use super::{DbConnection, MultiBackend, case_search, opened_ids, page_limit};
@@ -179,6 +178,28 @@ macro_rules! narrowed {
     }};
 }
 
+/// Narrows a work list's query to the cases holding the search's words, as `words` says
+/// to look for them. A macro for the reason of `narrowed`.
+macro_rules! searched {
+    ($query:expr, $filter:expr, $sort:expr, $words:expr) => {{
+        let (mut query, filter): (_, &ListFilter) = ($query, $filter);
+        match $words {
+            Words::Like | Words::LikeUpTo(None) => {}
+            Words::LikeUpTo(Some(last)) => {
+                query = match $sort {
+                    Sort::Oldest => query.filter(cases::id.le(Id(last))),
+                    _ => query.filter(cases::id.ge(Id(last))),
+                };
+            }
+            Words::Among(ids) => query = query.filter(cases::id.eq_any(ids.into_iter().map(Id).collect::<Vec<_>>())),
+        }
+        for word in &filter.words {
+            query = query.filter(cases::search_text.like(whole_words(word)).escape('\\'));
+        }
+        query
+    }};
+}
+
 /// One page of a work list (at most `limit` cases): each case with its authority's name.
 pub fn list(
     conn: &mut DbConnection,
@@ -188,7 +209,8 @@ pub fn list(
     after: Option<&Cursor>,
     limit: i64,
 ) -> Result<Vec<(SummaryRow, String)>, DbError> {
-    list_with_candidates(conn, within, filter, sort, after, limit, case_search::CANDIDATES)
+    let reading = Reading::default_for(conn);
+    list_reading(conn, within, filter, sort, after, limit, reading)
 }
 
 /// How many cases of the list there are, counting up to `cap`: the console's quick
@@ -209,68 +231,104 @@ pub fn count_up_to(
     Ok(ids.len() as i64)
 }
 
-/// [`list`], with a search on SQLite reading at most `candidates` cases through the
-/// index (see `case_search`); tests pass other numbers to take each way.
-pub fn list_with_candidates(
+/// How much of the scope a search reads in the page's order before it asks the word
+/// index, and how many cases it takes from the index (`case_search`).
+#[derive(Debug, Clone, Copy)]
+pub struct Reading {
+    /// The newest (or oldest) cases of the scope read first, when the page is in id order:
+    /// a page of common words is found among them, and the index is not asked. 0: none.
+    pub slice: i64,
+    /// The most cases taken from the word index; beyond them the scope is read in order.
+    pub candidates: i64,
+}
+
+impl Reading {
+    /// How each database reads best (docs/benchmarks.md, "Free text, the province's own
+    /// words"): PostgreSQL reads the slice from the scope's indexes alone (migration
+    /// 000015), and its word index costs a fetched row per candidate; SQLite's FTS5
+    /// candidates cost a lookup each, while its slice would read a thousand whole rows
+    /// (a rare word's p99 rose from 12 to 43 ms with it).
+    pub fn default_for(conn: &DbConnection) -> Reading {
+        let slice = match conn {
+            DbConnection::Postgres(_) => SLICE,
+            DbConnection::Sqlite(_) => 0,
+        };
+        Reading { slice, candidates: case_search::CANDIDATES }
+    }
+}
+
+/// The cases a search reads in order before it asks the index, where the scope's indexes
+/// hold the text (PostgreSQL): a page of words found in one case in twenty fills from
+/// them, for less than asking the index (whose 600 candidates are 600 rows fetched, 1.7
+/// ms for `ghe`), and a thousand of them cost 0.4 ms.
+pub const SLICE: i64 = 1_000;
+
+/// [`list`], reading as `reading` says; tests pass other numbers to take each way.
+pub fn list_reading(
     conn: &mut DbConnection,
     within: &Jurisdiction,
     filter: &ListFilter,
     sort: Sort,
     after: Option<&Cursor>,
     limit: i64,
-    candidates: i64,
+    reading: Reading,
 ) -> Result<Vec<(SummaryRow, String)>, DbError> {
-    let postgres = matches!(conn, DbConnection::Postgres(_));
+    if filter.words.is_empty() {
+        return load(conn, page(conn, within, filter, sort, after, Words::Like), limit);
+    }
+    if reading.slice > 0 && matches!(sort, Sort::Newest | Sort::Oldest) {
+        // The slice's last case bounds the page's reading; without one, the scope holds
+        // fewer cases than the slice and the page read so is the whole answer.
+        // Ids first, then their rows: PostgreSQL reads the slice's texts from the scope's
+        // index (migration 000015), where fetching each row would cost ten times more.
+        let last = slice_end(conn, within, filter, sort, after, reading.slice)?;
+        let query = cases::table.select(cases::id).into_boxed();
+        let query = narrowed!(query, conn, within, filter, sort, after);
+        let found: Vec<Id> = searched!(query, filter, sort, Words::LikeUpTo(last)).limit(limit).load(conn)?;
+        if last.is_none() || i64::try_from(found.len()).is_ok_and(|n| n >= limit) {
+            let ids = found.into_iter().map(|id| id.0).collect();
+            return load(conn, page(conn, within, filter, sort, after, Words::Among(ids)), limit);
+        }
+    }
     let scope = match within {
         Jurisdiction::Province { scheme, code } => case_search::Scope::Province(*scheme, *code),
         Jurisdiction::Authority(id) => case_search::Scope::Authority(*id),
         Jurisdiction::Everywhere => case_search::Scope::Everywhere,
     };
-    let words = if postgres {
-        match case_search::ts_query(&filter.words) {
-            Some(ts_query) => Words::Vector(ts_query),
-            None => Words::Like,
-        }
-    } else {
-        match case_search::match_expression(&filter.words, scope, &filter.statuses) {
-            Some(index_query) => match indexed_cases(conn, &index_query, candidates)? {
-                Some(ids) => Words::Among(ids),
-                None => Words::Like,
-            },
-            None => Words::Like,
-        }
+    let words = match case_search::candidates(conn, &filter.words, scope, &filter.statuses, reading.candidates)? {
+        Some(ids) => Words::Among(ids),
+        None => Words::Like,
     };
     load(conn, page(conn, within, filter, sort, after, words), limit)
 }
 
-/// The cases that the word index finds for `index_query`, when there are at most
-/// `candidates`; `None` when there are more.
-fn indexed_cases(conn: &mut DbConnection, index_query: &str, candidates: i64) -> Result<Option<Vec<Uuid>>, DbError> {
-    #[derive(QueryableByName)]
-    struct Found {
-        #[diesel(sql_type = UuidText)]
-        case_id: Uuid,
-    }
-    let found: Vec<Found> = diesel::sql_query(
-        "SELECT case_id FROM case_search_keys WHERE key IN \
-         (SELECT rowid FROM case_search WHERE case_search MATCH ? LIMIT ?)",
-    )
-    .bind::<Text, _>(index_query)
-    .bind::<BigInt, _>(candidates + 1)
-    .load(conn)?;
-    let within_bound = i64::try_from(found.len()).is_ok_and(|n| n <= candidates);
-    Ok(within_bound.then(|| found.into_iter().map(|f| f.case_id).collect()))
+/// The id of the `slice`-th case of the list in its order (words aside), if it holds so
+/// many: ids only, from the order's index.
+fn slice_end(
+    conn: &mut DbConnection,
+    within: &Jurisdiction,
+    filter: &ListFilter,
+    sort: Sort,
+    after: Option<&Cursor>,
+    slice: i64,
+) -> Result<Option<Uuid>, DbError> {
+    let query = cases::table.select(cases::id).into_boxed();
+    let query = narrowed!(query, conn, within, filter, sort, after);
+    let last: Option<Id> = query.offset(slice - 1).limit(1).first(conn).optional()?;
+    Ok(last.map(|id| id.0))
 }
 
 /// How a page's query looks for the search's words.
 enum Words {
-    /// Each word a `LIKE` over the scope: every case of it is read until the page is full.
+    /// Each word a `LIKE` over the scope: every case of it is read in the page's order
+    /// until the page is full (no words, or words common in the scope).
     Like,
+    /// Each word a `LIKE`, over the scope up to this case in the page's order (id order),
+    /// or the whole scope without one.
+    LikeUpTo(Option<Uuid>),
     /// Each word a `LIKE`, among these cases alone: every case of the scope that holds
     /// the search's words, found by the word index.
     Among(Vec<Uuid>),
-    /// PostgreSQL: the stored words match this `tsquery` (migration 000014).
-    Vector(String),
 }
 
 /// The `LIKE` pattern of a phrase of whole words (`services::work_list::search_words`):
@@ -292,33 +350,8 @@ fn page<'a>(
         .inner_join(authorities::table.on(authorities::id.eq(cases::authority_id)))
         .select((SummaryRow::as_select(), authorities::name))
         .into_boxed();
-    let mut query = narrowed!(query, conn, within, filter, sort, after);
-    let like = |word: &String| cases::search_text.like(whole_words(word)).escape('\\');
-    match words {
-        // PostgreSQL's planner must see the words: whether the word index or the order's
-        // index is the cheaper way depends on how common they are, which a generic plan
-        // cannot know. A literal keeps the statement from being cached, so PostgreSQL
-        // plans each search for its words.
-        Words::Vector(ts_query) => {
-            query = query.filter(
-                diesel::dsl::sql::<Bool>("cases.search_vector @@ to_tsquery('simple', ")
-                    .bind::<Text, _>(ts_query)
-                    .sql(")"),
-            );
-        }
-        Words::Like => {
-            for word in &filter.words {
-                query = query.filter(like(word));
-            }
-        }
-        Words::Among(ids) => {
-            query = query.filter(cases::id.eq_any(ids.into_iter().map(Id).collect::<Vec<_>>()));
-            for word in &filter.words {
-                query = query.filter(like(word));
-            }
-        }
-    }
-    query
+    let query = narrowed!(query, conn, within, filter, sort, after);
+    searched!(query, filter, sort, words)
 }
 
 type PageQuery<'a> = diesel::dsl::IntoBoxed<

@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 
 use serde_json::json;
 use tinbao::db::case_search::CANDIDATES;
-use tinbao::db::work_list::{self, Jurisdiction, ListFilter};
+use tinbao::db::work_list::{self, Jurisdiction, ListFilter, Reading, SLICE};
 use tinbao::domain::admin_unit::Scheme;
 use tinbao::domain::case::{Sort, Status};
 use tinbao::services::work_list::search_words;
@@ -48,6 +48,12 @@ const SEARCHES: [&str; 14] = [
     "Văn-Kiệt",
     "kiet-van",
 ];
+
+/// (slice, candidates) of each reading compared with the default one: no slice and each
+/// way of taking candidates; a slice that ends before, inside and after the matches,
+/// with the index after it or not.
+const READINGS: [(i64, i64); 9] =
+    [(0, 0), (0, 1), (0, 3), (0, CANDIDATES), (1, 0), (2, 2), (3, CANDIDATES), (SLICE, 0), (SLICE, CANDIDATES)];
 
 /// The status filters searched with: none, the new cases, and two others.
 const STATUSES: [&[Status]; 3] = [&[], &[Status::New], &[Status::Accepted, Status::Investigating]];
@@ -139,15 +145,14 @@ async fn every_plan_finds_exactly_the_cases_holding_every_word(backend: Backend)
                                 plain.iter().all(|id| expected.contains(id)),
                                 "{scope_name}, `{search}`: {plain:?}"
                             );
-                            for candidates in [0, 1, 2, 3, CANDIDATES] {
-                                let rows = work_list::list_with_candidates(
-                                    conn, within, &filter, sort, None, limit, candidates,
-                                )
-                                .unwrap();
+                            for (slice, candidates) in READINGS {
+                                let reading = Reading { slice, candidates };
+                                let rows =
+                                    work_list::list_reading(conn, within, &filter, sort, None, limit, reading).unwrap();
                                 let ids: Vec<Uuid> = rows.into_iter().map(|(row, _)| row.id).collect();
                                 assert_eq!(
                                     ids, plain,
-                                    "{scope_name}, `{search}`, {sort:?}, limit {limit}, {candidates} candidates, after VACUUM: {vacuumed}"
+                                    "{scope_name}, `{search}`, {sort:?}, limit {limit}, {reading:?}, after VACUUM: {vacuumed}"
                                 );
                                 checked += 1;
                             }
@@ -159,7 +164,7 @@ async fn every_plan_finds_exactly_the_cases_holding_every_word(backend: Backend)
     })
     .await
     .unwrap();
-    assert_eq!(checked, 2 * 3 * SEARCHES.len() * STATUSES.len() * 4 * 2 * 5);
+    assert_eq!(checked, 2 * 3 * SEARCHES.len() * STATUSES.len() * 4 * 2 * READINGS.len());
     // The same through the API, with the words as a person types them.
     let page = app
         .call("GET", "/api/v1/cases?q=Nguy%E1%BB%85n%20V%C4%83n%20Ki%E1%BB%87t", Some(&s.supervisor.access_token), None)
