@@ -25,10 +25,16 @@ async fn verify(app: &TestApp, login: &str, code: &str) -> u16 {
 async fn a_free_and_a_taken_number_get_the_same_answer(backend: Backend) {
     let app = spawn_app(backend).await;
     app.citizen("0916000111").await;
-    let (free_status, free_body, free_time) = register(&app, "0916000222", "another lantern quietly river").await;
-    let (taken_status, taken_body, taken_time) = register(&app, "0916000111", "another lantern quietly river").await;
-    assert_eq!((free_status, &free_body), (202, &json!({"verification": "sent"})));
-    assert_eq!((taken_status, &taken_body), (free_status, &free_body), "no oracle in the answer");
+    // Three tries each, alternating: a timing is compared by its fastest try, so that a
+    // moment of load on the machine (the whole suite runs at once) is not read as an oracle.
+    let (mut free_time, mut taken_time) = (Duration::MAX, Duration::MAX);
+    for _ in 0..3 {
+        let (free_status, free_body, free) = register(&app, "0916000222", "another lantern quietly river").await;
+        let (taken_status, taken_body, taken) = register(&app, "0916000111", "another lantern quietly river").await;
+        assert_eq!((free_status, &free_body), (202, &json!({"verification": "sent"})));
+        assert_eq!((taken_status, &taken_body), (free_status, &free_body), "no oracle in the answer");
+        (free_time, taken_time) = (free_time.min(free), taken_time.min(taken));
+    }
     // Both hash the password: neither answers in a fraction of the other's time.
     let (fast, slow) = (free_time.min(taken_time), free_time.max(taken_time));
     assert!(slow < fast * 3 + Duration::from_millis(50), "free {free_time:?}, taken {taken_time:?}");
