@@ -18,9 +18,11 @@
 //! index too; PostgreSQL keeps the status an ordinary condition (see [`ts_query`]).
 //!
 //! The index is not always the cheaper way: a word found in many cases fills a page from
-//! the newest few dozen of the scope, while the index would hand over every match. So a
-//! search in id order first reads the newest thousand cases of its scope (`work_list::
-//! SLICE`), and only when they hold less than a page asks the index for at most
+//! the newest few dozen of the scope, while the index would hand over every match. So on
+//! PostgreSQL a search in id order first reads the newest thousand cases of its scope
+//! from the scope's indexes (`work_list::SLICE`; SQLite skips this, see
+//! `work_list::Reading::default_for`), and only when they hold less than a page asks the
+//! index for at most
 //! [`CANDIDATES`] cases ([`candidates`]): with no more, the page is read among those; with
 //! more, the words are common enough in the scope that reading it in the page's order
 //! finds a page quickly (db::work_list). PostgreSQL's planner cannot make that choice
