@@ -126,7 +126,14 @@ const SETTINGS: &[Setting] = &[
     Setting { key: "data_dir", env: "TINBAO_DATA_DIR", default: || Some("./data".into()) },
     Setting { key: "log_format", env: "TINBAO_LOG_FORMAT", default: || Some("text".into()) },
     Setting { key: "log_level", env: "TINBAO_LOG", default: || Some("info".into()) },
-    Setting { key: "db_pool_size", env: "TINBAO_DB_POOL_SIZE", default: || Some("8".into()) },
+    // Twice the cores, as HikariCP's pool sizing advises: more connections than that only
+    // queue on the CPU instead of in the pool (docs/decisions.md, "The pool is twice the
+    // cores"); at least 4, so that the background workers never take a request's place.
+    Setting {
+        key: "db_pool_size",
+        env: "TINBAO_DB_POOL_SIZE",
+        default: || Some(default_pool_size(std::thread::available_parallelism().map_or(2, |n| n.get())).to_string()),
+    },
     Setting {
         key: "workers",
         env: "TINBAO_WORKERS",
@@ -401,6 +408,12 @@ fn read_file(path: &Path, raw: &mut BTreeMap<&'static str, Raw>, errors: &mut Ve
     }
 }
 
+/// The database connections of a process on a machine of `cores` (see `SETTINGS`),
+/// within what the setting admits.
+fn default_pool_size(cores: usize) -> usize {
+    (2 * cores).clamp(4, 256)
+}
+
 fn number_in(text: &str, min: u64, max: u64) -> Result<(), String> {
     match text.parse::<u64>() {
         Ok(n) if (min..=max).contains(&n) => Ok(()),
@@ -414,6 +427,17 @@ mod tests {
 
     fn env(pairs: &[(&str, &str)]) -> HashMap<String, String> {
         pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
+    }
+
+    #[test]
+    fn the_pool_is_twice_the_cores_from_four_to_256() {
+        assert_eq!(default_pool_size(1), 4);
+        assert_eq!(default_pool_size(2), 4);
+        assert_eq!(default_pool_size(8), 16);
+        assert_eq!(default_pool_size(512), 256);
+        let config = Config::load(None, &env(&[])).expect("valid");
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        assert_eq!(config.db_pool_size as usize, default_pool_size(cores));
     }
 
     #[test]

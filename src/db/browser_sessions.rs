@@ -8,7 +8,7 @@ use uuid::Uuid;
 
 use super::column_types::Id;
 use super::schema::{console_sign_ins, sessions};
-use super::sessions::{ActiveSession, active};
+use super::sessions::{ActiveSession, CookieSession, by_cookie_digest};
 use super::{DbConnection, DbError};
 use crate::domain::account::SessionStage;
 use crate::domain::secrets;
@@ -59,18 +59,13 @@ pub fn by_cookie(
     idle_since: NaiveDateTime,
     touch_before: NaiveDateTime,
 ) -> Result<Option<ActiveSession>, DbError> {
-    let found: Option<(Uuid, Option<NaiveDateTime>)> = sessions::table
-        .select((sessions::id, sessions::last_seen_at))
-        .filter(sessions::cookie_hash.eq(secrets::digest(token)))
-        .first(conn)
-        .optional()?;
-    let Some((id, Some(last_seen))) = found else {
+    let found = by_cookie_digest(conn, &secrets::digest(token), now)?;
+    let Some(CookieSession { id, last_seen_at: Some(last_seen), active: session }) = found else {
         return Ok(None);
     };
     if last_seen <= idle_since {
         return Ok(None);
     }
-    let session = active(conn, id, now)?;
     if session.is_some() && last_seen < touch_before {
         diesel::update(sessions::table.filter(sessions::id.eq(Id(id))))
             .set(sessions::last_seen_at.eq(now))

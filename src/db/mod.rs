@@ -14,6 +14,7 @@ pub mod clients;
 pub mod codes;
 pub mod column_types;
 pub mod commune_boxes;
+pub mod counted_together;
 pub mod devices;
 pub mod duplicates;
 pub mod error;

@@ -185,9 +185,50 @@ pub fn active(conn: &mut DbConnection, id: Uuid, now: NaiveDateTime) -> Result<O
         .filter(sessions::id.eq(Id(id)))
         .first::<(SessionRow, Option<users::UserRow>)>(conn)
         .optional()?;
-    let Some((row, user)) = found.filter(|(r, _)| r.revoked_at.is_none() && r.expires_at > now) else {
+    match found {
+        Some((row, user)) => holding(conn, row, user, now),
+        None => Ok(None),
+    }
+}
+
+/// A browser's session as its cookie finds it.
+pub struct CookieSession {
+    pub id: Uuid,
+    /// The time of its last request (none for a session that no browser holds).
+    pub last_seen_at: Option<NaiveDateTime>,
+    /// The session, when it is active (as [`active`] says).
+    pub active: Option<ActiveSession>,
+}
+
+/// The session whose cookie has this digest: the session and its user in one query,
+/// since this runs before every console page.
+pub fn by_cookie_digest(
+    conn: &mut DbConnection,
+    digest: &str,
+    now: NaiveDateTime,
+) -> Result<Option<CookieSession>, DbError> {
+    let found = sessions::table
+        .left_join(users_table::table.on(users_table::id.nullable().eq(sessions::user_id)))
+        .select((sessions::last_seen_at, SessionRow::as_select(), Option::<users::UserRow>::as_select()))
+        .filter(sessions::cookie_hash.eq(digest))
+        .first::<(Option<NaiveDateTime>, SessionRow, Option<users::UserRow>)>(conn)
+        .optional()?;
+    let Some((last_seen, row, user)) = found else { return Ok(None) };
+    let id = row.id;
+    Ok(Some(CookieSession { id, last_seen_at: last_seen, active: holding(conn, row, user, now)? }))
+}
+
+/// The session of `row` (with its user, when a user holds it) if it is active at `now`:
+/// neither revoked nor expired, and its holder neither disabled nor revoked.
+fn holding(
+    conn: &mut DbConnection,
+    row: SessionRow,
+    user: Option<users::UserRow>,
+    now: NaiveDateTime,
+) -> Result<Option<ActiveSession>, DbError> {
+    if row.revoked_at.is_some() || row.expires_at <= now {
         return Ok(None);
-    };
+    }
     let holder = match (user, row.client_id) {
         (Some(user), None) => match user.into_domain() {
             (account, _) if !account.disabled => Holder::User(account),

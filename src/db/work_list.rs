@@ -14,7 +14,7 @@ use super::cases::SummaryRow;
 use super::column_types::Id;
 use super::schema::{authorities, cases};
 use super::unplanned_values::Condition;
-use super::{DbConnection, MultiBackend, case_search, opened_ids, page_limit};
+use super::{DbConnection, MultiBackend, case_search, counted_together, opened_ids, page_limit};
 use crate::domain::admin_unit::Scheme;
 use crate::domain::case::{Priority, Sort, Status};
 use crate::domain::report::Matter;
@@ -118,7 +118,10 @@ macro_rules! narrowed {
             many => query = query.filter(cases::status.eq_any(many.to_vec())),
         }
         if let Some(priority) = filter.priority {
-            query = query.filter(cases::priority.eq(priority));
+            // By its rank, which every write keeps beside it: the `(scope, priority_rank, id)`
+            // indexes then read a priority's cases in id order (the console's urgent count
+            // fetched four times fewer rows than through the scope's id index).
+            query = query.filter(cases::priority_rank.eq(priority.rank()));
         }
         if let Some(id) = filter.authority_id {
             query = query.filter(cases::authority_id.eq(Id(id)));
@@ -224,22 +227,35 @@ pub fn list(
     list_reading(conn, within, filter, sort, after, limit, reading)
 }
 
-/// How many cases of the list there are, counting up to `cap`: the console's quick
-/// filters. Only ids are read (no row, no authority's name), in the list's own order so
-/// that the same index serves; a search's words are left to [`list`].
-pub fn count_up_to(
+/// How many cases each list holds, counting up to `cap`: the console's quick filters.
+/// Lists without words are counted together in one statement (`counted_together`),
+/// reading ids only, in the list's own order so that the same index serves; a search's
+/// words are left to [`list`].
+pub fn counts_up_to(
     conn: &mut DbConnection,
     within: &Jurisdiction,
-    filter: &ListFilter,
+    filters: &[ListFilter],
     cap: i64,
-) -> Result<i64, DbError> {
-    if !filter.words.is_empty() {
-        return Ok(list(conn, within, filter, Sort::Newest, None, cap)?.len() as i64);
+) -> Result<Vec<i64>, DbError> {
+    let (plain, searches): (Vec<_>, Vec<_>) = filters.iter().enumerate().partition(|(_, f)| f.words.is_empty());
+    let mut counts = vec![0; filters.len()];
+    if !plain.is_empty() {
+        let queries: Vec<_> = plain
+            .iter()
+            .map(|(_, filter)| {
+                let query = cases::table.select(cases::id).into_boxed();
+                narrowed!(query, conn, within, filter, Sort::Newest, None::<&Cursor>)
+            })
+            .collect();
+        let answer: Vec<counted_together::Count> = counted_together::up_to(queries, cap).load(conn)?;
+        for ((i, _), n) in plain.iter().zip(counted_together::in_order(answer, plain.len())) {
+            counts[*i] = n;
+        }
     }
-    let query = cases::table.select(cases::id).into_boxed();
-    let query = narrowed!(query, conn, within, filter, Sort::Newest, None::<&Cursor>);
-    let ids: Vec<Id> = query.limit(cap).load(conn)?;
-    Ok(ids.len() as i64)
+    for (i, filter) in searches {
+        counts[i] = list(conn, within, filter, Sort::Newest, None, cap)?.len() as i64;
+    }
+    Ok(counts)
 }
 
 /// How much of the scope a search reads in the page's order before it asks the word

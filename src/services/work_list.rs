@@ -7,6 +7,7 @@ use super::take_page;
 use crate::auth::caller::Caller;
 use crate::auth::policy::{CaseScope, case_scope};
 use crate::clock::now;
+use crate::db::DbConnection;
 use crate::db::cases::SummaryRow;
 use crate::db::work_list::{self, Cursor, Jurisdiction, ListFilter, UnitFilter};
 use crate::domain::admin_unit::{Level, UnitRef};
@@ -94,62 +95,82 @@ pub fn jurisdiction(caller: &Caller) -> Result<Jurisdiction, ServiceError> {
     }
 }
 
+/// One page of the caller's work list, and where the next begins.
+pub type Page = (Vec<CaseSummary>, Option<String>);
+
 /// One page of the caller's work list.
-pub async fn list(
+pub async fn list(state: &AppState, caller: &Caller, query: Query) -> Result<Page, ServiceError> {
+    let within = jurisdiction(caller)?;
+    let reading = PageReading::of(query)?;
+    state.db.run(move |conn| reading.read(conn, &within)).await
+}
+
+/// How many cases each of the quick filters holds, counted up to `cap` ("100+" says
+/// enough, and counting a province's million would not be quick), and the page of
+/// `query` when there is one: the console's work list, in one turn at the database.
+pub async fn page_and_counts(
     state: &AppState,
     caller: &Caller,
-    query: Query,
-) -> Result<(Vec<CaseSummary>, Option<String>), ServiceError> {
+    query: Option<Query>,
+    quick: Vec<Query>,
+    cap: u32,
+) -> Result<(Option<Page>, Vec<u32>), ServiceError> {
     let within = jurisdiction(caller)?;
-    let sort = query.sort.unwrap_or(Sort::Newest);
-    let after = match query.cursor.as_deref() {
-        None => None,
-        Some(text) => Some(parse_cursor(sort, text).ok_or_else(|| {
-            ServiceError::invalid_parameters(vec![crate::error::FieldError::new(
-                "cursor",
-                "invalid",
-                Msg::of("work-list-is-not-a-cursor-of-this"),
-            )])
-        })?),
-    };
-    let filter = list_filter(query.clone());
-    let limit = query.limit;
+    let reading = query.map(PageReading::of).transpose()?;
+    let filters: Vec<ListFilter> = quick.into_iter().map(list_filter).collect();
     state
         .db
         .run(move |conn| {
-            let rows = work_list::list(conn, &within, &filter, sort, after.as_ref(), i64::from(limit) + 1)?;
-            let (rows, next) = take_page(rows, limit, |(r, _)| cursor_after(sort, r));
-            let items = rows
-                .into_iter()
-                .map(|(row, name)| summary(&row, AuthorityRef { id: row.authority_id, name }))
-                .collect();
-            Ok((items, next))
+            let counts = count(conn, &within, &filters, cap)?;
+            let page = reading.map(|r| r.read(conn, &within)).transpose()?;
+            Ok((page, counts))
         })
         .await
 }
 
-/// How many cases each query holds, counted up to `cap` (a work list's quick filters:
-/// "100+" says enough, and counting a province's million would not be quick). One
-/// reading of the database for all of them.
-pub async fn counts(
-    state: &AppState,
-    caller: &Caller,
-    queries: Vec<Query>,
+/// A page to read: the query's filter, sort, cursor and size, checked.
+struct PageReading {
+    filter: ListFilter,
+    sort: Sort,
+    after: Option<Cursor>,
+    limit: u32,
+}
+
+impl PageReading {
+    fn of(query: Query) -> Result<PageReading, ServiceError> {
+        let sort = query.sort.unwrap_or(Sort::Newest);
+        let after = match query.cursor.as_deref() {
+            None => None,
+            Some(text) => Some(parse_cursor(sort, text).ok_or_else(|| {
+                ServiceError::invalid_parameters(vec![crate::error::FieldError::new(
+                    "cursor",
+                    "invalid",
+                    Msg::of("work-list-is-not-a-cursor-of-this"),
+                )])
+            })?),
+        };
+        let limit = query.limit;
+        Ok(PageReading { filter: list_filter(query), sort, after, limit })
+    }
+
+    fn read(&self, conn: &mut DbConnection, within: &Jurisdiction) -> Result<Page, ServiceError> {
+        let (sort, limit) = (self.sort, self.limit);
+        let rows = work_list::list(conn, within, &self.filter, sort, self.after.as_ref(), i64::from(limit) + 1)?;
+        let (rows, next) = take_page(rows, limit, |(r, _)| cursor_after(sort, r));
+        let items =
+            rows.into_iter().map(|(row, name)| summary(&row, AuthorityRef { id: row.authority_id, name })).collect();
+        Ok((items, next))
+    }
+}
+
+fn count(
+    conn: &mut DbConnection,
+    within: &Jurisdiction,
+    filters: &[ListFilter],
     cap: u32,
 ) -> Result<Vec<u32>, ServiceError> {
-    let within = jurisdiction(caller)?;
-    let filters: Vec<ListFilter> = queries.into_iter().map(list_filter).collect();
-    state
-        .db
-        .run(move |conn| {
-            let mut counts = Vec::with_capacity(filters.len());
-            for filter in &filters {
-                let n = work_list::count_up_to(conn, &within, filter, i64::from(cap))?;
-                counts.push(u32::try_from(n).unwrap_or(cap));
-            }
-            Ok(counts)
-        })
-        .await
+    let counts = work_list::counts_up_to(conn, within, filters, i64::from(cap))?;
+    Ok(counts.into_iter().map(|n| u32::try_from(n).unwrap_or(cap)).collect())
 }
 
 fn list_filter(query: Query) -> ListFilter {

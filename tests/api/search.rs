@@ -160,6 +160,27 @@ async fn every_plan_finds_exactly_the_cases_holding_every_word(backend: Backend)
                     }
             }
         }
+        // The quick filters' counts: the lists without words in one statement, a search
+        // by its list, each up to its cap and in the order asked.
+        let mut filters: Vec<ListFilter> =
+            STATUSES.iter().map(|statuses| ListFilter { statuses: statuses.to_vec(), ..Default::default() }).collect();
+        filters.insert(1, ListFilter { words: search_words("kiet"), ..Default::default() });
+        for ((scope_name, within, districts), cap) in scopes.iter().flat_map(|scope| [2, 50].map(|cap| (scope, cap))) {
+            let counts = work_list::counts_up_to(conn, within, &filters, cap).unwrap();
+            let expected: Vec<i64> = filters
+                .iter()
+                .map(|f| {
+                    let held = texts.iter().filter(|(d, text, _, status)| {
+                        districts.contains(d)
+                            && (f.statuses.is_empty() || f.statuses.contains(status))
+                            && f.words.iter().all(|w| text.contains(&format!(" {w} ")))
+                    });
+                    (held.count() as i64).min(cap)
+                })
+                .collect();
+            assert_eq!(counts, expected, "{scope_name}, counted up to {cap}");
+            assert!(cap > 2 || counts.contains(&2), "the cap is reached in {scope_name}: {counts:?}");
+        }
         checked
     })
     .await

@@ -121,8 +121,9 @@ pub async fn show(req: HttpRequest, state: web::Data<AppState>, settings: web::D
         Query { statuses: open.clone(), overdue: true, limit: COUNT_CAP, ..Query::default() },
         Query { statuses: open.clone(), assignee_id: me, limit: COUNT_CAP, ..Query::default() },
     ];
-    let counts = match work_list::counts(&state, &staff.caller, quick_queries, COUNT_CAP).await {
-        Ok(counts) => counts,
+    let (found, counts) = match work_list::page_and_counts(&state, &staff.caller, query, quick_queries, COUNT_CAP).await
+    {
+        Ok(answer) => answer,
         Err(e) => return error_page(ctx, &e, "/staff/cases"),
     };
     let links = [
@@ -152,13 +153,7 @@ pub async fn show(req: HttpRequest, state: web::Data<AppState>, settings: web::D
             href,
         })
         .collect();
-    let (cases, next_cursor) = match query {
-        Some(query) => match work_list::list(&state, &staff.caller, query).await {
-            Ok(found) => found,
-            Err(e) => return error_page(ctx, &e, "/staff/cases"),
-        },
-        None => (Vec::new(), None),
-    };
+    let (cases, next_cursor) = found.unwrap_or_default();
     let rows = cases.iter().map(|c| row(t, c, me)).collect();
     let next = next_cursor.map(|cursor| next_link("/staff/cases", &pairs, &cursor)).unwrap_or_default();
     let chosen: Vec<String> = pairs.iter().filter(|(k, _)| k == "status").map(|(_, v)| v.clone()).collect();
